@@ -1,0 +1,163 @@
+"""What a report is once read: cleaned text plus stand-off structure.
+
+The cleaned text (`Document.text`) is the one coordinate system for every
+`start`/`end` in the project (Sparv's stand-off idea): sections, blocks,
+sentences and tables are half-open character spans into it, and
+`Document.offsets` maps any of them back to the original file.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE = "table"
+
+
+class ReadError(Exception):
+    """A file that cannot be read; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and everything up to the next heading of the same or a higher level."""
+
+    index: int
+    heading: str
+    number: str | None  # "3.2" for "3.2 Ekonomi", None for unnumbered headings
+    level: int
+    start: int  # start of the heading line
+    end: int  # end of the section's last block
+    parent: int | None
+
+    @property
+    def title(self) -> str:
+        return f"{self.number} {self.heading}" if self.number else self.heading
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    start: int
+    end: int
+    section: int | None
+    page: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    block: int
+    section: int | None
+    page: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    region: str | None
+    kind: str | None
+    period: str | None
+    source: str = "inferred"  # or "manifest"
+
+
+@dataclass
+class Document:
+    """One report: its cleaned text and the structure found in it."""
+
+    name: str  # the file name, used as `doc` in every record
+    path: str
+    text: str
+    offsets: "OffsetMap"
+    meta: Metadata
+    pages: list[Page] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    tables: list = field(default_factory=list)  # list[corpus.tables.Table]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def region(self) -> str | None:
+        return self.meta.region
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        i = bisect.bisect_right([p.start for p in self.pages], offset) - 1
+        return self.pages[max(i, 0)].number
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section whose span holds `offset`."""
+        best = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.start >= best.start):
+                best = s
+        return best
+
+    def section_path(self, index: int | None) -> str | None:
+        """"1.1 Sammanfattning – Verksamheten": the heading with its ancestors."""
+        if index is None:
+            return None
+        parts = []
+        while index is not None:
+            s = self.sections[index]
+            parts.append(s.title)
+            index = s.parent
+        return " – ".join(reversed(parts))
+
+    def blocks_of(self, kind: BlockKind) -> list[Block]:
+        return [b for b in self.blocks if b.kind == kind]
+
+    def sentences_in(self, start: int, end: int) -> list[Sentence]:
+        return [s for s in self.sentences if s.start >= start and s.end <= end]
+
+
+class OffsetMap:
+    """Maps each offset of the cleaned text to an offset of the original text.
+
+    Kept as one integer per cleaned character (plus the end), so two cleaning
+    stages compose by indexing one array with the other. A 200-page report is
+    ~500k characters: a few MB, never worth a cleverer structure.
+    """
+
+    __slots__ = ("raw_of",)
+
+    def __init__(self, raw_of: np.ndarray):
+        self.raw_of = np.asarray(raw_of, dtype=np.int64)
+
+    @classmethod
+    def identity(cls, length: int) -> "OffsetMap":
+        return cls(np.arange(length + 1, dtype=np.int64))
+
+    def to_raw(self, offset: int) -> int:
+        return int(self.raw_of[min(max(offset, 0), len(self.raw_of) - 1)])
+
+    def then(self, later: "OffsetMap") -> "OffsetMap":
+        """`later` maps a newer text onto this one's; the result maps it onto the raw text."""
+        return OffsetMap(self.raw_of[later.raw_of])
+
+    def __len__(self) -> int:
+        return len(self.raw_of) - 1
