@@ -51,7 +51,9 @@ class Section:
 
     @property
     def title(self) -> str:
-        return f"{self.number} {self.heading}" if self.number else self.heading
+        if not self.number:
+            return self.heading
+        return f"{self.number}{'' if '.' in self.number else '.'} {self.heading}"
 
 
 @dataclass(frozen=True, slots=True)

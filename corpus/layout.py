@@ -1,0 +1,209 @@
+"""Find headings, paragraphs, list items and table blocks in cleaned text.
+
+Works on lines because that is what PDF dumps preserve. Headings are judged
+by their shape (numbering, length, no final stop) and by their neighbours
+(the next line starts a sentence); tables come from corpus.tables and are
+never read as prose.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Block, BlockKind, Section, Sentence
+from .sentences import split_sentences
+
+_NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÅÄÖ].*)$")
+_BULLET = re.compile(r"^\s*(?:[•●▪◦■\-–*]|\d{1,2}[).]|[a-z][).])\s+")
+_CONTINUES = {"och", "att", "av", "för", "som", "i", "med", "till", "på", "om", "en", "ett", "den", "det",
+              "de", "inom", "samt", "eller", "från", "vid", "under", "mot", "är", "har", "ska", "kan"}
+_TABLE_ROW = re.compile(r"^\S.*?(?:\s+[-−–+]?\(?\d[\d ,.]*\)?\s*%?){2,}\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def heading_shape(s: str) -> tuple[str | None, str] | None:
+    """(number, heading text) when a line looks like a heading, else None."""
+    s = s.strip()
+    if not 2 <= len(s) <= 90 or s.endswith((",", ";", "-")):
+        return None
+    m = _NUMBERED.match(s)
+    if m:
+        number, head = m.group(1), m.group(2).strip()
+        if len(re.findall(r"\d", head)) > 4 or len(head.split()) > 12 or head.endswith((":",)):
+            return None
+        if head.endswith(".") and len(head.split()) > 6:
+            return None  # a numbered sentence, not a heading
+        return number, head.rstrip(".").strip()
+    words = s.split()
+    if not s[0].isupper() or len(words) > 10 or _BULLET.match(s):
+        return None
+    if words[-1].lower() in _CONTINUES or len(re.findall(r"\d", s)) > 4:
+        return None
+    if s.endswith((".", "!", "?", ":")):
+        return None
+    return None, s
+
+
+def build(text: str, table_spans: list[tuple[int, int]], page_at) -> tuple[list[Section], list[Block], list[Sentence]]:
+    lines = lines_of(text)
+    in_table = _mark_tables(lines, table_spans)
+    heads = _find_headings(lines, in_table)
+    sections = _sections(lines, heads, len(text))
+    blocks = _blocks(lines, in_table, heads, table_spans, sections, page_at)
+    sentences = []
+    for bi, b in enumerate(blocks):
+        if b.kind == BlockKind.TABLE:
+            continue
+        spans = [(b.start, b.end)] if b.kind == BlockKind.HEADING else [
+            (b.start + s, b.start + e) for s, e in split_sentences(text[b.start:b.end])]
+        sentences += [Sentence(s, e, bi, b.section, page_at(s)) for s, e in spans]
+    return sections, blocks, sentences
+
+
+def _mark_tables(lines: list[Line], spans: list[tuple[int, int]]) -> list[bool]:
+    out = []
+    for ln in lines:
+        out.append(any(s <= ln.start < e or s < ln.end <= e for s, e in spans) and bool(ln.stripped))
+    return out
+
+
+def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[str | None, str, int]]:
+    """Line index -> (number, heading, level)."""
+    heads: dict[int, tuple[str | None, str, int]] = {}
+    depth = 0
+    for i, ln in enumerate(lines):
+        if in_table[i] or not ln.stripped:
+            continue
+        shape = heading_shape(ln.text)
+        if not shape:
+            continue
+        prev = _neighbour(lines, i, -1)
+        nxt = _neighbour(lines, i, +1)
+        number, head = shape
+        starts_block = prev is None or not prev.stripped or prev.stripped.endswith((".", "!", "?", ":")) \
+            or (i - 1) in heads or _blank_between(lines, prev, ln)
+        next_ok = nxt is None or not nxt.stripped[:1].islower()
+        if number is None and _TABLE_ROW.match(ln.stripped):
+            continue
+        if not (starts_block and next_ok):
+            continue
+        if number is not None:
+            level = number.count(".") + 1
+            depth = level
+        else:
+            level = depth + 1
+        heads[i] = (number, head, level)
+    return heads
+
+
+def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].stripped:
+            return lines[j]
+        j += step
+    return None
+
+
+def _blank_between(lines: list[Line], a: Line, b: Line) -> bool:
+    return b.start - a.end > 1
+
+
+def _sections(lines: list[Line], heads, text_len: int) -> list[Section]:
+    order = sorted(heads)
+    sections: list[Section] = []
+    stack: list[int] = []
+    for k, i in enumerate(order):
+        number, head, level = heads[i]
+        while stack and sections[stack[-1]].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        end = text_len
+        for j in order[k + 1:]:
+            if heads[j][2] <= level:
+                end = lines[j].start
+                break
+        sections.append(Section(len(sections), head, number, level, lines[i].start, end, parent))
+        stack.append(len(sections) - 1)
+    return sections
+
+
+def _section_index(sections: list[Section], offset: int) -> int | None:
+    best = None
+    for s in sections:
+        if s.start <= offset < s.end:
+            best = s.index  # later sections nested inside earlier ones win
+    return best
+
+
+def _blocks(lines, in_table, heads, table_spans, sections, page_at) -> list[Block]:
+    blocks: list[Block] = []
+
+    def add(kind: BlockKind, start: int, end: int) -> None:
+        blocks.append(Block(kind, start, end, _section_index(sections, start), page_at(start)))
+
+    cur: list[Line] = []
+    cur_kind = BlockKind.PARAGRAPH
+
+    def flush() -> None:
+        nonlocal cur
+        if cur:
+            add(cur_kind, cur[0].start + len(cur[0].text) - len(cur[0].text.lstrip()),
+                cur[-1].start + len(cur[-1].text.rstrip()))
+        cur = []
+
+    width = max((len(ln.text.rstrip()) for ln in lines), default=80)
+    width = min(width, 120)
+    done_tables = set()
+    for i, ln in enumerate(lines):
+        if in_table[i]:
+            flush()
+            for s, e in table_spans:
+                if s <= ln.start < e and (s, e) not in done_tables:
+                    done_tables.add((s, e))
+                    add(BlockKind.TABLE, s, e)
+            continue
+        if not ln.stripped:
+            flush()
+            continue
+        if i in heads:
+            flush()
+            add(BlockKind.HEADING, ln.start + len(ln.text) - len(ln.text.lstrip()), ln.start + len(ln.text.rstrip()))
+            continue
+        if _BULLET.match(ln.text):
+            flush()
+            cur_kind = BlockKind.LIST_ITEM
+            cur = [ln]
+            continue
+        if cur and _paragraph_ends(cur[-1], width):
+            flush()
+        if not cur:
+            cur_kind = BlockKind.PARAGRAPH
+        cur.append(ln)
+    flush()
+    blocks.sort(key=lambda b: b.start)
+    return blocks
+
+
+def _paragraph_ends(prev: Line, width: int) -> bool:
+    """A short line ending a sentence closes its paragraph (dumps without blank lines)."""
+    s = prev.text.rstrip()
+    return s.endswith((".", "!", "?", ":")) and len(s) < 0.6 * width

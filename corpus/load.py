@@ -1,0 +1,102 @@
+"""From a path to a structured Document: read → clean → tables → layout → metadata."""
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+from . import layout, meta
+from .clean import clean
+from .readers import find_report_files, read_file
+from .records import Document, Metadata, Page, ReadError
+
+
+def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None) -> Document:
+    """Raises ReadError (message: "<file>: <reason>") for anything unreadable."""
+    path = Path(path)
+    raw = read_file(path)
+    cleaned = clean(raw.text, raw.page_starts)
+    text = cleaned.text
+    if not text.strip():
+        raise ReadError(str(path), "no text left after cleaning")
+    pages = _pages(cleaned.page_starts, cleaned.first_page, len(text))
+    starts = [p.start for p in pages]
+
+    def page_at(offset: int) -> int | None:
+        if not pages:
+            return None
+        return pages[max(bisect.bisect_right(starts, offset) - 1, 0)].number
+
+    tables, warnings = _find_tables(text, path.name, page_at)
+    spans = [(t.start, t.end) for t in tables] + _numeric_runs(text, [(t.start, t.end) for t in tables])
+    sections, blocks, sentences = layout.build(text, spans, page_at)
+    info = meta.merge(meta.infer(text), (manifest or {}).get(path.name))
+    doc = Document(name=path.name, path=str(path), text=text, offsets=cleaned.offsets, meta=info, pages=pages,
+                   sections=sections, blocks=blocks, sentences=sentences, tables=tables, warnings=warnings)
+    if info.region is None:
+        doc.warnings.append(f"{path.name}: region not found in the text; pass a manifest")
+    return doc
+
+
+def load_corpus(paths: list[str | Path], manifest: str | Path | None = None,
+                show_progress: bool = False) -> tuple[list[Document], list[str]]:
+    """Every readable report under `paths`; each unreadable one becomes one error line."""
+    files, errors = find_report_files(paths)
+    man = {}
+    manifests = [Path(manifest)] if manifest else [p / "MANIFEST.tsv" for p in map(Path, paths) if p.is_dir()]
+    for m in manifests:
+        if m.exists():
+            man.update(meta.read_manifest(m))
+    docs = []
+    for f in _progress(files, show_progress, "reading reports"):
+        try:
+            docs.append(load_document(f, man))
+        except ReadError as e:
+            errors.append(str(e))
+    return docs, errors
+
+
+def _pages(starts: list[int], first: int, length: int) -> list[Page]:
+    if not starts:
+        return []
+    starts = sorted(set([0] + starts)) if starts[0] != 0 else sorted(set(starts))
+    ends = starts[1:] + [length]
+    return [Page(first + i, s, e) for i, (s, e) in enumerate(zip(starts, ends)) if e > s or i == 0]
+
+
+def _find_tables(text: str, name: str, page_at):
+    try:
+        from .tables import find_tables
+    except ImportError:
+        return [], []
+    try:
+        return find_tables(text, doc=name, page_at=page_at)
+    except Exception as e:  # a table bug must not lose the document's prose
+        return [], [f"{name}: table recovery failed ({type(e).__name__}: {e})"]
+
+
+_NUMERIC_LINE = re.compile(r"^[^\n]{0,80}?(?:[ \t]+[-−–+]?\(?\d[\d ,.]*\)?[ \t]*%?){2,}[ \t]*$|^[ \t]*[-−–+]?[\d ,.%]+[ \t]*$", re.M)
+
+
+def _numeric_runs(text: str, known: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of 3+ number-heavy lines that table recovery did not claim: kept out of prose anyway."""
+    runs, cur = [], []
+    for m in _NUMERIC_LINE.finditer(text):
+        if any(s <= m.start() < e for s, e in known) or re.search(r"[a-zåäö]{3,}\.\s*$", m.group()):
+            continue
+        if cur and text[cur[-1][1]:m.start()].strip():
+            if len(cur) >= 3:
+                runs.append((cur[0][0], cur[-1][1]))
+            cur = []
+        cur.append((m.start(), m.end()))
+    if len(cur) >= 3:
+        runs.append((cur[0][0], cur[-1][1]))
+    return runs
+
+
+def _progress(items, show: bool, desc: str):
+    if not show:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="file")

@@ -1,0 +1,440 @@
+"""Swedish numbers, units and number words, as pure functions.
+
+Swedish reports write "1 300" or "1\u00a0300" (space groups thousands), "2,5"
+(decimal comma), minus as "-", "−" (U+2212) or "–" (en dash), sometimes with a
+space after it ("- 521"), negatives in parentheses ("(2,5)"), and glue percent
+signs on ("5,49 %", "4,6%"). In a PDF-to-text table row the same space both
+groups thousands and separates columns, so this module also splits a row's
+numeric tail into *atoms* (whitespace tokens) that `corpus.tables` groups into
+numbers: `atom_groupings` enumerates every grouping allowed by the one rule
+that is always true — a group after a number's first group has exactly three
+digits.
+
+No project imports; used by `corpus.tables` and by the linking stage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+
+# Every dash-like character that Swedish PDFs use for a minus sign.
+MINUS_CHARS = "-\u2212\u2013\u2014\u2012\ufe63\uff0d"
+_SPACES = "\u00a0\u202f\u2009\u2007\u2002\u2003\u200a "
+_MINUS_RE = f"[{re.escape(MINUS_CHARS)}]"
+
+_NUMBER_RE = re.compile(
+    rf"""^(?P<sign>[+]|{_MINUS_RE})?\s*
+        (?P<int>\d{{1,3}}(?:[ ]\d{{3}})+|\d+)
+        (?:[,.](?P<frac>\d+))?
+        \s*(?P<pct>%|procent)?$""",
+    re.X,
+)
+
+
+def normalise_spaces(s: str) -> str:
+    """No-break, thin and figure spaces become plain spaces."""
+    for ch in _SPACES[:-1]:
+        s = s.replace(ch, " ")
+    return s
+
+
+def parse_number(s: str) -> float | None:
+    """'1 300' → 1300.0, '−2,5' → -2.5, '(2,5)' → -2.5, '5,49 %' → 5.49, '- 521' → -521.
+
+    Returns None for anything that is not exactly one number ("1 30", "abc",
+    "-", ""). A "." is taken as a decimal point only with 1–2 digits after it
+    or when no space grouping is used; "1.300" is ambiguous and read as 1.3,
+    which Swedish reports (space grouping) do not produce.
+    """
+    if s is None:
+        return None
+    t = normalise_spaces(s).strip()
+    if not t:
+        return None
+    neg = False
+    if len(t) > 2 and t[0] == "(" and t[-1] == ")":
+        neg, t = True, t[1:-1].strip()
+    t = re.sub(r"\s+", " ", t)
+    m = _NUMBER_RE.match(t)
+    if not m:
+        return None
+    value = float(m["int"].replace(" ", ""))
+    if m["frac"]:
+        value += float("0." + m["frac"])
+    sign = m["sign"]
+    if sign and sign != "+":
+        neg = not neg
+    return -value if neg else value
+
+
+# ---------------------------------------------------------------- units
+
+_UNIT_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("procentenheter", re.compile(r"\bprocentenhet(?:er)?\b|%-enhet(?:er)?\b|\bp\.?e\.?\b", re.I)),
+    ("mdkr", re.compile(r"\bmdkr\b|\bmiljard(?:er)?(?:\s+kronor)?\b|\bmdr\b", re.I)),
+    ("mkr", re.compile(r"\bm(?:n)?kr\b|\bmiljon(?:er)?(?:\s+kronor)?\b|\bmilj\.?\s*kr\b|\bmsek\b", re.I)),
+    ("tkr", re.compile(r"\btkr\b|\btusen(?:tals)?\s+kronor\b|\bksek\b", re.I)),
+    ("procent", re.compile(r"%|\bprocent\b|\bandel\b", re.I)),
+    ("antal", re.compile(r"\bantal\b|\bst\b\.?", re.I)),
+    ("kr", re.compile(r"\bkr(?:onor)?\b|\bsek\b", re.I)),
+]
+
+UNIT_SCALE_KR = {"mdkr": 1e9, "mkr": 1e6, "tkr": 1e3, "kr": 1.0}
+
+
+def parse_unit(s: str) -> str | None:
+    """The canonical unit named in `s`: mkr, mdkr, tkr, kr, procent, procentenheter, antal.
+
+    "mnkr", "miljoner kronor", "Belopp i mkr" → "mkr"; "miljarder" → "mdkr";
+    "tusen kronor" → "tkr"; "%" → "procent". The most specific match wins, so
+    "procentenheter" is never read as "procent".
+    """
+    if not s:
+        return None
+    t = normalise_spaces(s)
+    for unit, rx in _UNIT_PATTERNS:
+        if rx.search(t):
+            return unit
+    return None
+
+
+def unit_scale(unit: str | None) -> float | None:
+    """Kronor per unit for money units, else None."""
+    return UNIT_SCALE_KR.get(unit or "")
+
+
+def to_mkr(value: float | None, unit: str | None) -> float | None:
+    """`value` given in `unit` expressed in miljoner kronor (None for non-money units)."""
+    scale = unit_scale(unit)
+    if value is None or scale is None:
+        return None
+    return value * scale / 1e6
+
+
+def scale_factor(from_unit: str | None, to_unit: str | None) -> float | None:
+    """Multiply a value in `from_unit` by this to get `to_unit` (money units only)."""
+    a, b = unit_scale(from_unit), unit_scale(to_unit)
+    if a is None or b is None:
+        return None
+    return a / b
+
+
+# ---------------------------------------------------------------- atoms of a row tail
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One whitespace token of a numeric row tail.
+
+    kind: "num" (digits with optional sign/decimals/percent), "dash" (a lone
+    minus/dash: an empty cell, or the sign of the next atom as in "- 521"),
+    "pct" (a lone "%", belongs to the number before it).
+    `gap_before` is the number of spaces before the atom (a tab counts as 8),
+    so wide gaps can be taken as column boundaries.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    gap_before: int = 1
+
+    @property
+    def digits(self) -> str:
+        return re.sub(r"\D", "", self.text.split(",")[0].split(".")[0])
+
+    @property
+    def signed(self) -> bool:
+        return self.text[:1] in MINUS_CHARS + "+" or self.text[:1] == "("
+
+    @property
+    def decimal(self) -> bool:
+        return bool(re.search(r"\d[,.]\d", self.text))
+
+    @property
+    def percent(self) -> bool:
+        return self.text.endswith("%")
+
+
+_ATOM_NUM = re.compile(
+    rf"^\(?(?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?\)?%?$"
+)
+_ATOM_DASH = re.compile(rf"^{_MINUS_RE}$")
+
+
+def classify_atom(tok: str) -> str | None:
+    """'num', 'dash', 'pct' or None (not numeric)."""
+    if _ATOM_NUM.match(tok):
+        return "num"
+    if _ATOM_DASH.match(tok):
+        return "dash"
+    if tok in ("%", "procent"):
+        return "pct"
+    return None
+
+
+def tokens_with_gaps(line: str) -> list[tuple[str, int, int, int]]:
+    """Whitespace tokens of `line` as (text, start, end, gap_before)."""
+    out = []
+    prev_end = 0
+    for m in re.finditer(r"[^\s\u00a0\u202f\u2009]+", line):
+        gap_text = line[prev_end:m.start()]
+        gap = sum(8 if c == "\t" else 1 for c in gap_text)
+        out.append((m.group(), m.start(), m.end(), gap if prev_end else 0))
+        prev_end = m.end()
+    return out
+
+
+def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
+    """Split a table line into its label and the numeric atoms at its end.
+
+    'Sjukfrånvaro 30-49 år 4,2 4,5 5,7' → ('Sjukfrånvaro 30-49 år', [4,2 4,5 5,7]).
+    The tail is the longest run of numeric tokens at the end of the line; a
+    lone dash at the very start of the line is a bullet, not a cell.
+    """
+    toks = tokens_with_gaps(line)
+    i = len(toks)
+    while i > 0:
+        text = toks[i - 1][0]
+        kind = classify_atom(text)
+        if kind is None:
+            break
+        i -= 1
+    # a line that starts with "- " followed by a word is a bullet
+    atoms = [Atom(t, s, e, classify_atom(t), g) for t, s, e, g in toks[i:]]
+    label = line[: toks[i][1]].rstrip() if i < len(toks) else line.rstrip()
+    if i == 0:
+        label = ""
+    return label.strip(), atoms
+
+
+def lone_tokens_to_atoms(atoms: list[Atom]) -> list[Atom]:
+    """Attach lone '%' to the number before it."""
+    out: list[Atom] = []
+    for a in atoms:
+        if a.kind == "pct" and out and out[-1].kind == "num":
+            p = out[-1]
+            out[-1] = Atom(p.text + "%", p.start, a.end, "num", p.gap_before)
+        elif a.kind == "pct":
+            continue
+        else:
+            out.append(a)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One reconstructed number: the atoms it spans and its value (None: empty '-')."""
+
+    value: float | None
+    text: str
+    start: int
+    end: int
+    percent: bool = False
+    dash: bool = False
+
+
+def _can_continue(prev: Atom, nxt: Atom, hard_gap: int) -> bool:
+    """May `nxt` be the next thousands group of the number ending in `prev`?"""
+    if nxt.kind != "num" or prev.kind != "num":
+        return False
+    if nxt.gap_before >= hard_gap:
+        return False
+    if prev.decimal or prev.percent or prev.text.endswith(")"):
+        return False
+    if nxt.signed or nxt.text.startswith("("):
+        return False
+    head = nxt.text.rstrip("%)")
+    return bool(re.fullmatch(r"\d{3}(?:[,.]\d+)?", head))
+
+
+def _first_ok(a: Atom) -> bool:
+    """May `a` start a multi-group number? Its digit run must be 1–3 long."""
+    d = re.sub(r"^[(+\-\u2212\u2013\u2014\u2012]+", "", a.text)
+    return bool(re.match(r"\d{1,3}(?!\d)", d)) and not a.decimal and not a.percent
+
+
+def _cell(atoms: list[Atom], negate: bool = False) -> Cell:
+    text = " ".join(a.text for a in atoms)
+    v = parse_number(text)
+    if v is not None and negate:
+        v = -v
+    return Cell(v, text, atoms[0].start, atoms[-1].end, percent=text.endswith("%"))
+
+
+def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
+    """Every way to read `atoms` as a sequence of cells.
+
+    Rules: a cell is one number (first group 1–3 digits when more groups follow,
+    each later group exactly 3 digits, sign and parentheses only on the first,
+    decimals and % only on the last), or a lone dash (an empty cell), or a lone
+    dash followed by a number ("- 521" = −521). A gap of `hard_gap` or more
+    spaces is always a cell boundary (PDF dumps put double spaces between
+    columns far more often than inside numbers). Yields lists of Cell; at
+    most `limit` of them.
+    """
+    atoms = lone_tokens_to_atoms(atoms)
+    n = len(atoms)
+    count = 0
+
+    def rec(i: int, acc: list[Cell]):
+        nonlocal count
+        if count >= limit:
+            return
+        if i == n:
+            count += 1
+            yield list(acc)
+            return
+        a = atoms[i]
+        if a.kind == "dash":
+            acc.append(Cell(None, a.text, a.start, a.end, dash=True))
+            yield from rec(i + 1, acc)
+            acc.pop()
+            # "- 521": the dash is the sign of the following number
+            if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
+                    and atoms[i + 1].gap_before < hard_gap:
+                for j in _number_ends(atoms, i + 1, hard_gap):
+                    c = _cell(atoms[i + 1: j + 1], negate=True)
+                    acc.append(Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent))
+                    yield from rec(j + 1, acc)
+                    acc.pop()
+            return
+        if a.kind != "num":
+            return
+        for j in _number_ends(atoms, i, hard_gap):
+            c = _cell(atoms[i: j + 1])
+            if c.value is None:
+                continue
+            acc.append(c)
+            yield from rec(j + 1, acc)
+            acc.pop()
+
+    yield from rec(0, [])
+
+
+def _number_ends(atoms: list[Atom], i: int, hard_gap: int) -> list[int]:
+    """Indices j such that atoms[i..j] can be one number."""
+    ends = [i]
+    if not _first_ok(atoms[i]):
+        return ends
+    j = i
+    while j + 1 < len(atoms) and _can_continue(atoms[j], atoms[j + 1], hard_gap):
+        j += 1
+        ends.append(j)
+    return ends
+
+
+def numbers_in_text(text: str) -> list[tuple[float, int, int, str | None]]:
+    """Numbers in running text or a free-text cell: (value, start, end, unit).
+
+    Greedy thousands grouping ("1 043" is one number), "74/61" gives two
+    numbers, years (1990–2039 standing alone) and dates are left out, and a
+    following "%"/"procent" sets the unit to procent.
+    """
+    t = normalise_spaces(text)
+    out = []
+    rx = re.compile(
+        rf"(?<![\w,.])(?P<n>(?:{_MINUS_RE})?\d{{1,3}}(?: \d{{3}})+(?:,\d+)?|(?:{_MINUS_RE})?\d+(?:,\d+)?)"
+        rf"(?![\w]|[,.]\d|[-–]\d)(?P<u>\s?%|\s?procent)?"
+    )
+    for m in rx.finditer(t):
+        s = m["n"]
+        before = t[max(0, m.start() - 1): m.start()]
+        if re.fullmatch(r"(19[89]\d|20[0-3]\d)", s.lstrip(MINUS_CHARS)) and not m["u"]:
+            continue
+        if before in ("-", "–") and m.start() >= 2 and t[m.start() - 2].isdigit():
+            continue  # second half of a range or date
+        v = parse_number(s)
+        if v is None:
+            continue
+        out.append((v, m.start(), m.end(), "procent" if m["u"] else None))
+    return out
+
+
+# ---------------------------------------------------------------- number words
+
+_UNITS = {
+    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
+    "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13,
+    "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17, "arton": 18, "aderton": 18,
+    "nitton": 19,
+}
+_TENS = {
+    "tjugo": 20, "trettio": 30, "tretti": 30, "fyrtio": 40, "förtio": 40, "femtio": 50,
+    "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90,
+}
+_BIG = {"hundra": 100, "tusen": 1000}
+_ORDINALS = {
+    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6,
+    "sjunde": 7, "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12,
+}
+
+
+def _below_hundred(w: str) -> int | None:
+    if w in _UNITS:
+        return _UNITS[w]
+    for t, tv in _TENS.items():
+        if w == t:
+            return tv
+        if w.startswith(t) and w[len(t):] in _UNITS and _UNITS[w[len(t):]] < 10:
+            return tv + _UNITS[w[len(t):]]
+    return None
+
+
+def word_to_int(word: str) -> int | None:
+    """Swedish number word → int: 'tolv' → 12, 'tjugotre' → 23, 'hundra' → 100,
+    'tvåhundrafemtio' → 250, 'ett tusen' → 1000, 'tre miljoner' is not a word (None).
+
+    Accepts one word or several separated by spaces/hyphens; returns None when
+    any part is not a number word. Ordinals ('tredje') are read as their number.
+    """
+    if not word:
+        return None
+    w = word.strip().lower().replace("-", " ")
+    parts = w.split()
+    if len(parts) > 1:
+        return word_to_int("".join(parts))
+    if w in _ORDINALS:
+        return _ORDINALS[w]
+    return _compound(w)
+
+
+def _compound(w: str) -> int | None:
+    if not w:
+        return None
+    v = _below_hundred(w)
+    if v is not None:
+        return v
+    for big, bv in (("tusen", 1000), ("hundra", 100)):
+        k = w.find(big)
+        if k >= 0:
+            head, tail = w[:k], w[k + len(big):]
+            hv = 1 if head in ("", "ett", "en") else _compound(head)
+            if hv is None or (bv == 100 and hv >= 10):
+                continue
+            tv = 0 if tail == "" else _compound(tail)
+            if tv is None or tv >= bv:
+                continue
+            return hv * bv + tv
+    return None
+
+
+def find_number_words(text: str) -> list[tuple[int, int, int]]:
+    """(value, start, end) for each Swedish number word in `text`.
+
+    'en'/'ett' are left out: as articles they are far more common than as numbers.
+    """
+    out = []
+    for m in re.finditer(r"[A-Za-zÅÄÖåäöéÉ]+", text):
+        w = m.group().lower()
+        if w in ("en", "ett"):
+            continue
+        v = word_to_int(w)
+        if v is not None:
+            out.append((v, m.start(), m.end()))
+    return out
+
+
+def combos(n: int, k: int):
+    """All k-subsets of range(n) (small helper shared with corpus.tables)."""
+    return combinations(range(n), k)
