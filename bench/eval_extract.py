@@ -1,0 +1,53 @@
+"""Run extraction on the dev report(s) and score it with ../shared/eval/score.py.
+
+    python bench/eval_extract.py                       # all components, dev report 000
+    python bench/eval_extract.py --only rapport_risks  # one component (+ sentences, lemmas)
+    python bench/eval_extract.py --docs ../shared/corpus/004_1447dcaa6c211d95.txt --out /tmp/x   # no gold: just write
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default=None, help="comma-separated component names")
+    ap.add_argument("--docs", nargs="*", default=[str(SHARED / "corpus" / "000_aaca8210c76a1746.txt")])
+    ap.add_argument("--gold", nargs="*", default=[str(SHARED / "eval" / "dev" / "000")])
+    ap.add_argument("--out", default="/tmp/rapport_eval")
+    args = ap.parse_args()
+
+    from corpus import load_corpus
+    from pipeline.api import write_outputs
+    from pipeline.nlp import build_nlp
+    from pipeline.run import extract
+
+    only = None
+    if args.only:
+        only = ["rapport_sentences", "rapport_lemmas"] + args.only.split(",")
+    nlp = build_nlp(only=only)
+    docs, errors = load_corpus(args.docs)
+    for e in errors:
+        print("error:", e, file=sys.stderr)
+    t = time.perf_counter()
+    ex = extract(nlp, docs)
+    secs = time.perf_counter() - t
+    for e in ex.errors:
+        print("error:", e, file=sys.stderr)
+    written = write_outputs(Path(args.out), ex, docs)
+    print(json.dumps({"seconds": round(secs, 2), "written": written}, ensure_ascii=False))
+    if args.gold:
+        subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "extract", args.out, *args.gold])
+
+
+if __name__ == "__main__":
+    main()
