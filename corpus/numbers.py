@@ -157,7 +157,7 @@ class Atom:
 
 
 _ATOM_NUM = re.compile(
-    rf"^\(?(?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?\)?%?$"
+    rf"^(?:(?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?%?|\((?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?\)%?)$"
 )
 _ATOM_DASH = re.compile(rf"^{_MINUS_RE}$")
 

@@ -1,0 +1,1219 @@
+"""Recover the numeric tables of a report as checked numbers.
+
+API (stable; the structure step and the extract command rely on it):
+
+    find_tables(text, *, doc="", page_at=None) -> (list[Table], list[str])
+        Scan cleaned report text (lines separated by "\\n"; blank lines inside
+        a table are tolerated) and return the recovered tables plus warnings
+        ("DOC:LINE: ..."). `page_at(offset) -> int | None` fills `Table.page`.
+    Table: id, title, unit, page, start, end, columns, rows, check, checks,
+        split, warnings, kind ("numeric" or "indicator"), doc.
+        `start` is the title line's start (or the header's / first row's),
+        `end` the end of the last row: offsets in `text`.
+        .to_frame()  long form: doc, table, title, unit, page, row, column, value, check
+        .to_wide()   one row per table row, one column per header column
+        .row(label)  the first row whose label matches (case/space-insensitive)
+    TableRow: label, values (float | None per column), start, end, text,
+        note ("Not 3" refs), footnote (digit glued to the label), cells (raw text).
+    layout_text(page) / tables_from_pdf_page(page, *, doc="", page_number=None)
+        For PDFs: pdfplumber word x-positions turn wide gaps into tabs, which
+        the splitter takes as certain column boundaries.
+    tables_frame(tables) -> DataFrame: the long form of many tables.
+
+Why it is built this way: in a text dump "612 958 1 240 1 318" is four numbers
+but a space both groups thousands and separates columns. `corpus.numbers`
+enumerates every grouping the thousands rule allows; here a table-level
+search picks one grouping per row using (1) the column count from the header
+and the other rows, (2) column magnitudes, (3) arithmetic: total rows equal
+the sum of the rows above them (resultaträkning identities are such running
+sums), difference columns (Diff/Avvikelse = a − b), percent-change columns,
+and balance sheets (summa tillgångar = summa eget kapital, avsättningar och
+skulder). Each table records which checks hold (`checks`, `check`) and how
+it was split (`split`). A block that cannot be split consistently is not
+returned: it stays text and a warning names the doc and line.
+
+Indicator tables (goal follow-up: "Indikator Nämnd Ingångsvärde Utfall ...")
+have free-text cells; they come back with kind="indicator", the numbers
+found in each row's cells as `values`, and no column alignment.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from corpus.numbers import (
+    Atom,
+    Cell,
+    atom_groupings,
+    normalise_spaces,
+    numbers_in_text,
+    parse_unit,
+    split_numeric_tail,
+)
+
+__all__ = [
+    "Table", "TableRow", "find_tables", "layout_text", "tables_from_pdf_page",
+    "tables_frame", "normalise_label",
+]
+
+
+# ====================================================================== records
+
+@dataclass
+class TableRow:
+    label: str
+    values: list[float | None]
+    start: int
+    end: int
+    text: str
+    note: str | None = None  # "Not 3" reference found in the label or notes column
+    footnote: str | None = None  # "2" from "sjukfrånvaro2"
+    cells: list[str] = field(default_factory=list)  # raw text per value ("" = empty)
+    section: str | None = None  # group label above the row ("OMSÄTTNINGSTILLGÅNGAR")
+
+
+@dataclass
+class Table:
+    id: str
+    title: str | None
+    unit: str | None
+    page: int | None
+    start: int
+    end: int
+    columns: list[str]
+    rows: list[TableRow]
+    check: bool | None = None
+    checks: list[str] = field(default_factory=list)
+    split: str = ""
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "numeric"
+    doc: str = ""
+    line: int = 0  # 1-based line number of `start` in the text
+
+    def column_name(self, i: int) -> str | None:
+        if self.kind != "numeric":
+            return None
+        return self.columns[i] if i < len(self.columns) else f"kol{i + 1}"
+
+    def to_frame(self):
+        """Long form, one row per non-empty cell (the contract's tables.parquet)."""
+        import pandas as pd
+
+        recs = []
+        for r in self.rows:
+            for i, v in enumerate(r.values):
+                if v is None:
+                    continue
+                recs.append({
+                    "doc": self.doc, "table": self.id, "title": self.title, "unit": self.unit,
+                    "page": self.page, "row": r.label, "column": self.column_name(i),
+                    "value": float(v), "check": self.check,
+                })
+        cols = ["doc", "table", "title", "unit", "page", "row", "column", "value", "check"]
+        return pd.DataFrame.from_records(recs, columns=cols)
+
+    def to_wide(self):
+        """One row per table row (index: label), one column per header column."""
+        import pandas as pd
+
+        width = max([len(r.values) for r in self.rows] + [len(self.columns)])
+        names = []
+        for i in range(width):
+            n = self.column_name(i) if self.kind == "numeric" else f"v{i + 1}"
+            while n in names:
+                n = f"{n}_"
+            names.append(n)
+        data = [list(r.values) + [None] * (width - len(r.values)) for r in self.rows]
+        df = pd.DataFrame(data, columns=names, index=[r.label for r in self.rows], dtype=float)
+        df.index.name = "row"
+        return df
+
+    def row(self, label: str) -> TableRow | None:
+        key = normalise_label(label)
+        for r in self.rows:
+            if normalise_label(r.label) == key:
+                return r
+        return None
+
+
+def normalise_label(s: str) -> str:
+    return re.sub(r"\s+", " ", normalise_spaces(s or "")).strip().lower()
+
+
+def tables_frame(tables: Iterable[Table]):
+    import pandas as pd
+
+    frames = [t.to_frame() for t in tables]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return Table("", None, None, None, 0, 0, [], []).to_frame()
+    return pd.concat(frames, ignore_index=True)
+
+
+# ====================================================================== lexicon
+
+_PERIOD = re.compile(
+    r"^\(?(?:(?:19|20)\d\d(?:[-–/]\d\d(?:[-–]\d\d)?)?(?:[-–]{1,2}(?:(?:19|20)\d\d(?:[-–]\d\d){0,2})?)?"
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])|T[1-3]|Q[1-4]|R12)\)?[:,]?$"
+)
+_MONTHS = (
+    "jan januari feb februari mar mars apr april maj jun juni jul juli aug augusti sep sept "
+    "september okt oktober nov november dec december"
+).split()
+_HEADER_WORDS = set("""
+utfall budget prognos årsprognos diff differens avvikelse budgetavvikelse bokslut föregående år
+helår helårs plan mål målvärde ingångsvärde koncernen regionen förändring förändr not noter
+belopp mkr mnkr tkr kr ack ackumulerat ack. period perioden prel prel. (prel) (prel.) tb ny
+ändring utveckling kostnadsutveckling nettokostnadsutveckling intervall jmf jämfört
+% procent antal nämnd indikator måluppfyllelse uppfyllelse styrmått kommentar status
+resultat årets dec. aug. helår tertial delår bud utf progn avv andel i och per bedömning
+""".split()) | set(_MONTHS)
+_HEADER_START = re.compile(
+    r"^(utfall|budget|prognos|årsprognos|diff|avvikelse|budgetavvikelse|bokslut|föregående|helår|"
+    r"plan|mål|målvärde|koncernen|regionen|förändring|not|belopp|ack|intervall|kostnads|"
+    r"nettokostnads|\d{4})", re.I)
+_TITLE_CUE = re.compile(
+    r"\((?:belopp i )?(?:mkr|mnkr|tkr|kr|mdkr|mdr|%|procent|antal)\)|^\s*tabell\b|belopp i|"
+    r"räkning|redovisning|analys|balanskrav|resultatbudget|nyckeltal|investering|sammanställning|"
+    r"översikt|budget|\bnot \d+\b|\btkr\b|\bmkr\b|\bmnkr\b",
+    re.I,
+)
+_STRONG_TOTAL = re.compile(r"^(summa|s:a|totalt?|total)\b", re.I)
+_WEAK_TOTAL = re.compile(
+    r"^(summa|s:a|totalt?|total|verksamhetens nettokostnad(er)?|verksamhetens resultat|"
+    r"resultat|årets resultat|periodens resultat|finansnetto|kassaflöde|periodens kassaflöde|"
+    r"årets kassaflöde|likvida medel vid (periodens|årets) slut|balanskravsresultat|"
+    r"medel från|nettoinvesteringar|verksamhetens nettoram|eget kapital)\b|\bnetto\b",
+    re.I,
+)
+_COST = re.compile(r"kostnad|avskrivning|nedskrivning|avgår|minskning|utbetalning", re.I)
+_DIFF_HEAD = re.compile(r"diff|avvikelse|förändring|ändring|differens|skillnad|avv\b", re.I)
+_PCT_HEAD = re.compile(r"%|procent|utveckling", re.I)
+_NOTE_IN_LABEL = re.compile(r"\s*\(?\bnot(?:er)?\s+(\d{1,2}(?:\s*,\s*\d{1,2})*)\s*\)?", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+
+
+# ====================================================================== lines
+
+@dataclass
+class _Line:
+    no: int  # 1-based line number in the text
+    start: int
+    end: int
+    text: str
+    label: str = ""
+    atoms: list[Atom] = field(default_factory=list)
+    kind: str = "text"  # blank, row, header, text, prose
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for no, raw in enumerate(text.split("\n"), 1):
+        end = pos + len(raw)
+        s = raw.rstrip("\r")
+        lead = len(s) - len(s.lstrip())
+        out.append(_Line(no, pos + lead, pos + len(s.rstrip()), s.strip()))
+        pos = end + 1
+    return out
+
+
+def _is_period(tok: str) -> bool:
+    return bool(_PERIOD.match(tok.strip("()"))) or bool(_PERIOD.match(tok))
+
+
+def _header_tokens(text: str) -> tuple[list[str], int, int]:
+    toks = normalise_spaces(text).split()
+    periods = sum(1 for t in toks if _is_period(t))
+    known = sum(1 for t in toks if t.lower().strip("():,.-–") in _HEADER_WORDS
+                or t.lower().rstrip("-") in _HEADER_WORDS or t in ("%", "-", "–"))
+    return toks, periods, known
+
+
+def _header_like(line: _Line) -> bool:
+    """Years/periods and column words only ("Utfall 2020", "Budget", "Koncernen Regionen")."""
+    toks, periods, known = _header_tokens(line.text)
+    if not toks or len(line.text) > 120:
+        return False
+    nums = [t for t in toks if re.search(r"\d", t)]
+    if any(not _is_period(t) and not re.fullmatch(r"\d{1,2}\)?|\(?[Nn]ot", t) for t in nums):
+        return False
+    other = len(toks) - periods - known
+    frags = sum(1 for t in toks if t.endswith("-") and t[:1].isalpha()
+                and t.lower().rstrip("-") not in _HEADER_WORDS)
+    if periods == 0:
+        if frags and other == frags and len(toks) <= 2:
+            return True
+        return known >= 1 and other == 0 and len(toks) <= 8 and (
+            bool(_HEADER_START.match(line.text)) or len(toks) <= 2)
+    if other == 0:
+        return True
+    return other <= 4 and (periods >= 2 or known >= 1) and not _SENTENCE_END.search(line.text)
+
+
+def _classify(line: _Line) -> None:
+    t = line.text
+    if not t:
+        line.kind = "blank"
+        return
+    if _header_like(line):
+        line.kind = "header"
+        return
+    label, atoms = split_numeric_tail(t)
+    # numbers inside the label's closing parenthesis: "(Not 3)" ends the label
+    nums = [a for a in atoms if a.kind == "num"]
+    dash_only = not nums and atoms and all(a.kind == "dash" for a in atoms) and label \
+        and len(label.split()) <= 12 and len(t) <= 88
+    if nums or dash_only:
+        words = label.split()
+        prose = (
+            (len(t) > 88 and len(nums) <= 2)
+            or re.search(r"[a-zåäö]\. [A-ZÅÄÖ]", label) is not None
+            or (len(words) >= 5 and len(nums) == 1 and _is_period(nums[0].text))
+            or (label.endswith(("till", "på", "med", "av", "om", "än", "från", "cirka", "ca", "är",
+                                "och", "uppgår", "år", "vid", "per", "var", "mellan")) and len(nums) <= 2)
+        )
+        if not prose:
+            line.kind, line.label, line.atoms = "row", label, atoms
+            return
+        line.kind = "prose"
+        return
+    if len(t) > 70 or (_SENTENCE_END.search(t) and len(t.split()) > 5):
+        line.kind = "prose"
+    else:
+        line.kind = "text"
+
+
+# ====================================================================== header → columns
+
+def _dehyphen_join(a: str, b: str) -> str:
+    """Join wrapped pieces: 'utjäm-' + 'ning' → 'utjämning', 'hälso-' + 'och' → 'hälso- och'."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a.endswith("-") and not a.endswith("--") and b[:1].islower() and b.split()[0] not in ("och", "eller", "samt"):
+        return a[:-1] + b
+    if a.endswith("--") or a.endswith("–"):
+        return a + b
+    return a + " " + b
+
+
+def parse_header(lines: list[str]) -> list[str]:
+    """Column names from header lines.
+
+    "Utfall / 2020 / Budget / 2021 / Diff" → ["Utfall 2020", "Budget 2021", "Diff"];
+    "Koncernen Koncernen Regionen Regionen" + four periods → zipped
+    ["Koncernen 2021-08-31", ...]; a "Not" column is dropped (it holds note refs).
+    """
+    toks: list[str] = []
+    for ln in lines:
+        for t in normalise_spaces(ln).split():
+            if toks and (toks[-1].endswith("--") or (toks[-1].endswith("-") and toks[-1][:1].isalpha()
+                                                     and t[:1].islower())):
+                toks[-1] = _dehyphen_join(toks[-1], t)
+            elif toks and _is_period(t) and toks[-1].endswith("--"):
+                toks[-1] += t
+            else:
+                toks.append(t)
+    toks = [t for t in toks if t.lower().strip("()") not in ("not", "noter")]
+    if not toks:
+        return []
+    names = [t for t in toks if not _is_period(t)]
+    periods = [t for t in toks if _is_period(t)]
+    first_period = next((i for i, t in enumerate(toks) if _is_period(t)), len(toks))
+    # two-level header: N entity words, then N periods
+    if names and len(names) == len(periods) and first_period == len(names) and len(names) > 1 \
+            and all(n[:1].isupper() for n in names):
+        return [f"{n} {p}" for n, p in zip(names, periods)]
+    cols: list[list[str]] = []
+    has_period: list[bool] = []
+    for t in toks:
+        is_p = _is_period(t)
+        if is_p:
+            if cols and not has_period[-1]:
+                cols[-1].append(t)
+                has_period[-1] = True
+            else:
+                cols.append([t])
+                has_period.append(True)
+            continue
+        low = t.lower()
+        starts_new = (
+            not cols or t[:1].isupper() or t in ("%",) and _PCT_HEAD.search(" ".join(cols[-1])) is None
+            or t.startswith("(") and has_period[-1]
+        )
+        if t == "%" and cols and _PCT_HEAD.search(" ".join(cols[-1])) is not None:
+            starts_new = False
+        if t[:1].isupper() and cols and (cols[-1][-1].endswith("-") or low in ("år",)):
+            starts_new = False
+        if cols and t[:1].islower() and not has_period[-1]:
+            starts_new = False
+        if cols and cols[-1][-1].lower() in ("föregående", "ack", "ny", "jmf") and not has_period[-1]:
+            starts_new = False
+        if low in ("år", "helår") and cols and not has_period[-1]:
+            starts_new = False
+        if starts_new:
+            cols.append([t])
+            has_period.append(False)
+        else:
+            cols[-1].append(t)
+    out = []
+    for c in cols:
+        s = ""
+        for part in c:
+            s = _dehyphen_join(s, part) if s.endswith("-") else (s + " " + part if s else part)
+        out.append(s.strip())
+    return out
+
+
+# ====================================================================== blocks
+
+@dataclass
+class _Block:
+    lines: list[_Line]  # header/text/row lines, no blanks
+    title: _Line | None = None
+    title_text: str | None = None
+
+
+def _is_title_line(line: _Line) -> bool:
+    return line.kind in ("text", "header") and len(line.text) <= 100 and bool(_TITLE_CUE.search(line.text))
+
+
+def _has_num(ln: _Line) -> bool:
+    return ln.kind == "row" and any(a.kind == "num" for a in ln.atoms)
+
+
+def _blocks(lines: list[_Line]) -> list[list[_Line]]:
+    """Maximal runs of table-ish lines: rows, headers and short label lines between rows.
+
+    Looking back from the first row, a block takes header lines, and short
+    text lines only when a header or a wrapped label ties them to the rows.
+    """
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    blocks: list[list[_Line]] = []
+    i = 0
+    while i < len(nb):
+        if not _has_num(nb[i]):
+            i += 1
+            continue
+        last_row = i
+        k = i + 1
+        while k < len(nb):
+            ln = nb[k]
+            if ln.kind == "row":
+                last_row = k
+            elif ln.kind in ("text", "header"):
+                if k - last_row > 4:
+                    break
+            else:  # prose
+                break
+            k += 1
+        j = last_row
+        s = i
+        texts = 0
+        while s > 0 and i - s < 14:
+            prev = nb[s - 1]
+            if prev.kind == "header":
+                s -= 1
+                texts = 0
+                continue
+            if prev.kind == "text" and len(prev.text) <= 80 and texts < 2 and (
+                    nb[s].kind == "header"
+                    or prev.text.endswith(("-", ",")) or (nb[s].text[:1].islower())):
+                s -= 1
+                texts += 1
+                continue
+            break
+        blocks.append(nb[s: j + 1])
+        i = j + 1
+    out: list[list[_Line]] = []
+    for b in blocks:
+        if out and b[0].no <= out[-1][-1].no:
+            b = [ln for ln in b if ln.no > out[-1][-1].no]
+        if b:
+            out.append(b)
+    return out
+
+
+def _split_subtables(block: list[_Line]) -> list[list[_Line]]:
+    """Split a block where a new title/header follows rows (RESULTATRÄKNING → KASSAFLÖDESANALYS)."""
+    parts: list[list[_Line]] = [[]]
+    seen_row = False
+    for idx, ln in enumerate(block):
+        new = False
+        if seen_row and ln.kind == "header":
+            # headers after rows begin a new table, unless it is a lone "%"-ish line
+            new = True
+        elif seen_row and ln.kind == "text" and _is_title_line(ln) and (
+                idx + 1 < len(block) and block[idx + 1].kind in ("header", "text")):
+            new = True
+        elif seen_row and ln.kind == "text" and idx + 1 < len(block) and block[idx + 1].kind == "header" \
+                and len(ln.text) <= 80:
+            new = True
+        if new:
+            # pull trailing title/label lines of the previous part along
+            prev = parts[-1]
+            carry = []
+            while prev and prev[-1].kind in ("text",) and len(carry) < 2 and ln.kind == "header":
+                carry.insert(0, prev.pop())
+            parts.append(carry)
+            seen_row = False
+        parts[-1].append(ln)
+        if ln.kind == "row":
+            seen_row = True
+    return [p for p in parts if sum(1 for ln in p if _has_num(ln)) >= 1]
+
+
+# ====================================================================== logical rows
+
+@dataclass
+class _RawRow:
+    label: str
+    atoms: list[Atom]
+    start: int
+    end: int
+    lines: list[_Line]
+    note: str | None = None
+    footnote: str | None = None
+    section: str | None = None
+
+
+def _clean_label(label: str) -> tuple[str, str | None, str | None]:
+    """Strip note refs and glued footnote digits: 'Lång sjukfrånvaro1' → ('Lång sjukfrånvaro', None, '1')."""
+    note = None
+    m = _NOTE_IN_LABEL.search(label)
+    if m:
+        note = "Not " + m.group(1)
+        label = (label[: m.start()] + label[m.end():]).strip()
+    footnote = None
+    m = re.search(r"(?<=[a-zåäö]{3})(\d)$", label)
+    if m and not re.search(r"\b(?:covid|r|t|q)-?\d$", label, re.I):
+        footnote = m.group(1)
+        label = label[: m.start()]
+    label = re.sub(r"\s+", " ", label).strip(" :")
+    return label, note, footnote
+
+
+def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
+    """Join wrapped labels with their values; return rows and leftover (pre-row) lines."""
+    rows: list[_RawRow] = []
+    pending: list[_Line] = []
+    section = None
+    pre: list[_Line] = []
+    for ln in lines:
+        if ln.kind != "row":
+            if not rows and ln.kind == "header":
+                pre.extend(pending)
+                pending = []
+                pre.append(ln)
+                continue
+            pending.append(ln)
+            continue
+        label = ln.label
+        take: list[_Line] = []
+        if pending:
+            ptxt = " ".join(p.text for p in pending)
+            cont = (
+                not label
+                or label[:1].islower()
+                or re.match(r"^\d{1,2}\)", label) is not None
+                or pending[-1].text.endswith(("-", ",", "(Not", "(not", "och", "samt", "av", "i", "för"))
+                or ptxt.count("(") > ptxt.count(")")
+            )
+            if cont:
+                # only the lines that belong to this label: the last 1–3 pending lines
+                take = pending[-3:] if (not label or pending[-1].text.endswith("-")) else pending[-2:]
+                while len(take) > 1 and (take[0].text.isupper() or (not label and take[0].text.endswith(":"))):
+                    take = take[1:]
+                if len(take) > 1 and not (take[0].text.endswith(("-", ",")) or take[1].text[:1].islower()):
+                    take = take[-1:]
+                rest = pending[: len(pending) - len(take)]
+            else:
+                rest = pending
+            for p in rest:
+                if not rows:
+                    pre.append(p)
+                else:
+                    section = p.text.strip()
+            joined = ""
+            for p in take:
+                joined = _dehyphen_join(joined, p.text)
+            label = _dehyphen_join(joined, label) if take else label
+            pending = []
+        label, note, foot = _clean_label(label)
+        start = take[0].start if take else ln.start
+        rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section))
+    return rows, pre
+
+
+# ====================================================================== split search
+
+@dataclass
+class _Option:
+    values: list[float | None]
+    cells: list[str]
+    penalty: float
+    note: str | None = None
+    desc: str = ""
+
+
+def _digits(v: float) -> int:
+    a = abs(v)
+    return 1 if a < 1 else int(math.log10(a)) + 1
+
+
+def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Option]:
+    opts: list[_Option] = []
+    seen = set()
+    for g in atom_groupings(raw.atoms, limit=4000):
+        n = len(g)
+        if n > K + (1 if note_col else 0) or n < max(1, K - 2):
+            continue
+        variants: list[tuple[list[Cell], float, str | None, str]] = []
+        if note_col and n >= 2 and g[0].value is not None and float(g[0].value).is_integer() \
+                and 0 < g[0].value <= 60 and not g[0].text.startswith(("-", "−", "–", "(")) \
+                and raw.note is None:
+            variants.append((g[1:], 0.0, "Not " + g[0].text, "note"))
+        variants.append((g, 0.0, None, ""))
+        for cells, pen, note, d in variants:
+            m = len(cells)
+            if m > K:
+                continue
+            if m == K:
+                placements = [tuple()]
+            else:
+                placements = list(_none_positions(K, K - m))
+            for pos in placements:
+                vals: list[float | None] = []
+                texts: list[str] = []
+                it = iter(cells)
+                p = pen
+                for c in range(K):
+                    if c in pos:
+                        vals.append(None)
+                        texts.append("")
+                    else:
+                        cell = next(it)
+                        vals.append(cell.value)
+                        texts.append(cell.text)
+                for c in pos:
+                    # where does the missing cell sit? a wide gap makes it likely
+                    nxt = sum(1 for q in range(c) if q not in pos)
+                    gap = _gap_before_cell(raw, cells, nxt)
+                    p += 0.35 if gap >= 3 else (0.9 if c == 0 else 1.2)
+                key = (tuple(vals), note)
+                if key in seen:
+                    continue
+                seen.add(key)
+                opts.append(_Option(vals, texts, p, note or raw.note, d))
+                if len(opts) >= limit:
+                    return opts
+    return opts
+
+
+def _none_positions(K: int, k: int):
+    from itertools import combinations
+    return combinations(range(K), k)
+
+
+def _gap_before_cell(raw: _RawRow, cells: list[Cell], idx: int) -> int:
+    if idx >= len(cells):
+        return 0
+    start = cells[idx].start
+    for a in raw.atoms:
+        if a.start == start:
+            return a.gap_before
+    return 1
+
+
+def _profiles(choice: list[_Option | None], K: int, certain: list[bool]):
+    prof = []
+    for c in range(K):
+        ds, dec = [], []
+        for o, ok in zip(choice, certain):
+            if o is None or not ok:
+                continue
+            v = o.values[c]
+            if v is None:
+                continue
+            ds.append(_digits(v))
+            dec.append(("," in o.cells[c] or "." in o.cells[c] or "%" in o.cells[c]))
+        if len(ds) >= 2:
+            ds.sort()
+            prof.append((ds[len(ds) // 2], sum(dec) / len(dec)))
+        else:
+            prof.append(None)
+    return prof
+
+
+def _prior(o: _Option, prof) -> float:
+    p = o.penalty
+    for c, v in enumerate(o.values):
+        if v is None or c >= len(prof) or prof[c] is None:
+            continue
+        med, decshare = prof[c]
+        p += 0.35 * max(0, abs(_digits(v) - med) - 1)
+        isdec = "," in o.cells[c] or "." in o.cells[c] or "%" in o.cells[c]
+        if decshare > 0.7 and not isdec:
+            p += 0.6
+        if decshare < 0.3 and isdec:
+            p += 0.6
+    return p
+
+
+# ---------------------------------------------------------------- checks
+
+@dataclass
+class _Check:
+    kind: str
+    rows: tuple[int, ...]
+    ok: bool
+    text: str
+
+
+def _tol(vals: list[float], cells: list[str] | None = None) -> float:
+    decimal = any(not float(v).is_integer() for v in vals)
+    n = len(vals)
+    if decimal:
+        return 0.051 * n + 0.05
+    return max(1.0, min(3.0, 0.5 * n))
+
+
+def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> list[_Check]:
+    out = []
+    for t, r in enumerate(rows):
+        if not _WEAK_TOTAL.search(r.label):
+            continue
+        strong = bool(_STRONG_TOTAL.search(r.label))
+        target = vals[t]
+        if all(v is None for v in target):
+            continue
+        found = None
+        for s in range(t - 2, max(-1, t - 16), -1):
+            window = list(range(s, t))
+            for signed in (False, True):
+                ok, matched = True, 0
+                for c in range(K):
+                    tv = target[c]
+                    terms = []
+                    for w in window:
+                        v = vals[w][c]
+                        if v is None:
+                            continue
+                        if signed and _COST.search(rows[w].label) and v > 0:
+                            v = -v
+                        terms.append(v)
+                    if tv is None or not terms:
+                        if tv is not None and tv != 0 and not terms:
+                            ok = False
+                        continue
+                    if abs(sum(terms) - tv) <= _tol(terms + [tv]):
+                        matched += 1
+                    else:
+                        ok = False
+                        break
+                if ok and matched >= 1 and not (matched == 1 and K > 2 and sum(
+                        1 for v in target if v is not None) > 1):
+                    found = (s, signed)
+                    break
+            if found:
+                break
+        if found:
+            s, signed = found
+            how = "with costs subtracted" if signed else ""
+            out.append(_Check("sum", tuple(range(s, t + 1)), True,
+                              f"'{r.label}' = sum of rows '{rows[s].label}'..'{rows[t - 1].label}' {how}".rstrip()))
+        elif strong:
+            out.append(_Check("sum", (t,), False,
+                              f"'{r.label}' is not the sum of any run of rows above it"))
+    return out
+
+
+def _equal_checks(rows: list[_RawRow], vals, K) -> list[_Check]:
+    out = []
+    labels = [normalise_label(r.label) for r in rows]
+    assets = [i for i, lab in enumerate(labels) if re.match(r"(summa )?tillgångar$|summa tillgångar", lab)]
+    liab = [i for i, lab in enumerate(labels)
+            if re.match(r"summa (eget kapital|skulder).*(skulder|eget kapital)", lab)]
+    if assets and liab:
+        a, b = assets[-1], liab[-1]
+        pairs = [(x, y) for x, y in zip(vals[a], vals[b]) if x is not None and y is not None]
+        ok = bool(pairs) and all(abs(x - y) <= 1 for x, y in pairs)
+        out.append(_Check("balance", (a, b), ok,
+                          f"balance: '{rows[a].label}' {'=' if ok else '≠'} '{rows[b].label}'"))
+    return out
+
+
+def _column_checks(rows, vals, K, columns) -> list[_Check]:
+    """Difference and percent-change columns, named in the header or found in the numbers."""
+    out = []
+    if K < 3:
+        return out
+    for c in range(K):
+        name = columns[c] if c < len(columns) else ""
+        for kind in ("diff", "pct"):
+            named = bool(_DIFF_HEAD.search(name)) if kind == "diff" else bool(_PCT_HEAD.search(name))
+            best = None
+            for i in range(K):
+                for j in range(K):
+                    if len({i, j, c}) < 3:
+                        continue
+                    hits, tried, res = 0, 0, []
+                    for ri, v in enumerate(vals):
+                        a, b, d = v[i], v[j], v[c]
+                        if a is None or b is None or d is None:
+                            continue
+                        if kind == "diff":
+                            tol = 1.0 if all(float(x).is_integer() for x in (a, b, d)) else 0.15
+                            good = abs((a - b) - d) <= tol
+                        else:
+                            if b == 0 or float(d).is_integer() and abs(d) > 100:
+                                continue
+                            if not float(a).is_integer() or not float(b).is_integer():
+                                continue
+                            exp = 100.0 * (a - b) / abs(b)
+                            good = abs(exp - d) <= 0.06 + 100.0 * 0.5 / max(abs(b), 1) + 0.5 * (not (
+                                "," in str(d) or not float(d).is_integer()))
+                        tried += 1
+                        hits += good
+                        res.append((ri, good))
+                    if tried and (best is None or hits > best[0]):
+                        best = (hits, tried, i, j, res)
+            if not best:
+                continue
+            hits, tried, i, j, res = best
+            need = 2 if named else 3
+            if hits >= need and hits >= 0.7 * tried and not all(vals[ri][c] == 0 for ri, g in res if g):
+                ci, cj = (columns[i] if i < len(columns) else f"kol{i + 1}",
+                          columns[j] if j < len(columns) else f"kol{j + 1}")
+                cc = name or f"kol{c + 1}"
+                op = "−" if kind == "diff" else "% change"
+                for ri, good in res:
+                    out.append(_Check(kind, (ri,), good,
+                                      f"'{rows[ri].label}': {cc} {'=' if good else '≠'} {ci} {op} {cj}"))
+                break
+    return out
+
+
+def _all_checks(rows, vals, K, columns) -> list[_Check]:
+    return _sum_checks(rows, vals, K) + _equal_checks(rows, vals, K) + _column_checks(rows, vals, K, columns)
+
+
+def _check_score(checks: list[_Check]) -> float:
+    return sum(2.5 * len(ch.rows) ** 0.5 if ch.ok else 0.0 for ch in checks) - sum(
+        0.5 for ch in checks if not ch.ok)
+
+
+# ---------------------------------------------------------------- table assembly
+
+def _choose_K(raws: list[_RawRow], header_k: int | None, note_col: bool) -> tuple[int | None, dict[int, int]]:
+    counts: dict[int, int] = {}
+    possible: list[set[int]] = []
+    for r in raws:
+        ks = set()
+        for g in atom_groupings(r.atoms, limit=3000):
+            ks.add(len(g))
+            if note_col and len(g) > 1:
+                ks.add(len(g) - 1)
+        possible.append(ks)
+        for k in ks:
+            counts[k] = counts.get(k, 0) + 1
+    if not counts:
+        return None, counts
+    n = len(raws)
+
+    def fit(k):  # rows that can give k values (or k-1, k-2 with empty cells)
+        return sum(1 for ks in possible if k in ks or (k - 1) in ks or (k - 2) in ks and k >= 4)
+
+    exact = {k: sum(1 for ks in possible if k in ks) for k in counts}
+    if header_k and exact.get(header_k, 0) >= 0.5 * n:
+        return header_k, exact
+    best = max(exact, key=lambda k: (exact[k], fit(k), k == header_k, -k))
+    # a larger K that every row fits (with empty cells) beats a smaller exact one
+    return best, exact
+
+
+def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, warnings: list[str],
+                   title_above: tuple[_Line | None, str | None]) -> Table | None:
+    raws, pre = _logical_rows(block)
+    raws = [r for r in raws if r.atoms]
+    if sum(1 for r in raws if any(a.kind == "num" for a in r.atoms)) < 2:
+        return None
+    hidx = [k for k, ln in enumerate(pre) if ln.kind == "header"]
+    header_lines = pre[hidx[0]: hidx[-1] + 1] if hidx else []
+    above_header = pre[: hidx[0]] if hidx else pre
+    title_line, title = None, None
+    hdr_texts = []
+    for ln in header_lines:
+        if ln.kind != "header":
+            # a sub-title between header lines ("Not 1 Verksamhetens intäkter") names this table
+            if title is None and len(ln.text) <= 80 and not ln.text.endswith("."):
+                title, title_line = ln.text, ln
+            elif ln.text.endswith("-") or ln.text[:1].isdigit():
+                hdr_texts.append(ln.text)
+            continue
+        lead, rest = _split_header_lead(ln.text)
+        if lead and title is None:
+            title, title_line = lead, ln
+        if rest:
+            hdr_texts.append(rest)
+    if title is None:
+        for ln in reversed(above_header):
+            if ln.kind == "text" and _is_title_line(ln):
+                title, title_line = ln.text, ln
+                break
+    if title is None and title_above[0] is not None:
+        title_line, title = title_above
+    if title is None and hidx:
+        for ln in reversed(above_header):
+            if ln.kind == "text" and len(ln.text) <= 80 and not ln.text.endswith((".", ",")):
+                title, title_line = ln.text, ln
+            break
+    if title:
+        title = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", title, flags=re.I).strip() or title
+    columns = parse_header(hdr_texts)
+    note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
+    header_k = len(columns) or None
+    K, exact = _choose_K(raws, header_k, note_col)
+    line_no = (title_line or block[0]).no
+    where = f"{doc}:{line_no}"
+    if K is None:
+        return None
+    if header_k and K == header_k - 1:
+        columns = columns[1:]  # the first header word names the label column
+    elif header_k and K != header_k:
+        if K > header_k:
+            columns = columns + [f"kol{i + 1}" for i in range(header_k, K)]
+        else:
+            columns = columns[-K:] if False else columns[:K]
+    opts = [_options(r, K, note_col) for r in raws]
+    bad = [i for i, o in enumerate(opts) if not o]
+    if len(raws) - len(bad) < 2 or len(bad) > 0.34 * len(raws):
+        why = f"{len(bad)} of {len(raws)} rows fit no {K}-column split"
+        warnings.append(f"{where}: table-like block '{title or raws[0].label}' not split consistently "
+                        f"({why}); kept as text")
+        return None
+    keep = [i for i in range(len(raws)) if opts[i]]
+    twarn = []
+    for i in bad:
+        twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' does not fit {K} columns; left as text")
+    raws = [raws[i] for i in keep]
+    opts = [opts[i] for i in keep]
+    certain = [len(o) == 1 for o in opts]
+    choice = [None] * len(raws)
+    prof = _profiles([o[0] for o in opts], K, certain)
+    for i, o in enumerate(opts):
+        choice[i] = min(o, key=lambda x: _prior(x, prof))
+    prof = _profiles(choice, K, [True] * len(raws))
+
+    def total(ch):
+        vals = [c.values for c in ch]
+        checks = _all_checks(raws, vals, K, columns)
+        return sum(_prior(c, prof) for c in ch) - _check_score(checks), checks
+
+    best_score, _ = total(choice)
+    ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
+    for _round in range(3):
+        improved = False
+        for i in ambiguous:
+            cands = sorted(opts[i], key=lambda x: _prior(x, prof))[:40]
+            for cand in cands:
+                if cand is choice[i]:
+                    continue
+                old = choice[i]
+                choice[i] = cand
+                sc, _ = total(choice)
+                if sc < best_score - 1e-9:
+                    best_score, improved = sc, True
+                else:
+                    choice[i] = old
+        if not improved:
+            break
+    vals = [c.values for c in choice]
+    checks = _all_checks(raws, vals, K, columns)
+    # rows whose split is still a coin toss: say so
+    for i in ambiguous:
+        pri = sorted((_prior(x, prof), id(x)) for x in opts[i][:40])
+        in_ok = any(ch.ok and i in ch.rows for ch in checks)
+        if len(pri) > 1 and abs(pri[0][0] - pri[1][0]) < 0.3 and not in_ok:
+            twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
+                         f"(chose {choice[i].cells} of {len(opts[i])} readings)")
+    rows = []
+    for r, c in zip(raws, choice):
+        rows.append(TableRow(
+            label=r.label, values=list(c.values), start=r.start, end=r.end,
+            text=text[r.start:r.end], note=c.note, footnote=r.footnote, cells=list(c.cells),
+            section=r.section,
+        ))
+    first = min([raws[0].start] + [ln.start for ln in header_lines])
+    start = min(title_line.start, first) if title_line is not None else first
+    end = rows[-1].end
+    unit = _table_unit(title, hdr_texts, block, text, start)
+    n_amb = len(ambiguous)
+    split = (f"{K} columns ({'header' if header_k == K else 'rows'}: header {header_k or '-'}, "
+             f"{exact.get(K, 0)}/{len(raws)} rows split exactly); {n_amb} ambiguous rows resolved by "
+             f"magnitudes and checks")
+    if any(c.desc == "note" for c in choice):
+        split += "; first number of some rows read as note ref"
+    check = None if not checks else all(ch.ok for ch in checks)
+    return Table(
+        id=tid, title=title, unit=unit, page=page_at(start) if page_at else None,
+        start=start, end=end, columns=columns[:K], rows=rows, check=check,
+        checks=[("ok: " if ch.ok else "FAIL: ") + ch.text for ch in checks], split=split,
+        warnings=twarn, doc=doc, line=line_no,
+    )
+
+
+def _table_unit(title, hdr_texts, block, text, start) -> str | None:
+    for s in [title or ""] + hdr_texts:
+        u = parse_unit(s)
+        if u in ("mkr", "tkr", "mdkr", "kr", "procent", "antal"):
+            return u
+    # a "Belopp i mkr" line up to 3 lines above
+    above = text[max(0, start - 400): start].split("\n")[-6:]
+    for s in reversed(above):
+        if re.search(r"belopp i|\((?:mkr|mnkr|tkr)\)|^\s*(mkr|mnkr|tkr)\s*$", s, re.I):
+            u = parse_unit(s)
+            if u:
+                return u
+    return None
+
+
+_LEAD_STOP = _HEADER_WORDS - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
+                              "årets", "belopp", "mkr", "mnkr", "tkr", "kr", "%", "procent"}
+
+
+def _split_header_lead(text: str) -> tuple[str, str]:
+    """'Not 10 Långfristiga skulder 2021-08-31 2020-12-31' → ('Not 10 Långfristiga skulder', '2021-08-31 2020-12-31')."""
+    toks = normalise_spaces(text).split()
+    k = 0
+    if len(toks) >= 2 and toks[0].lower() == "not" and re.fullmatch(r"\d{1,2}", toks[1]):
+        k = 2
+    while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
+        k += 1
+    lead = " ".join(toks[:k])
+    if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead):
+        return "", text
+    return lead, " ".join(toks[k:])
+
+
+def _find_title(nb: list[_Line], first_idx: int) -> tuple[_Line | None, str | None]:
+    """The table's title: a short cue line ("Resultaträkning (mnkr)", "Tabell: ...") up to 4 lines above."""
+    for k in range(first_idx - 1, max(-1, first_idx - 5), -1):
+        ln = nb[k]
+        if ln.kind == "prose" or len(ln.text) > 100:
+            break
+        if ln.kind == "row":
+            break
+        if _is_title_line(ln):
+            t = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", ln.text, flags=re.I).strip()
+            return ln, t or ln.text
+    return None, None
+
+
+# ====================================================================== indicator tables
+
+_IND_HEADER = re.compile(r"^(indikator|styrmått|mått|kontrollmått|regiondirektörens kontrollmått|nyckeltal)\b", re.I)
+_KNOWN_CODES = {"RS", "HSN", "RUN", "FHS", "PN", "RF", "RUF", "HSF", "RSN", "KFN", "RUS", "PAN", "RN"}
+_GOAL_LINE = re.compile(r"^(mål|målområde|delmål|strategiskt mål)\s*\d+\s*[.:]", re.I)
+_NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.? [A-ZÅÄÖ]")
+
+
+def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    out = []
+    i = 0
+    while i < len(nb):
+        ln = nb[i]
+        if not (_IND_HEADER.match(ln.text) and re.search(r"nämnd|utfall|målvärde|mål 20\d\d", ln.text, re.I)):
+            i += 1
+            continue
+        # region: until the next goal line / numbered heading / indicator header
+        j = i + 1
+        while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _NUMBERED_HEADING.match(nb[j].text)
+                                   or _IND_HEADER.match(nb[j].text)):
+            j += 1
+        region = nb[i + 1: j]
+        codes = set(_KNOWN_CODES)
+        firsts: dict[str, int] = {}
+        for r in region:
+            tok = r.text.split()[0] if r.text.split() else ""
+            if re.fullmatch(r"[A-ZÅÄÖ]{2,5}", tok):
+                firsts[tok] = firsts.get(tok, 0) + 1
+        codes |= {t for t, c in firsts.items() if c >= 2}
+        code_rx = re.compile(r"(?:^|\s)(" + "|".join(sorted(codes, key=len, reverse=True)) + r")(?=\s|$)")
+        row_idx = []  # (line index in region, code match)
+        for k, r in enumerate(region):
+            m = code_rx.search(r.text)
+            if m and (m.start() == 0 or len(r.text[: m.start()].split()) >= 1):
+                row_idx.append((k, m))
+        rows = []
+        prev_end = 0
+        for n, (k, m) in enumerate(row_idx):
+            # label: text before the code, plus wrapped lines above it
+            lab_lines = []
+            before = region[k].text[: m.start()].strip()
+            q = k - 1
+            need_more = not before or before[:1].islower()
+            first_above = True
+            while q >= prev_end and q >= 0:
+                cur_first = (lab_lines[0].text if lab_lines else before)
+                above = region[q].text
+                if not need_more and not (above.endswith("-") or cur_first[:1].islower()):
+                    break
+                if not first_above and not (above.endswith("-") or cur_first[:1].islower()):
+                    break
+                if len(above) > 90 or code_rx.search(above) and q != k:
+                    break
+                lab_lines.insert(0, region[q])
+                need_more = False
+                first_above = False
+                q -= 1
+                if len(lab_lines) >= 4:
+                    break
+            label = ""
+            for p in lab_lines:
+                label = _dehyphen_join(label, p.text)
+            label = _dehyphen_join(label, before) if before else label
+            label, note, foot = _clean_label(label)
+            # cells: after the code, through the lines before the next row's label
+            nxt = row_idx[n + 1][0] if n + 1 < len(row_idx) else len(region)
+            cell_lines = [region[k].text[m.end():]]
+            stop = nxt
+            if n + 1 < len(row_idx):
+                k2, m2 = row_idx[n + 1]
+                b2 = region[k2].text[: m2.start()].strip()
+                back = 0
+                need = not b2 or b2[:1].islower()
+                cf = b2
+                q = k2 - 1
+                while q > k and back < 4:
+                    above = region[q].text
+                    if not need and not (above.endswith("-") or cf[:1].islower()):
+                        break
+                    back += 1
+                    need = False
+                    cf = above
+                    q -= 1
+                stop = k2 - back
+            cell_lines += [region[x].text for x in range(k + 1, stop)]
+            cell_text = " ".join(cell_lines)
+            vals = [v for v, s, e, u in numbers_in_text(cell_text)]
+            start = lab_lines[0].start if lab_lines else region[k].start
+            end = region[max(k, stop - 1)].end
+            prev_end = max(k + 1, stop)
+            if not label:
+                continue
+            rows.append(TableRow(label=label, values=vals, start=start, end=end, text=text[start:end],
+                                 note=note, footnote=foot, cells=[cell_text.strip()]))
+        if rows:
+            # title: the goal line above the header, if close
+            title_line = None
+            for q in range(i - 1, max(-1, i - 4), -1):
+                if _GOAL_LINE.match(nb[q].text):
+                    title_line = nb[q]
+                    break
+            title = title_line.text if title_line else ln.text
+            start = title_line.start if title_line else ln.start
+            cols = parse_header([ln.text])
+            out.append(Table(
+                id=next_id(), title=title, unit=None, page=page_at(start) if page_at else None,
+                start=start, end=rows[-1].end, columns=cols, rows=rows, check=None, checks=[],
+                split="indicator table: free-text cells, numbers listed in reading order",
+                kind="indicator", doc=doc, line=(title_line or ln).no,
+            ))
+        i = max(j, i + 1)
+    return out
+
+
+# ====================================================================== entry point
+
+def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None] | None = None
+                ) -> tuple[list[Table], list[str]]:
+    """All numeric and indicator tables in `text`, plus warnings naming doc and line.
+
+    Tables come back in text order with non-overlapping spans.
+    """
+    lines = _lines(text)
+    for ln in lines:
+        _classify(ln)
+    warnings: list[str] = []
+    counter = [0]
+
+    def next_id():
+        counter[0] += 1
+        return f"{_doc_stem(doc)}t{counter[0]:03d}"
+
+    indicator = _indicator_tables(lines, text, doc, page_at, next_id)
+    taken = [(t.start, t.end) for t in indicator]
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    index_of = {id(ln): k for k, ln in enumerate(nb)}
+    numeric: list[Table] = []
+    for block in _blocks(lines):
+        if any(s <= block[0].start < e or s < block[-1].end <= e for s, e in taken):
+            continue
+        for part in _split_subtables(block):
+            first = part[0]
+            title = _find_title(nb, index_of[id(first)])
+            if any(_is_title_line(ln) for ln in part if ln.kind == "text"
+                   and part.index(ln) < next(k for k, x in enumerate(part) if x.kind == "row")):
+                title = (None, None)
+            t = _build_numeric(part, text, doc, page_at, "", warnings, title)
+            if t is None:
+                continue
+            if numeric and t.start < numeric[-1].end:
+                t.start = min(r.start for r in t.rows)
+            numeric.append(t)
+    tables = sorted(indicator + numeric, key=lambda t: t.start)
+    for k, t in enumerate(tables, 1):
+        t.id = f"{_doc_stem(doc)}t{k:03d}"
+        warnings.extend(t.warnings)
+    return tables, warnings
+
+
+def _doc_stem(doc: str) -> str:
+    stem = re.sub(r"\.[a-z]+$", "", doc or "")
+    return f"{stem}:" if stem else ""
+
+
+# ====================================================================== PDF layout
+
+def layout_text(page, *, gap_em: float = 0.9) -> str:
+    """A pdfplumber page as text lines, with a tab wherever words sit far apart.
+
+    Words closer than `gap_em` × font size belong together (a thousands group
+    after a space is ~0.25–0.3 em away); a wider gap is a column boundary,
+    which `corpus.numbers.atom_groupings` then never bridges.
+    """
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 2.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    out = []
+    for ln in lines:
+        ln.sort(key=lambda w: w["x0"])
+        s = ""
+        prev = None
+        for w in ln:
+            if prev is not None:
+                size = max(1.0, (prev["bottom"] - prev["top"]))
+                s += "\t" if (w["x0"] - prev["x1"]) > gap_em * size else " "
+            s += w["text"]
+            prev = w
+        out.append(s)
+    return "\n".join(out)
+
+
+def tables_from_pdf_page(page, *, doc: str = "", page_number: int | None = None
+                         ) -> tuple[list[Table], list[str], str]:
+    """Tables of one pdfplumber page: (tables, warnings, the page text their offsets refer to)."""
+    text = layout_text(page)
+    pn = page_number if page_number is not None else getattr(page, "page_number", None)
+    tables, warns = find_tables(text, doc=doc, page_at=lambda _o: pn)
+    return tables, warns, text
