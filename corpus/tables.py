@@ -681,53 +681,72 @@ def _tol(vals: list[float], cells: list[str] | None = None) -> float:
     return max(1.0, min(3.0, 0.5 * n))
 
 
-def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> list[_Check]:
-    out = []
-    for t, r in enumerate(rows):
-        if not _WEAK_TOTAL.search(r.label):
+def _window_matches(rows, vals, K, window: list[int], target, signed: bool) -> bool:
+    matched = 0
+    for c in range(K):
+        tv = target[c]
+        terms = []
+        for w in window:
+            v = vals[w][c]
+            if v is None:
+                continue
+            if signed and _COST.search(rows[w].label) and v > 0:
+                v = -v
+            terms.append(v)
+        if tv is None:
             continue
+        if not terms:
+            if tv != 0:
+                return False
+            continue
+        if abs(sum(terms) - tv) > _tol(terms + [tv]):
+            return False
+        matched += 1
+    defined = sum(1 for v in target if v is not None)
+    return matched >= 1 and not (matched == 1 and defined > 1)
+
+
+def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> list[_Check]:
+    """Total rows against the rows above them.
+
+    A total (Summa/Totalt/…resultat/…netto) must equal the sum of a run of rows
+    directly above it (costs may be shown positive and subtracted), or the sum
+    of the last few subtotals ("Totalt" = verksamhetens resultat + finansnetto;
+    summa tillgångar = the two summa rows above).
+    """
+    out = []
+    totals = [i for i, r in enumerate(rows) if _WEAK_TOTAL.search(r.label)]
+    for t in totals:
+        r = rows[t]
         strong = bool(_STRONG_TOTAL.search(r.label))
         target = vals[t]
         if all(v is None for v in target):
             continue
         found = None
-        for s in range(t - 2, max(-1, t - 16), -1):
+        for s in range(t - 1, max(-1, t - 16), -1):
             window = list(range(s, t))
+            if s == t - 1 and not strong:
+                continue  # a lone equal row above proves little for a weak total
             for signed in (False, True):
-                ok, matched = True, 0
-                for c in range(K):
-                    tv = target[c]
-                    terms = []
-                    for w in window:
-                        v = vals[w][c]
-                        if v is None:
-                            continue
-                        if signed and _COST.search(rows[w].label) and v > 0:
-                            v = -v
-                        terms.append(v)
-                    if tv is None or not terms:
-                        if tv is not None and tv != 0 and not terms:
-                            ok = False
-                        continue
-                    if abs(sum(terms) - tv) <= _tol(terms + [tv]):
-                        matched += 1
-                    else:
-                        ok = False
-                        break
-                if ok and matched >= 1 and not (matched == 1 and K > 2 and sum(
-                        1 for v in target if v is not None) > 1):
-                    found = (s, signed)
+                if _window_matches(rows, vals, K, window, target, signed):
+                    found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'"
+                             + (" with costs subtracted" if signed else ""), tuple(range(s, t + 1)))
                     break
             if found:
                 break
+        if not found:
+            subs = [i for i in totals if i < t]
+            for m in range(2, min(4, len(subs)) + 1):
+                window = subs[-m:]
+                if _window_matches(rows, vals, K, window, target, False):
+                    found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
+                             tuple(window) + (t,))
+                    break
         if found:
-            s, signed = found
-            how = "with costs subtracted" if signed else ""
-            out.append(_Check("sum", tuple(range(s, t + 1)), True,
-                              f"'{r.label}' = sum of rows '{rows[s].label}'..'{rows[t - 1].label}' {how}".rstrip()))
+            out.append(_Check("sum", found[1], True, f"'{r.label}' = {found[0]}"))
         elif strong:
             out.append(_Check("sum", (t,), False,
-                              f"'{r.label}' is not the sum of any run of rows above it"))
+                              f"'{r.label}' is not the sum of any run of rows or subtotals above it"))
     return out
 
 
@@ -746,59 +765,91 @@ def _equal_checks(rows: list[_RawRow], vals, K) -> list[_Check]:
     return out
 
 
-def _column_checks(rows, vals, K, columns) -> list[_Check]:
-    """Difference and percent-change columns, named in the header or found in the numbers."""
+def _identity_holds(kind: str, a: float, b: float, d: float) -> bool | None:
+    """Does column value d equal a − b (diff) or the change from b to a in percent (pct)?"""
+    if kind == "diff":
+        tol = 1.0 if all(float(x).is_integer() for x in (a, b, d)) else 0.15
+        return abs((a - b) - d) <= tol
+    if b == 0 or (float(d).is_integer() and abs(d) > 100):
+        return None
+    # costs are negative: a change in magnitude, either sign convention
+    exp = 100.0 * (abs(a) - abs(b)) / abs(b)
+    tol = 0.06 + 100.0 * 1.0 / max(abs(b), 1) + (0.5 if float(d).is_integer() else 0.0)
+    return abs(exp - d) <= tol or abs(-exp - d) <= tol
+
+
+def _find_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
+    """Column identities (kind, c, i, j): c = i − j ('diff') or c = % change from j to i ('pct').
+
+    A column named Diff/Avvikelse/Förändring (or %/utveckling) needs 2 rows to
+    confirm it; an unnamed one needs 4 rows and 90% agreement, so chance
+    agreements on small numbers do not become checks.
+    """
     out = []
     if K < 3:
         return out
+    used: set[int] = set()
     for c in range(K):
         name = columns[c] if c < len(columns) else ""
+        decimal_col = sum(1 for v in vals if v[c] is not None and not float(v[c]).is_integer())
         for kind in ("diff", "pct"):
             named = bool(_DIFF_HEAD.search(name)) if kind == "diff" else bool(_PCT_HEAD.search(name))
+            if kind == "pct" and not named and decimal_col < 2:
+                continue
+            if c in used:
+                continue
             best = None
             for i in range(K):
                 for j in range(K):
                     if len({i, j, c}) < 3:
                         continue
-                    hits, tried, res = 0, 0, []
-                    for ri, v in enumerate(vals):
-                        a, b, d = v[i], v[j], v[c]
-                        if a is None or b is None or d is None:
+                    hits = tried = 0
+                    for v in vals:
+                        x, y, d = v[i], v[j], v[c]
+                        if x is None or y is None or d is None:
                             continue
-                        if kind == "diff":
-                            tol = 1.0 if all(float(x).is_integer() for x in (a, b, d)) else 0.15
-                            good = abs((a - b) - d) <= tol
-                        else:
-                            if b == 0 or float(d).is_integer() and abs(d) > 100:
-                                continue
-                            if not float(a).is_integer() or not float(b).is_integer():
-                                continue
-                            exp = 100.0 * (a - b) / abs(b)
-                            good = abs(exp - d) <= 0.06 + 100.0 * 0.5 / max(abs(b), 1) + 0.5 * (not (
-                                "," in str(d) or not float(d).is_integer()))
+                        good = _identity_holds(kind, x, y, d)
+                        if good is None:
+                            continue
                         tried += 1
                         hits += good
-                        res.append((ri, good))
                     if tried and (best is None or hits > best[0]):
-                        best = (hits, tried, i, j, res)
+                        best = (hits, tried, i, j)
             if not best:
                 continue
-            hits, tried, i, j, res = best
-            need = 2 if named else 3
-            if hits >= need and hits >= 0.7 * tried and not all(vals[ri][c] == 0 for ri, g in res if g):
-                ci, cj = (columns[i] if i < len(columns) else f"kol{i + 1}",
-                          columns[j] if j < len(columns) else f"kol{j + 1}")
-                cc = name or f"kol{c + 1}"
-                op = "−" if kind == "diff" else "% change"
-                for ri, good in res:
-                    out.append(_Check(kind, (ri,), good,
-                                      f"'{rows[ri].label}': {cc} {'=' if good else '≠'} {ci} {op} {cj}"))
+            hits, tried, i, j = best
+            need, share = (2, 0.7) if named else (4, 0.9)
+            nonzero = sum(1 for v in vals if v[c] not in (None, 0))
+            if hits >= need and hits >= share * tried and nonzero >= 2:
+                out.append((kind, c, i, j))
+                used.add(c)
                 break
     return out
 
 
-def _all_checks(rows, vals, K, columns) -> list[_Check]:
-    return _sum_checks(rows, vals, K) + _equal_checks(rows, vals, K) + _column_checks(rows, vals, K, columns)
+def _column_checks(rows, vals, columns, idents) -> list[_Check]:
+    out = []
+    for kind, c, i, j in idents:
+        def nm(k):
+            return columns[k] if k < len(columns) else f"kol{k + 1}"
+        op = "−" if kind == "diff" else "% change from"
+        for ri, v in enumerate(vals):
+            x, y, d = v[i], v[j], v[c]
+            if x is None or y is None or d is None:
+                continue
+            good = _identity_holds(kind, x, y, d)
+            if good is None:
+                continue
+            rel = "=" if good else "≠"
+            rhs = f"{nm(i)} − {nm(j)}" if kind == "diff" else f"% change from {nm(j)} to {nm(i)}"
+            out.append(_Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} {rel} {rhs}"))
+    return out
+
+
+def _all_checks(rows, vals, K, columns, idents=None) -> list[_Check]:
+    if idents is None:
+        idents = _find_identities(vals, K, columns)
+    return _sum_checks(rows, vals, K) + _equal_checks(rows, vals, K) + _column_checks(rows, vals, columns, idents)
 
 
 def _check_score(checks: list[_Check]) -> float:
@@ -881,7 +932,12 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     where = f"{doc}:{line_no}"
     if K is None:
         return None
-    if header_k and K == header_k - 1:
+    if header_k and K < header_k:
+        # header words that name the label column or text columns hold no numbers
+        trimmed = [c for c in columns if c.split()[0].lower() not in _TEXT_COLS]
+        if len(trimmed) == K:
+            columns = trimmed
+    if header_k and K == header_k - 1 and len(columns) == header_k:
         columns = columns[1:]  # the first header word names the label column
     elif header_k and K != header_k:
         if K > header_k:
@@ -908,9 +964,11 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         choice[i] = min(o, key=lambda x: _prior(x, prof))
     prof = _profiles(choice, K, [True] * len(raws))
 
+    idents = _find_identities([c.values for c in choice], K, columns)
+
     def total(ch):
         vals = [c.values for c in ch]
-        checks = _all_checks(raws, vals, K, columns)
+        checks = _all_checks(raws, vals, K, columns, idents)
         return sum(_prior(c, prof) for c in ch) - _check_score(checks), checks
 
     best_score, _ = total(choice)
@@ -981,6 +1039,8 @@ def _table_unit(title, hdr_texts, block, text, start) -> str | None:
     return None
 
 
+_TEXT_COLS = {"mål", "indikator", "nämnd", "intervall", "verksamhetsområde", "bedömning", "kommentar",
+              "måluppfyllelse", "status", "styrmått", "kontrollmått", "uppdrag", "nyckeltal", "verksamhet"}
 _LEAD_STOP = _HEADER_WORDS - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
                               "årets", "belopp", "mkr", "mnkr", "tkr", "kr", "%", "procent"}
 
@@ -1021,6 +1081,36 @@ _GOAL_LINE = re.compile(r"^(mål|målområde|delmål|strategiskt mål)\s*\d+\s*[
 _NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.? [A-ZÅÄÖ]")
 
 
+_JOINERS = ("i", "och", "för", "av", "med", "om", "inom", "kring", "via", "på", "till", "som", "samt",
+            "eller", "per", "vid", "från", "efter", "mot", "under", "hos", "de", "den", "det", "ett", "en")
+
+
+def _label_continues(above: str, below: str) -> bool:
+    """Is `below` the continuation of the wrapped label line `above`?"""
+    if above.endswith(("-", ",", "/")) or below[:1].islower() or below[:1] in ")]":
+        return True
+    if above.count("(") > above.count(")"):
+        return True
+    last = above.split()[-1].lower() if above.split() else ""
+    return last in _JOINERS
+
+
+def _cell_numbers(cell_text: str, footnotes: set[str]) -> list[float]:
+    """Numbers in a free-text cell; a footnote digit glued to a year or to the second
+    half of a pair ('augusti 20217', '70/503' with footnote 3 on the page) is dropped."""
+    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
+               cell_text)
+
+    def pair(m):
+        a, b = m.group(1), m.group(2)
+        if len(b) == len(a) + 1 and b[-1] in footnotes:
+            return f"{a}/{b[:-1]}"
+        return m.group(0)
+    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])", pair, t)
+    t = t.replace("/", " / ")
+    return [v for v, s, e, u in numbers_in_text(t)]
+
+
 def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
     nb = [ln for ln in lines if ln.kind != "blank"]
     out = []
@@ -1032,9 +1122,12 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
             continue
         # region: until the next goal line / numbered heading / indicator header
         j = i + 1
-        while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _NUMBERED_HEADING.match(nb[j].text)
-                                   or _IND_HEADER.match(nb[j].text)):
+        while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _IND_HEADER.match(nb[j].text)
+                                   or (_NUMBERED_HEADING.match(nb[j].text) and len(nb[j].text) <= 60
+                                       and not nb[j].text.rstrip().endswith("."))):
             j += 1
+        footnotes = {m.group(1) for ln2 in nb[i: min(len(nb), j + 40)]
+                     if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
         region = nb[i + 1: j]
         codes = set(_KNOWN_CODES)
         firsts: dict[str, int] = {}
@@ -1061,9 +1154,7 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
             while q >= prev_end and q >= 0:
                 cur_first = (lab_lines[0].text if lab_lines else before)
                 above = region[q].text
-                if not need_more and not (above.endswith("-") or cur_first[:1].islower()):
-                    break
-                if not first_above and not (above.endswith("-") or cur_first[:1].islower()):
+                if not need_more and not _label_continues(above, cur_first):
                     break
                 if len(above) > 90 or code_rx.search(above) and q != k:
                     break
@@ -1091,16 +1182,17 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
                 q = k2 - 1
                 while q > k and back < 4:
                     above = region[q].text
-                    if not need and not (above.endswith("-") or cf[:1].islower()):
+                    if not need and not _label_continues(above, cf):
                         break
                     back += 1
                     need = False
                     cf = above
                     q -= 1
                 stop = k2 - back
-            cell_lines += [region[x].text for x in range(k + 1, stop)]
+            cell_lines += [region[x].text for x in range(k + 1, stop)
+                           if not (re.match(r"^\d\s+[A-ZÅÄÖ]", region[x].text) and len(region[x].text) > 40)]
             cell_text = " ".join(cell_lines)
-            vals = [v for v, s, e, u in numbers_in_text(cell_text)]
+            vals = _cell_numbers(cell_text, footnotes)
             start = lab_lines[0].start if lab_lines else region[k].start
             end = region[max(k, stop - 1)].end
             prev_end = max(k + 1, stop)
