@@ -156,7 +156,7 @@ def tables_frame(tables: Iterable[Table]):
 
 _PERIOD = re.compile(
     r"^\(?(?:(?:19|20)\d\d(?:[-–/]\d\d(?:[-–]\d\d)?)?(?:[-–]{1,2}(?:(?:19|20)\d\d(?:[-–]\d\d){0,2})?)?"
-    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])|T[1-3]|Q[1-4]|R12)\)?[:,]?$"
+    r"|(?:19|20)\d\d/(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])|T[1-3]|Q[1-4]|R12)\)?[:,]?$"
 )
 _MONTHS = (
     "jan januari feb februari mar mars apr april maj jun juni jul juli aug augusti sep sept "
@@ -279,7 +279,8 @@ def _classify(line: _Line) -> None:
             return
         line.kind = "prose"
         return
-    if len(t) > 70 or (_SENTENCE_END.search(t) and len(t.split()) > 5):
+    if len(t) > 90 or (_SENTENCE_END.search(t) and len(t.split()) > 6) \
+            or re.search(r"[a-zåäö]{2}\. [A-ZÅÄÖ]", t):
         line.kind = "prose"
     else:
         line.kind = "text"
@@ -344,7 +345,7 @@ def parse_header(lines: list[str]) -> list[str]:
             not cols or t[:1].isupper() or t in ("%",) and _PCT_HEAD.search(" ".join(cols[-1])) is None
             or t.startswith("(") and has_period[-1]
         )
-        if t == "%" and cols and _PCT_HEAD.search(" ".join(cols[-1])) is not None:
+        if t == "%" and cols and (_PCT_HEAD.search(" ".join(cols[-1])) is not None or not has_period[-1]):
             starts_new = False
         if t[:1].isupper() and cols and (cols[-1][-1].endswith("-") or low in ("år",)):
             starts_new = False
@@ -514,24 +515,12 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
         label = ln.label
         take: list[_Line] = []
         if pending:
-            ptxt = " ".join(p.text for p in pending)
-            cont = (
-                not label
-                or label[:1].islower()
-                or re.match(r"^\d{1,2}\)", label) is not None
-                or pending[-1].text.endswith(("-", ",", "(Not", "(not", "och", "samt", "av", "i", "för"))
-                or ptxt.count("(") > ptxt.count(")")
-            )
-            if cont:
-                # only the lines that belong to this label: the last 1–3 pending lines
-                take = pending[-3:] if (not label or pending[-1].text.endswith("-")) else pending[-2:]
-                while len(take) > 1 and (take[0].text.isupper() or (not label and take[0].text.endswith(":"))):
-                    take = take[1:]
-                if len(take) > 1 and not (take[0].text.endswith(("-", ",")) or take[1].text[:1].islower()):
-                    take = take[-1:]
-                rest = pending[: len(pending) - len(take)]
-            else:
-                rest = pending
+            if not label or _label_continues(pending[-1].text, label) or re.match(r"^\d{1,2}\)", label):
+                take = [pending[-1]]
+                while len(take) < 3 and len(pending) > len(take) and \
+                        _label_continues(pending[-len(take) - 1].text, take[0].text):
+                    take.insert(0, pending[-len(take) - 1])
+            rest = pending[: len(pending) - len(take)]
             for p in rest:
                 if not rows:
                     pre.append(p)
@@ -567,10 +556,12 @@ def _digits(v: float) -> int:
 def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Option]:
     opts: list[_Option] = []
     seen = set()
-    for g in atom_groupings(raw.atoms, limit=4000):
+    groupings = [g for g in atom_groupings(raw.atoms, limit=4000)
+                 if max(1, K - 2) <= len(g) <= K + (1 if note_col else 0)]
+    # exact readings first: padded ones (empty cells) only fill what room is left
+    groupings.sort(key=lambda g: 0 if len(g) == K or (note_col and len(g) == K + 1) else 1)
+    for g in groupings:
         n = len(g)
-        if n > K + (1 if note_col else 0) or n < max(1, K - 2):
-            continue
         variants: list[tuple[list[Cell], float, str | None, str]] = []
         if note_col and n >= 2 and g[0].value is not None and float(g[0].value).is_integer() \
                 and 0 < g[0].value <= 60 and not g[0].text.startswith(("-", "−", "–", "(")) \
@@ -681,9 +672,11 @@ def _tol(vals: list[float], cells: list[str] | None = None) -> float:
     return max(1.0, min(3.0, 0.5 * n))
 
 
-def _window_matches(rows, vals, K, window: list[int], target, signed: bool) -> bool:
+def _window_matches(rows, vals, K, window: list[int], target, signed: bool, skip=frozenset()) -> bool:
     matched = 0
     for c in range(K):
+        if c in skip:
+            continue
         tv = target[c]
         terms = []
         for w in window:
@@ -702,11 +695,11 @@ def _window_matches(rows, vals, K, window: list[int], target, signed: bool) -> b
         if abs(sum(terms) - tv) > _tol(terms + [tv]):
             return False
         matched += 1
-    defined = sum(1 for v in target if v is not None)
+    defined = sum(1 for c, v in enumerate(target) if v is not None and c not in skip)
     return matched >= 1 and not (matched == 1 and defined > 1)
 
 
-def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> list[_Check]:
+def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, skip=frozenset()) -> list[_Check]:
     """Total rows against the rows above them.
 
     A total (Summa/Totalt/…resultat/…netto) must equal the sum of a run of rows
@@ -723,12 +716,12 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> 
         if all(v is None for v in target):
             continue
         found = None
-        for s in range(t - 1, max(-1, t - 16), -1):
+        for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
             window = list(range(s, t))
             if s == t - 1 and not strong:
                 continue  # a lone equal row above proves little for a weak total
             for signed in (False, True):
-                if _window_matches(rows, vals, K, window, target, signed):
+                if _window_matches(rows, vals, K, window, target, signed, skip):
                     found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'"
                              + (" with costs subtracted" if signed else ""), tuple(range(s, t + 1)))
                     break
@@ -738,7 +731,7 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int) -> 
             subs = [i for i in totals if i < t]
             for m in range(2, min(4, len(subs)) + 1):
                 window = subs[-m:]
-                if _window_matches(rows, vals, K, window, target, False):
+                if _window_matches(rows, vals, K, window, target, False, skip):
                     found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
                              tuple(window) + (t,))
                     break
@@ -849,7 +842,43 @@ def _column_checks(rows, vals, columns, idents) -> list[_Check]:
 def _all_checks(rows, vals, K, columns, idents=None) -> list[_Check]:
     if idents is None:
         idents = _find_identities(vals, K, columns)
-    return _sum_checks(rows, vals, K) + _equal_checks(rows, vals, K) + _column_checks(rows, vals, columns, idents)
+    skip = frozenset(c for kind, c, i, j in idents if kind == "pct")
+    sums = _sum_checks(rows, vals, K, skip)
+    eq = _equal_checks(rows, vals, K)
+    # a grand total proven by the balance identity is not a failed sum
+    proven = {r for ch in eq if ch.ok for r in ch.rows}
+    sums = [ch for ch in sums if ch.ok or ch.rows[-1] not in proven]
+    return sums + eq + _column_checks(rows, vals, columns, idents) + _colsum_checks(rows, vals, K, columns)
+
+
+def _colsum_checks(rows, vals, K, columns) -> list[_Check]:
+    """A column headed Totalt/Summa/Helår equals the sum of the columns right after
+    (or right before) it, e.g. "Totalt T3 T2 T1"."""
+    out = []
+    for c in range(K):
+        name = columns[c] if c < len(columns) else ""
+        if not re.match(r"(totalt?|summa|helår)\b", name, re.I):
+            continue
+        best = None
+        for lo, hi in [(c + 1, c + 1 + m) for m in (2, 3, 4, 12)] + [(c - m, c) for m in (2, 3, 4, 12)]:
+            if lo < 0 or hi > K:
+                continue
+            res = []
+            for ri, v in enumerate(vals):
+                parts = [v[k] for k in range(lo, hi)]
+                if v[c] is None or any(p is None for p in parts):
+                    continue
+                res.append((ri, abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])))
+            hits = sum(g for _, g in res)
+            if res and hits >= 2 and hits >= 0.7 * len(res) and (best is None or hits > best[0]):
+                best = (hits, lo, hi, res)
+        if best:
+            _, lo, hi, res = best
+            span = f"{columns[lo] if lo < len(columns) else lo}..{columns[hi - 1] if hi - 1 < len(columns) else hi}"
+            for ri, good in res:
+                out.append(_Check("colsum", (ri,), good,
+                                  f"'{rows[ri].label}': {name} {'=' if good else '≠'} sum of columns {span}"))
+    return out
 
 
 def _check_score(checks: list[_Check]) -> float:
@@ -859,8 +888,20 @@ def _check_score(checks: list[_Check]) -> float:
 
 # ---------------------------------------------------------------- table assembly
 
-def _choose_K(raws: list[_RawRow], header_k: int | None, note_col: bool) -> tuple[int | None, dict[int, int]]:
-    counts: dict[int, int] = {}
+@dataclass
+class _Solution:
+    raws: list
+    opts: list
+    choice: list
+    checks: list
+    ambiguous: list
+    bad: list
+    prof: list
+    objective: float
+
+
+def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
+    """Column counts worth solving for: the header's, and those most rows can give exactly."""
     possible: list[set[int]] = []
     for r in raws:
         ks = set()
@@ -869,21 +910,77 @@ def _choose_K(raws: list[_RawRow], header_k: int | None, note_col: bool) -> tupl
             if note_col and len(g) > 1:
                 ks.add(len(g) - 1)
         possible.append(ks)
+    exact: dict[int, int] = {}
+    for ks in possible:
         for k in ks:
-            counts[k] = counts.get(k, 0) + 1
-    if not counts:
-        return None, counts
+            exact[k] = exact.get(k, 0) + 1
+    if not exact:
+        return [], exact
     n = len(raws)
+    ranked = sorted(exact, key=lambda k: (-exact[k], -k))
+    cands = [k for k in ranked if exact[k] >= 0.6 * n][:3] or ranked[:1]
+    if header_k and header_k not in cands and exact.get(header_k, 0) + sum(
+            1 for ks in possible if header_k not in ks and (header_k - 1) in ks) >= 0.5 * n:
+        cands.append(header_k)
+    return cands, exact
 
-    def fit(k):  # rows that can give k values (or k-1, k-2 with empty cells)
-        return sum(1 for ks in possible if k in ks or (k - 1) in ks or (k - 2) in ks and k >= 4)
 
-    exact = {k: sum(1 for ks in possible if k in ks) for k in counts}
-    if header_k and exact.get(header_k, 0) >= 0.5 * n:
-        return header_k, exact
-    best = max(exact, key=lambda k: (exact[k], fit(k), k == header_k, -k))
-    # a larger K that every row fits (with empty cells) beats a smaller exact one
-    return best, exact
+def _columns_for(columns: list[str], header_k: int | None, K: int) -> list[str]:
+    if not header_k or K == header_k:
+        return list(columns)
+    if K < header_k:
+        # header words that name the label column or text columns hold no numbers
+        trimmed = [c for c in columns if c.split()[0].lower() not in _TEXT_COLS]
+        if len(trimmed) == K:
+            return trimmed
+        if K == header_k - 1:
+            return columns[1:]  # the first header word names the label column
+        return columns[:K]
+    return columns + [f"kol{i + 1}" for i in range(header_k, K)]
+
+
+def _solve(raws, K, columns, note_col) -> _Solution | None:
+    """Pick one reading per row for K columns: priors from column magnitudes, then
+    coordinate descent on (priors − satisfied checks)."""
+    opts = [_options(r, K, note_col) for r in raws]
+    bad = [raws[i] for i, o in enumerate(opts) if not o]
+    if len(raws) - len(bad) < 2 or len(bad) > 0.34 * len(raws):
+        return None
+    keep = [i for i in range(len(raws)) if opts[i]]
+    raws = [raws[i] for i in keep]
+    opts = [opts[i] for i in keep]
+    certain = [len(o) == 1 for o in opts]
+    prof = _profiles([o[0] for o in opts], K, certain)
+    choice = [min(o, key=lambda x: _prior(x, prof)) for o in opts]
+    prof = _profiles(choice, K, [True] * len(raws))
+    idents = _find_identities([c.values for c in choice], K, columns)
+
+    def total(ch):
+        vals = [c.values for c in ch]
+        checks = _all_checks(raws, vals, K, columns, idents)
+        return sum(_prior(c, prof) for c in ch) - _check_score(checks)
+
+    best = total(choice)
+    ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
+    for _round in range(3):
+        improved = False
+        for i in ambiguous:
+            for cand in sorted(opts[i], key=lambda x: _prior(x, prof))[:40]:
+                if cand is choice[i]:
+                    continue
+                old = choice[i]
+                choice[i] = cand
+                sc = total(choice)
+                if sc < best - 1e-9:
+                    best, improved = sc, True
+                else:
+                    choice[i] = old
+        if not improved:
+            break
+    vals = [c.values for c in choice]
+    checks = _all_checks(raws, vals, K, columns)
+    objective = sum(_prior(c, prof) for c in choice) - _check_score(checks) + 2.0 * len(bad)
+    return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective)
 
 
 def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, warnings: list[str],
@@ -927,77 +1024,37 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     columns = parse_header(hdr_texts)
     note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
     header_k = len(columns) or None
-    K, exact = _choose_K(raws, header_k, note_col)
+    Ks, exact = _candidate_Ks(raws, header_k, note_col)
     line_no = (title_line or block[0]).no
     where = f"{doc}:{line_no}"
-    if K is None:
+    if not Ks:
         return None
-    if header_k and K < header_k:
-        # header words that name the label column or text columns hold no numbers
-        trimmed = [c for c in columns if c.split()[0].lower() not in _TEXT_COLS]
-        if len(trimmed) == K:
-            columns = trimmed
-    if header_k and K == header_k - 1 and len(columns) == header_k:
-        columns = columns[1:]  # the first header word names the label column
-    elif header_k and K != header_k:
-        if K > header_k:
-            columns = columns + [f"kol{i + 1}" for i in range(header_k, K)]
-        else:
-            columns = columns[-K:] if False else columns[:K]
-    opts = [_options(r, K, note_col) for r in raws]
-    bad = [i for i, o in enumerate(opts) if not o]
-    if len(raws) - len(bad) < 2 or len(bad) > 0.34 * len(raws):
-        why = f"{len(bad)} of {len(raws)} rows fit no {K}-column split"
+    sols = []
+    for K in Ks:
+        cols = _columns_for(columns, header_k, K)
+        sol = _solve(raws, K, cols, note_col)
+        if sol is None:
+            continue
+        # a header that names K columns is worth something, but arithmetic decides
+        sol.objective += 0.0 if (header_k in (None, K)) else 0.3 * len(sol.raws)
+        sols.append((sol.objective, K, cols, sol))
+    if not sols:
+        K = Ks[0]
+        n_bad = sum(1 for r in raws if not _options(r, K, note_col))
         warnings.append(f"{where}: table-like block '{title or raws[0].label}' not split consistently "
-                        f"({why}); kept as text")
+                        f"({n_bad} of {len(raws)} rows fit no {K}-column split); kept as text")
         return None
-    keep = [i for i in range(len(raws)) if opts[i]]
-    twarn = []
-    for i in bad:
-        twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' does not fit {K} columns; left as text")
-    raws = [raws[i] for i in keep]
-    opts = [opts[i] for i in keep]
-    certain = [len(o) == 1 for o in opts]
-    choice = [None] * len(raws)
-    prof = _profiles([o[0] for o in opts], K, certain)
-    for i, o in enumerate(opts):
-        choice[i] = min(o, key=lambda x: _prior(x, prof))
-    prof = _profiles(choice, K, [True] * len(raws))
-
-    idents = _find_identities([c.values for c in choice], K, columns)
-
-    def total(ch):
-        vals = [c.values for c in ch]
-        checks = _all_checks(raws, vals, K, columns, idents)
-        return sum(_prior(c, prof) for c in ch) - _check_score(checks), checks
-
-    best_score, _ = total(choice)
-    ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
-    for _round in range(3):
-        improved = False
-        for i in ambiguous:
-            cands = sorted(opts[i], key=lambda x: _prior(x, prof))[:40]
-            for cand in cands:
-                if cand is choice[i]:
-                    continue
-                old = choice[i]
-                choice[i] = cand
-                sc, _ = total(choice)
-                if sc < best_score - 1e-9:
-                    best_score, improved = sc, True
-                else:
-                    choice[i] = old
-        if not improved:
-            break
-    vals = [c.values for c in choice]
-    checks = _all_checks(raws, vals, K, columns)
+    sols.sort(key=lambda x: x[0])
+    _, K, columns, sol = sols[0]
+    raws, choice, checks, ambiguous = sol.raws, sol.choice, sol.checks, sol.ambiguous
+    twarn = [f"{doc}:{r.lines[-1].no}: row '{r.label}' does not fit {K} columns; left as text" for r in sol.bad]
     # rows whose split is still a coin toss: say so
     for i in ambiguous:
-        pri = sorted((_prior(x, prof), id(x)) for x in opts[i][:40])
+        pri = sorted(_prior(x, sol.prof) for x in sol.opts[i][:40])
         in_ok = any(ch.ok and i in ch.rows for ch in checks)
-        if len(pri) > 1 and abs(pri[0][0] - pri[1][0]) < 0.3 and not in_ok:
+        if len(pri) > 1 and abs(pri[0] - pri[1]) < 0.3 and not in_ok:
             twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
-                         f"(chose {choice[i].cells} of {len(opts[i])} readings)")
+                         f"(chose {choice[i].cells} of {len(sol.opts[i])} readings)")
     rows = []
     for r, c in zip(raws, choice):
         rows.append(TableRow(
@@ -1011,8 +1068,8 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     unit = _table_unit(title, hdr_texts, block, text, start)
     n_amb = len(ambiguous)
     split = (f"{K} columns ({'header' if header_k == K else 'rows'}: header {header_k or '-'}, "
-             f"{exact.get(K, 0)}/{len(raws)} rows split exactly); {n_amb} ambiguous rows resolved by "
-             f"magnitudes and checks")
+             f"{exact.get(K, 0)}/{len(raws)} rows split exactly; tried {[x[1] for x in sols]}); "
+             f"{n_amb} ambiguous rows resolved by magnitudes and checks")
     if any(c.desc == "note" for c in choice):
         split += "; first number of some rows read as note ref"
     check = None if not checks else all(ch.ok for ch in checks)
