@@ -1,0 +1,614 @@
+"""rapport_goals: goal assessments — which goal, how far it is met, by whom, for when.
+
+Rules over tokens and lemmas (models/patterns/{status,horizon,goals}.jsonl),
+no parser. A sentence is an assessment when an attainment predicate
+(uppnå, uppfylla, nå, klara, överträffa …) or an evaluated "måluppfyllelse"
+stands in a clause that names a goal ("målet", "delmål 12.5", "målvärdet",
+"prognosen"), and the predicate is not a purpose, a target or a question
+("för att nå målen", "målet ska nås", "om målen inte nås").
+
+Status comes from the clause's negation and degree words: "inte helt
+uppfyllt" → partially, "inte uppfyllt" → not_achieved, "delvis", "i huvudsak"
+→ partially. Horizon from its time words: "vid årets slut", "prognosen",
+"kommer att", "kan uppnås" → year_end; "på längre sikt" → long_term; else
+current. Clauses joined by "men", "medan" … are judged one by one, so one
+sentence may give a current and a year-end record (one per goal and horizon).
+
+The goal is the one the sentence names, else the title nearest above it:
+numbered goal lines ("Mål 7. Vi är …", also inside paragraphs, as PDF dumps
+leave them), non-generic headings, or a short title line right above an
+assessment ("Ett rikt och brett kulturliv⏎Den samlade bedömningen …").
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..lexicon_goals import PATTERN_FILES, Cues, candidates, compile_matcher, load_patterns
+from ..records import GoalAssessment, Horizon, Level, Status
+from ..spans import document, evidence
+
+NUMBERED = {"goal", "sub_goal", "financial_goal", "strategic_goal"}
+_INFINITIVES = {"uppnå", "uppfylla", "nå", "klara", "infria", "förverkliga", "överträffa", "överskrida"}
+_SUBJECTS = {"de", "det", "den", "dessa", "detta", "denna", "vi", "man", "regionen", "hon", "han", "vilka"}
+_NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "för", "genom"}
+_PRED_END = {"vid", "för", "i", "till", "under", "och", "men", "samt", "då", "eftersom", "trots", "även", "när",
+             "med", "efter", "inom", "per", "redan", "nu"}
+_PARTICIPLE = re.compile(r"(erade|ade|ad|at|ats|förda|fört|förd|gått|klara|färdiga|infört|införda)$")
+_GENERIC_HEADING = re.compile(
+    r"(bedömning|nämnd\b|nämnden$|styrelsen$|fullmäktige$|^tabell|^diagram|^figur|framgångsfaktor|^styrmått|"
+    r"^kontrollmått|^aktivitet|indikatorer$|^prognos$|^utfall|^mål\b(?!\s*\d)|^målet har|^ingen prognos|"
+    r"^färgmarkering|^sammanfattning|^inledning|^läsanvisning|^bilaga|^innehåll|^not\b|^koncernen|^regionen$)",
+    re.I)
+_TITLE_NEXT = re.compile(r"^\s*(den\s+)?(samlade|sammanfattande|sammanvägda|övergripande)?\s*(bedömning|måluppfyll)",
+                         re.I)
+_STRATEGIC = re.compile(r"strategisk[at]?\s+mål", re.I)
+_FINANCIAL = re.compile(r"finansiell[at]?\s+mål|ekonomisk[at]?\s+mål", re.I)
+_STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "uppnås", "nås", "uppfylls", "var",
+              "blir", "bedömer", "beräknas", "ligger", "uppgår", "hade", ",", ".", ";", ":", "vilket", "och"}
+
+
+@Language.factory(
+    "rapport_goals",
+    assigns=["doc.spans"],
+    requires=["doc._.document"],
+    default_config={"spans_key": "goal_assessments", "max_chars": 600, "max_run": 1000, "goal_window": 8000},
+)
+def make_goals(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int):
+    return GoalAssessor(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run,
+                        goal_window=goal_window)
+
+
+# ---------------------------------------------------------------- goal context
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A place in the document from which on the text is about one goal."""
+
+    start: int
+    label: str
+    level: Level | None
+    ref: str | None  # "Mål 7", "Delmål 12.5": the short name of a numbered goal
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" .:;–-\u2013")
+
+
+def _ref_key(level: str, text: str) -> tuple[str, str] | None:
+    m = re.search(r"\d{1,2}(?:\.\d{1,2}){0,2}", text)
+    return (level, m.group()) if m else None
+
+
+def _line_start(text: str, pos: int) -> bool:
+    i = text.rfind("\n", 0, pos) + 1
+    return not text[i:pos].strip(" \t•-–*·\u2022")
+
+
+def _title_after(text: str, pos: int, limit: int = 200) -> str:
+    """The rest of the line after `pos`, plus continuation lines that start in lower case."""
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    title = text[pos:end]
+    for _ in range(3):
+        if end >= len(text) - 1:
+            break
+        nxt_end = text.find("\n", end + 1)
+        nxt_end = len(text) if nxt_end < 0 else nxt_end
+        nxt = text[end + 1:nxt_end].strip()
+        if not nxt or not nxt[0].islower() or len(title) + len(nxt) > limit:
+            break
+        title += " " + nxt
+        end = nxt_end
+    return _clean(title)[:limit]
+
+
+class GoalIndex:
+    """Goal anchors of one document, in text order, and the resolution of a sentence's goal."""
+
+    def __init__(self, doc: Doc, cues: Cues, window: int = 8000):
+        d = document(doc)
+        self.doc, self.cues, self.window, self.text = doc, cues, window, d.text
+        self.titles: dict[tuple[str, str], str] = {}
+        anchors: list[Anchor] = []
+        for level in NUMBERED:
+            for s, e in cues.by_label.get(level, []):
+                span = doc[s:e]
+                key = _ref_key(level, span.text)
+                if key is None:
+                    continue
+                ref = _clean(span.text)
+                if not _line_start(d.text, span.start_char):
+                    continue
+                title = _title_after(d.text, span.end_char)
+                label = f"{ref}. {title}" if title else ref
+                if title and not _GENERIC_HEADING.search(title):
+                    if len(label) > len(self.titles.get(key, "")):
+                        self.titles[key] = label
+                anchors.append(Anchor(span.start_char, label, Level(level), ref))
+        from corpus import BlockKind
+
+        for b in d.blocks:
+            if b.kind != BlockKind.HEADING:
+                continue
+            head = _clean(d.text[b.start:b.end])
+            if not head or _GENERIC_HEADING.search(head) or any(a.start == b.start for a in anchors):
+                continue
+            if re.match(r"^\d+(\.\d+)*\s", head):  # numbered chapter headings are structure, not goals
+                continue
+            anchors.append(Anchor(b.start, head, self._context_level(b.start, head), None))
+        anchors += self._title_lines(doc)
+        # the same goal line repeated (numbered anchors): keep the richest title
+        anchors = [a if not a.ref else Anchor(a.start, self.titles.get(_ref_key(a.level.value, a.ref), a.label),
+                                                 a.level, a.ref) for a in anchors]
+        anchors.sort(key=lambda a: a.start)
+        self.anchors = anchors
+        self._starts = [a.start for a in anchors]
+
+    def _title_lines(self, doc: Doc) -> list[Anchor]:
+        """Short title lines directly above a "Den samlade bedömningen …" sentence."""
+        out = []
+        for m in re.finditer(r"(?m)^[ \t]*([A-ZÅÄÖ][^\n.!?:;]{2,90})\n((?:[^\n.!?:;]{2,60}\n)?)", self.text):
+            after = self.text[m.end():m.end() + 80]
+            if not _TITLE_NEXT.match(after):
+                continue
+            title = _clean(m.group(1) + " " + m.group(2))
+            if _GENERIC_HEADING.search(title) or len(title.split()) > 14:
+                continue
+            out.append(Anchor(m.start(1), title, self._context_level(m.start(1), title), None))
+        return out
+
+    def _context_level(self, pos: int, head: str) -> Level:
+        before = self.text[max(0, pos - 3000):pos] + " " + head
+        if _FINANCIAL.search(head):
+            return Level.FINANCIAL_GOAL
+        if re.search(r"ekonomisk hushållning", head, re.I):
+            return Level.GOOD_ECONOMIC_MANAGEMENT
+        if _STRATEGIC.search(before):
+            return Level.STRATEGIC_GOAL
+        return Level.GOAL
+
+    def anchor_before(self, pos: int) -> Anchor | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return None
+        a = self.anchors[i]
+        return a if pos - a.start <= self.window else None
+
+    def resolve(self, a: int, b: int) -> tuple[str | None, Level | None]:
+        """The goal (name as written) and level a sentence at tokens [a, b) is about."""
+        doc, cues = self.doc, self.cues
+        start_char = doc[a].idx
+        for level in ("sub_goal", "financial_goal", "strategic_goal", "goal"):
+            for s, e in cues.within(level, a, b):
+                key = _ref_key(level, doc[s:e].text)
+                if key:
+                    return self.titles.get(key, _clean(doc[s:e].text)), Level(level)
+        anchor = self.anchor_before(start_char)
+        if cues.has("good_economic_management", a, b):
+            return "god ekonomisk hushållning", Level.GOOD_ECONOMIC_MANAGEMENT
+        for s, e in cues.within("financial_goal", a, b):
+            word = doc[s:e].text
+            if word.lower().endswith(("målet", "mål", "målen")) and " " not in word:
+                return word[:1].upper() + word[1:], Level.FINANCIAL_GOAL
+        named = self._named(a, b)
+        level = anchor.level if anchor else None
+        if cues.has("strategic_goal", a, b):
+            level = Level.STRATEGIC_GOAL
+        if cues.has("overall", a, b) and not any(t.lower_ == "målet" for t in doc[a:b]):
+            return "samtliga mål", Level.OVERALL
+        indicator = self._indicator(a, b)
+        if indicator:
+            return _with_ref(indicator, anchor), Level.INDICATOR
+        if named:
+            if level != Level.FINANCIAL_GOAL:
+                level = Level.INDICATOR if re.match(r"målet för (antal|andel)", named, re.I) else Level.SUB_GOAL
+            return _with_ref(named, anchor), level
+        if anchor is None:
+            return None, None
+        if anchor.level == Level.FINANCIAL_GOAL and not anchor.ref:
+            target = self._target_above(anchor.start, start_char)
+            if target:
+                return target, Level.FINANCIAL_GOAL
+        return anchor.label, level
+
+    def _named(self, a: int, b: int) -> str | None:
+        """'målet för samordningsgrad', 'målsättning om att uppnå besparingar …' named in the sentence."""
+        doc = self.doc
+        toks = [t for t in doc[a:b] if not t.is_space]
+        for i, t in enumerate(toks[:-2]):
+            low = t.lower_
+            if low in {"målet", "målsättningen", "målsättning", "ambitionen"} and toks[i + 1].lower_ in {
+                    "för", "om", "att", "med", "på"}:
+                words = [t.text, toks[i + 1].text]
+                for u in toks[i + 2:i + 16]:
+                    if u.lower_ in _STOP_NAME and len(words) > 2:
+                        break
+                    words.append(u.text)
+                if words[2][:1].isdigit() and len(words) <= 4:
+                    continue
+                return _clean(" ".join(words))
+        return None
+
+    def _indicator(self, a: int, b: int) -> str | None:
+        doc = self.doc
+        toks = [t for t in doc[a:b] if not t.is_space]
+        for i, t in enumerate(toks[:-1]):
+            if t.lower_ in {"indikatorn", "styrmåttet", "nyckeltalet"}:
+                words = []
+                for u in toks[i + 1:i + 14]:
+                    if u.lower_ in _STOP_NAME and words:
+                        break
+                    words.append(u.text)
+                if words:
+                    return _clean(" ".join(words))
+        return None
+
+    def _target_above(self, lo: int, hi: int) -> str | None:
+        """In a financial-goals section the goal is the target sentence standing above the assessment."""
+        chunk = self.text[lo:hi]
+        best = None
+        for m in re.finditer(r"[^.\n][^.]*?\b(ska|skall|får)\b[^.]*?\b(minst|högst|lägst|uppgå|öka|minska)\b[^.]*\.",
+                             chunk):
+            best = m
+        if best is None:
+            return None
+        return _clean(best.group())[:200]
+
+
+def _with_ref(name: str, anchor: Anchor | None) -> str:
+    return f"{name} ({anchor.ref})" if anchor and anchor.ref else name
+
+
+# ---------------------------------------------------------------- status and horizon
+
+
+def _tokens(doc: Doc, a: int, b: int) -> list[int]:
+    return [i for i in range(a, b) if not doc[i].is_space]
+
+
+def _prev(doc: Doc, i: int, lo: int, n: int = 1) -> list:
+    out, j = [], i - 1
+    while j >= lo and len(out) < n:
+        if not doc[j].is_space:
+            out.append(doc[j])
+        j -= 1
+    return out
+
+
+def _next(doc: Doc, i: int, hi: int):
+    j = i + 1
+    while j < hi and doc[j].is_space:
+        j += 1
+    return doc[j] if j < hi else None
+
+
+def clauses(cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
+    cuts = [s for s in cues.starts("CLAUSE_BREAK", a, b) if s > a]
+    bounds = [a] + cuts + [b]
+    return [(x, y) for x, y in zip(bounds, bounds[1:]) if y > x]
+
+
+def _predicate_ok(doc: Doc, cues: Cues, i: int, a: int, b: int) -> bool:
+    """False for purposes, targets, questions, relative clauses and attributive participles."""
+    tok = doc[i]
+    low = tok.lower_
+    before = _prev(doc, i, a, 3)
+    if low in _INFINITIVES and before:
+        if before[0].lower_ == "att" and not (len(before) > 1 and before[1].lemma_ == "komma"):
+            return False
+    if any(cues.has("MODAL_TARGET", t.i, t.i + 1) for t in before):
+        return False
+    if any(t.lower_ == "som" for t in before[:2]):
+        return False
+    if before and before[0].lower_ in {"den", "det", "de", "en", "ett"} and _PARTICIPLE.search(low) \
+            and low not in {"nått", "klarat"}:
+        return False
+    nxt = _next(doc, i, b)
+    if tok.lemma_ == "nå" and nxt is not None and nxt.lower_ in {"ut", "fram"}:
+        return False
+    if tok.lemma_ == "klara" and nxt is not None and nxt.lower_ in {"sig", "av", "ut"}:
+        return False
+    for s, e in cues.within("SUBORDINATOR", a, i):
+        if e - s > 1:
+            return False
+        nx = _next(doc, e - 1, i + 1)
+        if nx is None:
+            continue
+        if nx.lower_ in _SUBJECTS or cues.has("GOAL_NOUN", nx.i, nx.i + 1):
+            return False
+    if cues.has("INQUIRY", a, i):
+        return False
+    return True
+
+
+def _degree(doc: Doc, cues: Cues, a: int, b: int, label: str) -> bool:
+    for s, e in cues.within(label, a, b):
+        nxt = _next(doc, e - 1, b)
+        if label == "PARTIAL" and nxt is not None and nxt.lower_ in _NOT_DEGREE and doc[s].lower_ == "delvis":
+            continue
+        return True
+    return False
+
+
+def _status_at(doc: Doc, cues: Cues, i: int, a: int, b: int) -> Status:
+    neg = any(cues.has("NEG", j, j + 1) for j in _tokens(doc, max(a, i - 12), i)[-8:])
+    nxt = _next(doc, i, b)
+    if nxt is not None and cues.has("NEG", nxt.i, nxt.i + 1):
+        neg = True
+    full = _degree(doc, cues, a, b, "FULL")
+    partial = _degree(doc, cues, a, b, "PARTIAL")
+    if neg:
+        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
+    if partial:
+        return Status.PARTIALLY
+    return Status.ACHIEVED
+
+
+def _evaluated(doc: Doc, cues: Cues, a: int, b: int) -> Status | None:
+    """'måluppfyllelsen är mycket god', 'prognosen för målsättningen är god'."""
+    heads = cues.starts("ATTAIN_NOUN", a, b)
+    if not heads and cues.has("GOAL_NOUN", a, b):
+        heads = cues.starts("PROGNOSIS", a, b)
+    if not heads:
+        return None
+    for i in _tokens(doc, heads[0], b):
+        if doc[i].lower_ not in {"är", "var", "blir", "bedöms", "bedömdes", "förväntas"}:
+            continue
+        window = _tokens(doc, i + 1, b)[:4]
+        for j in window:
+            good, bad = cues.has("GOOD", j, j + 1), any(s <= j < e for s, e in cues.within("BAD", i + 1, b))
+            if not (good or bad):
+                continue
+            nxt = _next(doc, j, b)
+            if nxt is not None and not (nxt.is_punct or nxt.lower_ in _PRED_END):
+                return None
+            if bad:
+                return Status.NOT_ACHIEVED
+            if cues.has("NEG", i, j):
+                return Status.PARTIALLY if cues.has("FULL", i, j) else Status.NOT_ACHIEVED
+            return Status.PARTIALLY if cues.has("PARTIAL", i, j) else Status.ACHIEVED
+        return None
+    return None
+
+
+def _gem(doc: Doc, cues: Cues, a: int, b: int) -> Status | None:
+    """'regionen har en delvis god ekonomisk hushållning'."""
+    for s, _ in cues.within("good_economic_management", a, b):
+        if cues.has("SUBORDINATOR", a, s) or cues.has("MODAL_TARGET", a, s):
+            continue
+        before = []
+        for t in _prev(doc, s, a, 5):
+            before.append(t)
+            if t.lemma_ in _HAVE or t.lower_ in _HAVE:
+                break
+            if not (t.lower_ in _GEM_FILLER or cues.has("NEG", t.i, t.i + 1) or cues.has("PARTIAL", t.i, t.i + 1)):
+                before = []
+                break
+        if not before or not (before[-1].lemma_ in _HAVE or before[-1].lower_ in _HAVE):
+            continue
+        if any(cues.has("NEG", t.i, t.i + 1) for t in before):
+            return Status.NOT_ACHIEVED
+        if any(cues.has("PARTIAL", t.i, t.i + 1) for t in before):
+            return Status.PARTIALLY
+        return Status.ACHIEVED
+    return None
+
+
+def _quantified(doc: Doc, cues: Cues, a: int, b: int) -> Status | None:
+    """'Bedömningen är att samtliga medarbetare kommer att ha genomgått utbildning vid årets slut'."""
+    frames = cues.within("FRAME", a, b)
+    if not frames or not (cues.has("YEAR_END", a, b) or cues.has("LONG_TERM", a, b)):
+        return None
+    f_end = frames[0][1]
+    toks = _tokens(doc, f_end, b)
+    done = any(doc[j].lower_ in {"vara", "ha", "bli"} and any(_PARTICIPLE.search(doc[k].lower_)
+                                                               for k in toks[toks.index(j) + 1:toks.index(j) + 3])
+               for j in toks)
+    if not done:
+        return None
+    head = toks[:4]
+    for j in head:
+        if cues.has("QUANT_NONE", j, j + 1):
+            return Status.NOT_ACHIEVED
+        if cues.has("QUANT_ALL", j, j + 1):
+            return Status.ACHIEVED
+        if any(s <= j < e for s, e in cues.within("QUANT_PART", f_end, b)):
+            return Status.PARTIALLY
+    return None
+
+
+def clause_status(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> tuple[Status | None, bool, int | None]:
+    """(status, goal named in this clause, index of the predicate) for one clause."""
+    if cues.has("NO_ASSESS", a, b) and (anchored or cues.has("GOAL_NOUN", a, b) or cues.has("ATTAIN_NOUN", a, b)):
+        return Status.NO_ASSESSMENT, True, None
+    named = cues.has("GOAL_NOUN", a, b)
+    statuses, pred_at = [], None
+    for label in ("ATTAIN", "EXCEED"):
+        for i in cues.starts(label, a, b):
+            if not _predicate_ok(doc, cues, i, a, b):
+                continue
+            goalish = named or anchored or (doc[i].lemma_ in {"uppnå", "nå", "infria"}
+                                            and cues.has("PROGNOSIS", a, i))
+            if not goalish:
+                continue
+            st = _status_at(doc, cues, i, a, b)
+            if label == "EXCEED":
+                if st == Status.NOT_ACHIEVED:
+                    continue
+                st = Status.ACHIEVED
+            statuses.append(st)
+            pred_at = i if pred_at is None else pred_at
+    if statuses:
+        named = named or cues.has("PROGNOSIS", a, b)
+        if len(set(statuses)) > 1:
+            return Status.PARTIALLY, named, pred_at
+        return statuses[0], named, pred_at
+    st = _gem(doc, cues, a, b)
+    if st is not None:
+        return st, True, None
+    st = _evaluated(doc, cues, a, b)
+    if st is not None:
+        return st, True, None
+    return None, named, None
+
+
+def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Horizon | None:
+    """The explicit horizon of a clause, or None when it has no time word."""
+    if cues.has("LONG_TERM", a, b):
+        return Horizon.LONG_TERM
+    if cues.has("YEAR_END", a, b) or cues.has("FUTURE", a, b):
+        return Horizon.YEAR_END
+    if pred is not None and any(cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in _prev(doc, pred, a, 3)):
+        return Horizon.YEAR_END
+    if cues.has("CURRENT", a, b):
+        return Horizon.CURRENT
+    return None
+
+
+def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon]]:
+    """(status, horizon) pairs of a sentence at tokens [a, b), one per horizon."""
+    found: dict[Horizon, list[Status]] = {}
+    named, horizon = False, None
+    for x, y in clauses(cues, a, b):
+        st, here, pred = clause_status(doc, cues, x, y, anchored or named)
+        named = named or here
+        h = clause_horizon(doc, cues, x, y, pred)
+        horizon = h or horizon
+        if st is None:
+            continue
+        found.setdefault(horizon or Horizon.CURRENT, []).append(st)
+    if not found and anchored:
+        st = _quantified(doc, cues, a, b)
+        if st is not None:
+            found[clause_horizon(doc, cues, a, b, None) or Horizon.CURRENT] = [st]
+    out = []
+    for h, sts in found.items():
+        out.append((sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h))
+    return out
+
+
+# ---------------------------------------------------------------- assessor
+
+_HAVE = {"ha", "har", "hade", "uppvisa", "uppvisar", "bedriva", "bedriver", "präglas", "uppnår", "nå"}
+_GEM_FILLER = {"en", "fortsatt", "därmed", "också", "även", "alltjämt", "huvudsak", "i", "stort", "sett"}
+
+_SAY = {"bedömer", "bedömt", "bedömde", "anser", "konstaterar", "menar", "uppger", "rapporterar", "gör", "gjorde"}
+
+
+def assessor(doc: Doc, cues: Cues, a: int, b: int) -> str | None:
+    """The committee or body that makes the assessment, when the sentence names one."""
+    for s, e in cues.within("ASSESSOR", a, b):
+        nxt = _next(doc, e - 1, b)
+        body_start = s
+        prev = _prev(doc, s, a, 2)
+        if len(prev) == 2 and prev[0].lower_ == "och" and prev[1].text.endswith("-"):
+            body_start = prev[1].i
+        elif prev and prev[0].text[:1].isupper() and prev[0].is_alpha and prev[0].lower_ not in {
+                "i", "inom", "för", "enligt", "av", "från", "hos", "den", "det"}:
+            body_start = prev[0].i
+        end = e
+        nx = nxt
+        while nx is not None and nx.text[:1].isupper() and nx.is_alpha and nx.i < b:
+            end = nx.i + 1
+            nx = _next(doc, nx.i, b)
+        name = _clean(doc[body_start:end].text)
+        word = doc[e - 1].lower_
+        if nx is not None and nx.lower_ in _SAY:
+            return name
+        if word.endswith("s") and nx is not None and nx.lower_ in {"samlade", "sammanvägda", "bedömning", "bedömningen"}:
+            return name[:-1]
+        before = _prev(doc, body_start, a, 2)
+        if before and before[0].lower_ == "enligt":
+            return name
+        if len(before) == 2 and before[0].lower_ == "av" and before[1].lower_ in {"bedöms", "bedömts", "bedömdes"}:
+            return name
+    return None
+
+
+# ---------------------------------------------------------------- component
+
+
+class GoalAssessor:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = "goal_assessments", max_chars: int = 600,
+                 max_run: int = 1000, goal_window: int = 8000):
+        self.name = name
+        self.vocab = nlp.vocab
+        self.spans_key = spans_key
+        self.max_chars, self.max_run, self.goal_window = max_chars, max_run, goal_window
+        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
+        self._compile()
+
+    def _compile(self) -> None:
+        self.matchers = [compile_matcher(self.vocab, self.patterns[f]) for f in PATTERN_FILES]
+
+    def __call__(self, doc: Doc) -> Doc:
+        d = document(doc)
+        group = []
+        cands = candidates(doc, self.max_chars, self.max_run, self.name)
+        if not cands:
+            doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
+        else:
+            cues = Cues(doc, *self.matchers)
+            index = GoalIndex(doc, cues, self.goal_window)
+            seen = set()
+            for c in cands:
+                for span, rec in self.assess_sentence(doc, d, cues, index, c):
+                    key = (rec.start, rec.goal, rec.horizon)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    span._.fact = rec
+                    group.append(span)
+        doc.spans[self.spans_key] = group
+        return doc
+
+    def assess_sentence(self, doc, d, cues: Cues, index: GoalIndex, c) -> list[tuple[Span, GoalAssessment]]:
+        a, b = c.span.start, c.span.end
+        if not (cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b) or cues.has("ATTAIN_NOUN", a, b)
+                or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
+                or cues.has("good_economic_management", a, b)):
+            return []
+        anchor = index.anchor_before(c.start)
+        pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))
+        if not pairs:
+            return []
+        goal, level = index.resolve(a, b)
+        who = assessor(doc, cues, a, b)
+        ev = evidence(doc, c.start, c.end)
+        out = []
+        for status, horizon in pairs:
+            rec = GoalAssessment(**ev, period=d.meta.period, goal=goal, level=level, assessor=who, status=status,
+                                 horizon=horizon)
+            out.append((Span(doc, a, b, label=status.value), rec))
+        return out
+
+    # serialisation: the cue lists travel with the pipeline, like span_ruler's patterns
+    def to_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for f, entries in self.patterns.items():
+            srsly.write_jsonl(path / f"{f}.jsonl", entries)
+        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, "max_chars": self.max_chars,
+                                             "max_run": self.max_run, "goal_window": self.goal_window})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        for f in PATTERN_FILES:
+            if (path / f"{f}.jsonl").exists():
+                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
+        if (path / "cfg.json").exists():
+            cfg = srsly.read_json(path / "cfg.json")
+            self.spans_key = cfg.get("spans_key", self.spans_key)
+            self.max_chars = cfg.get("max_chars", self.max_chars)
+            self.max_run = cfg.get("max_run", self.max_run)
+            self.goal_window = cfg.get("goal_window", self.goal_window)
+        self._compile()
+        return self

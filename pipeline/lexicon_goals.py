@@ -1,0 +1,208 @@
+"""What the goal, counted-summary and target components share: cue lexicons and candidate sentences.
+
+The cue lists live in models/patterns/{status,horizon,goals}.jsonl (data, not code)
+and are compiled here into spaCy Matchers. One entry per line, one of:
+
+    {"label": "PARTIAL", "phrase": "i huvudsak"}            # lowercase words
+    {"label": "ATTAIN",  "pattern": [{"LEMMA": "uppnå"}]}   # raw Matcher tokens
+
+PDF text keeps its line breaks inside sentences, and spaCy makes a whitespace
+token of each "\\n"; the compiler therefore allows whitespace tokens between the
+tokens of every multi-token entry, so "vid årets\\nslut" still matches.
+
+Candidate sentences are the corpus's prose sentences plus sentence-like runs
+inside table blocks: the PDF dumps put whole paragraphs of assessment prose
+into blocks the layout step calls tables (see 004's "Styrmått Mål 2019" pages).
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from corpus import BlockKind
+
+from .spans import document
+
+_SPACE = {"IS_SPACE": True, "OP": "*"}
+PATTERN_FILES = ("status", "horizon", "goals")
+
+
+@lru_cache(maxsize=None)
+def _packaged(name: str) -> tuple[str, ...]:
+    text = resources.files("models").joinpath("patterns", f"{name}.jsonl").read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line.strip())
+
+
+def load_patterns(name: str) -> list[dict]:
+    """The entries of models/patterns/<name>.jsonl (a fresh list each call: callers may keep it)."""
+    return [json.loads(line) for line in _packaged(name)]
+
+
+def token_pattern(entry: dict) -> list[dict]:
+    if "pattern" in entry:
+        toks = entry["pattern"]
+    elif "phrase" in entry:
+        toks = [{"LOWER": w} for w in entry["phrase"].lower().split()]
+    elif "lemma" in entry:
+        toks = [{"LEMMA": entry["lemma"]}]
+    else:
+        raise ValueError(f"pattern entry needs 'pattern', 'phrase' or 'lemma': {entry}")
+    out: list[dict] = []
+    for i, t in enumerate(toks):
+        if i:
+            out.append(_SPACE)
+        out.append(t)
+    return out
+
+
+def compile_matcher(vocab, entries: list[dict]) -> Matcher:
+    matcher = Matcher(vocab)
+    by_label: dict[str, list] = defaultdict(list)
+    for e in entries:
+        by_label[e["label"]].append(token_pattern(e))
+    for label, pats in by_label.items():
+        matcher.add(label, pats)
+    return matcher
+
+
+class Cues:
+    """Every cue match of one doc, by label, as sorted (start, end) token ranges."""
+
+    def __init__(self, doc: Doc, *matchers: Matcher):
+        self.doc = doc
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for m in matchers:
+            for key, s, e in m(doc):
+                found[doc.vocab.strings[key]].append((s, e))
+        self.by_label = {k: sorted(set(v)) for k, v in found.items()}
+        self._starts = {k: [s for s, _ in v] for k, v in self.by_label.items()}
+
+    def within(self, label: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Matches of `label` lying inside tokens [a, b), longest first at each start."""
+        spans = self.by_label.get(label)
+        if not spans:
+            return []
+        i = bisect.bisect_left(self._starts[label], a)
+        out = []
+        while i < len(spans) and spans[i][0] < b:
+            if spans[i][1] <= b:
+                out.append(spans[i])
+            i += 1
+        return out
+
+    def has(self, label: str, a: int, b: int) -> bool:
+        return bool(self.within(label, a, b))
+
+    def starts(self, label: str, a: int, b: int) -> list[int]:
+        return sorted({s for s, _ in self.within(label, a, b)})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence (or clause of a run-on) that may carry a fact."""
+
+    span: Span
+    start: int
+    end: int
+    block: int
+    in_table: bool
+
+
+_END_PUNCT = re.compile(r"[.!?…][\"”’)\]]*$")
+
+
+def prose_like(text: str) -> bool:
+    """Running Swedish prose rather than a table header or row: few capitals and digits per word."""
+    words = re.findall(r"[A-Za-zÅÄÖåäöéÉ]{2,}", text)
+    if len(words) < 5:
+        return False
+    caps = sum(w[0].isupper() for w in words[1:])
+    digits = len(re.findall(r"\d+", text))
+    return caps <= 0.25 * len(words) and digits <= 0.2 * len(words)
+
+
+def candidates(doc: Doc, max_chars: int = 600, max_run: int = 1000, name: str = "rapport") -> list[Candidate]:
+    """Prose sentences and table-embedded prose, each at most `max_chars` characters.
+
+    A run of corpus sentences that is really one sentence split by length
+    (no end mark, next piece lower-case) and is longer than `max_run` is
+    skipped whole with one warning: such text is a layout accident, not prose.
+    """
+    from corpus.sentences import split_sentences
+
+    d = document(doc)
+    pieces: list[tuple[int, int, int, bool]] = []
+    for s in d.sentences:
+        kind = d.blocks[s.block].kind if s.block is not None and s.block < len(d.blocks) else None
+        if kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+            pieces.append((s.start, s.end, s.block, False))
+    covered = {p[2] for p in pieces}
+    for bi, b in enumerate(d.blocks):
+        if b.kind != BlockKind.TABLE or bi in covered:
+            continue
+        text = d.text[b.start:b.end]
+        for a, e in split_sentences(text):
+            piece = text[a:e]
+            if _END_PUNCT.search(piece) and prose_like(piece):
+                pieces.append((b.start + a, b.start + e, bi, True))
+    pieces.sort()
+    out: list[Candidate] = []
+    skipped: list[tuple[int, int]] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while (j + 1 < len(pieces) and pieces[j + 1][2] == pieces[i][2]
+               and not _END_PUNCT.search(d.text[pieces[j][0]:pieces[j][1]])
+               and d.text[pieces[j + 1][0]:pieces[j + 1][0] + 1].islower()):
+            j += 1
+        run_start, run_end = pieces[i][0], pieces[j][1]
+        if run_end - run_start > max_run:
+            skipped.append((run_start, run_end))
+        else:
+            for a, e, bi, tab in pieces[i:j + 1]:
+                if e - a > max_chars:
+                    skipped.append((a, e))
+                    continue
+                span = doc.char_span(a, e, alignment_mode="expand")
+                if span is not None and len(span):
+                    out.append(Candidate(span, a, e, bi, tab))
+        i = j + 1
+    if skipped:
+        a, e = skipped[0]
+        doc._.warnings.append(f"{d.name}: {name} skipped {len(skipped)} over-long sentence(s), "
+                              f"first at {a}..{e} ({e - a} characters)")
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER_WORDS = {
+    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+    "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16,
+    "sjutton": 17, "arton": 18, "aderton": 18, "nitton": 19, "tjugo": 20,
+}
+
+
+def word_to_int(word: str) -> int | None:
+    """Swedish number word or digits → int ('tolv' → 12, 'tjugotre' → 23, '17' → 17)."""
+    w = word.strip().lower()
+    if w.isdigit():
+        return int(w)
+    try:
+        from corpus.numbers import word_to_int as corpus_word_to_int
+    except ImportError:  # corpus.numbers not there: the small table above is enough
+        return _NUMBER_WORDS.get(w)
+    return corpus_word_to_int(w)
+
+
+def ws_tokens(span: Span) -> list:
+    """The tokens of a span without the whitespace tokens PDF line breaks leave."""
+    return [t for t in span if not t.is_space]
