@@ -839,10 +839,12 @@ def _column_checks(rows, vals, columns, idents) -> list[_Check]:
     return out
 
 
-def _all_checks(rows, vals, K, columns, idents=None) -> list[_Check]:
+def _all_checks(rows, vals, K, columns, idents=None, pct_cols=frozenset()) -> list[_Check]:
     if idents is None:
         idents = _find_identities(vals, K, columns)
-    skip = frozenset(c for kind, c, i, j in idents if kind == "pct")
+    # percentages do not add up: no sums over percent-change or "%" columns
+    skip = frozenset(c for kind, c, i, j in idents if kind == "pct") | pct_cols | frozenset(
+        c for c in range(min(K, len(columns))) if re.search(r"%|procent|utveckling|andel", columns[c], re.I))
     sums = _sum_checks(rows, vals, K, skip)
     eq = _equal_checks(rows, vals, K)
     # a grand total proven by the balance identity is not a failed sum
@@ -917,7 +919,7 @@ def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
     if not exact:
         return [], exact
     n = len(raws)
-    ranked = sorted(exact, key=lambda k: (-exact[k], -k))
+    ranked = sorted(exact, key=lambda k: (-exact[k], k != header_k, -k))
     cands = [k for k in ranked if exact[k] >= 0.6 * n][:3] or ranked[:1]
     if header_k and header_k not in cands and exact.get(header_k, 0) + sum(
             1 for ks in possible if header_k not in ks and (header_k - 1) in ks) >= 0.5 * n:
@@ -939,6 +941,15 @@ def _columns_for(columns: list[str], header_k: int | None, K: int) -> list[str]:
     return columns + [f"kol{i + 1}" for i in range(header_k, K)]
 
 
+def _percent_columns(choice, K) -> frozenset:
+    out = set()
+    for c in range(K):
+        cells = [o.cells[c] for o in choice if o.cells[c]]
+        if cells and sum(1 for x in cells if x.endswith("%")) >= 0.6 * len(cells):
+            out.add(c)
+    return frozenset(out)
+
+
 def _solve(raws, K, columns, note_col) -> _Solution | None:
     """Pick one reading per row for K columns: priors from column magnitudes, then
     coordinate descent on (priors − satisfied checks)."""
@@ -954,10 +965,11 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
     choice = [min(o, key=lambda x: _prior(x, prof)) for o in opts]
     prof = _profiles(choice, K, [True] * len(raws))
     idents = _find_identities([c.values for c in choice], K, columns)
+    pct_cols = _percent_columns(choice, K)
 
     def total(ch):
         vals = [c.values for c in ch]
-        checks = _all_checks(raws, vals, K, columns, idents)
+        checks = _all_checks(raws, vals, K, columns, idents, pct_cols)
         return sum(_prior(c, prof) for c in ch) - _check_score(checks)
 
     best = total(choice)
@@ -978,7 +990,7 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
         if not improved:
             break
     vals = [c.values for c in choice]
-    checks = _all_checks(raws, vals, K, columns)
+    checks = _all_checks(raws, vals, K, columns, pct_cols=_percent_columns(choice, K))
     objective = sum(_prior(c, prof) for c in choice) - _check_score(checks) + 2.0 * len(bad)
     return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective)
 
@@ -1111,7 +1123,8 @@ def _split_header_lead(text: str) -> tuple[str, str]:
     while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
         k += 1
     lead = " ".join(toks[:k])
-    if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead):
+    if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead) \
+            or lead.lower() in ("not", "noter"):
         return "", text
     return lead, " ".join(toks[k:])
 
