@@ -174,7 +174,11 @@ def trailing_space_edits(text: str) -> list[Edit]:
 # --- stage 4: hyphenation ----------------------------------------------------
 COORDINATORS = {"och", "eller", "samt", "respektive", "resp", "resp.", "till", "som", "men", "liksom",
                 "inklusive", "inkl", "inkl.", "utan", "än", "alternativt", "plus", "mot", "&"}
-_HYPH = re.compile(r"(\S*?)(\w)-[ \t]*\n(?:[ \t]*\n)?[ \t]*(?=(\S+))")
+_HYPH = re.compile(r"(\S*?)(\w)[-–][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=(\S+))")
+# Prefixes that keep their hyphen in Swedish writing ("icke-medicinsk", "it-stöd", "vice-ordförande").
+HYPHEN_PREFIXES = {"it", "icke", "e", "ex", "vice", "non", "pre", "post", "anti", "semi"}
+_MONTHS = {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
 
 
 def hyphen_decision(left: str, right: str) -> str:
@@ -192,10 +196,12 @@ def hyphen_decision(left: str, right: str) -> str:
     if not word or not word[0].isalpha() or word[0].isupper():
         return "keep"
     stem = re.sub(r"^.*[^\w]", "", left)  # the part after any earlier hyphen/slash
-    if not stem or any(c.isdigit() for c in stem) or len(stem) == 1:
+    if not stem or any(c.isdigit() for c in stem) or len(stem) == 1 or "/" in left:
         return "keep"
-    if stem.isupper() and len(stem) <= 5:
-        return "keep"
+    if sum(c.isupper() for c in stem) >= 2 or stem.lower() in HYPHEN_PREFIXES:
+        return "keep"  # acronyms ("IT-", "FoU-") and prefixes ("icke-")
+    if stem.lower() in _MONTHS and bare in _MONTHS:
+        return "keep"  # "april-maj"
     return "join"
 
 
@@ -203,7 +209,8 @@ def hyphen_edits(text: str) -> list[Edit]:
     edits = []
     for m in _HYPH.finditer(text):
         left = m.group(1) + m.group(2)
-        decision = hyphen_decision(left, m.group(3))
+        dash = text[m.end(2)]
+        decision = "keep" if dash == "–" else hyphen_decision(left, m.group(3))  # an en dash is never hyphenation
         hyphen_at = m.start(2) + 1
         if decision == "join":
             edits.append((hyphen_at, m.end(), ""))

@@ -13,13 +13,16 @@ import re
 # Abbreviations after which a full stop does not end a sentence (lowercase, without final dot).
 ABBREVIATIONS = {
     "t.ex", "bl.a", "s.k", "enl", "prop", "jmf", "jfr", "dnr", "kap", "ca", "resp", "dvs", "d.v.s",
-    "fr.o.m", "t.o.m", "kl", "nr", "st", "milj", "mdr", "mnkr", "mkr", "tkr", "kr", "inkl", "exkl", "exl",
+    "fr.o.m", "t.o.m", "kl", "nr", "st", "milj", "inkl", "exkl", "exl",
     "ang", "avd", "bil", "f.d", "fig", "tab", "forts", "gm", "max", "min", "mån", "o.s.v", "p.g.a",
     "pga", "s", "sid", "tel", "tf", "t.f", "t.v", "u.a", "uppl", "vol", "äv", "ev", "etc", "m.m", "osv",
     "m.fl", "o.d", "mfl", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
     "dec", "proc", "ff", "resp", "dir", "sfs", "bet", "skr", "ds", "sou", "vs", "t", "e", "f", "ungef",
-    "ordf", "sekr", "adj", "leg", "med", "dr", "prof", "doc", "spec", "utg", "ex", "tim", "tkr", "mn",
+    "ordf", "sekr", "adj", "leg", "med", "dr", "prof", "doc", "spec", "utg", "ex", "tim", "mn",
 }
+# Words after which "N." is a numbering ("Mål 4. Vården …"), not a sentence end.
+NUMBERED = {"mål", "delmål", "kapitel", "kap", "avsnitt", "bilaga", "steg", "fas", "punkt", "nr", "not", "tabell",
+            "figur", "område", "målområde", "uppdrag", "indikator", "strategi", "perspektiv"}
 # These end a sentence when a capitalised word follows ("… kultur m.m. Nästa …").
 CAN_END = {"m.m", "osv", "o.s.v", "etc", "m.fl", "mfl", "o.d"}
 # Capitalised words that begin a new sentence when a PDF line lost its full stop.
@@ -43,6 +46,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if _is_boundary(text, m):
             cuts.append(m.end())
     cuts += _lost_stops(text)
+    cuts += [m.start() + 1 for m in re.finditer(r"\s[•●▪■◦]\s", text)]  # bullets run together on one line
     cuts.append(len(text))
     spans = []
     for a, b in zip(sorted(set(cuts)), sorted(set(cuts))[1:]):
@@ -60,9 +64,14 @@ def _is_boundary(text: str, m: re.Match) -> bool:
     first = word[0]
     if m.group().startswith(("!", "?", "…")):
         return first.isupper() or first.isdigit() or bool(nxt.group(1))
-    if not (first.isupper() or first.isdigit() or first in "•–-" or nxt.group(1)):
-        return False
     before = _word_before(text, m.start())
+    if not (first.isupper() or first.isdigit() or first in "•–-" or nxt.group(1)):
+        # "e-tjänsterna har …" may start a sentence in lower case after an ordinary word
+        return bool(re.match(r"[a-zåäö]-[a-zåäö]", word)) and before.lower().rstrip(".") not in ABBREVIATIONS
+    if before.isdigit() and len(before) <= 2:
+        prefix = text[:m.start() - len(before)].split()
+        if not prefix or prefix[-1].lower() in NUMBERED:
+            return False  # "1. Inledning", "Mål 4. Vården är tillgänglig"
     low = before.lower().rstrip(".")
     if low in ABBREVIATIONS and low not in CAN_END:
         return False
