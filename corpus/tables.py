@@ -38,6 +38,7 @@ found in each row's cells as `values`, and no column alignment.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -673,30 +674,52 @@ def _tol(vals: list[float], cells: list[str] | None = None) -> float:
 
 
 def _window_matches(rows, vals, K, window: list[int], target, signed: bool, skip=frozenset()) -> bool:
-    matched = 0
-    for c in range(K):
-        if c in skip:
-            continue
-        tv = target[c]
-        terms = []
-        for w in window:
+    """Does `target` equal the column sums of the rows in `window`?"""
+    sums, n, dec = [0.0] * K, [0] * K, [False] * K
+    for w in window:
+        cost = signed and _is_cost(rows[w].label)
+        for c in range(K):
             v = vals[w][c]
-            if v is None:
+            if v is None or c in skip:
                 continue
-            if signed and _COST.search(rows[w].label) and v > 0:
-                v = -v
-            terms.append(v)
-        if tv is None:
+            sums[c] += -v if (cost and v > 0) else v
+            n[c] += 1
+            dec[c] = dec[c] or not float(v).is_integer()
+    return _sums_match(sums, n, dec, target, K, skip)
+
+
+def _sums_match(sums, n, dec, target, K, skip) -> bool:
+    matched = defined = 0
+    for c in range(K):
+        tv = target[c]
+        if tv is None or c in skip:
             continue
-        if not terms:
+        defined += 1
+        if n[c] == 0:
             if tv != 0:
                 return False
             continue
-        if abs(sum(terms) - tv) > _tol(terms + [tv]):
+        if dec[c] or not float(tv).is_integer():
+            tol = 0.051 * (n[c] + 1) + 0.05
+        else:
+            tol = max(1.0, min(3.0, 0.5 * (n[c] + 1)))
+        if abs(sums[c] - tv) > tol:
             return False
         matched += 1
-    defined = sum(1 for c, v in enumerate(target) if v is not None and c not in skip)
     return matched >= 1 and not (matched == 1 and defined > 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_cost(label: str) -> bool:
+    return bool(_COST.search(label))
+
+
+@functools.lru_cache(maxsize=4096)
+def _total_kind(label: str) -> int:
+    """0: not a total, 1: weak total (…resultat, …netto), 2: strong (Summa, Totalt)."""
+    if _STRONG_TOTAL.search(label):
+        return 2
+    return 1 if _WEAK_TOTAL.search(label) else 0
 
 
 def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, skip=frozenset()) -> list[_Check]:
@@ -708,23 +731,42 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
     summa tillgångar = the two summa rows above).
     """
     out = []
-    totals = [i for i, r in enumerate(rows) if _WEAK_TOTAL.search(r.label)]
+    kinds = [_total_kind(r.label) for r in rows]
+    costs = [_is_cost(r.label) for r in rows]
+    totals = [i for i, k in enumerate(kinds) if k]
+    cols = [c for c in range(K) if c not in skip]
     for t in totals:
         r = rows[t]
-        strong = bool(_STRONG_TOTAL.search(r.label))
+        strong = kinds[t] == 2
         target = vals[t]
-        if all(v is None for v in target):
+        if all(target[c] is None for c in cols):
             continue
         found = None
+        plain, signed = [0.0] * K, [0.0] * K
+        n, dec = [0] * K, [False] * K
+        any_cost = False
         for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
-            window = list(range(s, t))
+            v = vals[s]
+            for c in cols:
+                x = v[c]
+                if x is None:
+                    continue
+                plain[c] += x
+                if costs[s] and x > 0:
+                    signed[c] -= x
+                    any_cost = True
+                else:
+                    signed[c] += x
+                n[c] += 1
+                if not dec[c] and not float(x).is_integer():
+                    dec[c] = True
             if s == t - 1 and not strong:
                 continue  # a lone equal row above proves little for a weak total
-            for signed in (False, True):
-                if _window_matches(rows, vals, K, window, target, signed, skip):
-                    found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'"
-                             + (" with costs subtracted" if signed else ""), tuple(range(s, t + 1)))
-                    break
+            if _sums_match(plain, n, dec, target, K, skip):
+                found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)))
+            elif any_cost and _sums_match(signed, n, dec, target, K, skip):
+                found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}' with costs subtracted",
+                         tuple(range(s, t + 1)))
             if found:
                 break
         if not found:
@@ -967,17 +1009,23 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
     idents = _find_identities([c.values for c in choice], K, columns)
     pct_cols = _percent_columns(choice, K)
 
+    prior = {id(o): _prior(o, prof) for os_ in opts for o in os_}
+
     def total(ch):
         vals = [c.values for c in ch]
         checks = _all_checks(raws, vals, K, columns, idents, pct_cols)
-        return sum(_prior(c, prof) for c in ch) - _check_score(checks)
+        return sum(prior[id(c)] for c in ch) - _check_score(checks)
 
     best = total(choice)
     ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
     for _round in range(3):
         improved = False
         for i in ambiguous:
-            for cand in sorted(opts[i], key=lambda x: _prior(x, prof))[:40]:
+            ranked = sorted(opts[i], key=lambda x: prior[id(x)])[:24]
+            floor = prior[id(ranked[0])]
+            for cand in ranked:
+                if prior[id(cand)] > floor + 5.0:
+                    break  # no set of checks can pay for a reading this unlikely
                 if cand is choice[i]:
                     continue
                 old = choice[i]
