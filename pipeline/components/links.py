@@ -1,0 +1,896 @@
+"""rapport_links: link each prose figure to the table cells that hold it; flag contradictions.
+
+A report says "Verksamhetens resultat för perioden är positivt med 356
+miljoner kronor" and the driftredovisning has 356 in the row "Verksamhetens
+resultat", column "Utfall 2021-08". For every figure from rapport_figures:
+
+1. Candidate cells: every cell of the report's tables whose value equals the
+   figure's after unit normalisation (tkr/mkr/mdkr; procent), either
+   exactly or within the precision the prose was written with ("1,3
+   miljarder" ~ 1 312 mkr, "drygt 140" ~ 146, a table's "1" ~ prose "0,7"):
+   the link's `match` says which. Signs are compared as magnitudes: prose
+   says "underskott på 218", the table says -218.
+2. Ranking: how well the sentence (the figure's own words first, then the
+   rest of the clause and the section heading) covers the row label and
+   the table title, word by word with lemmas, stems and Swedish compound
+   parts ("avvikelse mot budget" ~ "Budgetavvikelse", "balanskravsresultat"
+   ~ "Balanskravsresultat"), weighted by how rare each label word is among the
+   report's row labels; whether the column fits what the sentence says
+   (outcome, budget, forecast, deviation from budget, change, an earlier
+   year); how unlikely the value is to match by chance (significant digits,
+   how many cells hold it); and whether the table stands near the sentence.
+   A second pass lends confidence to tables that other figures of the same
+   section link to firmly (a paragraph usually discusses one table).
+3. Several tables can hold the same figure (resultaträkning and
+   driftredovisning): the best row of every table that passes the threshold
+   is linked.
+4. Contradictions: a figure that links nowhere, whose words name a row
+   strongly (every informative label word is in the figure's own words), in
+   a column that the sentence's aspect picks out unambiguously, with the same
+   unit scale, where that cell holds a different number. Conservative by
+   design: a false alarm costs an auditor more than a missed slip.
+
+Writes doc.spans["links"] (Link records), doc.spans["contradictions"]
+(Contradiction records), and doc.user_data["rapport_unlinked"] (dicts for the
+figures that found no table, so coverage is visible).
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from corpus import Document
+from corpus.numbers import UNIT_SCALE_KR, numbers_in_text, parse_unit
+
+from ..records import Contradiction, Link
+from ..spans import document, evidence
+from .figures import MONEY_UNITS, Figure, carrier_span, taken_offsets
+
+# ---------------------------------------------------------------- words
+
+_TOKEN = re.compile(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*", re.I)
+_STOP = {
+    "och", "i", "på", "för", "med", "till", "av", "om", "som", "är", "att", "det", "en", "ett", "den", "de",
+    "har", "var", "vilket", "vilken", "inom", "mot", "efter", "per", "under", "samt", "eller", "från", "vid",
+    "sig", "sin", "sina", "sitt", "så", "nu", "än", "men", "ca", "enligt", "varav", "exkl", "inkl",
+    "inklusive", "exklusive", "ej", "ingen", "inte", "uppgår", "uppgick", "uppgå", "blir", "bli", "blev",
+    "visar", "redovisar", "redovisas", "totalt", "sammantaget", "också", "även", "dock", "där", "här",
+    "miljoner", "miljon", "miljarder", "kronor", "mkr", "mnkr", "tkr", "mdkr", "procent", "kr", "belopp",
+    "st", "antal", "not", "noter", "tabell", "samma", "denna", "detta", "dessa", "kan", "ska", "skall",
+}
+# label words that say little about which row it is
+_GENERIC = {"summa", "total", "totalt", "övrig", "övriga", "övrigt", "region", "regionen", "koncernen",
+            "varav", "netto", "s", "a"}
+
+
+@lru_cache(maxsize=100_000)
+def _forms(word: str) -> tuple[str, str, str]:
+    """(lowercased word, lemma, snowball stem): three ways to meet an inflected form."""
+    from .lemmas import lemma
+
+    w = word.lower()
+    return w, lemma(w), _stem(w)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("swedish")
+
+
+def _stem(w: str) -> str:
+    return _stemmer().stemWord(w)
+
+
+@lru_cache(maxsize=400_000)
+def word_sim(a: str, b: str) -> float:
+    """How well word `a` (from a label) is met by word `b` (from a sentence), 0..1.
+
+    1 for the same word in any inflection; compounds meet their parts:
+    "balanskravsresultat" ~ "resultat" (head, 0.8), "budgetavvikelse" ~
+    "budget" (modifier, 0.6), "folkbiblioteksverksamheter" ~ "bibliotek"
+    (inside, 0.5), "folkhögskolestyrelsen" ~ "folkhögskoleförvaltningen"
+    (shared modifier, 0.4).
+    """
+    fa, fb = _forms(a), _forms(b)
+    if fa[0] == fb[0] or fa[1] == fb[1] or fa[2] == fb[2]:
+        return 1.0
+    x, y = fa[2], fb[2]
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < 4:
+        return 0.0
+    if long_.startswith(short) and len(long_) - len(short) <= 3:
+        return 1.0  # prognos / prognosen, finansnetto / finansnettot
+    if long_.endswith(short) and len(short) >= 5:
+        return 0.8
+    if long_.startswith(short) and len(short) >= 5:
+        return 0.6
+    if len(short) >= 6 and short in long_:
+        return 0.5
+    p = 0
+    for c1, c2 in zip(x, y):
+        if c1 != c2:
+            break
+        p += 1
+    if p >= 7:
+        return 0.4
+    return 0.0
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercased words that can name something; "hbtq-diplomerade" also gives its parts."""
+    out = []
+    for m in _TOKEN.finditer(text or ""):
+        w = m.group().lower().strip("-")
+        if len(w) < 2 or w in _STOP:
+            continue
+        out.append(w)
+        if "-" in w:
+            out += [p for p in w.split("-") if len(p) >= 3 and p not in _STOP]
+    return out
+
+
+def phrase_in(label: str, text: str) -> bool:
+    """The label's words appear in the text as one run (inflected: "Periodens resultat" in "periodens resultat som")."""
+    lw = [w for w in re.findall(r"[a-zåäöéü]+", label.lower()) if w not in ("summa", "totalt", "s", "a")]
+    if not lw or (len(lw) == 1 and len(lw[0]) < 8):
+        return False
+    tw = re.findall(r"[a-zåäöéü]+", text.lower())
+    for i in range(len(tw) - len(lw) + 1):
+        if all(word_sim(a, b) >= 1.0 or (j == len(lw) - 1 and word_sim(a, b) >= 0.8)
+               for j, (a, b) in enumerate(zip(lw, tw[i:i + len(lw)]))):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- tables as the linker sees them
+
+_ASPECT_HEAD = [
+    ("deviation", re.compile(r"diff|avvikelse|avvik|\bavv\b|differens|skillnad", re.I)),
+    ("forecast", re.compile(r"prognos|progn\b|helårsprognos|årsprognos", re.I)),
+    ("change", re.compile(r"förändring|förändr|utveckling(?:en)?(?![a-zåäö])|ökning|%|procent|ändring", re.I)),
+    ("budget", re.compile(r"budget|\bbud\b|\bram\b|plan\b", re.I)),
+    ("target", re.compile(r"målvärde|\bmål\b|målnivå", re.I)),
+    ("outcome", re.compile(r"utfall|\butf\b|bokslut|redovisat|verkligt|\bperiod|ack|koncernen|regionen|"
+                           r"(?:19|20)\d\d", re.I)),
+]
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+
+
+@dataclass
+class Column:
+    name: str | None
+    aspects: frozenset = frozenset()
+    years: tuple[int, ...] = ()
+    percent: bool = False
+    previous: bool = False  # an earlier year than the table's latest
+
+
+@dataclass
+class Cell:
+    value: float
+    decimals: int
+    percent: bool
+    column: int | None  # index into the row's table columns; None for indicator cells
+
+
+@dataclass
+class RowView:
+    table: int  # index into LinkTables.tables
+    label: str
+    words: list[str]
+    aspects: frozenset
+    cells: list[Cell]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class TableView:
+    index: int
+    id: str
+    title: str | None
+    unit: str | None  # inferred when the table has none
+    unit_known: bool
+    kind: str
+    columns: list[Column]
+    start: int
+    end: int
+    section: int | None
+    title_words: list[str] = field(default_factory=list)
+
+
+def _column_meta(names: list[str]) -> list[Column]:
+    cols = []
+    for n in names:
+        asp = {a for a, rx in _ASPECT_HEAD if rx.search(n or "")}
+        if "deviation" in asp or "change" in asp:
+            asp -= {"budget", "outcome", "forecast"} if "deviation" in asp else {"outcome"}
+        if "forecast" in asp:
+            asp.discard("outcome")
+        if "budget" in asp and not re.search(r"utfall", n or "", re.I):
+            asp.discard("outcome")
+        years = tuple(int(y) for y in _YEAR.findall(n or ""))
+        pct = bool(re.search(r"%|procent|andel", n or "", re.I))
+        cols.append(Column(n, frozenset(asp), years, pct))
+    latest = max((max(c.years) for c in cols if c.years), default=None)
+    if latest is not None:
+        for c in cols:
+            c.previous = bool(c.years) and max(c.years) < latest
+    # a deviation column beside a forecast column is a forecast deviation
+    if any("forecast" in c.aspects for c in cols):
+        for c in cols:
+            if "deviation" in c.aspects:
+                c.aspects = c.aspects | {"forecast"}
+    return cols
+
+
+def _cell_decimals(text: str | None, value: float) -> int:
+    if text:
+        m = re.search(r",(\d+)", text)
+        return len(m.group(1)) if m else 0
+    s = repr(abs(value))
+    return 0 if value == int(value) else len(s.split(".")[1])
+
+
+def _infer_unit(d: Document, tables: list, i: int, previous: tuple[str | None, bool] | None
+                ) -> tuple[str | None, bool]:
+    """The table's unit, or the unit named just above it, or its predecessor's (notes share one)."""
+    t = tables[i]
+    if t.unit:
+        return t.unit, True
+    lo = tables[i - 1].end if i > 0 else 0
+    above = d.text[max(lo, t.start - 600):t.start]
+    lines = [x for x in above.split("\n") if x.strip()][-8:]
+    for line in reversed(lines):
+        if len(line) > 120 or re.search(r"[a-zåäö]{3,}\.\s*$", line):
+            break  # prose: the table's heading area ends here
+        if re.search(r"belopp\s+i|\((?:belopp\s+i\s+)?(?:mkr|mnkr|tkr|mdkr|miljoner kronor)\)|"
+                     r"^\s*(?:mkr|mnkr|tkr)\s*$", line, re.I):
+            u = parse_unit(line)
+            if u:
+                return u, True
+    if previous and previous[0] in MONEY_UNITS and 0 <= t.start - tables[i - 1].end < 3000:
+        return previous[0], False
+    return None, False
+
+
+_HEADER_ONLY = re.compile(r"^(?:\s*(?:utfall|budget|prognos|diff|avvikelse|bokslut|helår|ack(?:umulerat)?|"
+                          r"period|not|mkr|tkr|%|(?:19|20)\d\d(?:[-–]\d\d)*)\s*)+$", re.I)
+
+
+def _display_title(tables: list, i: int, d: Document) -> str | None:
+    """The title, or that of the table this one continues (split by a blank line or a page break).
+
+    A "title" made only of column-header words ("Budget", "Utfall 2021") is a
+    header line taken for a title: it names no table.
+    """
+    t = tables[i]
+    if t.title and not _HEADER_ONLY.match(t.title):
+        return t.title
+    if i > 0:
+        prev = tables[i - 1]
+        gap = d.text[prev.end:t.start]
+        if prev.title and len(gap.strip()) < 40 and gap.count("\n") <= 4:
+            return prev.title
+    return None
+
+
+def _looks_percent(t) -> bool:
+    """Most cells written with "%": a percentage table, whatever its neighbours' unit."""
+    cells = [c for r in t.rows for c in (r.cells or []) if c and c.strip() not in ("-", "")]
+    return bool(cells) and sum(c.strip().endswith("%") for c in cells) >= 0.5 * len(cells)
+
+
+def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
+    """Every table cell of the report in the form the linker compares with figures."""
+    views, rows = [], []
+    tables = list(d.tables or [])
+    previous = None
+    money = [t.unit for t in tables if t.unit in MONEY_UNITS]
+    dominant = max(set(money), key=money.count) if money else None
+    for i, t in enumerate(tables):
+        unit, known = previous = _infer_unit(d, tables, i, previous)
+        if unit is None and dominant and t.kind == "numeric" and not _looks_percent(t):
+            unit, known = dominant, False  # the report's money unit: most of its tables use it
+        title = _display_title(tables, i, d)
+        cols = _column_meta(list(t.columns or [])) if t.kind == "numeric" else []
+        sec = d.section_at(t.start)
+        v = TableView(i, t.id, title, unit, known, t.kind, cols, t.start, t.end,
+                      sec.index if sec else None, content_words(re.sub(r"\(.*?\)", " ", title or "")))
+        views.append(v)
+        for r in t.rows:
+            cells: list[Cell] = []
+            if t.kind == "numeric":
+                for j, val in enumerate(r.values):
+                    if val is None:
+                        continue
+                    raw = r.cells[j] if j < len(r.cells) else None
+                    pct = bool(raw and raw.strip().endswith("%")) or (j < len(cols) and cols[j].percent)
+                    cells.append(Cell(float(val), _cell_decimals(raw, val), pct, j))
+            else:
+                text = " ".join(r.cells) if r.cells else r.text[len(r.label):]
+                for val, _, _, u in numbers_in_text(text):
+                    cells.append(Cell(float(val), 0 if val == int(val) else 1, u == "procent", None))
+            label = re.sub(r"\s+", " ", r.label or "").strip()
+            rows.append(RowView(i, label, content_words(label),
+                                frozenset(a for a, rx in _ASPECT_HEAD[:4] if rx.search(label)) |
+                                ({"target"} if re.search(r"målvärde|målnivå", label, re.I) else set()), cells,
+                                re.sub(r"\s+", " ", r.text or "").strip(), r.start, r.end))
+    return views, rows
+
+
+# ---------------------------------------------------------------- value matching
+
+@dataclass(frozen=True)
+class Candidate:
+    figure: int
+    row: int  # index into rows
+    cell: int  # index into the row's cells
+    match: str  # exact | rounded
+    unit_fit: float
+    value: float  # the cell value, as in the table
+
+
+def _interval(f: Figure, target_scale: float) -> tuple[float, float, float]:
+    """(exact magnitude, low, high) of what the figure can stand for, in a unit of `target_scale` kr.
+
+    The prose precision is half a unit of its last written digit; approximation
+    words widen it ("drygt 140" covers 140–154).
+    """
+    written_scale = UNIT_SCALE_KR.get(f.unit or "", 1.0) if f.unit in MONEY_UNITS else 1.0
+    k = written_scale / target_scale if f.unit in MONEY_UNITS else 1.0
+    x = abs(f.value) * k
+    half = 0.5 * 10 ** (-f.decimals) * k
+    lo, hi = x - half, x + half
+    if f.approx == "above":
+        lo, hi = x, x * 1.1 + half
+    elif f.approx == "below":
+        lo, hi = x * 0.9 - half, x
+    elif f.approx == "about":
+        lo, hi = x * 0.95 - half, x * 1.05 + half
+    elif f.approx == "bound":
+        lo, hi = x, x
+    return x, lo, hi
+
+
+def _unit_fit(f: Figure, t: TableView, c: Cell) -> float | None:
+    """How plausible it is that the cell is in the figure's unit (None: impossible)."""
+    money_table = t.unit in MONEY_UNITS
+    if f.unit in MONEY_UNITS:
+        if c.percent or t.unit in ("procent", "procentenheter"):
+            return None
+        if money_table:
+            return 1.0 if t.unit_known else 0.85
+        if t.unit in ("antal",):
+            return None
+        return 0.6
+    if f.unit in ("procent", "procentenheter"):
+        fit = 1.0 if (c.percent or t.unit == "procent") else None
+        if fit is None:
+            if money_table:
+                fit = 0.45 if c.column is not None and not t.columns else (0.25 if c.column is None else None)
+                if c.column is not None and t.columns and c.column < len(t.columns) and \
+                        "change" in t.columns[c.column].aspects:
+                    fit = 0.8
+            else:
+                fit = 0.6
+        if fit is not None and f.unit == "procentenheter":
+            fit *= 0.8
+        return fit
+    if f.unit == "antal":
+        if c.percent or money_table:
+            return None
+        return 0.8
+    if f.unit == "kr":
+        return 1.0 if money_table else None
+    # a bare number
+    if c.percent:
+        return 0.3
+    return 0.5 if money_table else 0.6
+
+
+def _value_matches(f: Figure, t: TableView, c: Cell) -> str | None:
+    """'exact', 'rounded' or None."""
+    scale = UNIT_SCALE_KR.get(t.unit or "", None) if (f.unit in MONEY_UNITS and t.unit in MONEY_UNITS) else None
+    x, lo, hi = _interval(f, scale if scale else UNIT_SCALE_KR.get(f.unit or "", 1.0) if f.unit in MONEY_UNITS
+                          else 1.0)
+    v = abs(c.value)
+    eps = 1e-9 * max(1.0, x)
+    if abs(v - x) <= eps:
+        return "rounded" if f.approx in ("above", "below", "about") else "exact"
+    if f.approx == "bound":
+        return None
+    # a rounded match needs two significant digits on both sides: "5 miljarder" or a table's "1"
+    # would match half the report
+    if f.sig_digits < 2 or v < 10 * 10 ** (-c.decimals):
+        return None
+    if lo - eps <= v < hi + eps:
+        return "rounded"
+    # the table is the less precise one: prose "15,4", table "15"
+    if f.decimals > c.decimals and abs(round(x, c.decimals) - v) <= eps:
+        return "rounded"
+    return None
+
+
+# ---------------------------------------------------------------- scoring
+
+@dataclass
+class Scored:
+    cand: Candidate
+    label: float
+    title: float
+    column: float
+    specificity: float
+    proximity: float
+    polarity: int
+    phrase: bool = False  # the row label stands in the sentence as a phrase
+    score: float = 0.0
+    column_name: str | None = None
+
+
+def _coverage(words: list[str], idf: dict[str, float], ctx: list[tuple[str, float]]) -> float:
+    """Weighted share of `words` met in the context (each context word carries a weight)."""
+    if not words:
+        return 0.0
+    num = den = 0.0
+    for w in dict.fromkeys(words):
+        wt = idf.get(_forms(w)[2], 1.0) * (0.3 if w in _GENERIC else 1.0)
+        best = 0.0
+        for c, cw in ctx:
+            s = word_sim(w, c)
+            if s * cw > best:
+                best = s * cw
+                if best >= 1.0:
+                    break
+        num += wt * best
+        den += wt
+    return num / den if den else 0.0
+
+
+def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, str | None]:
+    """How well the cell's column fits what the sentence says about the figure."""
+    col = t.columns[c.column] if (c.column is not None and c.column < len(t.columns)) else None
+    name = col.name if col else None
+    asp = set(col.aspects) if col else set()
+    if not asp:
+        asp = set(r.aspects)
+    fa = set(f.aspects)
+    if "target" in asp:
+        fit = 1.0 if f.approx == "bound" else 0.35
+    elif not asp:
+        fit = 0.5
+    elif "deviation" in fa:
+        if "deviation" in asp:
+            fit = 1.0 if ("forecast" in fa) == ("forecast" in asp) else 0.65
+        else:
+            fit = 0.15
+    elif "change" in fa:
+        fit = 1.0 if "change" in asp else 0.5 if "deviation" in asp else 0.2
+    elif "forecast" in fa:
+        fit = 1.0 if asp <= {"forecast"} or asp == {"forecast", "outcome"} else \
+            0.4 if asp == {"forecast", "deviation"} else \
+            0.35 if "outcome" in asp else 0.25 if "budget" in asp else 0.15
+    elif "budget" in fa:
+        fit = 1.0 if "budget" in asp and "deviation" not in asp else 0.3
+    else:  # an outcome
+        if "deviation" in asp or "change" in asp:
+            fit = 0.2
+        elif "forecast" in asp:
+            fit = 0.4
+        elif "budget" in asp:
+            fit = 0.3
+        else:
+            fit = 1.0
+    if col is not None and col.years:
+        if f.years and set(f.years) & set(col.years):
+            fit = min(1.0, fit + 0.2)
+        elif f.years and not set(f.years) & set(col.years):
+            fit *= 0.6
+        elif col.previous:
+            fit *= 1.0 if "previous" in fa else 0.5
+    return fit, name
+
+
+def _specificity(f: Figure, n_same: int) -> float:
+    base = {0: 0.05, 1: 0.15, 2: 0.4, 3: 0.75}.get(f.sig_digits, 1.0)
+    if f.value == 0:
+        base = 0.05
+    return base / (1.0 + 0.3 * max(0, n_same - 1))
+
+
+def _proximity(d: Document, f: Figure, t: TableView) -> float:
+    sec = d.section_at(f.start)
+    if sec is not None and t.section is not None:
+        if sec.index == t.section:
+            return 1.0
+    gap = t.start - f.sent_end if t.start >= f.sent_end else f.sent_start - t.end
+    if gap <= 2500:
+        return 0.8
+    if sec is not None and t.section is not None:
+        a, b = _ancestors(d, sec.index), _ancestors(d, t.section)
+        if a & b and max(d.sections[i].level for i in a & b) >= 2:
+            return 0.5
+    return 0.0
+
+
+def _ancestors(d: Document, i: int | None) -> set[int]:
+    out = set()
+    while i is not None:
+        out.add(i)
+        i = d.sections[i].parent
+    return out
+
+
+@dataclass
+class Weights:
+    """The ranking's weights (models/config.cfg can override them)."""
+
+    label: float = 2.4
+    title: float = 0.6
+    column: float = 0.6  # share of the score a column can take away
+    specificity: float = 1.2
+    proximity: float = 0.5
+    polarity: float = 0.25
+    phrase: float = 0.4
+    coherence: float = 0.5
+    other_tables: float = 0.5  # a second table is linked when it scores at least this share of the best
+    threshold: float = 1.4
+    contradiction_label: float = 0.85
+
+
+def _combine(s: Scored, unit_fit: float, match: str, w: Weights) -> float:
+    """Evidence adds up (label, title, value, place, sign); a column or unit that does not fit scales it down."""
+    raw = (w.label * s.label + w.title * s.title + w.specificity * s.specificity
+           + w.proximity * s.proximity + w.polarity * s.polarity + w.phrase * s.phrase)
+    col = (1.0 - w.column) + w.column * s.column
+    return raw * col * (0.5 + 0.5 * unit_fit) * (1.0 if match == "exact" else 0.85)
+
+
+# ---------------------------------------------------------------- the linker
+
+@dataclass
+class LinkResult:
+    links: list[tuple[Figure, Scored, TableView, RowView]]
+    contradictions: list[tuple[Figure, TableView, RowView, Cell, str | None, float]]
+    unlinked: list[Figure]
+
+
+class Linker:
+    """Links the figures of one report to its tables."""
+
+    def __init__(self, d: Document, weights: Weights | None = None):
+        self.d = d
+        self.w = weights or Weights()
+        self.tables, self.rows = table_views(d)
+        n = max(1, len(self.rows) + len(self.tables))
+        df: dict[str, int] = defaultdict(int)
+        for r in self.rows:
+            for s in {_forms(w)[2] for w in r.words}:
+                df[s] += 1
+        for t in self.tables:
+            for s in {_forms(w)[2] for w in t.title_words}:
+                df[s] += 1
+        self.idf = {k: math.log(1 + n / (v + 0.5)) for k, v in df.items()}
+        # value index: magnitude -> (row, cell)
+        entries = []
+        for ri, r in enumerate(self.rows):
+            for ci, c in enumerate(r.cells):
+                entries.append((abs(c.value), ri, ci))
+        entries.sort()
+        self._keys = [e[0] for e in entries]
+        self._entries = entries
+        self._sent_starts = [x.start for x in d.sentences]
+
+    # -- candidates
+    def candidates(self, fi: int, f: Figure) -> list[Candidate]:
+        if f.is_range:
+            return []
+        out = []
+        seen_scales = set()
+        for scale in self._scales(f):
+            if scale in seen_scales:
+                continue
+            seen_scales.add(scale)
+            x, lo, hi = _interval(f, scale)
+            lo2 = min(lo, x) - 1e-9 - 0.5 * max(1.0, x) * 1e-6
+            hi2 = max(hi, x) + 1e-9 + 0.5  # covers table rounding of prose decimals
+            for k in range(bisect_left(self._keys, lo2), bisect_right(self._keys, hi2)):
+                _, ri, ci = self._entries[k]
+                r = self.rows[ri]
+                t = self.tables[r.table]
+                c = r.cells[ci]
+                if f.unit in MONEY_UNITS and t.unit in MONEY_UNITS and UNIT_SCALE_KR[t.unit] != scale:
+                    continue
+                if not (f.unit in MONEY_UNITS and t.unit in MONEY_UNITS) and scale != self._plain_scale(f):
+                    continue
+                fit = _unit_fit(f, t, c)
+                if fit is None:
+                    continue
+                if f.approx == "bound" and not self._target_cell(t, r, c):
+                    continue  # "minst 50 procent" is a target: only a target column holds it
+                m = _value_matches(f, t, c)
+                if m is None:
+                    continue
+                out.append(Candidate(fi, ri, ci, m, fit, c.value))
+        return out
+
+    @staticmethod
+    def _target_cell(t: TableView, r: RowView, c: Cell) -> bool:
+        if t.kind != "numeric":
+            return True
+        col = t.columns[c.column] if c.column is not None and c.column < len(t.columns) else None
+        return bool(col and "target" in col.aspects) or "target" in r.aspects
+
+    @staticmethod
+    def _plain_scale(f: Figure) -> float:
+        return UNIT_SCALE_KR.get(f.unit, 1.0) if f.unit in MONEY_UNITS else 1.0
+
+    def _scales(self, f: Figure) -> list[float]:
+        if f.unit in MONEY_UNITS:
+            return sorted({UNIT_SCALE_KR[t.unit] for t in self.tables if t.unit in MONEY_UNITS}
+                          | {self._plain_scale(f)})
+        return [1.0]
+
+    # -- context of a figure
+    def context(self, f: Figure, later_figures: bool = False) -> list[tuple[str, float]]:
+        """The words that may name the figure's row, weighted by how surely they are about it.
+
+        Its own words (since the previous figure) count fully; the clause's
+        subject before them 0.75; the words after it 0.7, or 0.4 when another
+        amount follows (they belong to that one); the section heading 0.5; the
+        sentence before 0.3.
+        """
+        text = self.d.text
+        local = content_words(text[f.local_start:f.start]) + content_words(text[f.end:f.local_end])
+        before = content_words(text[f.sent_start:f.local_start])
+        after = content_words(text[f.local_end:f.sent_end])
+        sec = self.d.section_at(f.start)
+        head = content_words(sec.heading) if sec else []
+        prev = self._previous_sentence(f.sent_start)
+        ctx = [(w, 1.0) for w in local] + [(w, 0.75) for w in before] + \
+              [(w, 0.4 if later_figures else 0.7) for w in after] + [(w, 0.5) for w in head] + \
+              [(w, 0.3) for w in content_words(prev)]
+        return ctx
+
+    def _previous_sentence(self, start: int) -> str:
+        sents = self.d.sentences
+        i = bisect_left(self._sent_starts, start) - 1
+        if i < 0:
+            return ""
+        s = sents[i]
+        if start - s.end > 200 or self.d.blocks[s.block].kind.value == "table":
+            return ""
+        return self.d.text[s.start:min(s.end, start)]
+
+    def score(self, f: Figure, cand: Candidate, ctx, n_same: int) -> Scored:
+        r = self.rows[cand.row]
+        t = self.tables[r.table]
+        c = r.cells[cand.cell]
+        label = _coverage(r.words, self.idf, ctx)
+        phrase = phrase_in(r.label, self.d.text[f.sent_start:f.sent_end])
+        title = _coverage(t.title_words, self.idf, ctx) if t.title_words else 0.0
+        col, name = _column_fit(f, t, r, c)
+        pol = 0
+        if f.polarity and c.value:
+            pol = 1 if (f.polarity > 0) == (c.value > 0) else -1
+        s = Scored(cand, label, title, col, _specificity(f, n_same), _proximity(self.d, f, t), pol,
+                   phrase=phrase, column_name=name)
+        s.score = _combine(s, cand.unit_fit, cand.match, self.w)
+        return s
+
+    def run(self, figures: list[Figure]) -> LinkResult:
+        scored: dict[int, list[Scored]] = {}
+        amounts = defaultdict(list)  # clause -> starts of its money/percent figures
+        for f in figures:
+            if f.unit in MONEY_UNITS or f.unit in ("procent", "procentenheter"):
+                amounts[(f.sent_start, f.sent_end)].append(f.start)
+        for fi, f in enumerate(figures):
+            cands = self.candidates(fi, f)
+            if not cands:
+                continue
+            later = any(x > f.start for x in amounts[(f.sent_start, f.sent_end)])
+            ctx = self.context(f, later)
+            n_same = len({(c.row, c.cell) for c in cands if c.match == "exact"}) or 1
+            scored[fi] = [self.score(f, c, ctx, n_same) for c in cands]
+        # coherence: tables that other figures of the same section link to firmly
+        firm: dict[tuple[int | None, int], float] = defaultdict(float)
+        sec_of = {}
+        for fi, ss in scored.items():
+            sec = self.d.section_at(figures[fi].start)
+            sec_of[fi] = sec.index if sec else None
+            for s in ss:
+                if s.score >= self.w.threshold and s.label >= 0.6:
+                    key = (sec_of[fi], self.rows[s.cand.row].table)
+                    firm[key] = max(firm[key], 1.0)
+        for fi, ss in scored.items():
+            for s in ss:
+                t = self.rows[s.cand.row].table
+                support = firm.get((sec_of[fi], t), 0.0)
+                if support and not (s.label >= 0.6 and s.score >= self.w.threshold):
+                    s.score += self.w.coherence * support
+        links, linked = [], set()
+        for fi, ss in scored.items():
+            f = figures[fi]
+            best_by_table: dict[int, list[Scored]] = defaultdict(list)
+            for s in ss:
+                if s.score >= self.w.threshold:
+                    best_by_table[self.rows[s.cand.row].table].append(s)
+            best = max((s.score for g in best_by_table.values() for s in g), default=0.0)
+            for ti, group in best_by_table.items():
+                group.sort(key=lambda s: -s.score)
+                top = group[0]
+                if top.score < self.w.other_tables * best:
+                    continue  # another table holds it far better: this one holds the number by chance
+                chosen = [top]
+                # another row of the same table with the same value, as well matched ("Årets resultat
+                # efter balanskravsjusteringar" and "Balanskravsresultat" both 168)
+                for s in group[1:]:
+                    if s.cand.row != top.cand.row and s.label >= 0.5 and s.score >= top.score - 0.3 and \
+                            all(s.cand.row != x.cand.row for x in chosen):
+                        chosen.append(s)
+                for s in chosen:
+                    links.append((f, s, self.tables[ti], self.rows[s.cand.row]))
+                    linked.add(fi)
+        contradictions = self.contradictions(figures, linked, scored)
+        unlinked = [f for fi, f in enumerate(figures) if fi not in linked]
+        return LinkResult(links, contradictions, unlinked)
+
+    # -- contradictions
+    def contradictions(self, figures: list[Figure], linked: set[int], scored) -> list:
+        out = []
+        for fi, f in enumerate(figures):
+            if fi in linked or f.is_range or f.approx or f.from_words:
+                continue
+            if f.unit not in MONEY_UNITS and f.unit not in ("procent", "procentenheter"):
+                continue
+            if f.sig_digits < 2 and abs(f.value) < 10:
+                continue
+            # a near-miss that the ranking kept out is not a contradiction either
+            if any(s.score >= self.w.threshold * 0.75 for s in scored.get(fi, [])):
+                continue
+            text = self.d.text
+            local = content_words(text[f.local_start:f.start]) + content_words(text[f.end:f.local_end])
+            subject = content_words(text[f.sent_start:f.local_start])
+            ctx = [(w, 1.0) for w in local] + [(w, 1.0) for w in subject]
+            hits = []
+            for ri, r in enumerate(self.rows):
+                t = self.tables[r.table]
+                if t.kind != "numeric" or not r.cells:
+                    continue
+                informative = [w for w in r.words if w not in _GENERIC]
+                if not informative:
+                    continue
+                cov = _coverage(r.words, self.idf, ctx)
+                if cov < self.w.contradiction_label:
+                    continue
+                # every informative label word must be met exactly in the figure's own words
+                if any(max((word_sim(w, c) for c, _ in ctx), default=0) < 1.0 for w in informative):
+                    continue
+                cell = self._contradiction_cell(f, t, r)
+                if cell is None:
+                    continue
+                hits.append((cov, ri, cell))
+            if not hits:
+                continue
+            hits.sort(key=lambda h: -h[0])
+            best_cov = hits[0][0]
+            top = [h for h in hits if h[0] >= best_cov - 1e-9]
+            values = {round(abs(h[2][0].value), 6) for h in top}
+            if len(values) != 1:
+                continue  # the rows it names disagree among themselves: nothing certain to report
+            cov, ri, (cell, name) = top[0]
+            r = self.rows[ri]
+            out.append((f, self.tables[r.table], r, cell, name, cov))
+        return out
+
+    def _contradiction_cell(self, f: Figure, t: TableView, r: RowView):
+        """The one cell of row `r` that the figure's wording points at, in the figure's unit scale."""
+        fits = []
+        for c in r.cells:
+            fit = _unit_fit(f, t, c)
+            if fit is None or fit < 0.8:
+                continue
+            col_fit, name = _column_fit(f, t, r, c)
+            if col_fit < 0.95 or c.column is None or not t.columns:
+                continue
+            fits.append((c, name))
+        if len(fits) != 1:
+            return None
+        c, name = fits[0]
+        scale = UNIT_SCALE_KR.get(t.unit or "", 1.0) if f.unit in MONEY_UNITS else 1.0
+        x, lo, hi = _interval(f, scale)
+        v = abs(c.value)
+        if _value_matches(f, t, c) is not None:
+            return None
+        # same scale: within a factor of 10 (a slip, not another unit)
+        if v == 0 or not (0.1 <= x / v <= 10):
+            return None
+        return c, name
+
+
+# ---------------------------------------------------------------- records
+
+def link_record(doc: Doc, f: Figure, s: Scored, t: TableView, r: RowView) -> Link:
+    ev = evidence(doc, f.sent_start, f.sent_end)
+    conf = 1.0 / (1.0 + math.exp(-2.0 * (s.score - 2.2)))
+    return Link(**ev, value=s.cand.value, unit=_record_unit(f, t), table=t.title, row=r.label,
+                column=s.column_name, table_text=r.text[:600], confidence=round(conf, 3), match=s.cand.match)
+
+
+def contradiction_record(doc: Doc, f: Figure, t: TableView, r: RowView, c: Cell, column: str | None) -> Contradiction:
+    ev = evidence(doc, f.sent_start, f.sent_end)
+    value = f.in_unit(t.unit) if (f.unit in MONEY_UNITS and t.unit in MONEY_UNITS) else f.value
+    if f.polarity == 0 and c.value < 0 and value is not None and value > 0:
+        value = -value  # unsigned prose, signed table: compare like with like
+    return Contradiction(**ev, value=value, unit=_record_unit(f, t), table=t.title, row=r.label,
+                         column=column, table_value=c.value, table_text=r.text[:600])
+
+
+def _record_unit(f: Figure, t: TableView) -> str | None:
+    if f.unit in MONEY_UNITS and t.unit in MONEY_UNITS:
+        return t.unit
+    if f.unit is None and t.unit:
+        return t.unit
+    return f.unit
+
+
+def unlinked_record(doc: Doc, f: Figure) -> dict:
+    ev = evidence(doc, f.sent_start, f.sent_end)
+    return {**ev, "value": f.value, "unit": f.unit, "measure": f.measure, "mention": f.written}
+
+
+# ---------------------------------------------------------------- the component
+
+@Language.factory(
+    "rapport_links", requires=["doc._.document", "doc.spans"], assigns=["doc.spans", "doc.user_data"],
+    default_config={"threshold": 1.4, "contradiction_label": 0.85, "report_unlinked_units": True},
+)
+def make_links(nlp: Language, name: str, threshold: float, contradiction_label: float,
+               report_unlinked_units: bool):
+    return TableLinker(Weights(threshold=threshold, contradiction_label=contradiction_label),
+                       report_unlinked_units)
+
+
+class TableLinker:
+    def __init__(self, weights: Weights, report_unlinked_units: bool = True):
+        self.weights = weights
+        # only figures with a unit are worth listing as unlinked: bare counts are mostly not table figures
+        self.report_unlinked_units = report_unlinked_units
+
+    def __call__(self, doc: Doc) -> Doc:
+        d = document(doc)
+        group = doc.spans.get("figures")
+        figures = [s._.fact for s in group if isinstance(s._.fact, Figure)] if group is not None else []
+        res = Linker(d, self.weights).run(figures)
+        taken = taken_offsets(doc)
+        link_spans = []
+        for f, s, t, r in res.links:
+            span = carrier_span(doc, f.start, f.end, taken)
+            if span is None:
+                continue
+            span._.fact = link_record(doc, f, s, t, r)
+            link_spans.append(span)
+        doc.spans["links"] = link_spans
+        c_spans = []
+        for f, t, r, c, name, _ in res.contradictions:
+            span = carrier_span(doc, f.start, f.end, taken)
+            if span is None:
+                continue
+            span._.fact = contradiction_record(doc, f, t, r, c, name)
+            c_spans.append(span)
+        doc.spans["contradictions"] = c_spans
+        doc.user_data["rapport_unlinked"] = [
+            unlinked_record(doc, f) for f in res.unlinked
+            if not self.report_unlinked_units or f.unit not in (None, "antal")
+        ]
+        return doc
