@@ -813,6 +813,17 @@ def _identity_holds(kind: str, a: float, b: float, d: float) -> bool | None:
     return abs(exp - d) <= tol or abs(-exp - d) <= tol
 
 
+def _rowsum_holds(v, c) -> bool | None:
+    parts = [x for k, x in enumerate(v) if k != c and x is not None]
+    if v[c] is None or len(parts) < 2:
+        return None
+    decimal = any(not float(x).is_integer() for x in parts + [v[c]])
+    tol = 0.06 * len(parts) + 0.05 if decimal else 1.0
+    if decimal:
+        tol = max(tol, 0.51 * sum(1 for x in parts if float(x).is_integer()) + 0.3)
+    return abs(sum(parts) - v[c]) <= tol
+
+
 def _find_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
     """Column identities (kind, c, i, j): c = i − j ('diff') or c = % change from j to i ('pct').
 
@@ -824,6 +835,13 @@ def _find_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
     if K < 3:
         return out
     used: set[int] = set()
+    # the last column as the sum of the others ("Ny budget" = budget + ändringar)
+    c = K - 1
+    res = [_rowsum_holds(v, c) for v in vals]
+    res = [g for g in res if g is not None]
+    if len(res) >= 4 and sum(res) >= 0.85 * len(res):
+        out.append(("rowsum", c, 0, c))
+        used.add(c)
     for c in range(K):
         name = columns[c] if c < len(columns) else ""
         decimal_col = sum(1 for v in vals if v[c] is not None and not float(v[c]).is_integer())
@@ -867,6 +885,13 @@ def _column_checks(rows, vals, columns, idents) -> list[_Check]:
     for kind, c, i, j in idents:
         def nm(k):
             return columns[k] if k < len(columns) else f"kol{k + 1}"
+        if kind == "rowsum":
+            for ri, v in enumerate(vals):
+                good = _rowsum_holds(v, c)
+                if good is not None:
+                    out.append(_Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} "
+                                      f"{'=' if good else '≠'} sum of the other columns"))
+            continue
         op = "−" if kind == "diff" else "% change from"
         for ri, v in enumerate(vals):
             x, y, d = v[i], v[j], v[c]
@@ -1016,9 +1041,21 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
         checks = _all_checks(raws, vals, K, columns, idents, pct_cols)
         return sum(prior[id(c)] for c in ch) - _check_score(checks)
 
-    best = total(choice)
     ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
-    for _round in range(3):
+    # a last column that some plausible reading of nearly every row sums to
+    if not any(k == "rowsum" for k, *_ in idents) and K >= 3:
+        sup = tried = 0
+        for o in opts:
+            floor = min(prior[id(x)] for x in o)
+            res = [_rowsum_holds(x.values, K - 1) for x in o if prior[id(x)] <= floor + 2.5]
+            res = [g for g in res if g is not None]
+            if res:
+                tried += 1
+                sup += any(res)
+        if tried >= 4 and sup >= 0.85 * tried:
+            idents = idents + [("rowsum", K - 1, 0, K - 1)]
+    best = total(choice)
+    for _round in range(4):
         improved = False
         for i in ambiguous:
             ranked = sorted(opts[i], key=lambda x: prior[id(x)])[:24]
@@ -1036,10 +1073,17 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
                 else:
                     choice[i] = old
         if not improved:
-            break
+            # identities seen in the improved readings may unlock more rows
+            again = _find_identities([c.values for c in choice], K, columns)
+            if set(again) <= set(idents):
+                break
+            idents = sorted(set(idents) | set(again))
+            best = total(choice)
     vals = [c.values for c in choice]
-    checks = _all_checks(raws, vals, K, columns, pct_cols=_percent_columns(choice, K))
-    objective = sum(_prior(c, prof) for c in choice) - _check_score(checks) + 2.0 * len(bad)
+    final = _find_identities(vals, K, columns)
+    checks = _all_checks(raws, vals, K, columns, final if final else idents,
+                         pct_cols=_percent_columns(choice, K))
+    objective = sum(_prior(c, prof) for c in choice) - _check_score(checks) + 6.0 * len(bad)
     return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective)
 
 
@@ -1097,7 +1141,7 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
             continue
         # a header that names K columns is worth something, but arithmetic decides
         sol.objective += 0.0 if (header_k in (None, K)) else 0.3 * len(sol.raws)
-        sols.append((sol.objective, K, cols, sol))
+        sols.append(((len(sol.bad), sol.objective), K, cols, sol))
     if not sols:
         K = Ks[0]
         n_bad = sum(1 for r in raws if not _options(r, K, note_col))
