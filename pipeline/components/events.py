@@ -1,0 +1,303 @@
+"""rapport_events: what happened in the period, typed, dated and with its actor.
+
+A sentence is an event when it holds a trigger verb from
+models/patterns/events.jsonl ("startade", "har fastställts", "tecknade",
+"investerat", "stängd", "bildats", …) in a past, perfect or participle form,
+not under a modal or future auxiliary ("ska", "kommer att", "planeras") nor
+negated ("har inte kunnat genomföras"). The type is the trigger's, unless the
+verb is generic ("genomförts", "tagits fram") and a noun in the sentence says
+more ("avtal" → agreement, "organisationsförändring" → organisational_change).
+
+The date is the date expression nearest the trigger (pipeline.dates),
+resolved against the report period; dates that only say when something will
+take effect ("fr.o.m. 2022" after the verb) are not the event's date. The
+actor is the organisation that acts: the subject before an active verb, the
+one right after it in a V2 inversion ("Den 1 juni ingick Region X …"), or
+the agent of a passive ("… beslutats av regionfullmäktige").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..dates import find_dates
+from ..records import MAX_EVIDENCE, Event, EventType
+from ..spans import document, evidence
+from .risks import build_matcher, matches_by_sentence, prose_sentences, read_patterns
+
+MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
+                    "kan", "kunna", "kunnat", "kunde", "skulle", "behöver", "behövt", "måste", "vill", "borde",
+                    "föreslås", "föreslår", "förväntas", "väntas", "tros", "ämnar", "hoppas", "får", "fått", "syftar",
+                    "avsikten", "målet", "målsättningen", "ambitionen", "önskar", "bedöms"})
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga"})
+STRONG_PAST = frozenset({"ingick", "ingicks", "tog", "togs", "gav", "gavs", "antog", "antogs", "blev", "drog", "drogs",
+                         "bröt", "bröts", "sköt", "sköts", "gick", "fick", "sattes", "satte", "slog", "slogs", "lade",
+                         "lades", "la", "avbröt", "avbröts", "utsåg", "utsågs", "beslöt", "beslöts", "invigdes",
+                         "undertecknades", "tillträdde", "inleddes", "inledde", "ställdes", "var", "hölls", "höll",
+                         "fanns", "kom", "såg", "flyttade", "stängde", "stängdes", "bytte", "byttes"})
+PAST_ENDINGS = ("ade", "ades", "de", "des", "te", "tes", "dde", "ddes", "tt", "tts", "at", "ats", "it", "its", "ts",
+                "t", "d", "da", "ta", "dd", "dda", "en", "na", "ad", "ats", "ad")
+# generic verbs: a noun cue in the sentence decides the type ("ett avtal har tagits fram" is an agreement)
+GENERIC = frozenset({"göra", "genomföra", "ta_fram", "framtagen", "skapa", "anpassa", "ändra", "leverera", "utbilda",
+                     "leverera_klart", "delta", "bygga", "utvärdera", "etablera", "införa", "prioritera",
+                     "tvingas", "drabba", "ta_emot_första"})
+NEEDS_NOUN = {"drabba": "incident", "tvingas": None, "leverera_klart": None}
+ORG_HEAD = re.compile(
+    r"(?i)^(region\w*|landsting\w*|\w*nämnd(en|erna)?|\w*styrelse(n)?|\w*fullmäktige|regering(en)?|\w*verket|"
+    r"\w*myndighet(en)?|länsstyrelse(n)?|kommun(en|erna)?|\w*förbund(et)?|\w*universitet(et)?|\w*centrum|"
+    r"\w*förvaltning(en)?|\w*sjukhus(et)?|\w*lasarett(et)?|\w*klinik(en)?|\w*mottagning(en)?|akuten|ab|"
+    r"bolag(et)?|\w*division(en)?|\w*medicin|\w*enhet(en)?|\w*kansli(et)?|\w*råd(et)?|\w*kommission(en)?|"
+    r"\w*direktör(en)?|\w*museum|museet|\w*teatern|\w*operan|skr|inera|\w*institut(et)?|\w*stab(en)?|"
+    r"\w*avdelning(en)?|\w*hälsocentral(en)?|\w*vårdcentral(en)?|\w*tandvård(en)?|\w*service|"
+    r"\w*samverkan|almi|trafikverket|\w*trafiken|norrtåg|\w*operan)$")
+ATTRIBUTIVE_BEFORE = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "efter", "med", "av", "om",
+                                "för", "på", "till", "vid", "genom", "mot", "inom", "utan", "nya", "ny", "nytt"})
+PARTICIPLE = ("d", "da", "de", "t", "ta", "te", "na", "en", "ad", "ade")
+DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
+                         "många", "alla", "vissa", "nya", "ny", "nytt", "hela", "andra", "ytterligare", "under",
+                         "i", "vid", "efter", "inom", "på", "för", "genom", "sedan", "från", "som", "när", "då",
+                         "även", "dessutom", "hittills", "nu", "här", "där", "totalt", "bland", "vilket", "varav"})
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    token: Token
+    row: dict
+
+    @property
+    def type(self) -> EventType:
+        return EventType(self.row["label"])
+
+
+@Language.factory(
+    "rapport_events",
+    requires=["doc._.document", "token.lemma"],
+    assigns=["doc.spans"],
+    default_config={"spans_key": "events", "patterns": "events.jsonl", "runon_chars": 2000, "overwrite": True},
+)
+def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_chars: int, overwrite: bool):
+    return EventFinder(nlp, name, spans_key=spans_key, patterns=patterns, runon_chars=runon_chars,
+                       overwrite=overwrite)
+
+
+class EventFinder:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
+                 overwrite: bool):
+        self.name = name
+        self.spans_key = spans_key
+        self.patterns = patterns
+        self.runon_chars = runon_chars
+        self.overwrite = overwrite
+        self.matcher, self.rows = build_matcher(nlp.vocab, read_patterns(patterns))
+
+    def __call__(self, doc: Doc) -> Doc:
+        d = document(doc)
+        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars)]
+        buckets = matches_by_sentence(self.matcher, doc, sents)
+        spans = []
+        for i, sent in enumerate(sents):
+            found = self.judge(sent, buckets.get(i, []))
+            if found is None:
+                continue
+            trigger, etype = found
+            ev = evidence(doc, sent.start_char, sent.end_char)
+            fact = Event(**ev, date=event_date(sent, trigger.token, d.meta.period), type=etype,
+                         actor=actor(sent, trigger.token))
+            out = Span(doc, sent.start, sent.end, label=etype.value)
+            out._.fact = fact
+            spans.append(out)
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key].extend(spans)
+        return doc
+
+    def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
+        """The sentence's main trigger and the event type, or None when nothing happened."""
+        if len(sent.text) > MAX_EVIDENCE:
+            return None
+        verbs: list[Trigger] = []
+        nouns: dict[str, float] = {}
+        for mid, a, b in matches:
+            row = self.rows[mid]
+            if row["kind"] == "noun":
+                nouns[row["label"]] = max(nouns.get(row["label"], 0.0), row["priority"])
+                continue
+            tok = [t for t in sent.doc[a:b] if not t.is_space][row.get("verb", 0)]
+            if happened(tok, sent):
+                verbs.append(Trigger(tok, row))
+        if not verbs:
+            return None
+        specific = [v for v in verbs if v.row["id"] not in GENERIC]
+        pool = specific or verbs
+        best = max(pool, key=lambda v: (v.row["priority"], -v.token.i))
+        if best.row["id"] in NEEDS_NOUN:
+            need = NEEDS_NOUN[best.row["id"]]
+            if need is None or need not in nouns:
+                others = [v for v in verbs if v.row["id"] not in NEEDS_NOUN]
+                if not others:
+                    return None
+                best = max(others, key=lambda v: (v.row["priority"], -v.token.i))
+        etype = best.type
+        if nouns and (best.row["id"] in GENERIC or best.row["priority"] < 1.5):
+            label, prio = max(nouns.items(), key=lambda kv: kv[1])
+            if prio >= best.row["priority"] or best.row["id"] in GENERIC:
+                etype = EventType(label)
+        return best, etype
+
+
+def verb_form(token: Token) -> str:
+    """past (incl. supine and participle), present, or base: judged from the surface form."""
+    form = token.lower_
+    lemma = token.lemma_.lower()
+    if form in STRONG_PAST:
+        return "past"
+    if form.endswith(("ande", "ende", "andet", "bar", "bart", "bara", "ning", "ningen")):
+        return "base"  # "färdigställande", "genomförbart", "antagande": nouns and adjectives, not verbs
+    if form == lemma and form.endswith(("a", "å")):
+        return "base"
+    if form.endswith(PAST_ENDINGS):
+        return "past"
+    if form.endswith(("r", "s")):
+        return "present"
+    return "base"
+
+
+def happened(token: Token, sent: Span) -> bool:
+    """A past/perfect/participle trigger not governed by a modal, a future or a negation."""
+    form = verb_form(token)
+    left = [t for t in token.doc[max(sent.start, token.i - 5):token.i] if not t.is_space]
+    # stop the look-back at a clause mark: "… beslutat, men kommer att …" concerns what follows
+    for k in range(len(left) - 1, -1, -1):
+        if left[k].is_punct or left[k].lower_ in ("och", "men", "samt", "som", "vilket", "där"):
+            left = left[k + 1:]
+            break
+    words = {t.lower_ for t in left}
+    if left and form == "past" and left[-1].lower_ in ATTRIBUTIVE_BEFORE and token.lower_.endswith(PARTICIPLE):
+        return False  # "efter avslutad upphandling", "på grund av inställda kurser": an adjective
+    if words & NEGATIONS:
+        return False
+    if words & MODALS:
+        return False
+    if form == "past":
+        return True
+    if form == "present":
+        # "håller nu på att avvecklas", "är nu under avveckling": ongoing in the period
+        before = " ".join(t.lower_ for t in token.doc[max(sent.start, token.i - 4):token.i])
+        return bool(re.search(r"\b(håller\s+(nu\s+)?på\s+att|nu)\b", before))
+    return False
+
+
+def event_date(sent: Span, trigger: Token, period: str | None) -> str | None:
+    """The date expression nearest the trigger, ignoring "from then on" dates after the verb."""
+    dates = find_dates(sent.text, period)
+    if not dates:
+        return None
+    at = trigger.idx - sent.start_char
+    usable = []
+    for dexp in dates:
+        after = dexp.start >= at
+        if after and dexp.intro in ("från och med", "fr.o.m.", "fr o m", "fro m", "till och med", "t.o.m.", "till",
+                                    "senast", "inför", "före", "fram till", "efter", "från"):
+            continue
+        if after and dexp.intro is None and re.match(r"\s*(?:för\s+(?:perioden|åren)|–|-)", sent.text[dexp.start - 14:dexp.start][-14:]):
+            continue
+        usable.append(dexp)
+    if not usable:
+        return None
+    best = min(usable, key=lambda x: (min(abs(x.start - at), abs(x.end - at)), -x.rank))
+    return best.value
+
+
+def actor(sent: Span, trigger: Token) -> str | None:
+    """The acting organisation, or None for passives without an agent and anonymous subjects."""
+    doc = sent.doc
+    toks = [t for t in sent if not t.is_space]
+    form = trigger.lower_
+    passive = (form.endswith("s") and not form.endswith("ss")) or (
+        form.endswith(("d", "da", "t", "en", "na")) and _after_be(trigger))
+    if passive:
+        # agent: "… av regionfullmäktige", "… av Region Västerbottens regionfullmäktige"
+        for t in doc[trigger.i + 1:min(sent.end, trigger.i + 4)]:
+            if t.lower_ == "av":
+                np = _noun_phrase(doc, t.i + 1, sent.end)
+                if np and _is_org(np):
+                    return np
+        return None
+    # subject before the verb (possibly before the auxiliary "har"/"hade")
+    idx = [t.i for t in toks]
+    pos = idx.index(trigger.i) if trigger.i in idx else None
+    if pos is None:
+        return None
+    head_end = pos
+    while head_end > 0 and toks[head_end - 1].lower_ in ("har", "hade", "även", "också", "nu", "redan", "bland",
+                                                          "annat", "dessutom", "under", "perioden", "året", "tidigare"):
+        head_end -= 1
+    subject = _subject_from_start(toks[:head_end])
+    if subject and _is_org(subject):
+        return subject
+    if pos > 0 and toks[0].lower_ not in DETERMINERS:
+        np = _noun_phrase(doc, toks[0].i, sent.end)
+        n = len(np.split()) if np else 0
+        rest = [t for t in toks[n:pos + 1]]
+        if np and rest and all(t.lower_ in ("har", "hade", "även", "också", "nu", "redan", "dessutom") or t.i == trigger.i
+                               for t in rest) and _is_org(np):
+            return np
+    # V2 inversion: "Den 1 juni ingick Region Västerbotten …", "I juni tilldelade regeringen …"
+    np = _noun_phrase(doc, trigger.i + 1, sent.end)
+    if np and _is_org(np) and pos > 0 and toks[0].lower_ not in ("som", "vilket", "där"):
+        return np
+    return None
+
+
+def _after_be(trigger: Token) -> bool:
+    prev = [t for t in trigger.doc[max(0, trigger.i - 3):trigger.i] if not t.is_space]
+    return any(t.lower_ in ("är", "var", "blev", "blivit", "varit", "vara") for t in prev)
+
+
+def _subject_from_start(toks: list[Token]) -> str | None:
+    """A sentence-initial noun phrase with no determiner: "Laboratoriemedicin", "Region Västerbotten"."""
+    if not toks or toks[0].lower_ in DETERMINERS or not toks[0].text[:1].isupper():
+        return None
+    if len(toks) > 7 or any(t.is_punct and t.text not in ("-", "–") for t in toks):
+        return None
+    if any(t.text[:1].islower() and t.lower_ not in ("och", "i", "för", "-") and not ORG_HEAD.match(t.text) for t in toks):
+        return None
+    if any(t.like_num for t in toks):
+        return None
+    return " ".join(t.text for t in toks).replace(" - ", "-").strip() or None
+
+
+def _noun_phrase(doc: Doc, start: int, end: int) -> str | None:
+    """Capitalised words (plus "i", "och", "AB") from `start`: "Region Västerbottens regionfullmäktige"."""
+    out = []
+    i = start
+    while i < end and len(out) < 6:
+        t = doc[i]
+        if t.is_space:
+            i += 1
+            continue
+        if t.text[:1].isupper() or (out and (t.lower_ in ("ab", "i", "och") or ORG_HEAD.match(t.text))) \
+                or (not out and ORG_HEAD.match(t.text)):
+            out.append(t)
+            i += 1
+            continue
+        break
+    while out and out[-1].lower_ in ("i", "och"):
+        out.pop()
+    if not out:
+        return None
+    return " ".join(t.text for t in out)
+
+
+def _is_org(phrase: str) -> bool:
+    words = phrase.split()
+    if not words:
+        return False
+    if any(ORG_HEAD.match(w) for w in words):
+        return True
+    # a capitalised proper name that is not a common sentence opener: "Laboratoriemedicin", "Boverket"
+    return len(words) <= 4 and all(w[:1].isupper() for w in words if w.lower() not in ("i", "och"))
