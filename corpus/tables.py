@@ -423,6 +423,7 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
                 continue
             if prev.kind == "text" and len(prev.text) <= 80 and texts < 2 and (
                     nb[s].kind == "header"
+                    or (len(prev.text) <= 50 and s >= 2 and nb[s - 2].kind == "header")
                     or prev.text.endswith(("-", ",")) or (nb[s].text[:1].islower())):
                 s -= 1
                 texts += 1
@@ -480,6 +481,14 @@ class _RawRow:
     note: str | None = None
     footnote: str | None = None
     section: str | None = None
+    _groupings: list | None = None
+
+    @property
+    def groupings(self) -> list:
+        """Every reading of the row's numbers (computed once; shared by all column counts)."""
+        if self._groupings is None:
+            self._groupings = list(atom_groupings(self.atoms, limit=4000))
+        return self._groupings
 
 
 def _clean_label(label: str) -> tuple[str, str | None, str | None]:
@@ -557,7 +566,7 @@ def _digits(v: float) -> int:
 def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Option]:
     opts: list[_Option] = []
     seen = set()
-    groupings = [g for g in atom_groupings(raw.atoms, limit=4000)
+    groupings = [g for g in raw.groupings
                  if max(1, K - 2) <= len(g) <= K + (1 if note_col else 0)]
     # exact readings first: padded ones (empty cells) only fill what room is left
     groupings.sort(key=lambda g: 0 if len(g) == K or (note_col and len(g) == K + 1) else 1)
@@ -815,7 +824,7 @@ def _identity_holds(kind: str, a: float, b: float, d: float) -> bool | None:
 
 def _rowsum_holds(v, c) -> bool | None:
     parts = [x for k, x in enumerate(v) if k != c and x is not None]
-    if v[c] is None or len(parts) < 2:
+    if v[c] is None or len(parts) < 2 or (v[c] == 0 and not any(parts)):
         return None
     decimal = any(not float(x).is_integer() for x in parts + [v[c]])
     tol = 0.06 * len(parts) + 0.05 if decimal else 1.0
@@ -825,6 +834,10 @@ def _rowsum_holds(v, c) -> bool | None:
 
 
 def _find_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
+    return _find_column_identities(vals, K, columns) + _colsum_identities(vals, K, columns)
+
+
+def _find_column_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
     """Column identities (kind, c, i, j): c = i − j ('diff') or c = % change from j to i ('pct').
 
     A column named Diff/Avvikelse/Förändring (or %/utveckling) needs 2 rows to
@@ -859,7 +872,7 @@ def _find_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
                     hits = tried = 0
                     for v in vals:
                         x, y, d = v[i], v[j], v[c]
-                        if x is None or y is None or d is None:
+                        if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
                             continue
                         good = _identity_holds(kind, x, y, d)
                         if good is None:
@@ -885,6 +898,17 @@ def _column_checks(rows, vals, columns, idents) -> list[_Check]:
     for kind, c, i, j in idents:
         def nm(k):
             return columns[k] if k < len(columns) else f"kol{k + 1}"
+        if kind == "colsum":
+            lo, hi = i, j
+            span = f"{nm(lo)}..{nm(hi - 1)}"
+            for ri, v in enumerate(vals):
+                parts = [v[k] for k in range(lo, hi)]
+                if v[c] is None or any(p is None for p in parts) or (v[c] == 0 and not any(parts)):
+                    continue
+                good = abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])
+                out.append(_Check(kind, (ri,), good,
+                                  f"'{rows[ri].label}': {nm(c)} {'=' if good else '≠'} sum of columns {span}"))
+            continue
         if kind == "rowsum":
             for ri, v in enumerate(vals):
                 good = _rowsum_holds(v, c)
@@ -895,7 +919,7 @@ def _column_checks(rows, vals, columns, idents) -> list[_Check]:
         op = "−" if kind == "diff" else "% change from"
         for ri, v in enumerate(vals):
             x, y, d = v[i], v[j], v[c]
-            if x is None or y is None or d is None:
+            if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
                 continue
             good = _identity_holds(kind, x, y, d)
             if good is None:
@@ -917,12 +941,12 @@ def _all_checks(rows, vals, K, columns, idents=None, pct_cols=frozenset()) -> li
     # a grand total proven by the balance identity is not a failed sum
     proven = {r for ch in eq if ch.ok for r in ch.rows}
     sums = [ch for ch in sums if ch.ok or ch.rows[-1] not in proven]
-    return sums + eq + _column_checks(rows, vals, columns, idents) + _colsum_checks(rows, vals, K, columns)
+    return sums + eq + _column_checks(rows, vals, columns, idents)
 
 
-def _colsum_checks(rows, vals, K, columns) -> list[_Check]:
+def _colsum_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
     """A column headed Totalt/Summa/Helår equals the sum of the columns right after
-    (or right before) it, e.g. "Totalt T3 T2 T1"."""
+    (or right before) it, e.g. "Totalt T3 T2 T1": ("colsum", c, lo, hi)."""
     out = []
     for c in range(K):
         name = columns[c] if c < len(columns) else ""
@@ -935,18 +959,14 @@ def _colsum_checks(rows, vals, K, columns) -> list[_Check]:
             res = []
             for ri, v in enumerate(vals):
                 parts = [v[k] for k in range(lo, hi)]
-                if v[c] is None or any(p is None for p in parts):
+                if v[c] is None or any(p is None for p in parts) or (v[c] == 0 and not any(parts)):
                     continue
                 res.append((ri, abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])))
             hits = sum(g for _, g in res)
             if res and hits >= 2 and hits >= 0.7 * len(res) and (best is None or hits > best[0]):
                 best = (hits, lo, hi, res)
         if best:
-            _, lo, hi, res = best
-            span = f"{columns[lo] if lo < len(columns) else lo}..{columns[hi - 1] if hi - 1 < len(columns) else hi}"
-            for ri, good in res:
-                out.append(_Check("colsum", (ri,), good,
-                                  f"'{rows[ri].label}': {name} {'=' if good else '≠'} sum of columns {span}"))
+            out.append(("colsum", c, best[1], best[2]))
     return out
 
 
@@ -974,7 +994,7 @@ def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
     possible: list[set[int]] = []
     for r in raws:
         ks = set()
-        for g in atom_groupings(r.atoms, limit=3000):
+        for g in r.groupings:
             ks.add(len(g))
             if note_col and len(g) > 1:
                 ks.add(len(g) - 1)
@@ -1202,7 +1222,7 @@ def _table_unit(title, hdr_texts, block, text, start) -> str | None:
 
 _TEXT_COLS = {"mål", "indikator", "nämnd", "intervall", "verksamhetsområde", "bedömning", "kommentar",
               "måluppfyllelse", "status", "styrmått", "kontrollmått", "uppdrag", "nyckeltal", "verksamhet"}
-_LEAD_STOP = _HEADER_WORDS - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
+_LEAD_STOP = _HEADER_WORDS | {"totalt", "total", "summa", "t1", "t2", "t3"} - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
                               "årets", "belopp", "mkr", "mnkr", "tkr", "kr", "%", "procent"}
 
 
