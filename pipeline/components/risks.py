@@ -64,9 +64,28 @@ def build_matcher(vocab, rows) -> tuple[Matcher, dict[int, dict]]:
     by_key: dict[int, dict] = {}
     for i, row in enumerate(rows):
         key = f"{row['label']}:{row['id']}:{i}"
-        matcher.add(key, [_skip_line_breaks(row["pattern"])])
+        matcher.add(key, [_skip_line_breaks([_with_our_lemmas(t) for t in row["pattern"]])])
         by_key[vocab.strings[key]] = row
     return matcher, by_key
+
+
+def _with_our_lemmas(token: dict) -> dict:
+    """Add to a LEMMA condition the lemma our lemmatizer gives each listed word.
+
+    simplemma spells some lemmas unexpectedly ("risk" → "riska", "brist" →
+    "brista"), so the pattern files list plain words and this makes them match.
+    """
+    cond = token.get("LEMMA")
+    if cond is None:
+        return token
+    from .lemmas import lemma
+
+    words = [cond] if isinstance(cond, str) else cond.get("IN")
+    if words is None:
+        return token
+    out = dict(token)
+    out["LEMMA"] = {"IN": sorted(set(words) | {lemma(w) for w in words})}
+    return out
 
 
 def _skip_line_breaks(pattern: list[dict]) -> list[dict]:
@@ -103,7 +122,7 @@ def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000) -> Iterat
     for s in d.sentences:
         if d.blocks[s.block].kind not in PROSE:
             continue
-        if any(a <= s.start < b for a, b in runs):
+        if any(s.start < b and a < s.end for a, b in runs):
             continue
         span = doc.char_span(s.start, s.end, alignment_mode="expand")
         if span is None or not span.text.strip():

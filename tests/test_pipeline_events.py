@@ -1,0 +1,89 @@
+"""rapport_events: what happened in the period, with type, normalised date and actor."""
+from __future__ import annotations
+
+import pytest
+
+from corpus import load_document
+from pipeline.nlp import build_nlp, process
+from pipeline.records import Event
+
+HEAD = """Region Exempellän
+Delårsrapport januari–augusti 2022
+
+2.5 Händelser av väsentlig betydelse
+Verksamheten har bedrivits i huvudsak enligt plan. """
+TAIL = """ Uppföljning sker i årsredovisningen.
+"""
+
+
+@pytest.fixture(scope="module")
+def event_nlp():
+    return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_events"])
+
+
+def run(nlp, tmp_path, sentence: str):
+    path = tmp_path / "h.txt"
+    path.write_text(HEAD + sentence + TAIL, encoding="utf-8")
+    doc = process(nlp, load_document(path))
+    return doc, [s._.fact for s in doc.spans["events"]]
+
+
+@pytest.mark.parametrize("sentence, etype, date, actor", [
+    ("Den 3 februari beslutade Regionstyrelsen att införa avgiftsfri tandvård för unga.", "decision", "2022-02-03",
+     "Regionstyrelsen"),
+    ("Hälso- och sjukvårdsnämnden fattade i maj beslut om en ny vårdplatsplan.", "decision", "2022-05",
+     "Hälso- och sjukvårdsnämnden"),
+    ("I mars startade en ny mottagning för barn och unga i Kiruna.", "start", "2022-03", None),
+    ("Arbetet med en ny regional utvecklingsstrategi har påbörjats under våren.", "start", "2022-H1", None),
+    ("Vårdcentralen i Byn var stängd vecka 28–31 på grund av personalbrist.", "closure", "2022-W28..W31", None),
+    ("All publik verksamhet ställdes in under perioden 1 januari till april månad.", "closure", "2022-01..2022-04",
+     None),
+    ("Ett nytt avtal om ambulansflyg tecknades i juni.", "agreement", "2022-06", None),
+    ("Från och med den 1 april tog Länstrafiken AB över driften av färdtjänsten.", "agreement", "2022-04-01",
+     "Länstrafiken AB"),
+    ("Hälsocentralen har investerat i en ny röntgenutrustning.", "investment", None, "Hälsocentralen"),
+    ("Ombyggnaden av akutmottagningen har färdigställts under årets första kvartal.", "completion", "2022-Q1", None),
+    ("En ny förvaltning för digitalisering har bildats.", "organisational_change", None, None),
+    ("Den organisationsförändring som genomfördes under 2020 har gett tydligare ansvar.", "organisational_change",
+     "2020", None),
+    ("En brand inträffade i sjukhusets kök i juli.", "incident", "2022-07", None),
+    ("Strategin har fastställts av regionfullmäktige.", "decision", None, "regionfullmäktige"),
+])
+def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, actor):
+    doc, facts = run(event_nlp, tmp_path, sentence)
+    assert len(facts) == 1, [f.text for f in facts]
+    fact = facts[0]
+    assert isinstance(fact, Event)
+    assert " ".join(fact.text.split()) == sentence
+    assert doc._.document.text[fact.start:fact.end] == fact.text
+    assert (fact.type.value, fact.date, fact.actor) == (etype, date, actor)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Regionen ska starta en ny mottagning under hösten.",
+    "Beslut om ny organisation kommer att fattas i december.",
+    "Projektet har inte kunnat påbörjas på grund av pandemin.",
+    "Antagande av den nya strategin planeras till våren 2023.",
+    "Efter avslutad upphandling ökade antalet leverantörer.",
+    "Arbetet fortskrider enligt plan.",
+])
+def test_events_ignores_plans_negations_and_adjectives(event_nlp, tmp_path, sentence):
+    _, facts = run(event_nlp, tmp_path, sentence)
+    assert facts == []
+
+
+def test_events_decision_date_is_the_act_not_the_effect(event_nlp, tmp_path):
+    _, facts = run(event_nlp, tmp_path, "Regionstyrelsen har beslutat att avgiften tas bort fr.o.m. 2023.")
+    assert len(facts) == 1 and facts[0].type.value == "decision" and facts[0].date is None
+
+
+def test_events_bad_input_warns(event_nlp, tmp_path):
+    path = tmp_path / "tom.txt"
+    path.write_text("Tabell 2\n\nÅr 2021 2022\n\nIntäkter 100 110\nKostnader 90 95\n", encoding="utf-8")
+    doc = process(event_nlp, load_document(path))
+    assert list(doc.spans["events"]) == []
+    assert any("no prose" in w for w in doc._.warnings)
+    runon = "regionen har startat ett projekt och beslutat om en ny organisation " * 75
+    doc, facts = run(event_nlp, tmp_path, runon.strip())
+    assert facts == []
+    assert any("without a sentence end" in w for w in doc._.warnings)

@@ -1,0 +1,105 @@
+"""rapport_risks: organisational risks found, clinical vocabulary and mitigations left alone."""
+from __future__ import annotations
+
+import pytest
+
+from corpus import load_document
+from pipeline.nlp import build_nlp, process
+from pipeline.records import Risk
+
+HEAD = """Region Exempellän
+Delårsrapport januari–augusti 2022
+
+2.4 Viktiga förhållanden för verksamheten
+Regionen har under perioden fortsatt arbetet enligt regionplanen. """
+TAIL = """ Uppföljning sker i årsredovisningen.
+"""
+
+
+@pytest.fixture(scope="module")
+def risk_nlp():
+    return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"])
+
+
+def run(nlp, tmp_path, sentence: str, name: str = "r.txt"):
+    path = tmp_path / name
+    path.write_text(HEAD + sentence + TAIL, encoding="utf-8")
+    doc = process(nlp, load_document(path))
+    return doc, [s._.fact for s in doc.spans["risks"]]
+
+
+@pytest.mark.parametrize("sentence, category", [
+    ("Det finns en risk att kostnaderna för hyrpersonal fortsätter att öka under hösten.", None),
+    ("Bristen på specialistsjuksköterskor riskerar att leda till färre vårdplatser.", None),
+    ("Prognosen är osäker eftersom nivån på statsbidragen för nästa år ännu inte är känd.", "finance"),
+    ("Det befaras att elpriserna stiger kraftigt under vintern och belastar ekonomin.", "finance"),
+    ("Den ekonomiska situationen är fortsatt ansträngd med ett högt kostnadsläge.", "finance"),
+    ("Det kommer att bli svårt att nå målet om en ekonomi i balans.", "finance"),
+    ("Svårigheterna att rekrytera sjuksköterskor och läkare är fortsatt stora.", "staffing"),
+    ("Förseningar hos leverantören har gjort att införandet av det nya journalsystemet försenats.", "it_digital"),
+    ("En åldrande befolkning innebär ökade behov samtidigt som arbetskraften minskar.", "demography"),
+    ("Extremväder och skyfall kan komma att orsaka skador som påverkar miljön i länet.", "climate_environment"),
+    ("Nya krav i lagstiftningen innebär en osäkerhet kring hur tillsynen ska bedrivas.", "legal_regulatory"),
+    ("Pandemin har försvårat arbetet med att genomföra planerade aktiviteter.", "pandemic"),
+    ("Kollektivtrafiken har drabbats hårt av minskat resande och lägre biljettintäkter.", "infrastructure_transport"),
+    ("Köerna till planerade operationer växer och vårdskulden kvarstår.", "care_capacity"),
+])
+def test_risks_finds_forward_looking_negative_statements(risk_nlp, tmp_path, sentence, category):
+    doc, facts = run(risk_nlp, tmp_path, sentence)
+    assert len(facts) == 1, [f.text for f in facts]
+    fact = facts[0]
+    assert isinstance(fact, Risk)
+    assert " ".join(fact.text.split()) == sentence
+    assert doc._.document.text[fact.start:fact.end] == fact.text
+    assert fact.section == "2.4 Viktiga förhållanden för verksamheten"
+    assert 0.5 <= fact.score < 1.0
+    if category:
+        assert fact.category.value == category
+
+
+@pytest.mark.parametrize("sentence", [
+    "Andelen patienter i riskgrupp som erbjudits vaccination har ökat.",
+    "Riskbedömning av fallrisk görs för alla patienter över 65 år vid inskrivning.",
+    "Rökning och övervikt är riskfaktorer för hjärt- och kärlsjukdom.",
+    "Personer med diabetes löper ökad risk för hjärtinfarkt.",
+    "Patienter med risk för undernäring ska identifieras vid inskrivningen.",
+    "Riskbruk av alkohol är vanligare bland män än bland kvinnor.",
+    "Rutiner för att minska risken för smittspridning har införts på alla enheter.",
+    "Verksamheten har inte påverkats negativt av pandemin.",
+    "Om resultatet blir negativt ska underskottet återställas inom tre år.",
+    "Vid ett eventuellt ianspråktagande av borgensförbindelsen fördelas ansvaret enligt regressavtalet.",
+    "Sjukfrånvaron har minskat och rekryteringen av sjuksköterskor har gått bra.",
+])
+def test_risks_ignores_clinical_vocabulary_and_mitigations(risk_nlp, tmp_path, sentence):
+    _, facts = run(risk_nlp, tmp_path, sentence)
+    assert facts == []
+
+
+def test_risks_span_group_and_labels(risk_nlp, tmp_path):
+    doc, facts = run(risk_nlp, tmp_path, "Det råder stor brist på tandläkare i länets inland.")
+    group = doc.spans["risks"]
+    assert len(group) == 1 and group[0].label_ == facts[0].category.value == "staffing"
+    assert group[0]._.fact is facts[0]
+
+
+def test_risks_table_only_document_warns_and_finds_nothing(risk_nlp, tmp_path):
+    text = "Tabell 1 Kostnader\n\nKostnad 2021 2022\n\nPersonal 120 130\nLokaler 40 42\nÖvrigt 12 15\n"
+    path = tmp_path / "tabell.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = process(risk_nlp, load_document(path))
+    assert list(doc.spans["risks"]) == []
+    assert any("no prose" in w for w in doc._.warnings)
+
+
+def test_risks_run_on_sentence_skipped_with_warning(risk_nlp, tmp_path):
+    runon = "det finns en stor risk för underskott och brist på personal " * 85  # ~5,000 characters, no full stop
+    doc, facts = run(risk_nlp, tmp_path, runon.strip())
+    assert facts == []
+    assert any("without a sentence end" in w for w in doc._.warnings)
+
+
+def test_risks_score_rises_with_evidence(risk_nlp, tmp_path):
+    _, weak = run(risk_nlp, tmp_path, "Bemanningen har varit ansträngd under sommaren.", "a.txt")
+    _, strong = run(risk_nlp, tmp_path, "Det finns en betydande risk att den ansträngda bemanningen leder till "
+                                         "osäkerhet i vårdens tillgänglighet.", "b.txt")
+    assert weak and strong and strong[0].score > weak[0].score
