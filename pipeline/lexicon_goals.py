@@ -206,3 +206,22 @@ def word_to_int(word: str) -> int | None:
 def ws_tokens(span: Span) -> list:
     """The tokens of a span without the whitespace tokens PDF line breaks leave."""
     return [t for t in span if not t.is_space]
+
+
+def claim(doc: Doc, start: int, end: int, label: str) -> Span:
+    """A span for one fact whose character offsets no other fact uses yet.
+
+    Span._ values live in doc.user_data keyed by the span's character
+    offsets only, so two facts on the same sentence (a current and a year-end
+    assessment, or a goal assessment that another component also reads as a
+    risk) would overwrite each other. Trailing punctuation is left out (other
+    components tend to take whole sentences), and the span shrinks from the
+    right until its offsets are free.
+    """
+    while end - start > 1 and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        end -= 1
+    while end - start > 1 and ("._.", "fact", doc[start].idx, doc[end - 1].idx + len(doc[end - 1])) in doc.user_data:
+        end -= 1
+        while end - start > 1 and doc[end - 1].is_space:
+            end -= 1
+    return Span(doc, start, end, label=label)

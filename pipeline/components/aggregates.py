@@ -24,7 +24,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, Cues, candidates, compile_matcher, load_patterns, word_to_int
+from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns, word_to_int
 from ..records import Aggregate, Status
 from ..spans import document, evidence
 
@@ -112,6 +112,15 @@ def _piece_status(doc: Doc, cues: Cues, toks: list) -> Status | None:
     return None
 
 
+def indefinite_plural(word: str) -> str:
+    """'målen' → 'mål', 'indikatorerna' → 'indikatorer', 'styrmåtten' → 'styrmått'."""
+    if word.endswith(("erna", "arna", "orna")):
+        return word[:-2]
+    if re.search(r"(mål|mått|tal)(en|et)$", word):
+        return word[:-2]
+    return word
+
+
 def _scope_after(toks: list, k: int, cues: Cues) -> str | None:
     """'strategiska mål' from '17 strategiska målen har …': up to three words ending in a goal noun."""
     words = []
@@ -120,10 +129,7 @@ def _scope_after(toks: list, k: int, cues: Cues) -> str | None:
             break
         words.append(t)
         if cues.has("GOAL_NOUN", t.i, t.i + 1):
-            head = t.lemma_ if t.lemma_ and t.lemma_ != t.lower_ and t.lower_.startswith(t.lemma_) else t.lower_
-            if t.lower_.endswith("erna"):
-                head = t.lower_[:-2]
-            return " ".join([w.lower_ for w in words[:-1]] + [head])
+            return " ".join([w.lower_ for w in words[:-1]] + [indefinite_plural(t.lower_)])
     return None
 
 
@@ -216,7 +222,9 @@ class AggregateFinder:
             cues = Cues(doc, *self.matchers)
             prev = None
             for c in cands:
-                before = prev.span if prev is not None and prev.block == c.block else None
+                near = prev is not None and (prev.block == c.block
+                                             or (prev.block == c.block - 1 and c.start - prev.end <= 3))
+                before = prev.span if near else None
                 prev = c
                 got = parse_counts(doc, cues, c.span, before)
                 if got is None:
@@ -238,7 +246,7 @@ class AggregateFinder:
             doc._.warnings.append(f"{d.name}: {self.name}: counts {counts} do not add up to {total} at {start}..{end}")
         rec = Aggregate(**evidence(doc, start, end), period=d.meta.period, scope=scope, total=total, **filled)
         span = doc.char_span(start, end, alignment_mode="expand")
-        span = Span(doc, span.start, span.end, label="aggregate")
+        span = claim(doc, span.start, span.end, "aggregate")
         span._.fact = rec
         return span
 

@@ -30,11 +30,16 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, Cues, candidates, compile_matcher, load_patterns
+from corpus import BlockKind
+
+from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
+from .aggregates import parse_counts
 
 NUMBERED = {"goal", "sub_goal", "financial_goal", "strategic_goal"}
+_FUTURE_ATT = {"komma", "kommer", "möjligt", "troligt", "sannolikt", "bedöms", "beräknas", "förväntas"}
+_FUTURE_INF = {"kan", "kunna", "kunde", "torde", "bedöms", "beräknas", "förväntas", "väntas", "tros", "kommer"}
 _INFINITIVES = {"uppnå", "uppfylla", "nå", "klara", "infria", "förverkliga", "överträffa", "överskrida"}
 _SUBJECTS = {"de", "det", "den", "dessa", "detta", "denna", "vi", "man", "regionen", "hon", "han", "vilka"}
 _NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "för", "genom"}
@@ -44,10 +49,12 @@ _PARTICIPLE = re.compile(r"(erade|ade|ad|at|ats|förda|fört|förd|gått|klara|f
 _GENERIC_HEADING = re.compile(
     r"(bedömning|nämnd\b|nämnden$|styrelsen$|fullmäktige$|^tabell|^diagram|^figur|framgångsfaktor|^styrmått|"
     r"^kontrollmått|^aktivitet|indikatorer$|^prognos$|^utfall|^mål\b(?!\s*\d)|^målet har|^ingen prognos|"
-    r"^färgmarkering|^sammanfattning|^inledning|^läsanvisning|^bilaga|^innehåll|^not\b|^koncernen|^regionen$)",
+    r"^färgmarkering|status|kommentar|^sammanfattning|^inledning|^läsanvisning|^bilaga|^innehåll|^not\b|^koncernen|^regionen$)",
     re.I)
 _TITLE_NEXT = re.compile(r"^\s*(den\s+)?(samlade|sammanfattande|sammanvägda|övergripande)?\s*(bedömning|måluppfyll)",
                          re.I)
+_FINANCIAL_WORD = re.compile(r"^(resultat|pensionsskulds?|finansierings|skuldsättnings|soliditets|självfinansierings|"
+                             r"likviditets|balanskravs|investerings)mål", re.I)
 _STRATEGIC = re.compile(r"strategisk[at]?\s+mål", re.I)
 _FINANCIAL = re.compile(r"finansiell[at]?\s+mål|ekonomisk[at]?\s+mål", re.I)
 _STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "uppnås", "nås", "uppfylls", "var",
@@ -79,12 +86,29 @@ class Anchor:
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip(" .:;–-\u2013")
+    s = re.sub(r"\s+", " ", s).strip(" .:;–-\u2013")
+    return re.sub(r"\s*\((?:[A-ZÅÄÖ]{2,5}(?:,\s*)?)+\)$", "", s)
 
 
 def _ref_key(level: str, text: str) -> tuple[str, str] | None:
     m = re.search(r"\d{1,2}(?:\.\d{1,2}){0,2}", text)
     return (level, m.group()) if m else None
+
+
+_UNIT_AFTER = re.compile(r"^(procent|procents|%|dagar|år|mkr|tkr|kr|kronor|timmar|veckor|månader|st|personer)$", re.I)
+
+
+def numbered(doc: Doc, level: str, s: int, e: int) -> tuple[str, str] | None:
+    """(level, number) when doc[s:e] is a numbered goal ('Mål 7', 'delmål 12.5'), not 'mål 80 procent'."""
+    key = _ref_key(level, doc[s:e].text)
+    if key is None:
+        return None
+    j = e
+    while j < len(doc) and doc[j].is_space:
+        j += 1
+    if j < len(doc) and _UNIT_AFTER.match(doc[j].text):
+        return None
+    return key
 
 
 def _line_start(text: str, pos: int) -> bool:
@@ -121,7 +145,7 @@ class GoalIndex:
         for level in NUMBERED:
             for s, e in cues.by_label.get(level, []):
                 span = doc[s:e]
-                key = _ref_key(level, span.text)
+                key = numbered(doc, level, s, e)
                 if key is None:
                     continue
                 ref = _clean(span.text)
@@ -133,8 +157,6 @@ class GoalIndex:
                     if len(label) > len(self.titles.get(key, "")):
                         self.titles[key] = label
                 anchors.append(Anchor(span.start_char, label, Level(level), ref))
-        from corpus import BlockKind
-
         for b in d.blocks:
             if b.kind != BlockKind.HEADING:
                 continue
@@ -145,6 +167,17 @@ class GoalIndex:
                 continue
             anchors.append(Anchor(b.start, head, self._context_level(b.start, head), None))
         anchors += self._title_lines(doc)
+        for b in d.blocks:
+            if b.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH):
+                continue
+            text = d.text[b.start:b.end].strip()
+            if "\n" in text and b.kind != BlockKind.LIST_ITEM:
+                continue
+            line = text.split("\n")[0].strip().lstrip("•-–*·\u2022 ")
+            if (not line[:1].isupper() or re.search(r"[.!?:;,]$|\d", line)
+                    or not 1 <= len(line.split()) <= 8 or _GENERIC_HEADING.search(line)):
+                continue
+            anchors.append(Anchor(b.start, _clean(line), self._context_level(b.start, line), None))
         # the same goal line repeated (numbered anchors): keep the richest title
         anchors = [a if not a.ref else Anchor(a.start, self.titles.get(_ref_key(a.level.value, a.ref), a.label),
                                                  a.level, a.ref) for a in anchors]
@@ -155,7 +188,8 @@ class GoalIndex:
     def _title_lines(self, doc: Doc) -> list[Anchor]:
         """Short title lines directly above a "Den samlade bedömningen …" sentence."""
         out = []
-        for m in re.finditer(r"(?m)^[ \t]*([A-ZÅÄÖ][^\n.!?:;]{2,90})\n((?:[^\n.!?:;]{2,60}\n)?)", self.text):
+        for m in re.finditer(r"(?m)^[ \t]*([A-ZÅÄÖ][^\n.!?:;]{2,90})\n((?:[ \t]*[a-zåäö(][^\n.!?:;]{1,60}\n){0,2})",
+                             self.text):
             after = self.text[m.end():m.end() + 80]
             if not _TITLE_NEXT.match(after):
                 continue
@@ -167,7 +201,7 @@ class GoalIndex:
 
     def _context_level(self, pos: int, head: str) -> Level:
         before = self.text[max(0, pos - 3000):pos] + " " + head
-        if _FINANCIAL.search(head):
+        if _FINANCIAL.search(head) or _FINANCIAL_WORD.search(head) or _FINANCIAL.search(before[-400:]):
             return Level.FINANCIAL_GOAL
         if re.search(r"ekonomisk hushållning", head, re.I):
             return Level.GOOD_ECONOMIC_MANAGEMENT
@@ -182,42 +216,56 @@ class GoalIndex:
         a = self.anchors[i]
         return a if pos - a.start <= self.window else None
 
-    def resolve(self, a: int, b: int) -> tuple[str | None, Level | None]:
+    def resolve(self, a: int, b: int, targets_above: bool = True) -> tuple[str | None, Level | None]:
         """The goal (name as written) and level a sentence at tokens [a, b) is about."""
         doc, cues = self.doc, self.cues
         start_char = doc[a].idx
         for level in ("sub_goal", "financial_goal", "strategic_goal", "goal"):
             for s, e in cues.within(level, a, b):
-                key = _ref_key(level, doc[s:e].text)
+                key = numbered(doc, level, s, e)
                 if key:
                     return self.titles.get(key, _clean(doc[s:e].text)), Level(level)
         anchor = self.anchor_before(start_char)
         if cues.has("good_economic_management", a, b):
             return "god ekonomisk hushållning", Level.GOOD_ECONOMIC_MANAGEMENT
-        for s, e in cues.within("financial_goal", a, b):
-            word = doc[s:e].text
-            if word.lower().endswith(("målet", "mål", "målen")) and " " not in word:
-                return word[:1].upper() + word[1:], Level.FINANCIAL_GOAL
+        compound = self._compound(a, b)
+        if compound:
+            return compound
         named = self._named(a, b)
         level = anchor.level if anchor else None
+        financial = any(" " in doc[s:e].text for s, e in cues.within("financial_goal", a, b))
         if cues.has("strategic_goal", a, b):
             level = Level.STRATEGIC_GOAL
+        elif any(t.lower_ in {"delmålet", "delmålen"} for t in doc[a:b]):
+            level = Level.SUB_GOAL
         if cues.has("overall", a, b) and not any(t.lower_ == "målet" for t in doc[a:b]):
             return "samtliga mål", Level.OVERALL
         indicator = self._indicator(a, b)
         if indicator:
             return _with_ref(indicator, anchor), Level.INDICATOR
+        if financial:
+            return named or "finansiellt mål", Level.FINANCIAL_GOAL
         if named:
             if level != Level.FINANCIAL_GOAL:
                 level = Level.INDICATOR if re.match(r"målet för (antal|andel)", named, re.I) else Level.SUB_GOAL
             return _with_ref(named, anchor), level
         if anchor is None:
             return None, None
-        if anchor.level == Level.FINANCIAL_GOAL and not anchor.ref:
+        if targets_above and anchor.level == Level.FINANCIAL_GOAL and not anchor.ref:
             target = self._target_above(anchor.start, start_char)
             if target:
                 return target, Level.FINANCIAL_GOAL
         return anchor.label, level
+
+    def _compound(self, a: int, b: int) -> tuple[str, Level] | None:
+        """A goal named by a compound: 'resultatmålet', 'avkastningsmålet', 'pensionsskuldsmålet'."""
+        for t in self.doc[a:b]:
+            low = t.lower_
+            if not re.match(r"^[a-zåäö]{3,}mål(et|en)?$", low) or low.startswith(("delmål", "verksamhetsmål")):
+                continue
+            level = Level.FINANCIAL_GOAL if self.cues.has("financial_goal", t.i, t.i + 1) else Level.SUB_GOAL
+            return t.text[:1].upper() + t.text[1:], level
+        return None
 
     def _named(self, a: int, b: int) -> str | None:
         """'målet för samordningsgrad', 'målsättning om att uppnå besparingar …' named in the sentence."""
@@ -232,7 +280,7 @@ class GoalIndex:
                     if u.lower_ in _STOP_NAME and len(words) > 2:
                         break
                     words.append(u.text)
-                if words[2][:1].isdigit() and len(words) <= 4:
+                if re.fullmatch(r"(19|20)\d\d", words[2]) and len(words) == 3:
                     continue
                 return _clean(" ".join(words))
         return None
@@ -301,8 +349,13 @@ def _predicate_ok(doc: Doc, cues: Cues, i: int, a: int, b: int) -> bool:
     tok = doc[i]
     low = tok.lower_
     before = _prev(doc, i, a, 3)
-    if low in _INFINITIVES and before:
-        if before[0].lower_ == "att" and not (len(before) > 1 and before[1].lemma_ == "komma"):
+    if low in _INFINITIVES:  # an infinitive is an assessment only after a verb of prognosis
+        if not before:
+            return False
+        if before[0].lower_ == "att":
+            if not (len(before) > 1 and (before[1].lemma_ in _FUTURE_ATT or before[1].lower_ in _FUTURE_ATT)):
+                return False
+        elif before[0].lower_ not in _FUTURE_INF:
             return False
     if any(cues.has("MODAL_TARGET", t.i, t.i + 1) for t in before):
         return False
@@ -341,8 +394,13 @@ def _degree(doc: Doc, cues: Cues, a: int, b: int, label: str) -> bool:
 def _status_at(doc: Doc, cues: Cues, i: int, a: int, b: int) -> Status:
     neg = any(cues.has("NEG", j, j + 1) for j in _tokens(doc, max(a, i - 12), i)[-8:])
     nxt = _next(doc, i, b)
-    if nxt is not None and cues.has("NEG", nxt.i, nxt.i + 1):
-        neg = True
+    for _ in range(2):  # "uppnås inte", "nås därmed inte"
+        if nxt is None:
+            break
+        if cues.has("NEG", nxt.i, nxt.i + 1):
+            neg = True
+            break
+        nxt = _next(doc, nxt.i, b)
     full = _degree(doc, cues, a, b, "FULL")
     partial = _degree(doc, cues, a, b, "PARTIAL")
     if neg:
@@ -473,9 +531,10 @@ def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Ho
     return None
 
 
-def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon]]:
-    """(status, horizon) pairs of a sentence at tokens [a, b), one per horizon."""
+def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon, tuple[int, int]]]:
+    """(status, horizon, clause tokens) of a sentence at tokens [a, b), one per horizon."""
     found: dict[Horizon, list[Status]] = {}
+    where: dict[Horizon, tuple[int, int]] = {}
     named, horizon = False, None
     for x, y in clauses(cues, a, b):
         st, here, pred = clause_status(doc, cues, x, y, anchored or named)
@@ -484,15 +543,15 @@ def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[S
         horizon = h or horizon
         if st is None:
             continue
-        found.setdefault(horizon or Horizon.CURRENT, []).append(st)
+        key = horizon or Horizon.CURRENT
+        found.setdefault(key, []).append(st)
+        where.setdefault(key, (x, y))
     if not found and anchored:
         st = _quantified(doc, cues, a, b)
         if st is not None:
-            found[clause_horizon(doc, cues, a, b, None) or Horizon.CURRENT] = [st]
-    out = []
-    for h, sts in found.items():
-        out.append((sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h))
-    return out
+            key = clause_horizon(doc, cues, a, b, None) or Horizon.CURRENT
+            found[key], where[key] = [st], (a, b)
+    return [(sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h, where[h]) for h, sts in found.items()]
 
 
 # ---------------------------------------------------------------- assessor
@@ -558,15 +617,8 @@ class GoalAssessor:
         else:
             cues = Cues(doc, *self.matchers)
             index = GoalIndex(doc, cues, self.goal_window)
-            seen = set()
             for c in cands:
-                for span, rec in self.assess_sentence(doc, d, cues, index, c):
-                    key = (rec.start, rec.goal, rec.horizon)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    span._.fact = rec
-                    group.append(span)
+                group += [span for span, _ in self.assess_sentence(doc, d, cues, index, c)]
         doc.spans[self.spans_key] = group
         return doc
 
@@ -576,6 +628,8 @@ class GoalAssessor:
                 or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
                 or cues.has("good_economic_management", a, b)):
             return []
+        if parse_counts(doc, cues, c.span) is not None:
+            return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
         pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))
         if not pairs:
@@ -584,10 +638,12 @@ class GoalAssessor:
         who = assessor(doc, cues, a, b)
         ev = evidence(doc, c.start, c.end)
         out = []
-        for status, horizon in pairs:
+        for status, horizon, (x, y) in pairs:
             rec = GoalAssessment(**ev, period=d.meta.period, goal=goal, level=level, assessor=who, status=status,
                                  horizon=horizon)
-            out.append((Span(doc, a, b, label=status.value), rec))
+            span = claim(doc, x, y, status.value)
+            span._.fact = rec
+            out.append((span, rec))
         return out
 
     # serialisation: the cue lists travel with the pipeline, like span_ruler's patterns

@@ -1,0 +1,209 @@
+"""rapport_targets: stated targets and thresholds ("resultatet ska uppgå till minst 2 procent …").
+
+Two shapes, both over the cue lists in models/patterns/goals.jsonl:
+
+- a target modal (ska, skall, bör, får) followed closely by a verb of
+  direction ("soliditeten ska öka", "väntetiderna ska förkortas") or by a verb
+  of level with a threshold and a number ("ska uppgå till minst 2 procent",
+  "får högst uppgå till 45 procent", "ska vara finansierat till minst 50 procent");
+- a goal noun followed by its value ("Målet på högst 25 procent", "målvärdet
+  är 90 procent", "målet 70 procent").
+
+The target is the clause from its subject to the end of the threshold phrase;
+the goal is resolved as rapport_goals does (named in the sentence, else the
+goal title above it).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns
+from ..records import Target
+from ..spans import document, evidence
+from .goals import GoalIndex, clauses
+
+_VALUE_PREP = {"på", "är", "om", "att", "var", "blir", "ligger", "till"}
+_GOAL_VALUE_NOUN = ("mål", "målet", "målvärde", "målvärdet", "målnivå", "målnivån", "målsättningen", "måltalet")
+
+
+@Language.factory(
+    "rapport_targets",
+    assigns=["doc.spans"],
+    requires=["doc._.document"],
+    default_config={"spans_key": "targets", "max_chars": 600, "max_run": 1000, "goal_window": 8000},
+)
+def make_targets(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int):
+    return TargetFinder(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run,
+                        goal_window=goal_window)
+
+
+def _toks(doc: Doc, a: int, b: int) -> list:
+    return [t for t in doc[a:b] if not t.is_space]
+
+
+def _number_near(toks: list, k: int, n: int = 3) -> int | None:
+    """Position of a number within n tokens after position k."""
+    for j in range(k + 1, min(k + 1 + n, len(toks))):
+        if toks[j].like_num or toks[j].text[:1].isdigit():
+            return j
+    return None
+
+
+def _phrase_end(toks: list, k: int, cues: Cues, limit: int = 14) -> int:
+    """Index after the threshold phrase that starts at k: number, unit and an 'av …' complement."""
+    end = k + 1
+    for j in range(k + 1, min(k + limit, len(toks))):
+        t = toks[j]
+        if t.is_punct and t.text not in {"%", "–", "-"}:
+            break
+        if t.lower_ in _PHRASE_STOP:
+            break
+        end = j + 1
+    return end
+
+
+_PHRASE_STOP = {"kommer", "är", "har", "kan", "ska", "skall", "bedöms", "uppnås", "nås", "beräknas", "vilket", "men",
+                "medan", "eftersom", "då", "samtidigt", "var", "blev", "visar"}
+_DIRECT_OBJECT_OK = {"till", "med", "från", "jämfört", "under", "över", "senast", "år", "inom", "och", "i", "per",
+                     "mot", "successivt", "årligen", "varje", "ytterligare", "kraftigt", "väsentligt", "fram"}
+
+
+def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -> tuple[int, int] | None:
+    """The target phrase governed by the modal at toks[k], or None."""
+    verb = None
+    for j in range(k + 1, min(k + 9, len(toks))):
+        t = toks[j]
+        if t.text in {".", ";", ":", "?", "!"}:
+            break
+        if cues.has("DIRECTION", t.i, t.i + 1) or cues.has("LEVEL_VERB", t.i, t.i + 1):
+            verb = j
+            break
+    thr = [pos[s] for s in cues.starts("THRESHOLD", toks[k].i, y) if s in pos and pos[s] - k <= 20]
+    thr = [j for j in thr if _number_near(toks, j) is not None]
+    balance = [pos[s] for s in cues.starts("BALANCE", toks[k].i, y) if s in pos and pos[s] - k <= 10]
+    if toks[k].lower_ == "får" and not thr:
+        return None
+    if verb is not None and cues.has("DIRECTION", toks[verb].i, toks[verb].i + 1) and not thr:
+        nxt = toks[verb + 1] if verb + 1 < len(toks) else None
+        if nxt is not None and not (nxt.is_punct or nxt.lower_ in _DIRECT_OBJECT_OK):
+            return None
+        anchor = verb
+    elif thr:
+        anchor = thr[0]
+    elif balance:
+        anchor = balance[0] + 1
+    elif verb is not None:
+        units = [pos[s] for s in cues.starts("UNIT", toks[verb].i, y) if s in pos]
+        if not any(u and (toks[u - 1].like_num or toks[u - 1].text[:1].isdigit()) for u in units):
+            return None
+        anchor = verb
+    else:
+        return None
+    start = k
+    for j in range(k - 1, max(-1, k - 9), -1):
+        t = toks[j]
+        year = t.text.isdigit() and len(t.text) == 4 and j > 0 and toks[j - 1].lower_ == "år"
+        if (t.is_punct and t.text not in {"–", "-", ","}) or ((t.like_num or t.text[:1].isdigit()) and not year):
+            break
+        start = j
+    if start < k and toks[start].text == ",":
+        start += 1
+    end = _phrase_end(toks, anchor, cues)
+    return (toks[start].i, toks[end - 1].i + 1) if end - start >= 2 else None
+
+
+def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
+    """(first, last+1) token positions, in doc indices, of each target phrase in tokens [a, b)."""
+    out = []
+    for x, y in clauses(cues, a, b):
+        toks = _toks(doc, x, y)
+        pos = {t.i: k for k, t in enumerate(toks)}
+        for m in cues.starts("TARGET_MODAL", x, y):
+            k = pos.get(m)
+            if k is None:
+                continue
+            got = _modal_target(doc, cues, toks, pos, k, y)
+            if got is not None:
+                out.append(got)
+        for k, t in enumerate(toks):
+            low = t.lower_
+            if not (low in _GOAL_VALUE_NOUN or (low.endswith(("målet", "målvärdet")) and len(low) > 6)):
+                continue
+            j = k + 1
+            if j < len(toks) and toks[j].lower_ in _VALUE_PREP:
+                j += 1
+            if j < len(toks) and cues.has("THRESHOLD", toks[j].i, toks[j].i + 1):
+                j += 1
+            if j >= len(toks) or not (toks[j].like_num or toks[j].text[:1].isdigit()):
+                continue
+            if j + 1 >= len(toks) or not cues.has("UNIT", toks[j + 1].i, toks[j + 1].i + 1):
+                continue
+            end = j + 2
+            if end < len(toks) and toks[end].lower_ == "av":
+                end = _phrase_end(toks, j, cues, limit=10)
+            out.append((t.i, toks[end - 1].i + 1))
+    out = sorted(set(out))
+    return [p for p in out if not any(q != p and q[0] <= p[0] and p[1] <= q[1] for q in out)]
+
+
+class TargetFinder:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str = "targets", max_chars: int = 600,
+                 max_run: int = 1000, goal_window: int = 8000):
+        self.name, self.vocab, self.spans_key = name, nlp.vocab, spans_key
+        self.max_chars, self.max_run, self.goal_window = max_chars, max_run, goal_window
+        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
+        self._compile()
+
+    def _compile(self) -> None:
+        self.matchers = [compile_matcher(self.vocab, self.patterns[f]) for f in PATTERN_FILES]
+
+    def __call__(self, doc: Doc) -> Doc:
+        d = document(doc)
+        group: list[Span] = []
+        cands = candidates(doc, self.max_chars, self.max_run, self.name)
+        if not cands:
+            doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
+        else:
+            cues = Cues(doc, *self.matchers)
+            index = GoalIndex(doc, cues, self.goal_window)
+            for c in cands:
+                a, b = c.span.start, c.span.end
+                if not (cues.has("TARGET_MODAL", a, b) or cues.has("GOAL_NOUN", a, b)):
+                    continue
+                found = find_targets(doc, cues, a, b)
+                if not found:
+                    continue
+                goal, _ = index.resolve(a, b, targets_above=False)
+                ev = evidence(doc, c.start, c.end)
+                for s, e in found:
+                    target = " ".join(doc[s:e].text.split())
+                    rec = Target(**ev, goal=goal, target=target, period=d.meta.period)
+                    span = claim(doc, s, e, "target")
+                    span._.fact = rec
+                    group.append(span)
+        doc.spans[self.spans_key] = group
+        return doc
+
+    def to_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for f, entries in self.patterns.items():
+            srsly.write_jsonl(path / f"{f}.jsonl", entries)
+        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, "max_chars": self.max_chars,
+                                             "max_run": self.max_run, "goal_window": self.goal_window})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        for f in PATTERN_FILES:
+            if (path / f"{f}.jsonl").exists():
+                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
+        if (path / "cfg.json").exists():
+            cfg = srsly.read_json(path / "cfg.json")
+            for key in ("spans_key", "max_chars", "max_run", "goal_window"):
+                setattr(self, key, cfg.get(key, getattr(self, key)))
+        self._compile()
+        return self
