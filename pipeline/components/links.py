@@ -70,6 +70,9 @@ _GENERIC = {"summa", "total", "totalt", "övrig", "övriga", "övrigt", "region"
             "varav", "netto", "s", "a"}
 
 
+_ORG_SUFFIX = re.compile(r"(?:nämnd|styrels|styr|förvaltning|stab|kontor|verksam)\w{0,4}$")
+
+
 @lru_cache(maxsize=100_000)
 def _forms(word: str) -> tuple[str, str, str]:
     """(lowercased word, lemma, snowball stem): three ways to meet an inflected form."""
@@ -104,6 +107,9 @@ def word_sim(a: str, b: str) -> float:
     if fa[0] == fb[0] or fa[1] == fb[1] or fa[2] == fb[2]:
         return 1.0
     x, y = fa[2], fb[2]
+    ox, oy = _ORG_SUFFIX.sub("", x), _ORG_SUFFIX.sub("", y)
+    if ox != x and oy != y and ox == oy and len(ox) >= 5:
+        return 0.9  # the board and its administration: folkhögskolestyrelsen ~ folkhögskoleförvaltningen
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < 4:
         return 0.0
@@ -153,6 +159,9 @@ def phrase_in(label: str, text: str) -> bool:
 
 # ---------------------------------------------------------------- tables as the linker sees them
 
+_SUM_CUE = re.compile(r"\b(?:sammantaget|sammantagna|tillsammans|sammanlagt|sammanlagda|summan|inklusive|"
+                     r"respektive|totalt\s+för)\b", re.I)
+
 _ASPECT_HEAD = [
     ("deviation", re.compile(r"diff|avvikelse|avvik|\bavv\b|differens|skillnad", re.I)),
     ("forecast", re.compile(r"prognos|progn\b|helårsprognos|årsprognos", re.I)),
@@ -180,6 +189,9 @@ class Cell:
     decimals: int
     percent: bool
     column: int | None  # index into the row's table columns; None for indicator cells
+    noun: str | None = None  # free-text cells: the word after the number ("18 nya e-tjänster")
+    year: int | None = None  # free-text cells: "70 % (2020)" is dated 2020
+    footnote: bool = False  # read without a glued footnote digit ("70/503" -> 50)
 
 
 @dataclass
@@ -207,6 +219,7 @@ class TableView:
     end: int
     section: int | None
     title_words: list[str] = field(default_factory=list)
+    year: int | None = None  # the report's year: cells dated earlier are baselines
 
 
 def _column_meta(names: list[str]) -> list[Column]:
@@ -259,7 +272,10 @@ def _infer_unit(d: Document, tables: list, i: int, previous: tuple[str | None, b
             u = parse_unit(line)
             if u:
                 return u, True
-    if previous and previous[0] in MONEY_UNITS and 0 <= t.start - tables[i - 1].end < 3000:
+    if t.kind != "numeric":
+        return None, False  # indicator tables mix units cell by cell
+    if previous and previous[0] in MONEY_UNITS and tables[i - 1].kind == "numeric" and \
+            0 <= t.start - tables[i - 1].end < 3000:
         return previous[0], False
     return None, False
 
@@ -291,11 +307,44 @@ def _looks_percent(t) -> bool:
     return bool(cells) and sum(c.strip().endswith("%") for c in cells) >= 0.5 * len(cells)
 
 
+_CELL_NOUN = re.compile(r"\s*(?:%\s*)?(?:\(\w+\)\s*)?(?:nya|olika|st|stycken|unika)?\s*([a-zåäöé][\wåäö-]{2,})", re.I)
+
+
+def _free_text_cells(text: str, markers: set[str]) -> list[Cell]:
+    """Numbers of a free-text (indicator) cell, each with the noun after it ("45 organisationer")."""
+    out = []
+    for val, s, e, u in numbers_in_text(text):
+        m = _CELL_NOUN.match(text, e)
+        noun = m.group(1).lower() if m else None
+        ym = re.match(r"\s*%?\s*\((?:[^()]*?,\s*)?((?:19|20)\d\d)\)", text[e:e + 30])
+        year = int(ym.group(1)) if ym else None
+        dec = 0 if val == int(val) else len(str(val).split(".")[1])
+        out.append(Cell(float(val), dec, u == "procent", None, noun, year=year))
+        raw = text[s:e].strip()
+        # a superscript footnote glued to a number in a PDF dump: "70/503" is 70/50 and note 3
+        if markers and re.fullmatch(r"\d{2,4}", raw) and raw[-1] in markers and \
+                (e >= len(text) or text[e] in " \n\t"):
+            out.append(Cell(float(raw[:-1]), 0, u == "procent", None, noun, footnote=True))
+    return out
+
+
+def _footnote_markers(t) -> set[str]:
+    """Digits that start a footnote line inside the table ("3 siffrorna visar utfall ...")."""
+    found = set()
+    for r in t.rows:
+        for chunk in [r.text or ""] + list(r.cells or []):
+            for m in re.finditer(r"(?:^|\n|\s{2,})([1-9])\s+[a-zåäö]{3,}\s+[a-zåäö]{2,}", chunk):
+                found.add(m.group(1))
+    return found
+
+
 def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
     """Every table cell of the report in the form the linker compares with figures."""
     views, rows = [], []
     tables = list(d.tables or [])
     previous = None
+    ym = re.match(r"((?:19|20)\d\d)", d.meta.period or "") if d.meta else None
+    year = int(ym.group(1)) if ym else None
     money = [t.unit for t in tables if t.unit in MONEY_UNITS]
     dominant = max(set(money), key=money.count) if money else None
     for i, t in enumerate(tables):
@@ -306,8 +355,10 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
         cols = _column_meta(list(t.columns or [])) if t.kind == "numeric" else []
         sec = d.section_at(t.start)
         v = TableView(i, t.id, title, unit, known, t.kind, cols, t.start, t.end,
-                      sec.index if sec else None, content_words(re.sub(r"\(.*?\)", " ", title or "")))
+                      sec.index if sec else None, content_words(re.sub(r"\(.*?\)", " ", title or "")),
+                      year)
         views.append(v)
+        markers = _footnote_markers(t) if t.kind != "numeric" else set()
         for r in t.rows:
             cells: list[Cell] = []
             if t.kind == "numeric":
@@ -319,14 +370,51 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
                     cells.append(Cell(float(val), _cell_decimals(raw, val), pct, j))
             else:
                 text = " ".join(r.cells) if r.cells else r.text[len(r.label):]
-                for val, _, _, u in numbers_in_text(text):
-                    cells.append(Cell(float(val), 0 if val == int(val) else 1, u == "procent", None))
+                cells += _free_text_cells(text, markers)
             label = re.sub(r"\s+", " ", r.label or "").strip()
             rows.append(RowView(i, label, content_words(label),
                                 frozenset(a for a, rx in _ASPECT_HEAD[:4] if rx.search(label)) |
                                 ({"target"} if re.search(r"målvärde|målnivå", label, re.I) else set()), cells,
                                 re.sub(r"\s+", " ", r.text or "").strip(), r.start, r.end))
     return views, rows
+
+
+def _common_words(d: Document, share: float = 0.03) -> set[str]:
+    """Words in more than `share` of the report's sentences (the region's name, "regionen"): they name no row."""
+    counts: dict[str, int] = defaultdict(int)
+    for s in d.sentences:
+        for w in set(content_words(d.text[s.start:s.end])):
+            counts[w] += 1
+    n = max(1, len(d.sentences))
+    return {w for w, c in counts.items() if c > share * n and c >= 5}
+
+
+def _norm_title(t: str | None) -> str | None:
+    if not t:
+        return None
+    return re.sub(r"\s+", " ", re.sub(r"\(.*?\)", " ", t)).strip().lower() or None
+
+
+def _title_lines(d: Document, tables: list[TableView]) -> list[tuple[int, str]]:
+    """(offset, title) of lines outside tables that repeat a table's title of three words or more.
+
+    Goal follow-ups print "Mål 5. Vi har en nära ... vård" as the heading of the
+    prose and again as the title of the indicator table: prose under that line
+    talks about that table.
+    """
+    titles = {_norm_title(t.title) for t in tables if t.title and len(t.title.split()) >= 3}
+    titles.discard(None)
+    if not titles:
+        return []
+    spans = [(t.start, t.end) for t in tables]
+    out = []
+    pos = 0
+    for line in d.text.split("\n"):
+        key = _norm_title(line)
+        if key in titles and not any(a <= pos < b for a, b in spans):
+            out.append((pos, key))
+        pos += len(line) + 1
+    return out
 
 
 # ---------------------------------------------------------------- value matching
@@ -363,9 +451,18 @@ def _interval(f: Figure, target_scale: float) -> tuple[float, float, float]:
     return x, lo, hi
 
 
-def _unit_fit(f: Figure, t: TableView, c: Cell) -> float | None:
-    """How plausible it is that the cell is in the figure's unit (None: impossible)."""
+_SHARE_LABEL = re.compile(r"^\s*andel(?:en)?\b|%|\bprocent\b|\bgrad(?:en)?\b|\w+grad\b", re.I)
+
+
+def _unit_fit(f: Figure, t: TableView, c: Cell, label: str = "") -> float | None:
+    """How plausible it is that the cell is in the figure's unit (None: impossible).
+
+    A row named "Andel ..." (a share) or "...grad" holds percentages even where
+    its free-text cells do not print "%".
+    """
     money_table = t.unit in MONEY_UNITS
+    if f.unit == "procent" and not money_table and not c.percent and _SHARE_LABEL.search(label):
+        return 1.0
     if f.unit in MONEY_UNITS:
         if c.percent or t.unit in ("procent", "procentenheter"):
             return None
@@ -491,6 +588,10 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
             fit = 0.3
         else:
             fit = 1.0
+    if c.year is not None and f.years and c.year not in f.years:
+        fit *= 0.6
+    elif c.year is not None and not f.years and c.year < _report_year_hint(t):
+        fit *= 0.5 if "previous" not in fa else 1.0  # "70 % (2020)": a baseline, not this period
     if col is not None and col.years:
         if f.years and set(f.years) & set(col.years):
             fit = min(1.0, fit + 0.2)
@@ -499,6 +600,10 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
         elif col.previous:
             fit *= 1.0 if "previous" in fa else 0.5
     return fit, name
+
+
+def _report_year_hint(t: TableView) -> int:
+    return t.year or 9999
 
 
 def _specificity(f: Figure, n_same: int) -> float:
@@ -590,6 +695,9 @@ class Linker:
         self._keys = [e[0] for e in entries]
         self._entries = entries
         self._sent_starts = [x.start for x in d.sentences]
+        self._common = _common_words(d)
+        self._anchors = _title_lines(d, self.tables)
+        self._anchor_pos = [a[0] for a in self._anchors]
 
     # -- candidates
     def candidates(self, fi: int, f: Figure) -> list[Candidate]:
@@ -613,7 +721,7 @@ class Linker:
                     continue
                 if not (f.unit in MONEY_UNITS and t.unit in MONEY_UNITS) and scale != self._plain_scale(f):
                     continue
-                fit = _unit_fit(f, t, c)
+                fit = _unit_fit(f, t, c, r.label)
                 if fit is None:
                     continue
                 if f.approx == "bound" and not self._target_cell(t, r, c):
@@ -662,6 +770,13 @@ class Linker:
               [(w, 0.3) for w in content_words(prev)]
         return ctx
 
+    def _anchor(self, pos: int, reach: int = 4000) -> str | None:
+        """The table title that stands as a line closest above `pos` (the goal section it belongs to)."""
+        i = bisect_right(self._anchor_pos, pos) - 1
+        if i < 0 or pos - self._anchors[i][0] > reach:
+            return None
+        return self._anchors[i][1]
+
     def _previous_sentence(self, start: int) -> str:
         sents = self.d.sentences
         i = bisect_left(self._sent_starts, start) - 1
@@ -677,14 +792,27 @@ class Linker:
         t = self.tables[r.table]
         c = r.cells[cand.cell]
         label = _coverage(r.words, self.idf, ctx)
+        if c.noun:  # "arton e-tjänster" ~ cell "18 nya e-tjänster"
+            fn = [(w, 1.0) for w in content_words(f.noun or "")] + \
+                 [(w, 0.8) for w in content_words(self.d.text[f.end:f.local_end])[:3]]
+            label = min(1.0, label + 0.5 * max((word_sim(c.noun, w) * wt for w, wt in fn), default=0.0))
         phrase = phrase_in(r.label, self.d.text[f.sent_start:f.sent_end])
         title = _coverage(t.title_words, self.idf, ctx) if t.title_words else 0.0
+        anchored = self._anchor(f.start) == _norm_title(t.title)
+        if anchored:
+            title = 1.0
         col, name = _column_fit(f, t, r, c)
         pol = 0
         if f.polarity and c.value:
             pol = 1 if (f.polarity > 0) == (c.value > 0) else -1
-        s = Scored(cand, label, title, col, _specificity(f, n_same), _proximity(self.d, f, t), pol,
-                   phrase=phrase, column_name=name)
+        prox = 1.0 if anchored else _proximity(self.d, f, t)
+        spec = _specificity(f, n_same)
+        if anchored:
+            # under the table's own title the value need only be rare within that table
+            n_local = sum(1 for x in self.rows if x.table == r.table and
+                          any(abs(abs(y.value) - abs(c.value)) < 1e-9 for y in x.cells))
+            spec = max(spec, {0: 0.3, 1: 0.4, 2: 0.6, 3: 0.8}.get(f.sig_digits, 1.0) / max(1, n_local))
+        s = Scored(cand, label, title, col, spec, prox, pol, phrase=phrase, column_name=name)
         s.score = _combine(s, cand.unit_fit, cand.match, self.w)
         return s
 
@@ -723,8 +851,11 @@ class Linker:
             f = figures[fi]
             best_by_table: dict[int, list[Scored]] = defaultdict(list)
             for s in ss:
-                if s.score >= self.w.threshold:
-                    best_by_table[self.rows[s.cand.row].table].append(s)
+                if s.score < self.w.threshold:
+                    continue
+                if s.label < 0.2 and s.specificity < 0.5:
+                    continue  # no word names the row: only a distinctive number can carry the link
+                best_by_table[self.rows[s.cand.row].table].append(s)
             best = max((s.score for g in best_by_table.values() for s in g), default=0.0)
             for ti, group in best_by_table.items():
                 group.sort(key=lambda s: -s.score)
@@ -751,8 +882,8 @@ class Linker:
         for fi, f in enumerate(figures):
             if fi in linked or f.is_range or f.approx or f.from_words:
                 continue
-            if f.unit not in MONEY_UNITS and f.unit not in ("procent", "procentenheter"):
-                continue
+            if f.unit not in ("mkr", "tkr", "mdkr", "procent", "procentenheter"):
+                continue  # exact kronor amounts and bare numbers are rarely what a table row holds
             if f.sig_digits < 2 and abs(f.value) < 10:
                 continue
             # a near-miss that the ranking kept out is not a contradiction either
@@ -767,9 +898,9 @@ class Linker:
                 t = self.tables[r.table]
                 if t.kind != "numeric" or not r.cells:
                     continue
-                informative = [w for w in r.words if w not in _GENERIC]
+                informative = [w for w in r.words if w not in _GENERIC and w not in self._common]
                 if not informative:
-                    continue
+                    continue  # "Totalt Region Västerbotten": the organisation's name names no row
                 cov = _coverage(r.words, self.idf, ctx)
                 if cov < self.w.contradiction_label:
                     continue
@@ -780,24 +911,40 @@ class Linker:
                 if cell is None:
                     continue
                 hits.append((cov, ri, cell))
-            if not hits:
-                continue
-            hits.sort(key=lambda h: -h[0])
-            best_cov = hits[0][0]
-            top = [h for h in hits if h[0] >= best_cov - 1e-9]
-            values = {round(abs(h[2][0].value), 6) for h in top}
-            if len(values) != 1:
-                continue  # the rows it names disagree among themselves: nothing certain to report
-            cov, ri, (cell, name) = top[0]
+            if not hits or _SUM_CUE.search(text[f.local_start:f.local_end]):
+                continue  # "sammantaget", "tillsammans": a sum of rows, not one row
+            # the most specific row first: "Sjukfrånvaro kvinnor" before "Sjukfrånvaro totalt"
+            hits.sort(key=lambda h: (-len(self._met(self.rows[h[1]], ctx)), -h[0]))
+            cov, ri, (cell, name) = hits[0]
             r = self.rows[ri]
+            met = self._met(r, ctx)
+            if any(not self._met(self.rows[h[1]], ctx) <= met and
+                   round(abs(h[2][0].value), 6) != round(abs(cell.value), 6) for h in hits[1:]):
+                continue  # rows named by different words disagree: nothing certain to report
+            if self._names_other_row(r, met, ctx):
+                continue  # the words also name another row of the table: a sum or a comparison
             out.append((f, self.tables[r.table], r, cell, name, cov))
         return out
+
+    def _met(self, r: RowView, ctx) -> frozenset:
+        """Stems of the row's informative label words that the context names."""
+        return frozenset(_forms(w)[2] for w in r.words if w not in _GENERIC and
+                         max((word_sim(w, c) for c, _ in ctx), default=0.0) >= 1.0)
+
+    def _names_other_row(self, r: RowView, met: frozenset, ctx) -> bool:
+        for r2 in self.rows:
+            if r2.table != r.table or r2 is r:
+                continue
+            met2 = self._met(r2, ctx)
+            if met2 - met and _coverage(r2.words, self.idf, ctx) >= 0.5:
+                return True
+        return False
 
     def _contradiction_cell(self, f: Figure, t: TableView, r: RowView):
         """The one cell of row `r` that the figure's wording points at, in the figure's unit scale."""
         fits = []
         for c in r.cells:
-            fit = _unit_fit(f, t, c)
+            fit = _unit_fit(f, t, c, r.label)
             if fit is None or fit < 0.8:
                 continue
             col_fit, name = _column_fit(f, t, r, c)
@@ -812,6 +959,8 @@ class Linker:
         v = abs(c.value)
         if _value_matches(f, t, c) is not None:
             return None
+        if abs(round(x, c.decimals) - v) < 1e-9 or abs(x - round(v, f.decimals)) < 1e-9:
+            return None  # the same number at another precision: prose "1,8", table "2"
         # same scale: within a factor of 10 (a slip, not another unit)
         if v == 0 or not (0.1 <= x / v <= 10):
             return None
