@@ -87,3 +87,14 @@ def test_events_bad_input_warns(event_nlp, tmp_path):
     doc, facts = run(event_nlp, tmp_path, runon.strip())
     assert facts == []
     assert any("without a sentence end" in w for w in doc._.warnings)
+
+
+def test_events_and_risks_on_one_sentence_keep_their_own_records(tmp_path):
+    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks", "rapport_events"])
+    path = tmp_path / "b.txt"
+    path.write_text(HEAD + "Mottagningen stängdes i juli på grund av brist på läkare." + TAIL, encoding="utf-8")
+    doc = process(nlp, load_document(path))
+    risks = [s._.fact for s in doc.spans["risks"]]
+    events = [s._.fact for s in doc.spans["events"]]
+    assert [type(r).__name__ for r in risks] == ["Risk"] and [type(e).__name__ for e in events] == ["Event"]
+    assert risks[0].text == events[0].text and events[0].type.value == "closure" and events[0].date == "2022-07"

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from ..dates import find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import build_matcher, matches_by_sentence, prose_sentences, read_patterns
+from .risks import build_matcher, carrier, matches_by_sentence, prose_sentences, read_patterns, taken_offsets
 
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
                     "kan", "kunna", "kunnat", "kunde", "skulle", "behöver", "behövt", "måste", "vill", "borde",
@@ -98,6 +98,7 @@ class EventFinder:
         sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars)]
         buckets = matches_by_sentence(self.matcher, doc, sents)
         spans = []
+        taken = taken_offsets(doc)
         for i, sent in enumerate(sents):
             found = self.judge(sent, buckets.get(i, []))
             if found is None:
@@ -106,7 +107,9 @@ class EventFinder:
             ev = evidence(doc, sent.start_char, sent.end_char)
             fact = Event(**ev, date=event_date(sent, trigger.token, d.meta.period), type=etype,
                          actor=actor(sent, trigger.token))
-            out = Span(doc, sent.start, sent.end, label=etype.value)
+            out = carrier(doc, sent.start, sent.end, etype.value, taken)
+            if out is None:
+                continue
             out._.fact = fact
             spans.append(out)
         if self.overwrite or self.spans_key not in doc.spans:

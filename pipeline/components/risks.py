@@ -45,6 +45,7 @@ HARD_DAMP = -1.0  # damping at or below this is a veto (rules, boilerplate, nega
 SOFT_CAP = -0.8
 STRONG_CUE = 1.1  # an explicit cue this strong halves soft damping: "utmaningar … för att förbättra" is still a risk
 # a specific topic beats the pandemic as the category; the order settles ties
+PANDEMIC_CAP = 0.7  # the pandemic as the cause is the category only when nothing more specific is named
 CATEGORY_ORDER = ["finance", "staffing", "care_capacity", "it_digital", "infrastructure_transport",
                   "climate_environment", "legal_regulatory", "demography", "pandemic"]
 
@@ -133,6 +134,31 @@ def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000) -> Iterat
         warn(doc, f"{d.name}: {component} found no prose sentences; nothing extracted")
 
 
+def taken_offsets(doc: Doc) -> set[tuple[int, int]]:
+    """(start_char, end_char) of every span already in doc.spans, in any group."""
+    return {(s.start_char, s.end_char) for key in doc.spans for s in doc.spans[key]}
+
+
+def carrier(doc: Doc, start: int, end: int, label: str, taken: set[tuple[int, int]]) -> Span | None:
+    """A span over tokens [start, end) whose character offsets no other fact uses yet.
+
+    spaCy keeps `span._.fact` in doc.user_data under the span's character
+    offsets only, so a risk and an event on the same sentence would share one
+    fact. The record keeps the sentence as its evidence; the carrier span
+    drops a token at the right, then at the left, until its offsets are free.
+    """
+    for cut in range(0, end - start):
+        for i, j in ((start, end - cut), (start + cut, end)) if cut else ((start, end),):
+            if i >= j:
+                continue
+            span = Span(doc, i, j, label=label)
+            key = (span.start_char, span.end_char)
+            if key not in taken:
+                taken.add(key)
+                return span
+    return None
+
+
 def matches_by_sentence(matcher: Matcher, doc: Doc, sents: list[Span]) -> dict[int, list[tuple[int, int, int]]]:
     """Run the matcher once over the doc and bucket (match_id, start, end) by sentence index."""
     starts = [s.start for s in sents]
@@ -187,11 +213,14 @@ class RiskFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        taken = taken_offsets(doc)
         for span, judgement in self.find(doc):
             ev = evidence(doc, span.start_char, span.end_char)
             risk = Risk(**ev, section=nearest_heading(doc, span.start_char), category=judgement.category,
                         score=self.score(judgement.raw))
-            out = Span(doc, span.start, span.end, label=judgement.category.value)
+            out = carrier(doc, span.start, span.end, judgement.category.value, taken)
+            if out is None:
+                continue
             out._.fact = risk
             spans.append(out)
         if self.overwrite or self.spans_key not in doc.spans:
@@ -264,7 +293,7 @@ class RiskFinder:
     def category(topics: dict[str, float], heading: dict[str, float]) -> RiskCategory:
         total = defaultdict(float)
         for k, v in topics.items():
-            total[k] += min(v, 3.0)
+            total[k] += min(v, PANDEMIC_CAP if k == "pandemic" else 3.0)
         for k, v in heading.items():
             total[k] += 0.5 * min(v, 2.0)
         if not total:
