@@ -146,8 +146,8 @@ def parse_counts(doc: Doc, cues: Cues, span: Span, before: Span | None = None) -
     for k, v in nums:
         prev = toks[k - 1].lower_ if k else ""
         prev2 = toks[k - 2].lower_ if k > 1 else ""
-        if prev in {"totalt", "sammanlagt", "samtliga", "alla"} or (prev == "av" or prev2 == "av" and prev in {
-                "de", "totalt", "sammanlagt", "dessa"}):
+        if prev in {"totalt", "sammanlagt", "samtliga", "alla"} or prev == "av" or (prev2 == "av" and (
+                prev in {"de", "totalt", "sammanlagt", "dessa", "samtliga"} or prev.endswith("s"))):
             sc = _scope_after(toks, k, cues)
             if sc:
                 total, scope, total_at = v, sc, k
@@ -200,7 +200,7 @@ def _settle(total: int | None, counts: dict[str, int]) -> tuple[int | None, dict
         return s, filled, True
     if s == total:
         return total, {k: counts.get(k, 0) for k in COUNTS}, True
-    return total, filled, s <= total and len(counts) < len(COUNTS)
+    return total, filled, s < total and len(counts) < 2
 
 
 class AggregateFinder:

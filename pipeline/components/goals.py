@@ -418,7 +418,7 @@ def _evaluated(doc: Doc, cues: Cues, a: int, b: int) -> Status | None:
     if not heads:
         return None
     for i in _tokens(doc, heads[0], b):
-        if doc[i].lower_ not in {"är", "var", "blir", "bedöms", "bedömdes", "förväntas"}:
+        if doc[i].lower_ not in {"är", "var", "blir", "bli", "vara", "bedöms", "bedömdes", "förväntas"}:
             continue
         window = _tokens(doc, i + 1, b)[:4]
         for j in window:
@@ -433,7 +433,6 @@ def _evaluated(doc: Doc, cues: Cues, a: int, b: int) -> Status | None:
             if cues.has("NEG", i, j):
                 return Status.PARTIALLY if cues.has("FULL", i, j) else Status.NOT_ACHIEVED
             return Status.PARTIALLY if cues.has("PARTIAL", i, j) else Status.ACHIEVED
-        return None
     return None
 
 

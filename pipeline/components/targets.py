@@ -53,14 +53,14 @@ def _number_near(toks: list, k: int, n: int = 3) -> int | None:
     return None
 
 
-def _phrase_end(toks: list, k: int, cues: Cues, limit: int = 14) -> int:
+def _phrase_end(toks: list, k: int, cues: Cues, limit: int = 14, stop_and: bool = False) -> int:
     """Index after the threshold phrase that starts at k: number, unit and an 'av …' complement."""
     end = k + 1
     for j in range(k + 1, min(k + limit, len(toks))):
         t = toks[j]
         if t.is_punct and t.text not in {"%", "–", "-"}:
             break
-        if t.lower_ in _PHRASE_STOP:
+        if t.lower_ in _PHRASE_STOP or (stop_and and t.lower_ in {"och", "samt"}):
             break
         end = j + 1
     return end
@@ -97,7 +97,7 @@ def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -
     elif balance:
         anchor = balance[0] + 1
     elif verb is not None:
-        units = [pos[s] for s in cues.starts("UNIT", toks[verb].i, y) if s in pos]
+        units = [pos[s] for s in cues.starts("UNIT", toks[verb].i, y) if s in pos and pos[s] - verb <= 6]
         if not any(u and (toks[u - 1].like_num or toks[u - 1].text[:1].isdigit()) for u in units):
             return None
         anchor = verb
@@ -112,7 +112,9 @@ def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -
         start = j
     if start < k and toks[start].text == ",":
         start += 1
-    end = _phrase_end(toks, anchor, cues)
+    end = _phrase_end(toks, anchor, cues, stop_and=anchor == verb)
+    if end - start > 30:
+        start = k
     return (toks[start].i, toks[end - 1].i + 1) if end - start >= 2 else None
 
 

@@ -1,0 +1,197 @@
+"""rapport_goals on our own Swedish fixtures: goal, level, assessor, status and horizon."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from corpus import load_document
+from pipeline.nlp import build_nlp, make_doc, process
+from pipeline.records import GoalAssessment, Horizon, Level, Status
+
+COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals"]
+
+HEAD = "Region Exempel\nDelårsrapport januari–augusti 2022\n\n1. Måluppfyllelse\n\n"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(only=COMPONENTS)
+
+
+def run(nlp, tmp_path, body: str, name: str = "rapport.txt"):
+    path = tmp_path / name
+    path.write_text(HEAD + body, encoding="utf-8")
+    return process(nlp, load_document(path))
+
+
+def facts(doc) -> list[GoalAssessment]:
+    return [s._.fact for s in doc.spans["goal_assessments"]]
+
+
+def pairs(doc) -> list[tuple[str, str]]:
+    return [(f.status.value, f.horizon.value) for f in facts(doc)]
+
+
+def under_goal(sentence: str) -> str:
+    return ("Mål 3. Invånarna har god tillgång till vård\n"
+            "Väntetiderna har minskat under perioden. " + sentence + "\n")
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Målet är inte helt uppfyllt.", [("partially", "current")]),
+    ("Målet är ännu inte fullt ut uppnått.", [("partially", "current")]),
+    ("Målet är inte uppfyllt.", [("not_achieved", "current")]),
+    ("Målet nås inte.", [("not_achieved", "current")]),
+    ("Målet har delvis uppnåtts.", [("partially", "current")]),
+    ("Målet har i huvudsak uppnåtts.", [("partially", "current")]),
+    ("Målet har helt uppfyllts.", [("achieved", "current")]),
+    ("Målet har överträffats.", [("achieved", "current")]),
+    ("Målet bedöms inte kunna nås under året.", [("not_achieved", "year_end")]),
+    ("Vid årets slut bedöms målet vara uppnått.", [("achieved", "year_end")]),
+    ("Prognosen är att målet kommer att nås.", [("achieved", "year_end")]),
+    ("Måluppfyllelsen bedöms vid årets slut vara mycket god.", [("achieved", "year_end")]),
+    ("Det är inte troligt att målet nås i sin helhet under året.", [("partially", "year_end")]),
+    ("Målet kan uppfyllas på längre sikt.", [("achieved", "long_term")]),
+    ("Målet är inte helt uppfyllt nu men bedöms vara uppnått vid årets slut.",
+     [("partially", "current"), ("achieved", "year_end")]),
+    ("Den samlade bedömningen är att målet inte är helt uppfyllt men att det kan uppfyllas på längre sikt.",
+     [("partially", "current"), ("achieved", "long_term")]),
+])
+def test_goals_status_and_horizon(nlp, tmp_path, sentence, expected):
+    doc = run(nlp, tmp_path, under_goal(sentence))
+    assert sorted(pairs(doc)) == sorted(expected)
+
+
+def test_goals_no_assessment(nlp, tmp_path):
+    doc = run(nlp, tmp_path, under_goal("Det är för tidigt att bedöma om målet kommer att nås."))
+    assert [f.status for f in facts(doc)] == [Status.NO_ASSESSMENT]
+
+
+@pytest.mark.parametrize("sentence", [
+    "För att nå målen krävs fler insatser.",
+    "Målet ska uppnås senast år 2025.",
+    "Om målen inte nås måste nämnden vidta åtgärder.",
+    "Nämnden följer upp hur målen uppfylls inom verksamheten.",
+    "Regionen har som mål att minska klimatutsläppen.",
+    "De enheter som uppfyller kraven får ersättning.",
+    "Styrelsen har fått i uppdrag att utreda i vilken omfattning regionen når målet.",
+])
+def test_goals_not_an_assessment(nlp, tmp_path, sentence):
+    doc = run(nlp, tmp_path, under_goal(sentence))
+    assert facts(doc) == []
+
+
+def test_goals_heading_several_sentences_up(nlp, tmp_path):
+    body = ("Mål 6. Alla barn i länet har goda uppväxtvillkor\n"
+            "Barnrättsarbetet har fortsatt. Utbildningar har genomförts för personalen. "
+            "Ett nytt nätverk har bildats tillsammans med kommunerna.\n\n"
+            "Flera aktiviteter har skjutits upp på grund av personalbrist. "
+            "Bedömningen är att målet kommer att uppnås.\n")
+    (f,) = facts(run(nlp, tmp_path, body))
+    assert f.goal.startswith("Mål 6. Alla barn i länet")
+    assert f.level == Level.GOAL
+    assert (f.status, f.horizon) == (Status.ACHIEVED, Horizon.YEAR_END)
+    assert f.text == "Bedömningen är att målet kommer att uppnås."
+
+
+def test_goals_goal_line_inside_paragraph(nlp, tmp_path):
+    """PDF dumps leave the goal title as the first line of a paragraph."""
+    body = ("Övrigt arbete har pågått enligt plan.\n"
+            "Mål 7. Vi är en attraktiv arbetsgivare med\n"
+            "engagerade medarbetare\n"
+            "Sjukfrånvaron har minskat. Prognosen är att målet delvis kommer att uppnås.\n")
+    (f,) = facts(run(nlp, tmp_path, body))
+    assert f.goal == "Mål 7. Vi är en attraktiv arbetsgivare med engagerade medarbetare"
+    assert (f.status, f.horizon) == (Status.PARTIALLY, Horizon.YEAR_END)
+
+
+@pytest.mark.parametrize("sentence,goal,level", [
+    ("Prognosen är att delmål 2.3 kommer att vara helt uppfyllt vid årets slut.", "delmål 2.3", Level.SUB_GOAL),
+    ("Finansiellt mål 2 har inte uppnåtts under perioden.", "Finansiellt mål 2", Level.FINANCIAL_GOAL),
+    ("Sammantaget bedöms regionen ha en delvis god ekonomisk hushållning.", "god ekonomisk hushållning",
+     Level.GOOD_ECONOMIC_MANAGEMENT),
+    ("Avseende indikatorn andel nöjda patienter är bedömningen att målvärdet uppnås delvis.",
+     "andel nöjda patienter", Level.INDICATOR),
+    ("Den samlade bedömningen är att det strategiska målet delvis är uppnått.", None, Level.STRATEGIC_GOAL),
+])
+def test_goals_goal_named_in_sentence(nlp, tmp_path, sentence, goal, level):
+    (f,) = facts(run(nlp, tmp_path, under_goal(sentence)))
+    assert f.level == level
+    if goal:
+        assert f.goal.startswith(goal)
+
+
+def test_goals_named_strategic_goal_above_assessment(nlp, tmp_path):
+    body = ("Strategiska mål\n\n"
+            "Regionen har fem strategiska mål som följs upp varje tertial.\n\n"
+            "Ett hållbart resande i hela länet\n"
+            "Den samlade bedömningen av måluppfyllelsen är att målet inte är helt uppfyllt.\n")
+    (f,) = facts(run(nlp, tmp_path, body))
+    assert f.goal == "Ett hållbart resande i hela länet"
+    assert f.level == Level.STRATEGIC_GOAL
+    assert f.status == Status.PARTIALLY
+
+
+@pytest.mark.parametrize("sentence,assessor", [
+    ("Regionstyrelsen bedömer att målet delvis är uppfyllt.", "Regionstyrelsen"),
+    ("Hälso- och sjukvårdsnämnden bedömer att målet kommer att nås.", "Hälso- och sjukvårdsnämnden"),
+    ("Regionala utvecklingsnämndens samlade bedömning är att målet är uppnått.", "Regionala utvecklingsnämnden"),
+    ("Målet är uppnått.", None),
+])
+def test_goals_assessor(nlp, tmp_path, sentence, assessor):
+    (f,) = facts(run(nlp, tmp_path, under_goal(sentence)))
+    assert f.assessor == assessor
+
+
+def test_goals_record_fields(nlp, tmp_path):
+    doc = run(nlp, tmp_path, under_goal("Målet har delvis uppnåtts."))
+    (f,) = facts(doc)
+    d = doc._.document
+    assert d.text[f.start:f.end] == f.text == "Målet har delvis uppnåtts."
+    assert f.period == "2022-08" and f.doc == "rapport.txt"
+    row = f.to_dict()
+    assert row["status"] == "partially" and row["horizon"] == "current" and row["level"] == "goal"
+
+
+def test_goals_two_horizons_keep_both_facts(nlp, tmp_path):
+    """Span._ values are keyed by offsets: the two records of one sentence must not overwrite each other."""
+    doc = run(nlp, tmp_path, under_goal("Målet är inte uppfyllt nu men bedöms vara uppnått vid årets slut."))
+    spans = list(doc.spans["goal_assessments"])
+    assert len({(s.start_char, s.end_char) for s in spans}) == 2
+    assert {s._.fact.horizon for s in spans} == {Horizon.CURRENT, Horizon.YEAR_END}
+
+
+def test_goals_no_prose_warns(nlp, tmp_path):
+    body = "Resultaträkning\nIntäkter 100 120 130\nKostnader -90 -100 -110\nResultat 10 20 20\n"
+    doc = run(nlp, tmp_path, body)
+    assert facts(doc) == []
+    assert any("rapport_goals" in w for w in doc._.warnings)
+
+
+def test_goals_empty_section(nlp, tmp_path):
+    doc = run(nlp, tmp_path, "Mål 2. Tom rubrik\n\nMål 3. Ännu en rubrik\n\n" + under_goal("Målet nås."))
+    assert pairs(doc) == [("achieved", "current")]
+
+
+def test_goals_overlong_sentence_skipped_with_warning(nlp, tmp_path):
+    long = "målet är inte uppfyllt i kommunerna och arbetet fortsätter, " * 90
+    doc = run(nlp, tmp_path, "Mål 1. Rubrik\nInledningsvis kan sägas att " + long + "slut.\n")
+    assert len(doc.text) > 5000
+    assert facts(doc) == []
+    assert any("over-long" in w for w in doc._.warnings)
+
+
+def test_goals_disk_round_trip(nlp, tmp_path):
+    path = tmp_path / "rapport.txt"
+    path.write_text(HEAD + under_goal("Målet är inte helt uppfyllt nu men bedöms vara uppnått vid årets slut."),
+                    encoding="utf-8")
+    document = load_document(path)
+    doc = nlp(make_doc(nlp, document))
+    before = facts(doc)
+    nlp.to_disk(tmp_path / "nlp")
+    nlp2 = spacy.load(tmp_path / "nlp")
+    assert nlp2.pipe_names == COMPONENTS
+    assert (tmp_path / "nlp" / "rapport_goals" / "status.jsonl").exists()
+    doc2 = nlp2(make_doc(nlp2, document))
+    after = facts(doc2)
+    assert after == before and len(after) == 2
