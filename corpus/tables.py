@@ -23,14 +23,21 @@ API (stable; the structure step and the extract command rely on it):
 Why it is built this way: in a text dump "612 958 1 240 1 318" is four numbers
 but a space both groups thousands and separates columns. `corpus.numbers`
 enumerates every grouping the thousands rule allows; here a table-level
-search picks one grouping per row using (1) the column count from the header
-and the other rows, (2) column magnitudes, (3) arithmetic: total rows equal
-the sum of the rows above them (resultaträkning identities are such running
-sums), difference columns (Diff/Avvikelse = a − b), percent-change columns,
-and balance sheets (summa tillgångar = summa eget kapital, avsättningar och
-skulder). Each table records which checks hold (`checks`, `check`) and how
-it was split (`split`). A block that cannot be split consistently is not
-returned: it stays text and a warning names the doc and line.
+search picks one grouping per row using (1) the column count — the header's
+and the ones most rows can give are each solved, and the solution that keeps
+most rows and satisfies most checks wins, (2) column magnitudes and decimal
+use, (3) arithmetic: total rows equal the sum of a run of rows or of the last
+subtotals above them (resultaträkning identities are such running sums; costs
+shown positive may be subtracted), difference columns (Diff/Avvikelse =
+a − b), percent-change columns, a last column that sums the others (budget +
+ändringar = ny budget), "Totalt" columns over their parts, and balance sheets
+(summa tillgångar = summa eget kapital, avsättningar och skulder). A gap of
+two or more spaces (a tab from PDF layout) is always a column boundary; "-"
+alone is an empty cell. Each table records which checks hold (`checks`, each
+"ok: …" or "FAIL: …"; `check` is None without checks) and how it was split
+(`split`); rows whose reading no check confirms get a warning. A block that
+cannot be split consistently is not returned: it stays text and a warning
+names the doc and line.
 
 Indicator tables (goal follow-up: "Indikator Nämnd Ingångsvärde Utfall ...")
 have free-text cells; they come back with kind="indicator", the numbers
@@ -275,8 +282,13 @@ def _classify(line: _Line) -> None:
             or (label.endswith(("till", "på", "med", "av", "om", "än", "från", "cirka", "ca", "är",
                                 "och", "uppgår", "år", "vid", "per", "var", "mellan")) and len(nums) <= 2)
         )
-        if not prose:
+        # "Årsredovisning 2023", "Färdplan 2030": a lone year closes a heading, not a row
+        lone_year = len(atoms) == 1 and re.fullmatch(r"(19[89]\d|20[0-4]\d)", atoms[0].text) is not None
+        if not prose and not lone_year:
             line.kind, line.label, line.atoms = "row", label, atoms
+            return
+        if lone_year and not prose:
+            line.kind = "text"
             return
         line.kind = "prose"
         return
@@ -504,6 +516,7 @@ def _clean_label(label: str) -> tuple[str, str | None, str | None]:
         footnote = m.group(1)
         label = label[: m.start()]
     label = re.sub(r"\s+", " ", label).strip(" :")
+    label = re.sub(r"^(?:[•●▪◦*]\s*|[-–]\s+|-(?=[a-zåäö]))", "", label)  # list bullets are not part of a label
     return label, note, footnote
 
 
@@ -1121,8 +1134,11 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     for ln in header_lines:
         if ln.kind != "header":
             # a sub-title between header lines ("Not 1 Verksamhetens intäkter") names this table
-            if title is None and len(ln.text) <= 80 and not ln.text.endswith("."):
-                title, title_line = ln.text, ln
+            if title is None and len(ln.text) <= 120 and not ln.text.endswith("."):
+                toks = ln.text.split()
+                while toks and (_is_period(toks[-1]) or toks[-1].endswith("--")):
+                    toks.pop()  # the periods belong to the header
+                title, title_line = (" ".join(toks) or ln.text), ln
             elif ln.text.endswith("-") or ln.text[:1].isdigit():
                 hdr_texts.append(ln.text)
             continue
@@ -1190,6 +1206,9 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     start = min(title_line.start, first) if title_line is not None else first
     end = rows[-1].end
     unit = _table_unit(title, hdr_texts, block, text, start)
+    cells = [x for r in rows for x in r.cells if x]
+    if unit is None and cells and sum(1 for x in cells if x.endswith("%")) >= 0.8 * len(cells):
+        unit = "procent"
     n_amb = len(ambiguous)
     split = (f"{K} columns ({'header' if header_k == K else 'rows'}: header {header_k or '-'}, "
              f"{exact.get(K, 0)}/{len(raws)} rows split exactly; tried {[x[1] for x in sols]}); "
@@ -1222,7 +1241,7 @@ def _table_unit(title, hdr_texts, block, text, start) -> str | None:
 
 _TEXT_COLS = {"mål", "indikator", "nämnd", "intervall", "verksamhetsområde", "bedömning", "kommentar",
               "måluppfyllelse", "status", "styrmått", "kontrollmått", "uppdrag", "nyckeltal", "verksamhet"}
-_LEAD_STOP = _HEADER_WORDS | {"totalt", "total", "summa", "t1", "t2", "t3"} - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
+_LEAD_STOP = (_HEADER_WORDS | {"totalt", "total", "summa", "t1", "t2", "t3"}) - {"not", "noter", "i", "och", "per", "år", "andel", "antal", "resultat",
                               "årets", "belopp", "mkr", "mnkr", "tkr", "kr", "%", "procent"}
 
 
@@ -1243,6 +1262,13 @@ def _split_header_lead(text: str) -> tuple[str, str]:
 
 def _find_title(nb: list[_Line], first_idx: int) -> tuple[_Line | None, str | None]:
     """The table's title: a short cue line ("Resultaträkning (mnkr)", "Tabell: ...") up to 4 lines above."""
+    if first_idx > 0:
+        ln = nb[first_idx - 1]
+        if ln.kind == "text" and len(ln.text) <= 60 and not re.match(r"^[•●▪\-–*]", ln.text) \
+                and not _SENTENCE_END.search(ln.text) and ln.text[:1].isupper() \
+                and not ln.text.endswith(("-", ",")) and len(ln.text) >= 4:
+            t = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", ln.text, flags=re.I).strip()
+            return ln, t or ln.text
     for k in range(first_idx - 1, max(-1, first_idx - 5), -1):
         ln = nb[k]
         if ln.kind == "prose" or len(ln.text) > 100:
@@ -1440,6 +1466,11 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
             if numeric and t.start < numeric[-1].end:
                 t.start = min(r.start for r in t.rows)
             numeric.append(t)
+    # notes tables share the unit of the statement they belong to ("NOTER (belopp i mkr)")
+    for prev, t in zip(numeric, numeric[1:]):
+        if t.unit is None and prev.unit and t.title and re.match(r"not(er)?\b", t.title, re.I) \
+                and prev.title and re.match(r"not(er)?\b", prev.title, re.I) and t.line - prev.line < 80:
+            t.unit = prev.unit
     tables = sorted(indicator + numeric, key=lambda t: t.start)
     for k, t in enumerate(tables, 1):
         t.id = f"{_doc_stem(doc)}t{k:03d}"
