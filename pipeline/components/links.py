@@ -64,6 +64,10 @@ _STOP = {
     "visar", "redovisar", "redovisas", "totalt", "sammantaget", "också", "även", "dock", "där", "här",
     "miljoner", "miljon", "miljarder", "kronor", "mkr", "mnkr", "tkr", "mdkr", "procent", "kr", "belopp",
     "st", "antal", "not", "noter", "tabell", "samma", "denna", "detta", "dessa", "kan", "ska", "skall",
+    "kring", "hur", "man", "vad", "när", "då", "vi", "vår", "våra", "vårt", "alla", "andra", "sin", "hos",
+    "mm", "bl", "a", "ex", "t", "o", "m", "mer", "mindre", "mellan", "utan", "genom", "inför", "över",
+    "vara", "varit", "bli", "få", "får", "fått", "ha", "hade", "sker", "skett", "finns", "gäller", "gör",
+    "blivit", "inom", "ut", "upp", "in",
 }
 # label words that say little about which row it is
 _GENERIC = {"summa", "total", "totalt", "övrig", "övriga", "övrigt", "region", "regionen", "koncernen",
