@@ -200,7 +200,9 @@ def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
         if kind is None:
             break
         i -= 1
-    # a line that starts with "- " followed by a word is a bullet
+    # a "%"/"procent" with no number before it belongs to the label ("Utredningsgrad i procent 96")
+    while i < len(toks) and classify_atom(toks[i][0]) == "pct":
+        i += 1
     atoms = [Atom(t, s, e, classify_atom(t), g) for t, s, e, g in toks[i:]]
     label = line[: toks[i][1]].rstrip() if i < len(toks) else line.rstrip()
     if i == 0:

@@ -755,6 +755,8 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
     out = []
     kinds = [_total_kind(r.label) for r in rows]
     costs = [_is_cost(r.label) for r in rows]
+    # "varav …" rows detail the row above them and are not addends
+    part_of = [bool(re.match(r"(varav|därav)\b", r.label, re.I)) for r in rows]
     totals = [i for i, k in enumerate(kinds) if k]
     cols = [c for c in range(K) if c not in skip]
     for t in totals:
@@ -769,6 +771,8 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
         any_cost = False
         for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
             v = vals[s]
+            if part_of[s]:
+                continue
             for c in cols:
                 x = v[c]
                 if x is None:

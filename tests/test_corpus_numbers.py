@@ -128,3 +128,9 @@ def test_numbers_word_to_int_rejects_other_words(word):
 def test_numbers_find_number_words_skips_articles():
     hits = find_number_words("Regionen har tolv mål och en plan för fyrtiofem organisationer.")
     assert [v for v, *_ in hits] == [12, 45]
+
+
+def test_numbers_split_numeric_tail_keeps_unit_word_without_number():
+    label, atoms = split_numeric_tail("Utredningsgrad i procent 96 95")
+    assert label == "Utredningsgrad i procent"
+    assert [a.text for a in atoms] == ["96", "95"]

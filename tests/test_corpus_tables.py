@@ -226,3 +226,20 @@ def test_tables_shared_corpus_income_statement_checks_hold():
     rr = [t for t in tables if t.title and t.title.upper().startswith("RESULTATRÄKNING")]
     assert rr and rr[0].check is True
     assert rr[0].row("Verksamhetens resultat") is not None
+
+
+def test_tables_varav_rows_are_not_addends():
+    text = "\n".join([
+        "Personal per yrkesgrupp, antal",
+        "Yrkesgrupp 2023 2022",
+        "Sjuksköterskor 1 204 1 180",
+        "varav specialistsjuksköterskor 512 498",
+        "Läkare 640 655",
+        "Undersköterskor 1 975 1 940",
+        "Summa 3 819 3 775",
+    ])
+    tables, _ = find_tables(text, doc="p.txt")
+    [t] = tables
+    assert t.row("varav specialistsjuksköterskor").values == [512, 498]
+    assert t.row("Summa").values == [3819, 3775]
+    assert t.check is True
