@@ -474,13 +474,20 @@ def _row_like(clause: str, r: "_Raw") -> bool:
                 and (nxt.isupper() or line_end >= len(clause) and len(_ROW_END.findall(clause)) >= 2))
 
 
+def _number_dense(clause: str) -> bool:
+    """Six or more numbers making up a third of the tokens: "... 791 70 5 6 080 ..." is a table row."""
+    toks = clause.split()
+    nums = sum(1 for t in toks if re.fullmatch(r"[-\u2212+(]?\d[\d,.%)]*", t))
+    return nums >= 6 and nums >= 0.33 * len(toks)
+
+
 def find_figures(text: str, offset: int = 0) -> list[Figure]:
     """Every figure in one sentence `text` starting at document offset `offset`, in reading order."""
     figures: list[Figure] = []
     for cs, ce in clauses(text, offset):
         clause = text[cs - offset:ce - offset]
-        if len(_ROW_END.findall(clause)) >= 2:
-            continue  # several lines ending in bare numbers: a table the layout kept as prose
+        if len(_ROW_END.findall(clause)) >= 2 or _number_dense(clause):
+            continue  # a table the layout kept as prose
         raws = [r for r in _numbers(clause) if not _row_like(clause, r)]
         raws += _words_numbers(clause, [(r.start, r.end) for r in raws])
         raws.sort(key=lambda r: r.start)

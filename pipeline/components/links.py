@@ -102,10 +102,12 @@ def word_sim(a: str, b: str) -> float:
     """How well word `a` (from a label) is met by word `b` (from a sentence), 0..1.
 
     1 for the same word in any inflection; compounds meet their parts:
-    "balanskravsresultat" ~ "resultat" (head, 0.8), "budgetavvikelse" ~
-    "budget" (modifier, 0.6), "folkbiblioteksverksamheter" ~ "bibliotek"
-    (inside, 0.5), "folkhögskolestyrelsen" ~ "folkhögskoleförvaltningen"
-    (shared modifier, 0.4).
+    a label's head named by a more specific sentence word ("resultat" ~
+    "balanskravsresultat", 0.8), a label compound named only by its head
+    ("patientnämnd" ~ "nämnder", 0.5: the sentence does not say which one),
+    a modifier ("budgetavvikelse" ~ "budget", 0.6), a part inside
+    ("folkbiblioteksverksamheter" ~ "bibliotek", 0.5), a shared modifier
+    ("folkhögskolestyrelsen" ~ "folkhögskolans", 0.4).
     """
     fa, fb = _forms(a), _forms(b)
     if fa[0] == fb[0] or fa[1] == fb[1] or fa[2] == fb[2]:
@@ -120,7 +122,7 @@ def word_sim(a: str, b: str) -> float:
     if long_.startswith(short) and len(long_) - len(short) <= 3:
         return 1.0  # prognos / prognosen, finansnetto / finansnettot
     if long_.endswith(short) and len(short) >= 5:
-        return 0.8
+        return 0.8 if long_ == y else 0.5
     if long_.startswith(short) and len(short) >= 5:
         return 0.6
     if len(short) >= 6 and short in long_:
@@ -495,7 +497,7 @@ def _unit_fit(f: Figure, t: TableView, c: Cell, label: str = "") -> float | None
     if f.unit == "kr":
         return 1.0 if money_table else None
     # a bare number
-    if c.percent:
+    if c.percent or t.unit in ("procent", "procentenheter"):
         return 0.3
     return 0.5 if money_table else 0.6
 
@@ -535,6 +537,9 @@ class Scored:
     proximity: float
     polarity: int
     phrase: bool = False  # the row label stands in the sentence as a phrase
+    label_own: float = 0.0  # label coverage by the figure's own clause alone
+    rare: float = 0.0  # specificity of the value in the whole report
+    noun: bool = False  # the counted noun ("arton e-tjänster") names the row or the cell
     score: float = 0.0
     column_name: str | None = None
 
@@ -553,9 +558,31 @@ def _coverage(words: list[str], idf: dict[str, float], ctx: list[tuple[str, floa
                 best = s * cw
                 if best >= 1.0:
                     break
+        if best < 0.9:
+            best = max(best, _compound_met(w, ctx))
         num += wt * best
         den += wt
     return num / den if den else 0.0
+
+
+def _compound_met(w: str, ctx: list[tuple[str, float]]) -> float:
+    """A label compound whose two parts both stand in the context: "budgetavvikelse" ~ "avvikelse mot budget"."""
+    x = _forms(w)[2]
+    best = 0.0
+    for i in range(4, len(x) - 3):
+        head, mod = x[i:], x[:i].rstrip("s") if len(x[:i]) > 4 else x[:i]
+        hm = max((cw for c, cw in ctx if _part_sim(head, c)), default=0.0)
+        if not hm:
+            continue
+        mm = max((cw for c, cw in ctx if _part_sim(mod, c)), default=0.0)
+        best = max(best, 0.9 * min(hm, mm))
+    return best
+
+
+def _part_sim(part: str, word: str) -> bool:
+    y = _forms(word)[2]
+    return len(part) >= 4 and (y == part or (y.startswith(part) and len(y) - len(part) <= 3)
+                               or (part.startswith(y) and len(part) - len(y) <= 3 and len(y) >= 4))
 
 
 def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, str | None]:
@@ -600,7 +627,7 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
         if f.years and set(f.years) & set(col.years):
             fit = min(1.0, fit + 0.2)
         elif f.years and not set(f.years) & set(col.years):
-            fit *= 0.6
+            fit *= 0.3  # "för 2019" is not the column "Utfall 2018"
         elif col.previous:
             fit *= 1.0 if "previous" in fa else 0.5
     return fit, name
@@ -769,10 +796,19 @@ class Linker:
         sec = self.d.section_at(f.start)
         head = content_words(sec.heading) if sec else []
         prev = self._previous_sentence(f.sent_start)
-        ctx = [(w, 1.0) for w in local] + [(w, 0.75) for w in before] + \
-              [(w, 0.4 if later_figures else 0.7) for w in after] + [(w, 0.5) for w in head] + \
-              [(w, 0.3) for w in content_words(prev)]
-        return ctx
+        own = [(w, 1.0) for w in local] + [(w, 0.75) for w in before] + \
+              [(w, 0.4 if later_figures else 0.7) for w in after]
+        ctx = own + [(w, 0.5) for w in head] + [(w, 0.3) for w in content_words(prev)]
+        # words the report uses everywhere ("regionen", the region's name) are weak evidence
+        return [(w, wt * 0.5 if w in self._common else wt) for w, wt in ctx]
+
+    def own_words(self, ctx: list[tuple[str, float]], f: Figure, later_figures: bool) -> list[tuple[str, float]]:
+        """The part of the context that comes from the figure's own clause."""
+        n = len(content_words(self.d.text[f.local_start:f.start])) + \
+            len(content_words(self.d.text[f.end:f.local_end])) + \
+            len(content_words(self.d.text[f.sent_start:f.local_start])) + \
+            len(content_words(self.d.text[f.local_end:f.sent_end]))
+        return ctx[:n]
 
     def _anchor(self, pos: int, reach: int = 4000) -> str | None:
         """The table title that stands as a line closest above `pos` (the goal section it belongs to)."""
@@ -791,15 +827,17 @@ class Linker:
             return ""
         return self.d.text[s.start:min(s.end, start)]
 
-    def score(self, f: Figure, cand: Candidate, ctx, n_same: int) -> Scored:
+    def score(self, f: Figure, cand: Candidate, ctx, n_same: int, own=None) -> Scored:
         r = self.rows[cand.row]
         t = self.tables[r.table]
         c = r.cells[cand.cell]
         label = _coverage(r.words, self.idf, ctx)
+        label_own = _coverage(r.words, self.idf, own) if own is not None else label
         if c.noun:  # "arton e-tjänster" ~ cell "18 nya e-tjänster"
             fn = [(w, 1.0) for w in content_words(f.noun or "")] + \
                  [(w, 0.8) for w in content_words(self.d.text[f.end:f.local_end])[:3]]
-            label = min(1.0, label + 0.5 * max((word_sim(c.noun, w) * wt for w, wt in fn), default=0.0))
+            boost = 0.5 * max((word_sim(c.noun, w) * wt for w, wt in fn), default=0.0)
+            label, label_own = min(1.0, label + boost), min(1.0, label_own + boost)
         phrase = phrase_in(r.label, self.d.text[f.sent_start:f.sent_end])
         title = _coverage(t.title_words, self.idf, ctx) if t.title_words else 0.0
         anchored = self._anchor(f.start) == _norm_title(t.title)
@@ -810,13 +848,16 @@ class Linker:
         if f.polarity and c.value:
             pol = 1 if (f.polarity > 0) == (c.value > 0) else -1
         prox = 1.0 if anchored else _proximity(self.d, f, t)
-        spec = _specificity(f, n_same)
+        spec = rare = _specificity(f, n_same)
         if anchored:
             # under the table's own title the value need only be rare within that table
             n_local = sum(1 for x in self.rows if x.table == r.table and
                           any(abs(abs(y.value) - abs(c.value)) < 1e-9 for y in x.cells))
             spec = max(spec, {0: 0.3, 1: 0.4, 2: 0.6, 3: 0.8}.get(f.sig_digits, 1.0) / max(1, n_local))
-        s = Scored(cand, label, title, col, spec, prox, pol, phrase=phrase, column_name=name)
+        noun = bool(f.noun) and (any(word_sim(w, f.noun) >= 0.8 for w in r.words)
+                                 or bool(c.noun and word_sim(c.noun, f.noun) >= 0.8))
+        s = Scored(cand, label, title, col, spec, prox, pol, phrase=phrase, column_name=name,
+                   label_own=label_own, rare=rare, noun=noun)
         s.score = _combine(s, cand.unit_fit, cand.match, self.w)
         return s
 
@@ -832,8 +873,9 @@ class Linker:
                 continue
             later = any(x > f.start for x in amounts[(f.sent_start, f.sent_end)])
             ctx = self.context(f, later)
+            own = self.own_words(ctx, f, later)
             n_same = len({(c.row, c.cell) for c in cands if c.match == "exact"}) or 1
-            scored[fi] = [self.score(f, c, ctx, n_same) for c in cands]
+            scored[fi] = [self.score(f, c, ctx, n_same, own) for c in cands]
         # coherence: tables that other figures of the same section link to firmly
         firm: dict[tuple[int | None, int], float] = defaultdict(float)
         sec_of = {}
@@ -850,15 +892,19 @@ class Linker:
                 support = firm.get((sec_of[fi], t), 0.0)
                 if support and not (s.label >= 0.6 and s.score >= self.w.threshold):
                     s.score += self.w.coherence * support
-        links, linked = [], set()
+        links, linked, seen = [], set(), set()
         for fi, ss in scored.items():
             f = figures[fi]
             best_by_table: dict[int, list[Scored]] = defaultdict(list)
             for s in ss:
                 if s.score < self.w.threshold:
                     continue
-                if s.label < 0.2 and s.specificity < 0.5:
-                    continue  # no word names the row: only a distinctive number can carry the link
+                if s.label_own < 0.2 and s.rare < 0.5:
+                    continue  # no word of its own names the row: only a distinctive number can carry the link
+                if f.unit == "antal" and s.rare < 0.5 and not s.noun:
+                    continue  # a small count ("fem nämnder") matches some cell in every report: the noun must fit
+                if f.unit is None and s.rare < 0.5 and s.label_own < 0.6:
+                    continue
                 best_by_table[self.rows[s.cand.row].table].append(s)
             best = max((s.score for g in best_by_table.values() for s in g), default=0.0)
             for ti, group in best_by_table.items():
@@ -874,7 +920,12 @@ class Linker:
                             all(s.cand.row != x.cand.row for x in chosen):
                         chosen.append(s)
                 for s in chosen:
-                    links.append((f, s, self.tables[ti], self.rows[s.cand.row]))
+                    t, r = self.tables[ti], self.rows[s.cand.row]
+                    key = (fi, t.title, r.label, s.column_name, s.cand.value)
+                    if key in seen:
+                        continue  # a repeated table (the same title, row and column) adds nothing
+                    seen.add(key)
+                    links.append((f, s, t, r))
                     linked.add(fi)
         contradictions = self.contradictions(figures, linked, scored)
         unlinked = [f for fi, f in enumerate(figures) if fi not in linked]
