@@ -46,7 +46,7 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
 
 
 # --- stage 1: characters -------------------------------------------------
-_SPACES = "\u00a0\u2007\u202f\u2009\u2002\u2003\u200a\t"
+_SPACES = "\u00a0\u2007\u202f\u2009\u2002\u2003\u200a"  # tabs stay: they mark PDF table columns
 _DELETE = "".join(chr(c) for c in list(range(0, 9)) + [11] + list(range(14, 32)) + [127]) + "\u200b\u200c\u200d\ufeff"
 _CHAR_RE = re.compile(f"\r\n?|[{re.escape(_SPACES)}]|[{re.escape(_DELETE)}]|\u2011|\u00ad(?!\n)|\u00ad(?=\n)"
                       r"|.[\u0300-\u036f]+", re.S)

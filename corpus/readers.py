@@ -67,15 +67,21 @@ def _detect(data: bytes, name: str) -> str:
 
 
 def read_pdf(path: Path) -> RawText:
-    """Page texts joined by form feeds, so later stages see page breaks like a text dump's."""
+    """Page texts joined by form feeds, so later stages see page breaks like a text dump's.
+
+    Lines are rebuilt from word positions with a tab at every wide gap, so a
+    table's columns are known from the layout instead of guessed from spaces.
+    """
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    from .tables import layout_text
 
     parts, starts, pos = [], [], 0
     try:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
-                text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+                text = layout_text(page)  # tabs mark wide gaps: table columns survive
                 starts.append(pos)
                 parts.append(text)
                 pos += len(text) + 1
