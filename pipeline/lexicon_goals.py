@@ -7,8 +7,8 @@ and are compiled here into spaCy Matchers. One entry per line, one of:
     {"label": "ATTAIN",  "pattern": [{"LEMMA": "uppnå"}]}   # raw Matcher tokens
 
 PDF text keeps its line breaks inside sentences, and spaCy makes a whitespace
-token of each "\\n"; the compiler therefore allows whitespace tokens between the
-tokens of every multi-token entry, so "vid årets\\nslut" still matches.
+token of each "\\n"; the matchers therefore run on the doc without its
+whitespace tokens (see Cues), so "vid årets\\nslut" still matches.
 
 Candidate sentences are the corpus's prose sentences plus sentence-like runs
 inside table blocks: the PDF dumps put whole paragraphs of assessment prose
@@ -17,6 +17,7 @@ into blocks the layout step calls tables (see 004's "Styrmått Mål 2019" pages)
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -31,7 +32,6 @@ from corpus import BlockKind
 
 from .spans import document
 
-_SPACE = {"IS_SPACE": True, "OP": "*"}
 PATTERN_FILES = ("status", "horizon", "goals")
 
 
@@ -48,19 +48,12 @@ def load_patterns(name: str) -> list[dict]:
 
 def token_pattern(entry: dict) -> list[dict]:
     if "pattern" in entry:
-        toks = entry["pattern"]
-    elif "phrase" in entry:
-        toks = [{"LOWER": w} for w in entry["phrase"].lower().split()]
-    elif "lemma" in entry:
-        toks = [{"LEMMA": entry["lemma"]}]
-    else:
-        raise ValueError(f"pattern entry needs 'pattern', 'phrase' or 'lemma': {entry}")
-    out: list[dict] = []
-    for i, t in enumerate(toks):
-        if i:
-            out.append(_SPACE)
-        out.append(t)
-    return out
+        return entry["pattern"]
+    if "phrase" in entry:
+        return [{"LOWER": w} for w in entry["phrase"].lower().split()]
+    if "lemma" in entry:
+        return [{"LEMMA": entry["lemma"]}]
+    raise ValueError(f"pattern entry needs 'pattern', 'phrase' or 'lemma': {entry}")
 
 
 def compile_matcher(vocab, entries: list[dict]) -> Matcher:
@@ -73,20 +66,105 @@ def compile_matcher(vocab, entries: list[dict]) -> Matcher:
     return matcher
 
 
-class Cues:
-    """Every cue match of one doc, by label, as sorted (start, end) token ranges."""
+def fingerprint(patterns: dict[str, list[dict]]) -> str:
+    return hashlib.sha1(json.dumps(patterns, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
-    def __init__(self, doc: Doc, *matchers: Matcher):
+
+_ATTRS = {"TEXT": 0, "ORTH": 0, "LOWER": 1, "LEMMA": 2}
+
+
+def _one_token_test(tok: dict):
+    """(position in (text, lower, lemma), test) for a one-token pattern a word table can decide, else None."""
+    if len(tok) != 1:
+        return None
+    (attr, value), = tok.items()
+    if attr not in _ATTRS:
+        return None
+    if isinstance(value, str):
+        return _ATTRS[attr], value.__eq__
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    (op, arg), = value.items()
+    if op == "IN":
+        words = frozenset(arg)
+        return _ATTRS[attr], words.__contains__
+    if op == "NOT_IN":
+        words = frozenset(arg)
+        return _ATTRS[attr], lambda w: w not in words
+    if op == "REGEX":
+        rx = re.compile(arg)
+        return _ATTRS[attr], lambda w: rx.search(w) is not None
+    return None
+
+
+class CueLexicon:
+    """The cue lists compiled: a word table for one-token entries, a spaCy Matcher for the rest.
+
+    Most entries are one word, a word list or a regular expression over one
+    token; deciding those once per word type (a report has a few thousand)
+    instead of once per token and pattern in the Matcher makes the three
+    components several times faster. Multi-token entries ("vid årets slut",
+    "inte helt", "bedömningen … är att") go through the Matcher.
+    """
+
+    def __init__(self, vocab, patterns: dict[str, list[dict]]):
+        self.vocab, self.patterns, self.key = vocab, patterns, fingerprint(patterns)
+        self.words: list[tuple[str, int, object]] = []
+        multi = []
+        for f in PATTERN_FILES:
+            for e in patterns.get(f, []):
+                toks = token_pattern(e)
+                test = _one_token_test(toks[0]) if len(toks) == 1 else None
+                if test is None:
+                    multi.append(e)
+                else:
+                    self.words.append((e["label"], *test))
+        self.matcher = compile_matcher(vocab, multi)
+        self._memo: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+    def labels(self, text: str, lower: str, lemma: str) -> tuple[str, ...]:
+        key = (text, lower, lemma)
+        got = self._memo.get(key)
+        if got is None:
+            got = tuple(sorted({label for label, pos, test in self.words if test(key[pos])}))
+            if len(self._memo) < 200_000:
+                self._memo[key] = got
+        return got
+
+    def cues(self, doc: Doc) -> "Cues":
+        """The doc's cues, computed once and shared by the goal, aggregate and target components."""
+        store = doc.user_data.setdefault("rapport_goal_cues", {})
+        if self.key not in store:
+            store.clear()
+            store[self.key] = Cues(doc, self)
+        return store[self.key]
+
+
+class Cues:
+    """Every cue match of one doc, by label, as sorted (start, end) token ranges of the doc.
+
+    Matching runs on a copy of the doc without its whitespace tokens (the
+    line breaks PDF text keeps inside sentences), so "vid årets⏎slut" matches
+    "vid årets slut" without whitespace operators in every pattern.
+    """
+
+    def __init__(self, doc: Doc, lexicon: CueLexicon):
         self.doc = doc
+        kept = [t for t in doc if not t.is_space]
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for m in matchers:
-            for key, s, e in m(doc):
-                found[doc.vocab.strings[key]].append((s, e))
+        if kept:
+            lemmas = [t.lemma_ or t.lower_ for t in kept]
+            flat = Doc(doc.vocab, words=[t.text for t in kept], spaces=[True] * len(kept), lemmas=lemmas)
+            for key, s, e in lexicon.matcher(flat):
+                found[doc.vocab.strings[key]].append((kept[s].i, kept[e - 1].i + 1))
+            for t, lemma in zip(kept, lemmas):
+                for label in lexicon.labels(t.text, t.lower_, lemma):
+                    found[label].append((t.i, t.i + 1))
         self.by_label = {k: sorted(set(v)) for k, v in found.items()}
         self._starts = {k: [s for s, _ in v] for k, v in self.by_label.items()}
 
     def within(self, label: str, a: int, b: int) -> list[tuple[int, int]]:
-        """Matches of `label` lying inside tokens [a, b), longest first at each start."""
+        """Matches of `label` lying inside tokens [a, b)."""
         spans = self.by_label.get(label)
         if not spans:
             return []
@@ -136,6 +214,14 @@ def candidates(doc: Doc, max_chars: int = 600, max_run: int = 1000, name: str = 
     (no end mark, next piece lower-case) and is longer than `max_run` is
     skipped whole with one warning: such text is a layout accident, not prose.
     """
+    store = doc.user_data.setdefault("rapport_goal_candidates", {})
+    key = (max_chars, max_run)
+    if key not in store:
+        store[key] = _candidates(doc, max_chars, max_run, name)
+    return store[key]
+
+
+def _candidates(doc: Doc, max_chars: int, max_run: int, name: str) -> list[Candidate]:
     from corpus.sentences import split_sentences
 
     d = document(doc)

@@ -24,7 +24,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns, word_to_int
+from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
 from ..records import Aggregate, Status
 from ..spans import document, evidence
 
@@ -34,8 +34,8 @@ _ORDINALS = {"första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjund
              "elfte", "tolfte"}
 _NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kronor", "kr", "år", "dagar", "månader",
                     "veckor", "timmar", "procentenheter", "st"}
-_ROW = re.compile(r"^(?P<label>[^\d\n]*[A-Za-zÅÄÖåäö][^\d\n]*?)[ \t]+(?P<n>\d{1,4})(?:[ \t]+(?P<pct>\d{1,3}(?:[,.]\d+)?)"
-                  r"[ \t]*%)?[ \t]*$")
+_ROW = re.compile(r"^(?P<label>[^\d\n]*?[A-Za-zÅÄÖåäö][^\d\n]*?)[ \t]+(?P<n>\d{1,4})"
+                  r"(?:[ \t]+(?P<pct>\d{1,3}(?:[,.]\d+)?)[ \t]*%)?[ \t]*$")
 _STATUS_LABEL = [
     (Status.NO_ASSESSMENT, re.compile(r"ingen (prognos|bedömning|uppföljning)|ej (bedöm|mät|följts)|inte (bedöm|mät)|"
                                       r"saknas|saknar|ej aktuell|utgår|ej påbörjad", re.I)),
@@ -212,14 +212,14 @@ class AggregateFinder:
         self._compile()
 
     def _compile(self) -> None:
-        self.matchers = [compile_matcher(self.vocab, self.patterns[f]) for f in PATTERN_FILES]
+        self.lexicon = CueLexicon(self.vocab, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
         group: list[Span] = []
         cands = candidates(doc, self.max_chars, self.max_run, self.name)
         if cands:
-            cues = Cues(doc, *self.matchers)
+            cues = self.lexicon.cues(doc)
             prev = None
             for c in cands:
                 near = prev is not None and (prev.block == c.block
@@ -255,7 +255,8 @@ class AggregateFinder:
         lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", d.text)]
         kinds = []
         for s, e, text in lines:
-            m = _ROW.match(text.strip())
+            t = text.strip()
+            m = _ROW.match(t) if len(t) <= 120 and (t[-1:].isdigit() or t.endswith("%")) else None
             st = label_status(m.group("label")) if m else None
             if st is not None:
                 kinds.append((st, int(m.group("n"))))

@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 
 from corpus import BlockKind
 
-from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns
+from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 from .aggregates import parse_counts
@@ -605,7 +605,7 @@ class GoalAssessor:
         self._compile()
 
     def _compile(self) -> None:
-        self.matchers = [compile_matcher(self.vocab, self.patterns[f]) for f in PATTERN_FILES]
+        self.lexicon = CueLexicon(self.vocab, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
@@ -614,7 +614,7 @@ class GoalAssessor:
         if not cands:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         else:
-            cues = Cues(doc, *self.matchers)
+            cues = self.lexicon.cues(doc)
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 group += [span for span, _ in self.assess_sentence(doc, d, cues, index, c)]

@@ -21,7 +21,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, Cues, candidates, claim, compile_matcher, load_patterns
+from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
 from ..records import Target
 from ..spans import document, evidence
 from .goals import GoalIndex, clauses
@@ -161,7 +161,7 @@ class TargetFinder:
         self._compile()
 
     def _compile(self) -> None:
-        self.matchers = [compile_matcher(self.vocab, self.patterns[f]) for f in PATTERN_FILES]
+        self.lexicon = CueLexicon(self.vocab, self.patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
@@ -170,7 +170,7 @@ class TargetFinder:
         if not cands:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         else:
-            cues = Cues(doc, *self.matchers)
+            cues = self.lexicon.cues(doc)
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 a, b = c.span.start, c.span.end
