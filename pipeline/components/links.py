@@ -165,6 +165,7 @@ def phrase_in(label: str, text: str) -> bool:
 
 # ---------------------------------------------------------------- tables as the linker sees them
 
+_BOTTOM_WORD = re.compile(r"(?:resultat(?:et)?|^totalt?|^summa|^sammantaget|^sammanlagt)$")
 _SUM_CUE = re.compile(r"\b(?:sammantaget|sammantagna|tillsammans|sammanlagt|sammanlagda|summan|inklusive|"
                      r"respektive|totalt\s+för)\b", re.I)
 
@@ -302,8 +303,10 @@ def _display_title(tables: list, i: int, d: Document) -> str | None:
     if i > 0:
         prev = tables[i - 1]
         gap = d.text[prev.end:t.start]
-        if prev.title and len(gap.strip()) < 40 and gap.count("\n") <= 4:
-            return prev.title
+        lines = [x for x in gap.split("\n") if x.strip()]
+        rowlike = all(re.search(r"\s(?:[-\u2212\u2013]?\d[\d \u00a0,]*|[-\u2013])\s*$", x) for x in lines)
+        if prev.title and (len(gap.strip()) < 40 or rowlike) and len(lines) <= 6:
+            return prev.title  # only rows the table recovery left out stand between them
     return None
 
 
@@ -833,6 +836,10 @@ class Linker:
         c = r.cells[cand.cell]
         label = _coverage(r.words, self.idf, ctx)
         label_own = _coverage(r.words, self.idf, own) if own is not None else label
+        if self._bottom_line(r):
+            # "Totalt Region Västerbotten": the table's bottom line, named by "resultat"/"totalt"
+            bl = max((wt for w, wt in (own or ctx) if _BOTTOM_WORD.search(w)), default=0.0) * 0.6
+            label, label_own = max(label, bl), max(label_own, bl)
         if c.noun:  # "arton e-tjänster" ~ cell "18 nya e-tjänster"
             fn = [(w, 1.0) for w in content_words(f.noun or "")] + \
                  [(w, 0.8) for w in content_words(self.d.text[f.end:f.local_end])[:3]]
@@ -916,7 +923,7 @@ class Linker:
                 # another row of the same table with the same value, as well matched ("Årets resultat
                 # efter balanskravsjusteringar" and "Balanskravsresultat" both 168)
                 for s in group[1:]:
-                    if s.cand.row != top.cand.row and s.label >= 0.5 and s.score >= top.score - 0.3 and \
+                    if s.cand.row != top.cand.row and s.label >= 0.5 and s.score >= 0.7 * top.score and \
                             all(s.cand.row != x.cand.row for x in chosen):
                         chosen.append(s)
                 for s in chosen:
@@ -980,6 +987,12 @@ class Linker:
                 continue  # the words also name another row of the table: a sum or a comparison
             out.append((f, self.tables[r.table], r, cell, name, cov))
         return out
+
+    def _bottom_line(self, r: RowView) -> bool:
+        """A total row whose label names nothing but the organisation ("Totalt Region Västerbotten", "Summa")."""
+        return bool(re.match(r"\s*(?:totalt?|summa|s:a)\b", r.label, re.I) or
+                    re.search(r"\btotalt?\s*$", r.label, re.I)) and \
+            not [w for w in r.words if w not in _GENERIC and w not in self._common and w not in ("totalt", "total")]
 
     def _met(self, r: RowView, ctx) -> frozenset:
         """Stems of the row's informative label words that the context names."""
