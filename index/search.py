@@ -1,0 +1,236 @@
+"""Hybrid search over an index folder, returning pandas DataFrames.
+
+    s = build_or_load_index(documents, index_dir, embedder)      # or Searcher(index_dir)
+    s.search("ekonomin går inte ihop", k=10, filters={"region": "Norrbotten"})
+    s.compare("sjukfrånvaro Norrbotten jämfört med Västerbotten", by="region")
+
+One query: region names become filters (one region) or a balanced grouping
+(two or more); BM25 and dense take their top candidates among the allowed
+passages; reciprocal rank fusion merges them; overlapping windows of the same
+report are collapsed so the top k are k different places in the reports.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from index.fusion import Filters, rrf, top_ids
+from index.query import ParsedQuery, parse_query
+from index.records import RESULT_COLUMNS
+from index.store import PassageConfig, build_index, load_parts
+
+MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True, slots=True)
+class FusionConfig:
+    """Query-time settings, tuned on bench/tuning_queries.jsonl (our own queries)."""
+
+    rrf_k: float = 60.0
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    english_bm25_weight: float = 0.5  # English queries share few words with Swedish reports
+    candidates: int = 100  # per retriever, before fusion
+
+
+def _as_filters(filters) -> Filters:
+    if filters is None:
+        return Filters()
+    if isinstance(filters, Filters):
+        return filters
+    return Filters(**{k: v for k, v in dict(filters).items() if v is not None})
+
+
+def looks_english(text: str) -> bool:
+    """More of the words are known English than known Swedish (simplemma's dictionaries)."""
+    import simplemma
+
+    try:
+        return simplemma.in_target_language(text, lang="en") > simplemma.in_target_language(text, lang="sv")
+    except Exception:  # noqa: BLE001 - a detector failure must not fail the search
+        return False
+
+
+class Searcher:
+    """A loaded index plus the embedder that encodes queries for it."""
+
+    def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
+        from models.embedder import load_embedder
+
+        self.index_dir = Path(index_dir)
+        self.manifest, self.passages, self.bm25, self.dense = load_parts(self.index_dir)
+        self.embedder = embedder if embedder is not None else load_embedder()
+        want = self.manifest["model"]["fingerprint"]
+        if self.embedder.fingerprint != want:
+            raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
+                               "rebuild it (build_or_load_index / `rapport search` does so)")
+        self.fusion = fusion or FusionConfig()
+        self.regions = set(self.passages["region"].dropna().unique())
+        self._doc = self.passages["doc"].to_numpy()
+        self._start = self.passages["start"].to_numpy()
+        self._end = self.passages["end"].to_numpy()
+        self._qcache: dict[str, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    # ------------------------------------------------------------------ core ranking
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """The e5 query vector, remembered for the last few hundred texts: compare() and
+        interleaved searches ask for the same text once per group."""
+        v = self._qcache.get(text)
+        if v is None:
+            v = self.embedder.encode_queries([text])[0]
+            if len(self._qcache) >= 512:
+                self._qcache.pop(next(iter(self._qcache)))
+            self._qcache[text] = v
+        return v
+
+    def _candidates(self, text: str, mask: np.ndarray | None, mode: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Fused (ids, scores) best first, before de-duplication."""
+        f = self.fusion
+        rankings, weights, scores_by = [], [], []
+        if mode in ("hybrid", "bm25"):
+            s = self.bm25.scores(text, mask)
+            ids = top_ids(s, n, mask)
+            rankings.append(ids)
+            weights.append(f.english_bm25_weight if mode == "hybrid" and looks_english(text) else f.bm25_weight)
+            scores_by.append((ids, s[ids]))
+        if mode in ("hybrid", "dense"):
+            ids, sc = self.dense.search(self.query_vector(text), n, mask)
+            rankings.append(ids)
+            weights.append(f.dense_weight)
+            scores_by.append((ids, sc))
+        if len(rankings) == 1:
+            return scores_by[0]
+        fused = rrf(rankings, weights, k=f.rrf_k)
+        if not fused:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        ids = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
+        sc = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+        order = np.lexsort((ids, -sc))
+        return ids[order], sc[order].astype(np.float32)
+
+    def _dedupe(self, ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[list[int], list[float]]:
+        """Keep the best of any overlapping passages of the same report, up to k."""
+        keep, ks, taken = [], [], {}
+        for i, s in zip(ids.tolist(), scores.tolist()):
+            d, a, b = self._doc[i], self._start[i], self._end[i]
+            if any(a < e and st < b for st, e in taken.get(d, ())):
+                continue
+            taken.setdefault(d, []).append((a, b))
+            keep.append(i)
+            ks.append(s)
+            if len(keep) >= k:
+                break
+        return keep, ks
+
+    def _rank(self, text: str, mask: np.ndarray | None, k: int, mode: str) -> tuple[list[int], list[float]]:
+        n = max(self.fusion.candidates, 4 * k)
+        ids, sc = self._candidates(text, mask, mode, n)
+        return self._dedupe(ids, sc, k)
+
+    def _frame(self, ids: list[int], scores: list[float], extra: dict | None = None) -> pd.DataFrame:
+        df = self.passages.iloc[ids].reset_index(drop=True)
+        df.insert(0, "score", np.asarray(scores, dtype=np.float64).round(6))
+        df.insert(0, "rank", np.arange(1, len(ids) + 1))
+        df = df[RESULT_COLUMNS + ["source"]]
+        for k, v in (extra or {}).items():
+            df.insert(0, k, v)
+        return df
+
+    # ------------------------------------------------------------------ public API
+
+    def parse(self, query: str) -> ParsedQuery:
+        return parse_query(query, self.regions)
+
+    def search(self, query: str, k: int = 10, filters=None, *, mode: str = "hybrid",
+               understand_regions: bool = True) -> pd.DataFrame:
+        """Top-k passages for `query` as a DataFrame with the contract's result columns (+ source).
+
+        filters: a Filters or a dict with region/doc/kind/period_from/period_to/section.
+        mode: "hybrid" (default), "bm25" or "dense" (for measuring what each part adds).
+        Region names in the query filter to that region; two or more named regions
+        give a result list that alternates between them.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        flt = _as_filters(filters)
+        pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [])
+        text = pq.text
+        if pq.regions and flt.region is None:
+            if len(pq.regions) == 1:
+                flt = replace(flt, region=pq.regions[0])
+            else:
+                return self._interleaved(text, pq.regions, flt, k, mode)
+        ids, sc = self._rank(text, flt.mask(self.passages), k, mode)
+        return self._frame(ids, sc)
+
+    def _interleaved(self, text: str, regions: list[str], flt: Filters, k: int, mode: str) -> pd.DataFrame:
+        per = [self._rank(text, replace(flt, region=r).mask(self.passages), k, mode) for r in regions]
+        ids, sc = [], []
+        for j in range(k):
+            for r_ids, r_sc in per:
+                if j < len(r_ids) and len(ids) < k:
+                    ids.append(r_ids[j])
+                    sc.append(r_sc[j])
+        return self._frame(ids, sc)
+
+    def compare(self, query: str, by: str = "region", k: int = 5, filters=None, *,
+                mode: str = "hybrid") -> pd.DataFrame:
+        """Best k passages per group, side by side: one block of rows per value of `by`.
+
+        by: "region" (default), "doc", "kind" or "period". With by="region", regions
+        named in the query choose the groups (and leave the query text); otherwise
+        every group present in the (filtered) index is shown. Columns: `group`, then
+        the result columns with `rank` counted within the group.
+        """
+        if by not in ("region", "doc", "kind", "period"):
+            raise ValueError(f"compare by region, doc, kind or period, not {by!r}")
+        flt = _as_filters(filters)
+        pq = self.parse(query)
+        text = pq.text
+        base = flt.mask(self.passages)
+        values = self.passages[by]
+        if by == "region" and pq.regions:
+            groups = pq.regions
+        else:
+            allowed = values if base is None else values[base]
+            groups = sorted(allowed.dropna().unique().tolist())
+        frames = []
+        for g in groups:
+            m = (values == g).to_numpy()
+            if base is not None:
+                m &= base
+            ids, sc = self._rank(text, m, k, mode)
+            frames.append(self._frame(ids, sc, {"group": g}))
+        cols = ["group"] + RESULT_COLUMNS + ["source"]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+
+    def timed_search(self, query: str, k: int = 10, **kw) -> tuple[pd.DataFrame, float]:
+        t = time.perf_counter()
+        df = self.search(query, k, **kw)
+        return df, time.perf_counter() - t
+
+
+def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_progress: bool = False, *,
+                        config: PassageConfig | None = None, fusion: FusionConfig | None = None,
+                        log=None) -> Searcher:
+    """The one call the CLI/API needs: bring the index for `documents` up to date, then open it.
+
+    documents: corpus.Document list (from corpus.load_corpus). embedder: a
+    models.embedder.Embedder (default: load_embedder()). Reuses the folder when
+    nothing changed, embeds only new/changed passages otherwise, and rebuilds
+    (reporting why through `log`, default the "rapport.index" logger) when the
+    model, schema or settings changed.
+    """
+    from models.embedder import load_embedder
+
+    embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
+    build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
+    return Searcher(index_dir, embedder, fusion)
