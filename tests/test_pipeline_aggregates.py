@@ -37,6 +37,7 @@ def rows(doc) -> list[dict]:
     ("Bedömningen visar att fyra av de sju strategiska målen helt har uppnåtts medan tre delvis har uppnåtts.",
      ("strategiska mål", 7, 4, 3, 0, 0)),
     ("Två av de elva delmålen har uppnåtts.", ("delmål", 11, 2, None, None, None)),
+    ("Av nämndens åtta mål är fem uppfyllda, två delvis uppfyllda och ett inte uppfyllt.", ("mål", 8, 5, 2, 1, 0)),
 ])
 def test_aggregates_prose_counts(nlp, tmp_path, sentence, expected):
     doc = run(nlp, tmp_path, sentence + "\n")

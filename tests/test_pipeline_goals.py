@@ -56,6 +56,20 @@ def under_goal(sentence: str) -> str:
      [("partially", "current"), ("achieved", "year_end")]),
     ("Den samlade bedömningen är att målet inte är helt uppfyllt men att det kan uppfyllas på längre sikt.",
      [("partially", "current"), ("achieved", "long_term")]),
+    ("Målet bedöms som uppfyllt.", [("achieved", "current")]),
+    ("Målet är ej uppfyllt.", [("not_achieved", "current")]),
+    ("Målet är långt ifrån uppnått.", [("not_achieved", "current")]),
+    ("Ingen av indikatorerna har uppnått målvärdet.", [("not_achieved", "current")]),
+    ("Trots att inga nya resurser tillförts har målet uppnåtts.", [("achieved", "current")]),
+    ("Målet uppnåddes inte fullt ut.", [("partially", "current")]),
+    ("Målen är till största delen uppfyllda.", [("partially", "current")]),
+    ("Måluppfyllelsen är låg.", [("not_achieved", "current")]),
+    ("Måluppfyllelsen bedöms som god.", [("achieved", "current")]),
+    ("Målet kommer sannolikt inte att uppnås.", [("not_achieved", "year_end")]),
+    ("Vid årsbokslutet förväntas målet vara uppfyllt.", [("achieved", "year_end")]),
+    ("Målet bedöms kunna nås till 2026.", [("achieved", "long_term")]),
+    ("Målet uppfylls inte i dagsläget men förväntas uppfyllas till årsskiftet.",
+     [("not_achieved", "current"), ("achieved", "year_end")]),
 ])
 def test_goals_status_and_horizon(nlp, tmp_path, sentence, expected):
     doc = run(nlp, tmp_path, under_goal(sentence))
@@ -136,6 +150,8 @@ def test_goals_named_strategic_goal_above_assessment(nlp, tmp_path):
     ("Regionstyrelsen bedömer att målet delvis är uppfyllt.", "Regionstyrelsen"),
     ("Hälso- och sjukvårdsnämnden bedömer att målet kommer att nås.", "Hälso- och sjukvårdsnämnden"),
     ("Regionala utvecklingsnämndens samlade bedömning är att målet är uppnått.", "Regionala utvecklingsnämnden"),
+    ("Hälso- och sjukvårdsnämnden gör bedömningen att målet delvis uppnås.", "Hälso- och sjukvårdsnämnden"),
+    ("Enligt patientnämnden är målet uppfyllt.", "patientnämnden"),
     ("Målet är uppnått.", None),
 ])
 def test_goals_assessor(nlp, tmp_path, sentence, assessor):

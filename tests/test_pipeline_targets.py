@@ -38,6 +38,12 @@ def targets(doc) -> list[str]:
     ("Målet på högst 25 procent har uppnåtts.", "Målet på högst 25 procent"),
     ("Målvärdet är 90 procent för år 2023.", "Målvärdet är 90 procent"),
     ("Nämnderna ska redovisa ett resultat i balans.", "Nämnderna ska redovisa ett resultat i balans"),
+    ("Sjukfrånvaron ska minska till högst 6 procent.", "Sjukfrånvaron ska minska till högst 6 procent"),
+    ("Kostnaderna får inte överstiga budget.", "Kostnaderna får inte överstiga budget"),
+    ("Målet för andelen patienter med besök inom 90 dagar är 80 procent.",
+     "Målet för andelen patienter med besök inom 90 dagar är 80 procent"),
+    ("Målet är att alla patienter ska erbjudas ett digitalt besök.",
+     "Målet är att alla patienter ska erbjudas ett digitalt besök"),
 ])
 def test_targets_found(nlp, tmp_path, sentence, target):
     doc = run(nlp, tmp_path, sentence + "\n")

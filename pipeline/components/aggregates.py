@@ -34,6 +34,8 @@ _ORDINALS = {"första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjund
              "elfte", "tolfte"}
 _NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kronor", "kr", "år", "dagar", "månader",
                     "veckor", "timmar", "procentenheter", "st"}
+_AFTER_ONE = {"av", "har", "hade", "är", "var", "inte", "ej", "delvis", "helt", "bedöms", "uppnås", "nås", "uppfylls",
+              "uppnåtts", "uppfyllts", "uppfyllt", "uppnått", "saknar", "i", "till", ",", "."}
 _ROW = re.compile(r"^(?P<label>[^\d\n]*?[A-Za-zÅÄÖåäö][^\d\n]*?)[ \t]+(?P<n>\d{1,4})"
                   r"(?:[ \t]+(?P<pct>\d{1,3}(?:[,.]\d+)?)[ \t]*%)?[ \t]*$")
 _STATUS_LABEL = [
@@ -56,11 +58,16 @@ def make_aggregates(nlp: Language, name: str, spans_key: str, max_chars: int, ma
     return AggregateFinder(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run)
 
 
-def number_at(tok) -> int | None:
-    """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal."""
+def number_at(tok, nxt=None) -> int | None:
+    """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal.
+
+    'en'/'ett' count only when no noun follows them ("… och ett inte uppfyllt", "ett av målen").
+    """
     low = tok.lower_
-    if low in _ORDINALS or low in {"en", "ett"}:
+    if low in _ORDINALS:
         return None
+    if low in {"en", "ett"}:
+        return 1 if nxt is not None and nxt.lower_ in _AFTER_ONE else None
     if tok.is_digit:
         v = int(tok.text)
         if v > 500:
@@ -78,7 +85,7 @@ def _count_tokens(toks: list) -> list[tuple[int, int]]:
     """(position in toks, value) of each count among the tokens."""
     out = []
     for k, t in enumerate(toks):
-        v = number_at(t)
+        v = number_at(t, toks[k + 1] if k + 1 < len(toks) else None)
         if v is None:
             continue
         nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""

@@ -42,6 +42,8 @@ _FUTURE_ATT = {"komma", "kommer", "möjligt", "troligt", "sannolikt", "bedöms",
 _FUTURE_INF = {"kan", "kunna", "kunde", "torde", "bedöms", "beräknas", "förväntas", "väntas", "tros", "kommer"}
 _INFINITIVES = {"uppnå", "uppfylla", "nå", "klara", "infria", "förverkliga", "överträffa", "överskrida"}
 _SUBJECTS = {"de", "det", "den", "dessa", "detta", "denna", "vi", "man", "regionen", "hon", "han", "vilka"}
+_JUDGED = {"bedöms", "bedömdes", "anses", "betraktas", "ses", "räknas", "klassas", "värderas"}
+_YEAR_PREP = {"till", "senast", "år", "före", "inom", "fram", "under", "efter", "från"}
 _NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "för", "genom"}
 _PRED_END = {"vid", "för", "i", "till", "under", "och", "men", "samt", "då", "eftersom", "trots", "även", "när",
              "med", "efter", "inom", "per", "redan", "nu"}
@@ -359,8 +361,9 @@ def _predicate_ok(doc: Doc, cues: Cues, i: int, a: int, b: int) -> bool:
             return False
     if any(cues.has("MODAL_TARGET", t.i, t.i + 1) for t in before):
         return False
-    if any(t.lower_ == "som" for t in before[:2]):
-        return False
+    for k, t in enumerate(before[:2]):  # "enheter som uppfyller", not "bedöms som uppfyllt"
+        if t.lower_ == "som" and not (k + 1 < len(before) and before[k + 1].lower_ in _JUDGED):
+            return False
     if before and before[0].lower_ in {"den", "det", "de", "en", "ett"} and _PARTICIPLE.search(low) \
             and low not in {"nått", "klarat"}:
         return False
@@ -392,7 +395,13 @@ def _degree(doc: Doc, cues: Cues, a: int, b: int, label: str) -> bool:
 
 
 def _status_at(doc: Doc, cues: Cues, i: int, a: int, b: int) -> Status:
-    neg = any(cues.has("NEG", j, j + 1) for j in _tokens(doc, max(a, i - 12), i)[-8:])
+    window = _tokens(doc, max(a, i - 12), i)[-8:]
+    neg = bool(window) and cues.has("NEG", window[0], i)
+    for j in window:  # "ingen av indikatorerna har uppnått …", "inget mål nås"
+        nx = _next(doc, j, i)
+        if cues.has("QUANT_NONE", j, j + 1) and nx is not None and (nx.lower_ == "av" or cues.has(
+                "GOAL_NOUN", nx.i, nx.i + 1)):
+            neg = True
     nxt = _next(doc, i, b)
     for _ in range(2):  # "uppnås inte", "nås därmed inte"
         if nxt is None:
@@ -517,9 +526,26 @@ def clause_status(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> tuple
     return None, named, None
 
 
+def _later_year(doc: Doc, a: int, b: int) -> bool:
+    """'till 2025', 'under 2020' in a report about an earlier year: beyond the year end."""
+    period = doc._.document.meta.period if doc._.document is not None else None
+    if not period or not period[:4].isdigit():
+        return False
+    year = int(period[:4])
+    toks = _tokens(doc, a, b)
+    for k, i in enumerate(toks):
+        t = doc[i]
+        if k and t.is_digit and len(t.text) == 4 and year < int(t.text) < 2100 and doc[toks[k - 1]].lower_ in _YEAR_PREP:
+            return True
+    return False
+
+
 def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Horizon | None:
     """The explicit horizon of a clause, or None when it has no time word."""
     if cues.has("LONG_TERM", a, b):
+        return Horizon.LONG_TERM
+    future = cues.has("FUTURE", a, b) or cues.has("MODAL_FUTURE", a, b)
+    if future and _later_year(doc, a, b):
         return Horizon.LONG_TERM
     if cues.has("YEAR_END", a, b) or cues.has("FUTURE", a, b):
         return Horizon.YEAR_END

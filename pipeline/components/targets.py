@@ -86,7 +86,12 @@ def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -
     thr = [j for j in thr if _number_near(toks, j) is not None]
     balance = [pos[s] for s in cues.starts("BALANCE", toks[k].i, y) if s in pos and pos[s] - k <= 10]
     if toks[k].lower_ == "får" and not thr:
-        return None
+        # "Kostnaderna får inte överstiga budget": a ceiling without a number
+        nxt = toks[k + 1:k + 3]
+        if not (len(nxt) == 2 and cues.has("NEG", nxt[0].i, nxt[0].i + 1)
+                and nxt[1].lower_ in {"överstiga", "understiga", "överskrida", "överskridas"}):
+            return None
+        thr = [k + 2]
     if verb is not None and cues.has("DIRECTION", toks[verb].i, toks[verb].i + 1) and not thr:
         nxt = toks[verb + 1] if verb + 1 < len(toks) else None
         if nxt is not None and not (nxt.is_punct or nxt.lower_ in _DIRECT_OBJECT_OK):
@@ -118,6 +123,42 @@ def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -
     return (toks[start].i, toks[end - 1].i + 1) if end - start >= 2 else None
 
 
+def _is_number(t) -> bool:
+    return t.like_num or t.text[:1].isdigit()
+
+
+def _goal_value(cues: Cues, toks: list, k: int) -> tuple[int, int] | None:
+    """'Målet på högst 25 procent', 'Målvärdet är 90 procent', 'Målet för andelen … är 80 procent',
+    'Målet är att alla patienter ska erbjudas …'."""
+    j = k + 1
+    if j + 1 < len(toks) and toks[j].lower_ in {"är", "var"} and toks[j + 1].lower_ == "att":
+        end = j + 2
+        while end < len(toks) and end - k < 25 and not (toks[end].is_punct and toks[end].text not in {"%", "-", "–"}):
+            end += 1
+        return (toks[k].i, toks[end - 1].i + 1) if end - j > 3 else None
+    if j < len(toks) and toks[j].lower_ not in _VALUE_PREP | {"för"} and not _is_number(toks[j]):
+        return None
+    if j < len(toks) and toks[j].lower_ == "för":  # "Målet för andelen … är 80 procent": find the copula
+        for c in range(j + 1, min(j + 15, len(toks))):
+            if toks[c].lower_ in {"är", "var", "ligger"}:
+                j = c
+                break
+        else:
+            return None
+    if j < len(toks) and toks[j].lower_ in _VALUE_PREP:
+        j += 1
+    if j < len(toks) and toks[j].lower_ == "på":
+        j += 1
+    if j < len(toks) and cues.has("THRESHOLD", toks[j].i, toks[j].i + 1):
+        j += 1
+    if j + 1 >= len(toks) or not _is_number(toks[j]) or not cues.has("UNIT", toks[j + 1].i, toks[j + 1].i + 1):
+        return None
+    end = j + 2
+    if end < len(toks) and toks[end].lower_ == "av":
+        end = _phrase_end(toks, j, cues, limit=10)
+    return toks[k].i, toks[end - 1].i + 1
+
+
 def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
     """(first, last+1) token positions, in doc indices, of each target phrase in tokens [a, b)."""
     out = []
@@ -133,21 +174,10 @@ def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
                 out.append(got)
         for k, t in enumerate(toks):
             low = t.lower_
-            if not (low in _GOAL_VALUE_NOUN or (low.endswith(("målet", "målvärdet")) and len(low) > 6)):
-                continue
-            j = k + 1
-            if j < len(toks) and toks[j].lower_ in _VALUE_PREP:
-                j += 1
-            if j < len(toks) and cues.has("THRESHOLD", toks[j].i, toks[j].i + 1):
-                j += 1
-            if j >= len(toks) or not (toks[j].like_num or toks[j].text[:1].isdigit()):
-                continue
-            if j + 1 >= len(toks) or not cues.has("UNIT", toks[j + 1].i, toks[j + 1].i + 1):
-                continue
-            end = j + 2
-            if end < len(toks) and toks[end].lower_ == "av":
-                end = _phrase_end(toks, j, cues, limit=10)
-            out.append((t.i, toks[end - 1].i + 1))
+            if low in _GOAL_VALUE_NOUN or (low.endswith(("målet", "målvärdet")) and len(low) > 6):
+                got = _goal_value(cues, toks, k)
+                if got is not None:
+                    out.append(got)
     out = sorted(set(out))
     return [p for p in out if not any(q != p and q[0] <= p[0] and p[1] <= q[1] for q in out)]
 
