@@ -7,8 +7,8 @@ resultat", column "Utfall 2021-08". For every figure from rapport_figures:
 1. Candidate cells: every cell of the report's tables whose value equals the
    figure's after unit normalisation (tkr/mkr/mdkr; procent), either
    exactly or within the precision the prose was written with ("1,3
-   miljarder" ~ 1 312 mkr, "drygt 140" ~ 146, a table's "1" ~ prose "0,7"):
-   the link's `match` says which. Signs are compared as magnitudes: prose
+   miljarder" ~ 1 312 mkr, "drygt 140" ~ 146, a table's "15" ~ prose
+   "15,4"; never on one significant digit): the link's `match` says which. Signs are compared as magnitudes: prose
    says "underskott på 218", the table says -218.
 2. Ranking: how well the sentence (the figure's own words first, then the
    rest of the clause and the section heading) covers the row label and
@@ -203,7 +203,7 @@ class Cell:
 
 @dataclass
 class RowView:
-    table: int  # index into LinkTables.tables
+    table: int  # index into Linker.tables
     label: str
     words: list[str]
     aspects: frozenset
@@ -571,19 +571,26 @@ def _coverage(words: list[str], idf: dict[str, float], ctx: list[tuple[str, floa
 def _compound_met(w: str, ctx: list[tuple[str, float]]) -> float:
     """A label compound whose two parts both stand in the context: "budgetavvikelse" ~ "avvikelse mot budget"."""
     x = _forms(w)[2]
+    if len(x) < 8:
+        return 0.0
+    near = [(_forms(c)[2], cw) for c, cw in ctx]
+    near = [(y, cw) for y, cw in near if len(y) >= 4 and y[:4] in x]
+    if len(near) < 2:
+        return 0.0
     best = 0.0
     for i in range(4, len(x) - 3):
         head, mod = x[i:], x[:i].rstrip("s") if len(x[:i]) > 4 else x[:i]
-        hm = max((cw for c, cw in ctx if _part_sim(head, c)), default=0.0)
+        hm = max((cw for y, cw in near if _part_sim(head, y)), default=0.0)
         if not hm:
             continue
-        mm = max((cw for c, cw in ctx if _part_sim(mod, c)), default=0.0)
+        mm = max((cw for y, cw in near if _part_sim(mod, y)), default=0.0)
         best = max(best, 0.9 * min(hm, mm))
     return best
 
 
-def _part_sim(part: str, word: str) -> bool:
-    y = _forms(word)[2]
+@lru_cache(maxsize=400_000)
+def _part_sim(part: str, y: str) -> bool:
+    """Stem `y` is the compound part `part`, inflected or not."""
     return len(part) >= 4 and (y == part or (y.startswith(part) and len(y) - len(part) <= 3)
                                or (part.startswith(y) and len(part) - len(y) <= 3 and len(y) >= 4))
 
@@ -624,7 +631,7 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
             fit = 1.0
     if c.year is not None and f.years and c.year not in f.years:
         fit *= 0.6
-    elif c.year is not None and not f.years and c.year < _report_year_hint(t):
+    elif c.year is not None and not f.years and c.year < (t.year or 9999):
         fit *= 0.5 if "previous" not in fa else 1.0  # "70 % (2020)": a baseline, not this period
     if col is not None and col.years:
         if f.years and set(f.years) & set(col.years):
@@ -634,10 +641,6 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
         elif col.previous:
             fit *= 1.0 if "previous" in fa else 0.5
     return fit, name
-
-
-def _report_year_hint(t: TableView) -> int:
-    return t.year or 9999
 
 
 def _specificity(f: Figure, n_same: int) -> float:
@@ -956,6 +959,7 @@ class Linker:
             subject = content_words(text[f.sent_start:f.local_start])
             ctx = [(w, 1.0) for w in local] + [(w, 1.0) for w in subject]
             hits = []
+            heads = {c[:4] for c, _ in ctx}
             for ri, r in enumerate(self.rows):
                 t = self.tables[r.table]
                 if t.kind != "numeric" or not r.cells:
@@ -963,6 +967,8 @@ class Linker:
                 informative = [w for w in r.words if w not in _GENERIC and w not in self._common]
                 if not informative:
                     continue  # "Totalt Region Västerbotten": the organisation's name names no row
+                if any(w[:4] not in heads for w in informative):
+                    continue  # quick test: a word met exactly starts like some word of the sentence
                 cov = _coverage(r.words, self.idf, ctx)
                 if cov < self.w.contradiction_label:
                     continue
