@@ -76,6 +76,16 @@ def test_goals_status_and_horizon(nlp, tmp_path, sentence, expected):
     assert sorted(pairs(doc)) == sorted(expected)
 
 
+def test_goals_future_in_annual_report_is_long_term(nlp, tmp_path):
+    path = tmp_path / "arsredovisning.txt"
+    path.write_text("Region Exempel\nÅrsredovisning 2022\n\n1. Måluppfyllelse\n\n" + under_goal(
+        "Målet är inte uppnått men bedöms kunna nås framöver."), encoding="utf-8")
+    document = load_document(path)
+    assert document.meta.kind == "årsredovisning"
+    doc = process(nlp, document)
+    assert sorted(pairs(doc)) == [("achieved", "long_term"), ("not_achieved", "current")]
+
+
 def test_goals_no_assessment(nlp, tmp_path):
     doc = run(nlp, tmp_path, under_goal("Det är för tidigt att bedöma om målet kommer att nås."))
     assert [f.status for f in facts(doc)] == [Status.NO_ASSESSMENT]

@@ -60,7 +60,7 @@ _FINANCIAL_WORD = re.compile(r"^(resultat|pensionsskulds?|finansierings|skuldsä
 _STRATEGIC = re.compile(r"strategisk[at]?\s+mål", re.I)
 _FINANCIAL = re.compile(r"finansiell[at]?\s+mål|ekonomisk[at]?\s+mål", re.I)
 _STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "uppnås", "nås", "uppfylls", "var",
-              "blir", "bedömer", "beräknas", "ligger", "uppgår", "hade", ",", ".", ";", ":", "vilket", "och"}
+              "blir", "bedömer", "beräknas", "ligger", "uppgår", "hade", ",", ".", ";", ":", "vilket", "som"}
 
 
 @Language.factory(
@@ -143,6 +143,8 @@ class GoalIndex:
         d = document(doc)
         self.doc, self.cues, self.window, self.text = doc, cues, window, d.text
         self.titles: dict[tuple[str, str], str] = {}
+        # a report that names its goals "strategiska mål" throughout: unnumbered goal titles are those
+        self.strategic_doc = len(_STRATEGIC.findall(d.text)) >= 5
         anchors: list[Anchor] = []
         for level in NUMBERED:
             for s, e in cues.by_label.get(level, []):
@@ -193,7 +195,10 @@ class GoalIndex:
         for m in re.finditer(r"(?m)^[ \t]*([A-ZÅÄÖ][^\n.!?:;]{2,90})\n((?:[ \t]*[a-zåäö(][^\n.!?:;]{1,60}\n){0,2})",
                              self.text):
             after = self.text[m.end():m.end() + 80]
-            if not _TITLE_NEXT.match(after):
+            if not _TITLE_NEXT.match(after) or not after.lstrip()[:1].isupper():
+                continue
+            before = self.text[:m.start(1)].rstrip()
+            if before and before[-1] not in ".!?:\n" and "\n\n" not in self.text[len(before):m.start(1) + 1]:
                 continue
             title = _clean(m.group(1) + " " + m.group(2))
             if _GENERIC_HEADING.search(title) or len(title.split()) > 14:
@@ -207,7 +212,7 @@ class GoalIndex:
             return Level.FINANCIAL_GOAL
         if re.search(r"ekonomisk hushållning", head, re.I):
             return Level.GOOD_ECONOMIC_MANAGEMENT
-        if _STRATEGIC.search(before):
+        if _STRATEGIC.search(before) or self.strategic_doc:
             return Level.STRATEGIC_GOAL
         return Level.GOAL
 
@@ -230,6 +235,9 @@ class GoalIndex:
         anchor = self.anchor_before(start_char)
         if cues.has("good_economic_management", a, b):
             return "god ekonomisk hushållning", Level.GOOD_ECONOMIC_MANAGEMENT
+        indicator = self._indicator(a, b)
+        if indicator:
+            return _with_ref(indicator, anchor), Level.INDICATOR
         compound = self._compound(a, b)
         if compound:
             return compound
@@ -242,9 +250,6 @@ class GoalIndex:
             level = Level.SUB_GOAL
         if cues.has("overall", a, b) and not any(t.lower_ == "målet" for t in doc[a:b]):
             return "samtliga mål", Level.OVERALL
-        indicator = self._indicator(a, b)
-        if indicator:
-            return _with_ref(indicator, anchor), Level.INDICATOR
         if financial:
             return named or "finansiellt mål", Level.FINANCIAL_GOAL
         if named:
@@ -278,7 +283,7 @@ class GoalIndex:
             if low in {"målet", "målsättningen", "målsättning", "ambitionen"} and toks[i + 1].lower_ in {
                     "för", "om", "att", "med", "på"}:
                 words = [t.text, toks[i + 1].text]
-                for u in toks[i + 2:i + 16]:
+                for u in toks[i + 2:i + 12]:
                     if u.lower_ in _STOP_NAME and len(words) > 2:
                         break
                     words.append(u.text)
@@ -540,6 +545,13 @@ def _later_year(doc: Doc, a: int, b: int) -> bool:
     return False
 
 
+_CLOSED_YEAR_KINDS = {"årsredovisning"}
+
+
+def _kind(doc: Doc) -> str | None:
+    return doc._.document.meta.kind if doc._.document is not None else None
+
+
 def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Horizon | None:
     """The explicit horizon of a clause, or None when it has no time word."""
     if cues.has("LONG_TERM", a, b):
@@ -547,10 +559,12 @@ def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Ho
     future = cues.has("FUTURE", a, b) or cues.has("MODAL_FUTURE", a, b)
     if future and _later_year(doc, a, b):
         return Horizon.LONG_TERM
-    if cues.has("YEAR_END", a, b) or cues.has("FUTURE", a, b):
+    if cues.has("YEAR_END", a, b):
         return Horizon.YEAR_END
-    if pred is not None and any(cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in _prev(doc, pred, a, 3)):
-        return Horizon.YEAR_END
+    if cues.has("FUTURE", a, b) or (pred is not None and any(
+            cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in _prev(doc, pred, a, 3))):
+        # an interim report looks ahead to its year end; an annual report's year is over
+        return Horizon.LONG_TERM if _kind(doc) in _CLOSED_YEAR_KINDS else Horizon.YEAR_END
     if cues.has("CURRENT", a, b):
         return Horizon.CURRENT
     return None
