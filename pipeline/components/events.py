@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from ..dates import find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import build_matcher, carrier, matches_by_sentence, prose_sentences, read_patterns, taken_offsets
+from .risks import CuePatterns, Prefilter, carrier, prose_sentences, read_patterns, taken_offsets
 
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
                     "kan", "kunna", "kunnat", "kunde", "skulle", "behöver", "behövt", "måste", "vill", "borde",
@@ -91,12 +91,14 @@ class EventFinder:
         self.patterns = patterns
         self.runon_chars = runon_chars
         self.overwrite = overwrite
-        self.matcher, self.rows = build_matcher(nlp.vocab, read_patterns(patterns))
+        self.cues = CuePatterns(nlp.vocab, read_patterns(patterns))
+        self.prefilter = Prefilter([r for r in read_patterns(patterns) if r["kind"] == "verb"])
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars)]
-        buckets = matches_by_sentence(self.matcher, doc, sents)
+        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars) if len(s.text) <= MAX_EVIDENCE]
+        sents = [s for s in sents if self.prefilter(s)]
+        buckets = self.cues.find(doc, sents)
         spans = []
         taken = taken_offsets(doc)
         for i, sent in enumerate(sents):
@@ -124,8 +126,7 @@ class EventFinder:
             return None
         verbs: list[Trigger] = []
         nouns: dict[str, float] = {}
-        for mid, a, b in matches:
-            row = self.rows[mid]
+        for row, a, b in matches:
             if row["kind"] == "noun":
                 nouns[row["label"]] = max(nouns.get(row["label"], 0.0), row["priority"])
                 continue

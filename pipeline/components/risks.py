@@ -59,15 +59,101 @@ def read_patterns(name: str) -> tuple[dict, ...]:
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
-def build_matcher(vocab, rows) -> tuple[Matcher, dict[int, dict]]:
-    """One Matcher for all rows; the returned map turns a match id back into its row."""
-    matcher = Matcher(vocab, validate=True)
-    by_key: dict[int, dict] = {}
-    for i, row in enumerate(rows):
-        key = f"{row['label']}:{row['id']}:{i}"
-        matcher.add(key, [_skip_line_breaks([_with_our_lemmas(t) for t in row["pattern"]])])
-        by_key[vocab.strings[key]] = row
-    return matcher, by_key
+class CuePatterns:
+    """The rows of a pattern file, matched fast.
+
+    Single-token rows (most cue words, every topic word) are answered per
+    word form from a cache, so each distinct (form, lemma) is tested once per
+    process; only multi-token rows go through spaCy's Matcher. Matches come
+    back as (row, start, end) in the original Doc's token indices.
+    """
+
+    def __init__(self, vocab, rows):
+        self.rows = list(rows)
+        self.matcher = Matcher(vocab, validate=True)
+        self.single: list[tuple[int, list[tuple[str, object]]]] = []
+        self._cache: dict[tuple[str, str], tuple[int, ...]] = {}
+        for i, row in enumerate(self.rows):
+            pattern = [_with_our_lemmas(t) for t in row["pattern"]]
+            checks = _single_checks(pattern)
+            if checks is not None:
+                self.single.append((i, checks))
+            else:
+                self.matcher.add(str(i), [pattern])
+        self._ids = {vocab.strings[str(i)]: i for i in range(len(self.rows))}
+
+    def _single_rows(self, lower: str, lemma: str) -> tuple[int, ...]:
+        key = (lower, lemma)
+        hit = self._cache.get(key)
+        if hit is None:
+            values = {"LOWER": lower, "LEMMA": lemma}
+            hit = tuple(i for i, checks in self.single
+                        if all(_check(values[attr], kind, cond) for attr, kind, cond in checks))
+            if len(self._cache) < 500_000:
+                self._cache[key] = hit
+        return hit
+
+    def find(self, doc: Doc, sents: list[Span]) -> dict[int, list[tuple[dict, int, int]]]:
+        """(row, start, end) per sentence index, start/end in `doc` token indices.
+
+        The Matcher runs once over a compact Doc holding only the sentences'
+        non-space tokens: PDF line breaks are tokens of their own in spaCy and
+        would break every multi-token pattern, and tables need no matching.
+        """
+        out: dict[int, list] = defaultdict(list)
+        words, lemmas, starts, orig, owner = [], [], [], [], []
+        for k, sent in enumerate(sents):
+            first = True
+            for t in sent:
+                if t.is_space:
+                    continue
+                for i in self._single_rows(t.lower_, t.lemma_):
+                    out[k].append((self.rows[i], t.i, t.i + 1))
+                words.append(t.text)
+                lemmas.append(t.lemma_ or t.lower_)
+                starts.append(first)
+                orig.append(t.i)
+                owner.append(k)
+                first = False
+        if not words or not len(self.matcher):
+            return out
+        view = Doc(doc.vocab, words=words, spaces=[True] * len(words), lemmas=lemmas, sent_starts=starts)
+        for mid, a, b in self.matcher(view):
+            k = owner[a]
+            if owner[b - 1] != k:
+                continue  # a match across two sentences
+            out[k].append((self.rows[self._ids[mid]], orig[a], orig[b - 1] + 1))
+        return out
+
+
+def _single_checks(pattern: list[dict]) -> list[tuple[str, str, object]] | None:
+    """(attr, kind, condition) for a one-token LOWER/LEMMA pattern, else None (it needs the Matcher)."""
+    if len(pattern) != 1 or pattern[0].get("OP") is not None:
+        return None
+    tok = pattern[0]
+    if not tok or not set(tok) <= {"LOWER", "LEMMA"}:
+        return None
+    checks = []
+    for attr, cond in tok.items():
+        if isinstance(cond, str):
+            checks.append((attr, "IN", frozenset([cond])))
+        elif set(cond) == {"IN"}:
+            checks.append((attr, "IN", frozenset(cond["IN"])))
+        elif set(cond) == {"NOT_IN"}:
+            checks.append((attr, "NOT_IN", frozenset(cond["NOT_IN"])))
+        elif set(cond) == {"REGEX"}:
+            checks.append((attr, "REGEX", re.compile(cond["REGEX"])))
+        else:
+            return None
+    return checks
+
+
+def _check(value: str, kind: str, cond) -> bool:
+    if kind == "IN":
+        return value in cond
+    if kind == "NOT_IN":
+        return value not in cond
+    return cond.search(value) is not None
 
 
 def _with_our_lemmas(token: dict) -> dict:
@@ -89,26 +175,74 @@ def _with_our_lemmas(token: dict) -> dict:
     return out
 
 
-def _skip_line_breaks(pattern: list[dict]) -> list[dict]:
-    """Let a pattern run across PDF line breaks: "\\n" is a token of its own in spaCy."""
-    out: list[dict] = []
-    for i, tok in enumerate(pattern):
-        if i:
-            out.append({"IS_SPACE": True, "OP": "*"})
-        out.append(tok)
-    return out
+class Prefilter:
+    """A cheap test for "could any of these patterns match in this sentence?".
+
+    spaCy's Matcher evaluates every pattern's first token on every token,
+    about a microsecond each, and most prose sentences hold no cue at all. A
+    pattern can only match a sentence that holds a token for each of its
+    mandatory LOWER/LEMMA conditions; checking that with set lookups (regexes
+    cached per word form) leaves the Matcher only the sentences that can match.
+    """
+
+    def __init__(self, rows):
+        self.regexes: list[re.Pattern] = []
+        self.patterns: list[list[tuple[str, object]]] = []
+        self._forms: dict[str, frozenset[int]] = {}
+        for row in rows:
+            checks = []
+            for tok in row["pattern"]:
+                if tok.get("OP") is not None or not tok or not set(tok) <= {"LOWER", "LEMMA"}:
+                    continue
+                tok = _with_our_lemmas(tok)
+                for attr, cond in tok.items():
+                    if isinstance(cond, str):
+                        checks.append((attr, frozenset([cond])))
+                    elif "IN" in cond:
+                        checks.append((attr, frozenset(cond["IN"])))
+                    elif "REGEX" in cond and attr == "LOWER":
+                        self.regexes.append(re.compile(cond["REGEX"]))
+                        checks.append(("REGEX", len(self.regexes) - 1))
+            self.patterns.append(checks)
+
+    def _regex_ids(self, lower: str) -> frozenset[int]:
+        ids = self._forms.get(lower)
+        if ids is None:
+            ids = frozenset(i for i, r in enumerate(self.regexes) if r.search(lower))
+            if len(self._forms) < 500_000:
+                self._forms[lower] = ids
+        return ids
+
+    def __call__(self, sent: Span) -> bool:
+        lowers = {t.lower_ for t in sent if not t.is_space}
+        lemmas = {t.lemma_ for t in sent if not t.is_space}
+        regex_ids: set[int] = set()
+        if self.regexes:
+            for low in lowers:
+                regex_ids |= self._regex_ids(low)
+        have = {"LOWER": lowers, "LEMMA": lemmas}
+        for checks in self.patterns:
+            if all((cond in regex_ids) if attr == "REGEX" else not have[attr].isdisjoint(cond)
+                   for attr, cond in checks):
+                return True
+        return False
 
 
 def warn(doc: Doc, message: str) -> None:
     doc._.warnings.append(message)
 
 
-def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000) -> Iterator[tuple[Span, object]]:
+def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000,
+                    table_prose: bool = True) -> Iterator[tuple[Span, object]]:
     """(span, corpus Sentence) for every prose sentence, skipping run-on text with a warning.
 
     corpus cuts a run-on into 600-character pieces, so a 5,000-character
     "sentence" arrives as many pieces: they are recognised by the long
     stretch of text with no sentence end, skipped, and reported once.
+
+    With `table_prose`, sentences that corpus left inside table blocks but
+    that read as prose (see `prose_in_tables`) are yielded too, with None for
+    the corpus Sentence: a PDF dump's layout decides too little to lose them.
     """
     d = document(doc)
     runs: list[tuple[int, int]] = []
@@ -120,18 +254,61 @@ def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000) -> Iterat
             runs.append((b.start + m.start(), b.start + m.end()))
             warn(doc, f"{d.name}: {component} skipped {m.end() - m.start()} characters without a sentence end "
                       f"at offset {b.start + m.start()}")
+    found: list[tuple[int, int, object]] = []
     for s in d.sentences:
         if d.blocks[s.block].kind not in PROSE:
             continue
         if any(s.start < b and a < s.end for a, b in runs):
             continue
-        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        found.append((s.start, s.end, s))
+    if table_prose:
+        found += [(a, b, None) for a, b in prose_in_tables(d)]
+        found.sort(key=lambda x: x[0])
+    for a, b, s in found:
+        span = doc.char_span(a, b, alignment_mode="expand")
         if span is None or not span.text.strip():
             continue
         n_prose += 1
         yield span, s
     if n_prose == 0:
         warn(doc, f"{d.name}: {component} found no prose sentences; nothing extracted")
+
+
+_PROSE_WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]{2,}")
+_SENT_END = re.compile(r"[.!?]\s*$")
+
+
+def prose_in_tables(d) -> list[tuple[int, int]]:
+    """(start, end) of prose-like sentences inside table blocks.
+
+    Reports set as two columns, or with commentary run in beside a table,
+    often come out of the PDF dump as one "table" block holding whole
+    paragraphs. A sentence counts as prose when it starts with a capital,
+    ends with a full stop, has at least six words, few digits and mostly
+    lowercase words (a table row of labels and figures has none of these).
+    """
+    from corpus.sentences import split_sentences
+
+    out = []
+    for b in d.blocks:
+        if b.kind != BlockKind.TABLE:
+            continue
+        text = d.text[b.start:b.end]
+        for a, e in split_sentences(text):
+            sent = text[a:e]
+            words = _PROSE_WORD.findall(sent)
+            if len(words) < 6 or not sent[:1].isupper() or not _SENT_END.search(sent):
+                continue
+            digits = sum(ch.isdigit() for ch in sent)
+            lower = sum(w[0].islower() for w in words)
+            if digits > 0.12 * len(sent) or lower < 0.6 * len(words):
+                continue
+            # a sentence glued across table lines must still read as running text: few very short lines
+            lines = [ln for ln in sent.split("\n") if ln.strip()]
+            if len(lines) > 1 and sum(len(ln.strip()) < 12 for ln in lines) > len(lines) / 3:
+                continue
+            out.append((b.start + a, b.start + e))
+    return out
 
 
 def taken_offsets(doc: Doc) -> set[tuple[int, int]]:
@@ -157,21 +334,6 @@ def carrier(doc: Doc, start: int, end: int, label: str, taken: set[tuple[int, in
                 taken.add(key)
                 return span
     return None
-
-
-def matches_by_sentence(matcher: Matcher, doc: Doc, sents: list[Span]) -> dict[int, list[tuple[int, int, int]]]:
-    """Run the matcher once over the doc and bucket (match_id, start, end) by sentence index."""
-    starts = [s.start for s in sents]
-    out: dict[int, list] = defaultdict(list)
-    if not sents:
-        return out
-    import bisect
-
-    for mid, a, b in matcher(doc):
-        i = bisect.bisect_right(starts, a) - 1
-        if i >= 0 and a >= sents[i].start and b <= sents[i].end:
-            out[i].append((mid, a, b))
-    return out
 
 
 # ---------------------------------------------------------------- the component
@@ -209,7 +371,9 @@ class RiskFinder:
         self.threshold = threshold
         self.runon_chars = runon_chars
         self.overwrite = overwrite
-        self.matcher, self.rows = build_matcher(nlp.vocab, read_patterns(patterns))
+        self.cues = CuePatterns(nlp.vocab, read_patterns(patterns))
+        self.prefilter = Prefilter([r for r in read_patterns(patterns)
+                                    if r["label"] == "cue" and r["family"] not in AMPLIFIERS])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
@@ -234,8 +398,9 @@ class RiskFinder:
         return round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3)
 
     def find(self, doc: Doc) -> Iterator[tuple[Span, Judgement]]:
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars)]
-        buckets = matches_by_sentence(self.matcher, doc, sents)
+        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars) if len(s.text) <= MAX_EVIDENCE]
+        sents = [s for s in sents if self.prefilter(s)]
+        buckets = self.cues.find(doc, sents)
         heading_topics = self._heading_topics(doc)
         for i, span in enumerate(sents):
             j = self.judge(span, buckets.get(i, []), heading_topics)
@@ -252,8 +417,7 @@ class RiskFinder:
         topic_tokens: set[tuple[str, int]] = set()
         clinical = False
         risk_tokens: set[int] = set()
-        for mid, a, b in matches:
-            row = self.rows[mid]
+        for row, a, b in matches:
             label = row["label"]
             if label == "cue":
                 fam = row["family"]
@@ -308,16 +472,12 @@ class RiskFinder:
         d = document(doc)
         out: dict[int, dict[str, float]] = {}
         heads = [b for b in d.blocks if b.kind == BlockKind.HEADING]
-        topic_rows = [r for r in read_patterns(self.patterns) if r["label"] == "topic"]
-        if not heads or not topic_rows:
-            return out
-        for b in heads:
-            span = doc.char_span(b.start, b.end, alignment_mode="expand")
-            if span is None:
-                continue
+        spans = [doc.char_span(b.start, b.end, alignment_mode="expand") for b in heads]
+        keep = [(b, sp) for b, sp in zip(heads, spans) if sp is not None]
+        found = self.cues.find(doc, [sp for _, sp in keep])
+        for k, (b, _) in enumerate(keep):
             weights: dict[str, float] = defaultdict(float)
-            for mid, a, e in self.matcher(span):
-                row = self.rows[mid]
+            for row, _, _ in found.get(k, []):
                 if row["label"] == "topic":
                     weights[row["category"]] += row["weight"]
             if weights:
