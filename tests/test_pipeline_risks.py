@@ -103,3 +103,17 @@ def test_risks_score_rises_with_evidence(risk_nlp, tmp_path):
     _, strong = run(risk_nlp, tmp_path, "Det finns en betydande risk att den ansträngda bemanningen leder till "
                                          "osäkerhet i vårdens tillgänglighet.", "b.txt")
     assert weak and strong and strong[0].score > weak[0].score
+
+
+def test_risks_prose_in_tables_keeps_sentences_drops_rows():
+    from types import SimpleNamespace
+
+    from corpus import Block, BlockKind
+    from pipeline.components.risks import prose_in_tables
+
+    text = ("Kostnader 2021 2022\nPersonal 120 130\nLokaler 40 42\n"
+            "Prognosen pekar på ett underskott eftersom kostnaderna för\nhyrpersonal ökar snabbare än väntat.\n"
+            "Summa 160 172\n")
+    d = SimpleNamespace(text=text, blocks=[Block(BlockKind.TABLE, 0, len(text), None, None)])
+    found = [text[a:b] for a, b in prose_in_tables(d)]
+    assert len(found) == 1 and found[0].startswith("Prognosen") and found[0].endswith("väntat.")

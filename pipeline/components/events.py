@@ -76,17 +76,20 @@ class Trigger:
     "rapport_events",
     requires=["doc._.document", "token.lemma"],
     assigns=["doc.spans"],
-    default_config={"spans_key": "events", "patterns": "events.jsonl", "runon_chars": 2000, "overwrite": True},
+    default_config={"spans_key": "events", "patterns": "events.jsonl", "runon_chars": 2000, "table_prose": True,
+                    "overwrite": True},
 )
-def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_chars: int, overwrite: bool):
+def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_chars: int, table_prose: bool,
+                overwrite: bool):
     return EventFinder(nlp, name, spans_key=spans_key, patterns=patterns, runon_chars=runon_chars,
-                       overwrite=overwrite)
+                       table_prose=table_prose, overwrite=overwrite)
 
 
 class EventFinder:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
-                 overwrite: bool):
+                 table_prose: bool, overwrite: bool):
         self.name = name
+        self.table_prose = table_prose
         self.spans_key = spans_key
         self.patterns = patterns
         self.runon_chars = runon_chars
@@ -96,7 +99,8 @@ class EventFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars) if len(s.text) <= MAX_EVIDENCE]
+        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE]
         sents = [s for s in sents if self.prefilter(s)]
         buckets = self.cues.find(doc, sents)
         spans = []

@@ -354,18 +354,19 @@ class Judgement:
     requires=["doc._.document", "token.lemma"],
     assigns=["doc.spans"],
     default_config={"spans_key": "risks", "patterns": "risks.jsonl", "threshold": 1.0, "runon_chars": 2000,
-                    "overwrite": True},
+                    "table_prose": True, "overwrite": True},
 )
 def make_risks(nlp: Language, name: str, spans_key: str, patterns: str, threshold: float, runon_chars: int,
-               overwrite: bool):
+               table_prose: bool, overwrite: bool):
     return RiskFinder(nlp, name, spans_key=spans_key, patterns=patterns, threshold=threshold,
-                      runon_chars=runon_chars, overwrite=overwrite)
+                      runon_chars=runon_chars, table_prose=table_prose, overwrite=overwrite)
 
 
 class RiskFinder:
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, threshold: float,
-                 runon_chars: int, overwrite: bool):
+                 runon_chars: int, table_prose: bool, overwrite: bool):
         self.name = name
+        self.table_prose = table_prose
         self.spans_key = spans_key
         self.patterns = patterns
         self.threshold = threshold
@@ -398,7 +399,8 @@ class RiskFinder:
         return round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3)
 
     def find(self, doc: Doc) -> Iterator[tuple[Span, Judgement]]:
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars) if len(s.text) <= MAX_EVIDENCE]
+        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE]
         sents = [s for s in sents if self.prefilter(s)]
         buckets = self.cues.find(doc, sents)
         heading_topics = self._heading_topics(doc)
