@@ -86,6 +86,19 @@ def test_goals_future_in_annual_report_is_long_term(nlp, tmp_path):
     assert sorted(pairs(doc)) == [("achieved", "long_term"), ("not_achieved", "current")]
 
 
+@pytest.mark.parametrize("line,expected", [
+    ("Måluppfyllelse: Delvis uppfyllt", ("partially", "current")),
+    ("Bedömning: Ej uppnått", ("not_achieved", "current")),
+    ("Prognos helår: Uppfylls", ("achieved", "year_end")),
+    ("Status: Ingen bedömning", ("no_assessment", "current")),
+])
+def test_goals_status_fields(nlp, tmp_path, line, expected):
+    body = "Mål 8. Hållbar ekonomi\nKommentar till utfallet finns i bilagan.\n\n" + line + "\n"
+    (f,) = facts(run(nlp, tmp_path, body))
+    assert (f.status.value, f.horizon.value) == expected
+    assert f.goal.startswith("Mål 8") and f.text == line
+
+
 def test_goals_no_assessment(nlp, tmp_path):
     doc = run(nlp, tmp_path, under_goal("Det är för tidigt att bedöma om målet kommer att nås."))
     assert [f.status for f in facts(doc)] == [Status.NO_ASSESSMENT]

@@ -35,7 +35,7 @@ from corpus import BlockKind
 from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
-from .aggregates import parse_counts
+from .aggregates import label_status, parse_counts
 
 NUMBERED = {"goal", "sub_goal", "financial_goal", "strategic_goal"}
 _FUTURE_ATT = {"komma", "kommer", "möjligt", "troligt", "sannolikt", "bedöms", "beräknas", "förväntas"}
@@ -50,7 +50,7 @@ _PRED_END = {"vid", "för", "i", "till", "under", "och", "men", "samt", "då", "
 _PARTICIPLE = re.compile(r"(erade|ade|ad|at|ats|förda|fört|förd|gått|klara|färdiga|infört|införda)$")
 _GENERIC_HEADING = re.compile(
     r"(bedömning|nämnd\b|nämnden$|styrelsen$|fullmäktige$|^tabell|^diagram|^figur|framgångsfaktor|^styrmått|"
-    r"^kontrollmått|^aktivitet|indikatorer$|^prognos$|^utfall|^mål\b(?!\s*\d)|^målet har|^ingen prognos|"
+    r"^kontrollmått|^aktivitet|indikatorer$|^prognos\b|^måluppfyllelse\b|^status\b|^utfall|^mål\b(?!\s*\d)|^målet har|^ingen prognos|"
     r"^färgmarkering|status|kommentar|^sammanfattning|^inledning|^läsanvisning|^bilaga|^innehåll|^not\b|^koncernen|^regionen$)",
     re.I)
 _TITLE_NEXT = re.compile(r"^\s*(den\s+)?(samlade|sammanfattande|sammanvägda|övergripande)?\s*(bedömning|måluppfyll)",
@@ -59,6 +59,10 @@ _FINANCIAL_WORD = re.compile(r"^(resultat|pensionsskulds?|finansierings|skuldsä
                              r"likviditets|balanskravs|investerings)mål", re.I)
 _STRATEGIC = re.compile(r"strategisk[at]?\s+mål", re.I)
 _FINANCIAL = re.compile(r"finansiell[at]?\s+mål|ekonomisk[at]?\s+mål", re.I)
+_STATUS_LINE = re.compile(
+    r"(?im)^[ \t•\-–]*(?P<field>(?:samlad\s+|sammanfattande\s+)?(?:måluppfyllelse|bedömning|status|"
+    r"(?:helårs)?prognos(?:\s+helår|\s+vid\s+årets\s+slut)?))[ \t]*[:–\-][ \t]*(?P<value>[^\n.]{2,60}?)[ \t.]*$")
+_STATUS_WORD = re.compile(r"uppfyll|uppnå|\bnått|\bnås|ej bedöm|inte bedöm|ingen bedömning|ingen prognos", re.I)
 _STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "uppnås", "nås", "uppfylls", "var",
               "blir", "bedömer", "beräknas", "ligger", "uppgår", "hade", ",", ".", ";", ":", "vilket", "som"}
 
@@ -658,8 +662,32 @@ class GoalAssessor:
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 group += [span for span, _ in self.assess_sentence(doc, d, cues, index, c)]
+            group += self.status_lines(doc, d, cues, index)
+            group.sort(key=lambda sp: sp.start)
         doc.spans[self.spans_key] = group
         return doc
+
+    def status_lines(self, doc: Doc, d, cues: Cues, index: GoalIndex) -> list[Span]:
+        """'Måluppfyllelse: Delvis uppfyllt', 'Prognos helår: Uppnås' — status fields of goal tables and cards."""
+        out = []
+        for m in _STATUS_LINE.finditer(d.text):
+            value = m.group("value")
+            status = label_status(value)
+            if status is None or not _STATUS_WORD.search(value):
+                continue
+            span = doc.char_span(m.start("field"), m.end("value"), alignment_mode="expand")
+            if span is None:
+                continue
+            horizon = Horizon.YEAR_END if re.search(r"prognos|årets slut|helår", m.group("field"), re.I) else (
+                Horizon.CURRENT)
+            goal, level = index.resolve(span.start, span.end)
+            ev = evidence(doc, span.start_char, span.end_char)
+            rec = GoalAssessment(**ev, period=d.meta.period, goal=goal, level=level, assessor=None, status=status,
+                                 horizon=horizon)
+            carrier = claim(doc, span.start, span.end, status.value)
+            carrier._.fact = rec
+            out.append(carrier)
+        return out
 
     def assess_sentence(self, doc, d, cues: Cues, index: GoalIndex, c) -> list[tuple[Span, GoalAssessment]]:
         a, b = c.span.start, c.span.end
