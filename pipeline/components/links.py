@@ -695,6 +695,8 @@ def _combine(s: Scored, unit_fit: float, match: str, w: Weights) -> float:
     raw = (w.label * s.label + w.title * s.title + w.specificity * s.specificity
            + w.proximity * s.proximity + w.polarity * s.polarity + w.phrase * s.phrase)
     col = (1.0 - w.column) + w.column * s.column
+    if s.column < 0.3:
+        col *= 0.7  # the header says another kind of number (an outcome column for a forecast)
     return raw * col * (0.5 + 0.5 * unit_fit) * (1.0 if match == "exact" else 0.85)
 
 
@@ -911,6 +913,8 @@ class Linker:
                     continue
                 if s.label_own < 0.2 and s.rare < 0.5:
                     continue  # no word of its own names the row: only a distinctive number can carry the link
+                if abs(f.value) < 10 and f.decimals == 0 and s.label_own < 0.6:
+                    continue  # a one-digit value needs its row named in its own clause
                 if f.unit == "antal" and s.rare < 0.5 and not s.noun:
                     continue  # a small count ("fem nämnder") matches some cell in every report: the noun must fit
                 if f.unit is None and s.rare < 0.5 and s.label_own < 0.6:
