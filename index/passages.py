@@ -117,33 +117,83 @@ def _header_line(doc: Document, block_index: int) -> str:
     return ""
 
 
-def table_passages(doc: Document, *, context: str = "path") -> list[Passage]:
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"”(]?[A-ZÅÄÖ0-9•–-])")
+
+
+def _is_prose(s: str) -> bool:
+    """A cell of running text (a goal table's comment column), not a row of figures."""
+    chars = [c for c in s if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars)
+    return len(s.split()) >= 8 and letters >= 0.85 * max(len(chars), 1)
+
+
+def _table_segments(doc: Document, a0: int, z0: int) -> list[tuple[str, int, int]]:
+    """("row"|"sent", start, end) pieces of a table block, in order.
+
+    Units are what the dump separates by blank lines. Figure rows stay whole; prose
+    cells (PDF goal tables mix them in, and layout marks the whole thing a table)
+    are cut into sentences so their passages read like prose passages.
+    """
+    out = []
+    for u in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", doc.text[a0:z0]):
+        a, z = a0 + u.start(), a0 + u.end()
+        while z > a and doc.text[z - 1].isspace():
+            z -= 1
+        unit = doc.text[a:z]
+        if _is_prose(unit):
+            pos = a
+            for m in _SENT_END.finditer(unit):
+                out.extend(("sent", x, y) for x, y in _chunks(doc.text, pos, a + m.start(), MAX_PASSAGE_CHARS))
+                pos = a + m.end()
+            out.extend(("sent", x, y) for x, y in _chunks(doc.text, pos, z, MAX_PASSAGE_CHARS))
+        elif z - a <= MAX_PASSAGE_CHARS:
+            out.append(("row", a, z))
+        else:
+            for m in re.finditer(r"[^\n]*\S[^\n]*", unit):
+                la = a + m.start() + len(m.group()) - len(m.group().lstrip())
+                out.extend(("row", x, y) for x, y in _chunks(doc.text, la, a + m.end(), MAX_PASSAGE_CHARS))
+    return out
+
+
+def table_passages(doc: Document, *, window: int = 3, stride: int = 1, context: str = "path") -> list[Passage]:
     meta = doc.meta
     out = []
     for bi, b in enumerate(doc.blocks):
         if b.kind != BlockKind.TABLE:
             continue
-        rows = [(m.start() + b.start, m.end() + b.start) for m in re.finditer(r"[^\n]*\S[^\n]*", doc.text[b.start:b.end])]
-        rows = [(a + len(doc.text[a:z]) - len(doc.text[a:z].lstrip()), z) for a, z in rows]
-        spans = [s for a, z in rows for s in _chunks(doc.text, a, z, MAX_PASSAGE_CHARS)]
         title = _table_title(doc, b.start, b.end, b.section)
         header = _header_line(doc, bi)
         ctx = _context(doc, b.section, context)
         if title and ctx.endswith(title):
             title = ""  # the heading is already the last step of the section path
         lead = " | ".join(x for x in dict.fromkeys([ctx, title, header]) if x)
+        segs = _table_segments(doc, b.start, b.end)
+        spans: list[tuple[int, int]] = []
         i = 0
-        while i < len(spans):
+        while i < len(segs):
             j = i + 1
-            while j < len(spans) and spans[j][1] - spans[i][0] <= MAX_PASSAGE_CHARS:
+            while j < len(segs) and segs[j][0] == segs[i][0]:
                 j += 1
-            start, end = spans[i][0], spans[j - 1][1]
+            group = [(x, y) for _, x, y in segs[i:j]]
+            if segs[i][0] == "sent":
+                spans += [(group[p][0], group[q - 1][1]) for p, q in _windows(group, window, stride)]
+            else:  # figure rows: as many whole rows as fit, no overlap
+                p = 0
+                while p < len(group):
+                    q = p + 1
+                    while q < len(group) and group[q][1] - group[p][0] <= MAX_PASSAGE_CHARS:
+                        q += 1
+                    spans.append((group[p][0], group[q - 1][1]))
+                    p = q
+            i = j
+        for start, end in spans:
             text = doc.text[start:end]
+            if not re.search(r"[^\W\d_]{2,}", text):
+                continue  # a stray date or page number, nothing to find it by
             out.append(Passage(doc=doc.name, region=meta.region, kind=meta.kind, period=meta.period,
                                section=doc.section_path(b.section), page=b.page if b.page is not None else doc.page_at(start),
                                start=start, end=end, text=text, source="table",
                                search_text=_squash(f"{lead}: {text}" if lead else text)))
-            i = j
     return out
 
 
@@ -152,5 +202,5 @@ def document_passages(doc: Document, *, window: int = 3, stride: int = 1, contex
     """All passages of one document in text order: prose windows and table row groups."""
     ps = prose_passages(doc, window=window, stride=stride, context=context)
     if tables:
-        ps += table_passages(doc, context=context)
+        ps += table_passages(doc, window=window, stride=stride, context=context)
     return sorted(ps, key=lambda p: (p.start, p.end))

@@ -37,12 +37,15 @@ class FusionConfig:
     candidates: int = 100  # per retriever, before fusion
 
 
-def _as_filters(filters) -> Filters:
-    if filters is None:
-        return Filters()
-    if isinstance(filters, Filters):
-        return filters
-    return Filters(**{k: v for k, v in dict(filters).items() if v is not None})
+def _as_filters(filters, extra: dict | None = None) -> Filters:
+    """A Filters from a Filters, a dict and/or keyword arguments (unknown keys are an error)."""
+    base = {} if filters is None else (
+        {f: getattr(filters, f) for f in Filters.__dataclass_fields__} if isinstance(filters, Filters) else dict(filters))
+    base.update(extra or {})
+    unknown = set(base) - set(Filters.__dataclass_fields__)
+    if unknown:
+        raise TypeError(f"unknown filter(s) {sorted(unknown)}; use {sorted(Filters.__dataclass_fields__)}")
+    return Filters(**{k: v for k, v in base.items() if v is not None and v != ""})
 
 
 def looks_english(text: str) -> bool:
@@ -140,6 +143,8 @@ class Searcher:
         df.insert(0, "score", np.asarray(scores, dtype=np.float64).round(6))
         df.insert(0, "rank", np.arange(1, len(ids) + 1))
         df = df[RESULT_COLUMNS + ["source"]]
+        # plain Python values (None, not pd.NA) so to_dict("records") goes straight to JSON
+        df["page"] = df["page"].astype(object).where(df["page"].notna(), None)
         for k, v in (extra or {}).items():
             df.insert(0, k, v)
         return df
@@ -150,17 +155,18 @@ class Searcher:
         return parse_query(query, self.regions)
 
     def search(self, query: str, k: int = 10, filters=None, *, mode: str = "hybrid",
-               understand_regions: bool = True) -> pd.DataFrame:
+               understand_regions: bool = True, **filter_kw) -> pd.DataFrame:
         """Top-k passages for `query` as a DataFrame with the contract's result columns (+ source).
 
-        filters: a Filters or a dict with region/doc/kind/period_from/period_to/section.
+        filters: a Filters or a dict with region/doc/kind/period_from/period_to/section;
+        the same keys may also be given as keyword arguments (`region="Norrbotten"`).
         mode: "hybrid" (default), "bm25" or "dense" (for measuring what each part adds).
         Region names in the query filter to that region; two or more named regions
         give a result list that alternates between them.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        flt = _as_filters(filters)
+        flt = _as_filters(filters, filter_kw)
         pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [])
         text = pq.text
         if pq.regions and flt.region is None:
@@ -182,7 +188,7 @@ class Searcher:
         return self._frame(ids, sc)
 
     def compare(self, query: str, by: str = "region", k: int = 5, filters=None, *,
-                mode: str = "hybrid") -> pd.DataFrame:
+                mode: str = "hybrid", **filter_kw) -> pd.DataFrame:
         """Best k passages per group, side by side: one block of rows per value of `by`.
 
         by: "region" (default), "doc", "kind" or "period". With by="region", regions
@@ -192,7 +198,7 @@ class Searcher:
         """
         if by not in ("region", "doc", "kind", "period"):
             raise ValueError(f"compare by region, doc, kind or period, not {by!r}")
-        flt = _as_filters(filters)
+        flt = _as_filters(filters, filter_kw)
         pq = self.parse(query)
         text = pq.text
         base = flt.mask(self.passages)

@@ -98,3 +98,13 @@ def test_search_real_model_answers_paraphrase_and_english(tmp_path):
     assert "resenär" in top["text"]
     top = s.search("budget deficit", k=1).iloc[0]
     assert "underskott" in top["text"]
+
+
+def test_search_filters_as_keywords_and_json_records(searcher):
+    import json
+
+    df = searcher.search("ekonomi", k=3, region="Norrbotten", period_from="2022")
+    assert len(df) and (df["region"] == "Norrbotten").all()
+    json.dumps(df.to_dict("records"), ensure_ascii=False)  # no numpy / pd.NA values
+    with pytest.raises(TypeError, match="unknown filter"):
+        searcher.search("ekonomi", colour="blue")
