@@ -64,6 +64,8 @@ def test_risks_finds_forward_looking_negative_statements(risk_nlp, tmp_path, sen
     "Personer med diabetes löper ökad risk för hjärtinfarkt.",
     "Patienter med risk för undernäring ska identifieras vid inskrivningen.",
     "Riskbruk av alkohol är vanligare bland män än bland kvinnor.",
+    "Andelen patienter med fallrisk som fått en åtgärdsplan har ökat.",
+    "Smittrisken på avdelningen bedöms som låg efter införda rutiner.",
     "Rutiner för att minska risken för smittspridning har införts på alla enheter.",
     "Verksamheten har inte påverkats negativt av pandemin.",
     "Om resultatet blir negativt ska underskottet återställas inom tre år.",

@@ -396,7 +396,7 @@ class RiskFinder:
 
     def score(self, raw: float) -> float:
         """A confidence in (0, 1): 0.5 at the threshold, rising with the cue weight above it."""
-        return round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3)
+        return min(0.999, round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3))
 
     def find(self, doc: Doc) -> Iterator[tuple[Span, Judgement]]:
         sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
