@@ -44,6 +44,11 @@ def test_figures_deficit_and_decrease_words_make_the_value_negative():
     assert one("Nämnden redovisar ett överskott mot budget på 8 mkr.").value == 8.0
 
 
+def test_figures_targets_are_bounds():
+    assert one("Soliditeten ska vara minst 30 procent.").approx == "bound"
+    assert one("Låneskulden bör högst\nuppgå till 25 procent av skatteintäkterna.").approx == "bound"
+
+
 def test_figures_level_after_till_is_not_a_change():
     f = one("Andelen heltidsanställda ökade till 87,5 procent.")
     assert f.value == 87.5 and f.polarity == 0 and "change" not in f.aspects

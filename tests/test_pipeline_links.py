@@ -226,3 +226,30 @@ def test_links_on_a_real_report_point_at_real_cells(nlp):
         assert x.row and x.table_text
     assert all(c.value != c.table_value for c in (s._.fact for s in doc.spans["contradictions"]))
     del cells
+
+
+def test_links_report_without_tables_lists_its_figures_unlinked(nlp, tmp_path):
+    from pipeline.nlp import make_doc
+
+    path = tmp_path / "utan_tabeller.txt"
+    path.write_text("Region Exempelland\n\n1. Ekonomi\n\nResultatet uppgår till 45 miljoner kronor. "
+                    "Sjukfrånvaron var 5,2 procent.\n", encoding="utf-8")
+    d = load_document(path)
+    assert d.tables == []
+    doc = nlp(make_doc(nlp, d))
+    assert list(doc.spans["links"]) == [] and list(doc.spans["contradictions"]) == []
+    assert {(u["value"], u["unit"]) for u in doc.user_data["rapport_unlinked"]} == {(45.0, "mkr"), (5.2, "procent")}
+
+
+def test_links_threshold_is_a_config_setting(doc):
+    import spacy
+
+    from pipeline.nlp import make_doc
+
+    strict = spacy.blank("sv")
+    for name in ("rapport_sentences", "rapport_lemmas", "rapport_figures"):
+        strict.add_pipe(name)
+    strict.add_pipe("rapport_links", config={"threshold": 100.0})
+    out = strict(make_doc(strict, doc._.document))
+    assert list(out.spans["links"]) == []
+    assert len(out.user_data["rapport_unlinked"]) > len(doc.user_data["rapport_unlinked"])

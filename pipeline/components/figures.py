@@ -89,7 +89,9 @@ _APPROX = [
     (re.compile(r"(?:\bcirka|\bca\.?|\bc:a|\bungefär|\bomkring|\bruntomkring|\brunt|\bkring|\buppskattningsvis|"
                 r"\bi\s+storleksordningen|\bi\s+runda\s+tal|\bsådär)\s*$", re.I), "about"),
     (re.compile(r"(?:\bminst|\bhögst|\bmax|\bmaximalt|\bminimum|\bmer\s+än|\bmindre\s+än|\bfler\s+än|"
-                r"\bfärre\s+än|\bunder|\böver|\bupp\s+till|\bupp\s+emot|\böverstiga|\bunderstiga)\s*$", re.I),
+                r"\bfärre\s+än|\bunder|\böver|\bupp\s+till|\bupp\s+emot|\böverstiga|\bunderstiga)\s*$|"
+                r"\b(?:minst|högst|maximalt|max)\s+(?:uppgå|uppgår|vara|är|bli|ligga|ligger|motsvara|motsvarar)"
+                r"(?:\s+(?:till|på|vid))?\s*$", re.I),
      "bound"),
 ]
 
