@@ -40,11 +40,14 @@ from ..spans import document, evidence, nearest_heading
 PROSE = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
 # families that only strengthen a sentence that already holds a real cue
 AMPLIFIERS = frozenset({"intensity", "pandemic_mention", "only", "impact_plain", "pressure", "consequence",
-                        "difficulty_verb", "bad_metric", "hired", "forecast"})
+                        "difficulty_verb", "bad_metric", "hired", "forecast", "persist_verb"})
 HARD_DAMP = -1.0  # damping at or below this is a veto (rules, boilerplate, negated impact); softer damping is capped
 SOFT_CAP = -0.8
 STRONG_CUE = 1.1  # an explicit cue this strong halves soft damping: "utmaningar … för att förbättra" is still a risk
 # a specific topic beats the pandemic as the category; the order settles ties
+# sections where a report states its risks: a weak cue there is worth more
+RISK_HEADING = re.compile(r"(?i)risk|osäkerhet|känslighet|förväntad utveckling|framtid|utmaning|omvärld|hot\b")
+RISK_SECTION_BOOST = 0.3
 PANDEMIC_CAP = 0.7  # the pandemic as the cause is the category only when nothing more specific is named
 CATEGORY_ORDER = ["finance", "staffing", "care_capacity", "it_digital", "infrastructure_transport",
                   "climate_environment", "legal_regulatory", "demography", "pandemic"]
@@ -450,8 +453,12 @@ class RiskFinder:
         soft = max(SOFT_CAP, sum(v for v in damps.values() if v > HARD_DAMP))
         if max(core.values()) >= STRONG_CUE:
             soft /= 2
+        section = _section(span)
+        if section is not None and RISK_HEADING.search(section.heading):
+            amp["risk_section"] = RISK_SECTION_BOOST  # "Risker och osäkerheter", "Förväntad utveckling"
         raw = sum(core.values()) + sum(amp.values()) + soft + hard
-        category = self.category(topics, heading_topics.get(_section_key(span), {}) if heading_topics else {})
+        key = section.start if section is not None else None
+        category = self.category(topics, heading_topics.get(key, {}) if heading_topics else {})
         return Judgement(raw=raw, cues=tuple(sorted(core) + sorted(amp)), damps=tuple(sorted(damps)),
                          clinical=clinical, category=category)
 
@@ -487,6 +494,5 @@ class RiskFinder:
         return out
 
 
-def _section_key(span: Span) -> int | None:
-    sec = document(span.doc).section_at(span.start_char)
-    return sec.start if sec else None
+def _section(span: Span):
+    return document(span.doc).section_at(span.start_char)
