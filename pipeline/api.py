@@ -104,16 +104,17 @@ def index_dir_for(paths: list[str | Path]) -> Path:
 
 
 def searcher(paths: list[str | Path] | None = None, index_dir: str | Path | None = None,
-             show_progress: bool = False):
+             show_progress: bool = False, documents: list[Document] | None = None):
     """Build or reuse the hybrid index of a corpus; the returned Searcher is reusable across queries."""
     from index import build_or_load_index
     from models.embedder import load_embedder
 
     paths = list(paths or [sample_corpus()])
-    docs, errors = ingest(paths, show_progress=show_progress)
-    if not docs:
-        raise FileNotFoundError("; ".join(errors) or "no reports found")
-    return build_or_load_index(docs, Path(index_dir or index_dir_for(paths)), load_embedder(),
+    if documents is None:
+        documents, errors = ingest(paths, show_progress=show_progress)
+        if not documents:
+            raise FileNotFoundError("; ".join(errors) or "no reports found")
+    return build_or_load_index(documents, Path(index_dir or index_dir_for(paths)), load_embedder(),
                                show_progress=show_progress)
 
 
@@ -121,8 +122,58 @@ def search(query: str, paths: list[str | Path] | None = None, k: int = 10, **fil
     return searcher(paths).search(query, k=k, **filters)
 
 
-def compare(query: str, paths: list[str | Path] | None = None, by: str = "region", k: int = 5) -> pd.DataFrame:
-    return searcher(paths).compare(query, by=by, k=k)
+FACT_KINDS = ("goal_assessments", "aggregates", "targets", "risks", "links")
+
+
+def compare(query: str, paths: list[str | Path] | None = None, by: str = "region", k: int = 5,
+            show_progress: bool = False) -> dict:
+    """The best passages per group side by side, with the extracted facts that bear on the query."""
+    ex = extract(paths, show_progress=show_progress)
+    s = searcher(paths, show_progress=show_progress, documents=ex.documents)
+    return compare_with_facts(s, ex, query, by=by, k=k)
+
+
+def compare_with_facts(s, ex: ExtractResult, query: str, by: str = "region", k: int = 5,
+                       depth: int = 30) -> dict:
+    """Facts bear on a query when their evidence lies inside one of the group's top `depth` passages;
+    they are ordered by that passage's rank, so the facts follow the search."""
+    hits = s.compare(query, by=by, k=depth)
+    groups = {}
+    for g, frame in hits.groupby("group", sort=False):
+        frame = frame.sort_values("rank")
+        entry = {"passages": _records(frame.head(k).drop(columns=["group"]))}
+        spans = list(frame[["doc", "start", "end", "rank"]].itertuples(index=False))
+        for kind in FACT_KINDS:
+            facts = ex.frames.get(kind)
+            entry[kind] = [] if facts is None or facts.empty else _facts_in(facts, spans, k)
+        groups[str(g)] = entry
+    return {"query": query, "by": by, "groups": groups}
+
+
+def _facts_in(facts: pd.DataFrame, spans, k: int) -> list[dict]:
+    ranked = []
+    for rec in facts.to_dict("records"):
+        best = min((r for d, a, b, r in spans if d == rec["doc"] and rec["start"] < b and a < rec["end"]), default=None)
+        if best is not None:
+            ranked.append((best, rec))
+    ranked.sort(key=lambda x: x[0])
+    return [_plain(r) for _, r in ranked[:k]]
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [_plain(r) for r in df.to_dict("records")]
+
+
+def _plain(rec: dict) -> dict:
+    """JSON-ready: numpy scalars to Python, NaN to None."""
+    out = {}
+    for key, v in rec.items():
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, float) and v != v:
+            v = None
+        out[key] = v
+    return out
 
 
 __all__ = ["ingest", "extract", "search", "compare", "searcher", "tables_frame", "documents_frame",

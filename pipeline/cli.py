@@ -196,12 +196,27 @@ def compare(query: str = typer.Argument(...),
     """The best passages per region side by side, with the facts that bear on the query."""
     from . import api
 
-    s = api.searcher(corpus, show_progress=_progress())
-    res = s.compare(query, by=by, k=k)
+    try:
+        res = api.compare(query, corpus, by=by, k=k, show_progress=_progress())
+    except (FileNotFoundError, RuntimeError, ValueError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1)
     if as_json:
-        _dump(res if isinstance(res, dict) else res.to_dict("records"))
-    else:
-        out.print(res)
+        _dump(res)
+        return
+    from rich.columns import Columns
+    from rich.panel import Panel
+
+    panels = []
+    for group, entry in res["groups"].items():
+        lines = [f"[bold]{i + 1}.[/bold] {p['text'][:300]}\n[dim]{p['doc']} · {p['section'] or ''} · "
+                 f"{p['score']:.3f}[/dim]" for i, p in enumerate(entry["passages"])]
+        for kind, label in (("goal_assessments", "status"), ("risks", "category"), ("links", "value")):
+            for f in entry[kind]:
+                lines.append(f"[cyan]{kind}[/cyan] [{f.get(label)}] {f['text'][:160]}")
+        panels.append(Panel("\n".join(lines) or "(no passages)", title=f"{by}: {group}", expand=True))
+    out.print(f"[bold]{query}[/bold]")
+    out.print(Columns(panels, equal=True, expand=True))
 
 
 @app.command()
