@@ -17,9 +17,11 @@ Why it looks the way it does:
   outcome (default), forecast, budget, deviation (from budget), change
   (against an earlier period), previous (an earlier year). The linker
   compares them with the column headers.
-- Numbers that are not figures are left out: years, dates, ranges' ends are
-  kept but flagged, identifiers ("Mål 5", "Not 3", "covid-19", "1177"),
-  ordinals ("andra", "första"), and "per 1 000 invånare" denominators.
+- Numbers that are not figures are left out: years, dates, identifiers
+  ("Mål 5", "Not 3", "covid-19", "1177.se"), ordinals ("andra", "första"),
+  durations ("tre år"), "per 1 000 invånare" denominators, and table rows
+  the layout left in the prose. Both ends of a range ("60–70 miljoner") are
+  kept but flagged `is_range`: the linker does not link them.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ MONEY_UNITS = ("mdkr", "mkr", "tkr", "kr")
 _SP = "[ \u00a0\u202f\u2009]"
 _NUM = re.compile(rf"(?<![\d,])\d{{1,3}}(?:{_SP}\d{{3}})+(?:,\d+)?(?![\d])|(?<![\d,])\d+(?:,\d+)?(?![\d])")
 
-# unit words right after a number: (regex, canonical unit, multiplier into that unit)
+# unit words right after a number; _canonical_unit maps each to its unit
 _UNIT_AFTER = re.compile(
     r"""\s{0,3}(?P<u>
         miljarder(?:\s+kronor|\s+kr\b)?|miljard(?:\s+kronor)?|mdkr|mdr\b|mld(?:\s*kr)?\b|
@@ -259,8 +261,8 @@ def _skip_number(text: str, s: int, e: int, num: str) -> bool:
         return True  # covid-19, RIS3, 74/61
     if after[:1].isalpha() or re.match(r":[ae]\b", after):
         return True  # 3D, 1:a
-    if re.match(r"/\d|\.\d", after):
-        return True  # 74/61, 3.2
+    if re.match(r"/\d|\.\d|\.[a-z]{2,3}\b", after):
+        return True  # 74/61, 3.2, 1177.se
     plain = re.sub(r"\D", "", num)
     grouped = bool(re.search(r"\s", num))
     if not grouped and "," not in num and len(plain) == 4 and 1900 <= int(plain) <= 2099:
@@ -368,8 +370,9 @@ _TREND = re.compile(r"^(?:\w*ökning(?:en)?|ökat?|ökade|ökar|ökad|\w*minskni
 def _polarity(local: str, after: str) -> int:
     """-1/+1 from the nearest sign word before the number (or just after its unit).
 
-    "ökade till 50" states a level, not a change: trend words count only with
-    "med" ("ökade med 5"), or when nothing but the unit stands between.
+    "ökade till 50" states a level, not a change: before "till" the trend
+    words (ökade, minskade, högre ...) do not sign the number; "underskott"
+    and "negativ" still do.
     """
     words = _WORD.findall(local)
     level = bool(re.search(r"\btill\s*$", local, re.I))
