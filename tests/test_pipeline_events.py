@@ -48,6 +48,7 @@ def run(nlp, tmp_path, sentence: str):
      "2020", None),
     ("En brand inträffade i sjukhusets kök i juli.", "incident", "2022-07", None),
     ("Strategin har fastställts av regionfullmäktige.", "decision", None, "regionfullmäktige"),
+    ("Samtliga enheter som tidigare varit provenheter har förnyat sin ansökan.", "other", None, None),
 ])
 def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, actor):
     doc, facts = run(event_nlp, tmp_path, sentence)
@@ -66,6 +67,9 @@ def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, acto
     "Antagande av den nya strategin planeras till våren 2023.",
     "Efter avslutad upphandling ökade antalet leverantörer.",
     "Arbetet fortskrider enligt plan.",
+    "Verksamheten styrs av respektive beslutad förbundsordning.",
+    "Budgeten bygger på de mål som fullmäktige har beslutat om.",
+    "Basenhetens tilldelade budgetutrymme utgör ramen för verksamheten.",
 ])
 def test_events_ignores_plans_negations_and_adjectives(event_nlp, tmp_path, sentence):
     _, facts = run(event_nlp, tmp_path, sentence)

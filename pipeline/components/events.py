@@ -54,9 +54,17 @@ ORG_HEAD = re.compile(
     r"\w*avdelning(en)?|\w*hälsocentral(en)?|\w*vårdcentral(en)?|\w*tandvård(en)?|\w*service|"
     r"\w*samverkan|almi|trafikverket|\w*trafiken|norrtåg|\w*operan)$")
 ATTRIBUTIVE_BEFORE = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "efter", "med", "av", "om",
-                                "för", "på", "till", "vid", "genom", "mot", "inom", "utan", "nya", "ny", "nytt"})
+                                "för", "på", "till", "vid", "genom", "mot", "inom", "utan", "nya", "ny", "nytt",
+                                "respektive", "utifrån", "enligt", "dess", "sin", "sitt", "sina", "vår", "vårt", "våra",
+                                "deras", "hans", "hennes", "redan", "tidigare", "nyligen", "nu", "politiskt"})
+# words after a participle that show it is a verb, not an adjective before a noun
+NOT_NOUN = frozenset({"i", "på", "av", "till", "för", "med", "om", "under", "vid", "från", "och", "som", "att", "den",
+                      "det", "de", "en", "ett", "sin", "sitt", "sina", "upp", "in", "ut", "ned", "ner", "över", "fram",
+                      "bort", "igång", "även", "också", "nu", "redan", "inte", "ej", "enligt", "efter", "mellan",
+                      "inom", "genom", "hos", "mot", "samt", "eller", "men", "så", "då", "där", "här", "tillsammans",
+                      "helt", "delvis", "sedan", "ytterligare", "totalt", "bland", "dock", "därför", "alla", "flera"})
 PARTICIPLE = ("d", "da", "de", "t", "ta", "te", "na", "en", "ad", "ade")
-DETERMINERS = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
+DETERMINERS = frozenset({"utifrån", "enligt", "inför", "trots", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
                          "många", "alla", "vissa", "nya", "ny", "nytt", "hela", "andra", "ytterligare", "under",
                          "i", "vid", "efter", "inom", "på", "för", "genom", "sedan", "från", "som", "när", "då",
                          "även", "dessutom", "hittills", "nu", "här", "där", "totalt", "bland", "vilket", "varav"})
@@ -177,15 +185,18 @@ def verb_form(token: Token) -> str:
 def happened(token: Token, sent: Span) -> bool:
     """A past/perfect/participle trigger not governed by a modal, a future or a negation."""
     form = verb_form(token)
-    left = [t for t in token.doc[max(sent.start, token.i - 5):token.i] if not t.is_space]
+    raw = [t for t in token.doc[max(sent.start, token.i - 5):token.i] if not t.is_space]
+    left, clause = raw, None
     # stop the look-back at a clause mark: "… beslutat, men kommer att …" concerns what follows
-    for k in range(len(left) - 1, -1, -1):
-        if left[k].is_punct or left[k].lower_ in ("och", "men", "samt", "som", "vilket", "där"):
-            left = left[k + 1:]
+    for k in range(len(raw) - 1, -1, -1):
+        if raw[k].is_punct or raw[k].lower_ in ("och", "men", "samt", "som", "vilket", "där"):
+            left, clause = raw[k + 1:], raw[k].lower_
             break
     words = {t.lower_ for t in left}
-    if left and form == "past" and left[-1].lower_ in ATTRIBUTIVE_BEFORE and token.lower_.endswith(PARTICIPLE):
-        return False  # "efter avslutad upphandling", "på grund av inställda kurser": an adjective
+    if form == "past" and raw and _attributive(token, raw[-1], sent):
+        return False  # "efter avslutad upphandling", "Basenhetens tilldelade budget": an adjective
+    if clause == "som" and _relative(left) and not _dated_after(token, sent):
+        return False  # "de mål som fullmäktige har beslutat": background, unless dated ("som genomfördes 2019")
     if words & NEGATIONS:
         return False
     if words & MODALS:
@@ -197,6 +208,43 @@ def happened(token: Token, sent: Span) -> bool:
         before = " ".join(t.lower_ for t in token.doc[max(sent.start, token.i - 4):token.i])
         return bool(re.search(r"\b(håller\s+(nu\s+)?på\s+att|nu)\b", before))
     return False
+
+
+def _attributive(token: Token, prev: Token, sent: Span) -> bool:
+    """A participle between a determiner, preposition or genitive and a noun."""
+    if not token.lower_.endswith(PARTICIPLE):
+        return False
+    nxt = next((t for t in token.doc[token.i + 1:sent.end] if not t.is_space), None)
+    if nxt is None or not nxt.is_alpha or not nxt.text[:1].islower() or nxt.lower_ in NOT_NOUN:
+        return False
+    p = prev.lower_
+    if p in ATTRIBUTIVE_BEFORE:
+        return True
+    genitive = len(p) > 3 and p.endswith("s") and p not in ("har", "vars", "fortfarande", "redan", "dess", "sedermera")
+    return genitive and prev.is_alpha
+
+
+AUX = frozenset({"har", "hade", "är", "var", "blev", "blivit", "varit", "ha"})
+CLAUSE_VERBS = AUX | {"ska", "skall", "kan", "kunde", "finns", "fanns", "kommer", "bedrivs", "ingår", "utgör"}
+
+
+def _relative(between: list[Token]) -> bool:
+    """Whether the words after "som" still belong to its relative clause when the trigger comes.
+
+    "som fullmäktige har beslutat" is; in "som tidigare varit enhet har förnyat" the relative
+    clause closed at "varit" and the trigger belongs to the main clause. "som nu är
+    färdigställt" reports a completion of the period.
+    """
+    words = [t.lower_ for t in between]
+    if "nu" in words:
+        return False
+    inner = words[:-1] if words and words[-1] in AUX else words
+    return not any(w in CLAUSE_VERBS for w in inner)
+
+
+def _dated_after(token: Token, sent: Span) -> bool:
+    tail = token.doc.text[token.idx + len(token.text):min(sent.end_char, token.idx + len(token.text) + 40)]
+    return any(d.start < 12 for d in find_dates(tail, "2000"))
 
 
 def event_date(sent: Span, trigger: Token, period: str | None) -> str | None:
@@ -274,6 +322,8 @@ def _subject_from_start(toks: list[Token]) -> str | None:
         return None
     if any(t.text[:1].islower() and t.lower_ not in ("och", "i", "för", "-") and not ORG_HEAD.match(t.text) for t in toks):
         return None
+    if toks[-1].lower_.endswith("s") and not ORG_HEAD.match(toks[-1].text):
+        return None  # a genitive: "Basenhetens …" is not the subject
     if any(t.like_num for t in toks):
         return None
     return " ".join(t.text for t in toks).replace(" - ", "-").strip() or None
