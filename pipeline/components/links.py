@@ -18,12 +18,17 @@ resultat", column "Utfall 2021-08". For every figure from rapport_figures:
    report's row labels; whether the column fits what the sentence says
    (outcome, budget, forecast, deviation from budget, change, an earlier
    year); how unlikely the value is to match by chance (significant digits,
-   how many cells hold it); and whether the table stands near the sentence.
-   A second pass lends confidence to tables that other figures of the same
-   section link to firmly (a paragraph usually discusses one table).
+   how many cells hold it); and whether the table stands near the sentence
+   or under a line that repeats its title (goal sections and their indicator
+   tables). A second pass lends confidence to tables that other figures of
+   the same section link to firmly (a paragraph usually discusses one table).
+   Gates keep chance matches out: a link without any own word naming the row
+   needs a distinctive number; one-digit values and small counts need their
+   row (or the counted noun) named in their own clause. A bottom-line row
+   ("Totalt Region X") is named by "resultat"/"totalt".
 3. Several tables can hold the same figure (resultaträkning and
-   driftredovisning): the best row of every table that passes the threshold
-   is linked.
+   driftredovisning): the best row of every table scoring at least half the
+   best table is linked, and a second row of one table at 70% of its best.
 4. Contradictions: a figure that links nowhere, whose words name a row
    strongly (every informative label word is in the figure's own words), in
    a column that the sentence's aspect picks out unambiguously, with the same
