@@ -38,6 +38,8 @@ def rows(doc) -> list[dict]:
      ("strategiska mål", 7, 4, 3, 0, 0)),
     ("Två av de elva delmålen har uppnåtts.", ("delmål", 11, 2, None, None, None)),
     ("Av nämndens åtta mål är fem uppfyllda, två delvis uppfyllda och ett inte uppfyllt.", ("mål", 8, 5, 2, 1, 0)),
+    ("Av de 30 styrmått som följs upp når 12 sitt målvärde, 9 når det delvis och 5 når det inte, medan 4 saknar utfall.",
+     ("styrmått", 30, 12, 9, 5, 4)),
 ])
 def test_aggregates_prose_counts(nlp, tmp_path, sentence, expected):
     doc = run(nlp, tmp_path, sentence + "\n")

@@ -99,6 +99,35 @@ def test_goals_status_fields(nlp, tmp_path, line, expected):
     assert f.goal.startswith("Mål 8") and f.text == line
 
 
+def test_goals_year_end_outcome_in_annual_report_is_current(nlp, tmp_path):
+    path = tmp_path / "arsredovisning.txt"
+    path.write_text("Region Exempel\nÅrsredovisning 2022\n\n1. Måluppfyllelse\n\n" + under_goal(
+        "Skulden uppgick vid årets slut till 400 mnkr och målet har därmed uppnåtts."), encoding="utf-8")
+    doc = process(nlp, load_document(path))
+    assert pairs(doc) == [("achieved", "current")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Utifrån prognosen per augusti bedöms målet om en budget i balans inte uppnås under innevarande år.",
+     [("not_achieved", "year_end")]),
+    ("Målet om kortare väntetider bedöms uppnås.", [("achieved", "year_end")]),
+])
+def test_goals_prognosis_without_year_words(nlp, tmp_path, sentence, expected):
+    assert pairs(run(nlp, tmp_path, under_goal(sentence))) == expected
+
+
+def test_goals_statement_under_a_prognosis_heading_is_year_end(nlp, tmp_path):
+    body = "Måluppfyllelse – prognos helår\n\n• Mål 2 Tillgänglighet: uppnås delvis – köerna minskar långsamt\n"
+    (f,) = facts(run(nlp, tmp_path, body))
+    assert (f.status, f.horizon) == (Status.PARTIALLY, Horizon.YEAR_END)
+    assert f.goal.startswith("Mål 2")
+
+
+def test_goals_counted_goals_left_to_aggregates(nlp, tmp_path):
+    doc = run(nlp, tmp_path, under_goal("Bedömningen grundar sig på att två av de finansiella målen inte har nåtts."))
+    assert facts(doc) == []
+
+
 def test_goals_no_assessment(nlp, tmp_path):
     doc = run(nlp, tmp_path, under_goal("Det är för tidigt att bedöma om målet kommer att nås."))
     assert [f.status for f in facts(doc)] == [Status.NO_ASSESSMENT]

@@ -44,6 +44,11 @@ def targets(doc) -> list[str]:
      "Målet för andelen patienter med besök inom 90 dagar är 80 procent"),
     ("Målet är att alla patienter ska erbjudas ett digitalt besök.",
      "Målet är att alla patienter ska erbjudas ett digitalt besök"),
+    ("Minst 85 procent av patienterna ska få ett besök inom 30 dagar.",
+     "Minst 85 procent av patienterna ska få ett besök inom 30 dagar"),
+    ("Nämnderna ska bedriva sin verksamhet inom tilldelade ramar.",
+     "Nämnderna ska bedriva sin verksamhet inom tilldelade ramar"),
+    ("Skillnaden i livslängd mellan kommunerna ska minska.", "Skillnaden i livslängd mellan kommunerna ska minska"),
 ])
 def test_targets_found(nlp, tmp_path, sentence, target):
     doc = run(nlp, tmp_path, sentence + "\n")
@@ -56,6 +61,7 @@ def test_targets_found(nlp, tmp_path, sentence, target):
 
 @pytest.mark.parametrize("sentence", [
     "Kommunerna ska stärka samverkan med regionen.",
+    "Primärvården ska stärkas och utvecklas.",
     "Utfallet uppgick till 3 procent av skatteintäkterna.",
     "Resultatet ska redovisas i årsredovisningen.",
     "Antalet besök har ökat med 5 procent.",

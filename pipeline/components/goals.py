@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 
 from corpus import BlockKind
 
-from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
+from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 from .aggregates import label_status, parse_counts
@@ -550,28 +550,52 @@ def _later_year(doc: Doc, a: int, b: int) -> bool:
 
 
 _CLOSED_YEAR_KINDS = {"årsredovisning"}
+_PRETERITE = {"uppnåddes", "nåddes", "uppfylldes", "klarades", "nådde", "uppnådde", "uppfyllde", "klarade",
+              "infriades", "överträffades", "överträffade"}
+_PROGNOSIS_VERBS = {"bedöms", "beräknas", "förväntas", "väntas", "prognostiseras", "tros"}
 
 
 def _kind(doc: Doc) -> str | None:
     return doc._.document.meta.kind if doc._.document is not None else None
 
 
+def _past(doc: Doc, pred: int, a: int) -> bool:
+    """'har uppnåtts', 'nåddes', 'uppfylldes': the clause reports what happened, not a prognosis."""
+    if doc[pred].lower_ in _PRETERITE:
+        return True
+    return any(t.lower_ in {"har", "hade"} for t in _prev(doc, pred, a, 3))
+
+
 def clause_horizon(doc: Doc, cues: Cues, a: int, b: int, pred: int | None) -> Horizon | None:
     """The explicit horizon of a clause, or None when it has no time word."""
+    closed = _kind(doc) in _CLOSED_YEAR_KINDS
     if cues.has("LONG_TERM", a, b):
         return Horizon.LONG_TERM
     future = cues.has("FUTURE", a, b) or cues.has("MODAL_FUTURE", a, b)
     if future and _later_year(doc, a, b):
         return Horizon.LONG_TERM
     if cues.has("YEAR_END", a, b):
-        return Horizon.YEAR_END
-    if cues.has("FUTURE", a, b) or (pred is not None and any(
-            cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in _prev(doc, pred, a, 3))):
+        # "vid årets slut … har uppnåtts" in an annual report is the outcome, not a prognosis
+        past = pred is not None and _past(doc, pred, a) and not cues.has("FUTURE", a, b)
+        return Horizon.CURRENT if closed or past else Horizon.YEAR_END
+    if cues.has("FUTURE", a, b) or (pred is not None and (
+            any(cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in _prev(doc, pred, a, 3))
+            or (doc[pred].lower_.endswith("s") and any(doc[j].lower_ in _PROGNOSIS_VERBS
+                                                        for j in _tokens(doc, a, pred))))):
         # an interim report looks ahead to its year end; an annual report's year is over
-        return Horizon.LONG_TERM if _kind(doc) in _CLOSED_YEAR_KINDS else Horizon.YEAR_END
+        return Horizon.LONG_TERM if closed else Horizon.YEAR_END
     if cues.has("CURRENT", a, b):
         return Horizon.CURRENT
     return None
+
+
+def _default_horizon(doc: Doc, start_char: int) -> Horizon:
+    """Under a heading such as "Måluppfyllelse – prognos helår" a bare statement is a prognosis."""
+    d = doc._.document
+    sec = d.section_at(start_char) if d is not None else None
+    if sec is not None and re.search(r"prognos", sec.heading, re.I) and _kind(doc) not in _CLOSED_YEAR_KINDS:
+        return Horizon.YEAR_END
+    return Horizon.CURRENT
 
 
 def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon, tuple[int, int]]]:
@@ -586,15 +610,29 @@ def assess(doc: Doc, cues: Cues, a: int, b: int, anchored: bool) -> list[tuple[S
         horizon = h or horizon
         if st is None:
             continue
-        key = horizon or Horizon.CURRENT
+        key = horizon or _default_horizon(doc, doc[a].idx)
         found.setdefault(key, []).append(st)
         where.setdefault(key, (x, y))
     if not found and anchored:
         st = _quantified(doc, cues, a, b)
         if st is not None:
-            key = clause_horizon(doc, cues, a, b, None) or Horizon.CURRENT
+            key = clause_horizon(doc, cues, a, b, None) or _default_horizon(doc, doc[a].idx)
             found[key], where[key] = [st], (a, b)
     return [(sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h, where[h]) for h, sts in found.items()]
+
+
+def _counted(doc: Doc, cues: Cues, a: int, b: int) -> bool:
+    """'två av de finansiella målen har inte nåtts': a count of goals, not one goal's assessment."""
+    toks = _tokens(doc, a, b)
+    for k, i in enumerate(toks[:-2]):
+        t = doc[i]
+        if not (t.is_digit or (t.is_alpha and t.lower_ not in {"en", "ett"} and word_to_int(t.lower_) is not None)):
+            continue
+        if doc[toks[k + 1]].lower_ != "av":
+            continue
+        if any(cues.has("GOAL_NOUN", j, j + 1) for j in toks[k + 2:k + 5]):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- assessor
@@ -695,7 +733,7 @@ class GoalAssessor:
                 or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
                 or cues.has("good_economic_management", a, b)):
             return []
-        if parse_counts(doc, cues, c.span) is not None:
+        if parse_counts(doc, cues, c.span) is not None or _counted(doc, cues, a, b):
             return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
         pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))

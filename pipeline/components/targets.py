@@ -67,7 +67,7 @@ def _phrase_end(toks: list, k: int, cues: Cues, limit: int = 14, stop_and: bool 
 
 
 _PHRASE_STOP = {"kommer", "är", "har", "kan", "ska", "skall", "bedöms", "uppnås", "nås", "beräknas", "vilket", "men",
-                "medan", "eftersom", "då", "samtidigt", "var", "blev", "visar"}
+                "medan", "eftersom", "då", "samtidigt", "var", "blev", "visar", "inte", "ej"}
 _DIRECT_OBJECT_OK = {"till", "med", "från", "jämfört", "under", "över", "senast", "år", "inom", "och", "i", "per",
                      "mot", "successivt", "årligen", "varje", "ytterligare", "kraftigt", "väsentligt", "fram"}
 
@@ -92,9 +92,18 @@ def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -
                 and nxt[1].lower_ in {"överstiga", "understiga", "överskrida", "överskridas"}):
             return None
         thr = [k + 2]
+    before = [j for j in range(max(0, k - 8), k) if cues.has("THRESHOLD", toks[j].i, toks[j].i + 1)
+              and _number_near(toks, j) is not None and _number_near(toks, j) < k]
+    if before and not thr:
+        # "minst 85 procent av patienterna ska få ett första besök inom 90 dagar"
+        start, end = before[0], _phrase_end(toks, k, cues, limit=16)
+        return toks[start].i, toks[end - 1].i + 1
     if verb is not None and cues.has("DIRECTION", toks[verb].i, toks[verb].i + 1) and not thr:
         nxt = toks[verb + 1] if verb + 1 < len(toks) else None
         if nxt is not None and not (nxt.is_punct or nxt.lower_ in _DIRECT_OBJECT_OK):
+            return None
+        # a direction is a target only for something measured: "soliditeten ska öka", not "vården ska stärkas"
+        if not any(cues.has("MEASURE", t.i, t.i + 1) for t in toks[max(0, k - 12):verb]):
             return None
         anchor = verb
     elif thr:
