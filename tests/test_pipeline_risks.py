@@ -119,3 +119,22 @@ def test_risks_prose_in_tables_keeps_sentences_drops_rows():
     d = SimpleNamespace(text=text, blocks=[Block(BlockKind.TABLE, 0, len(text), None, None)])
     found = [text[a:b] for a, b in prose_in_tables(d)]
     assert len(found) == 1 and found[0].startswith("Prognosen") and found[0].endswith("väntat.")
+
+
+def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
+    import srsly
+
+    risk_nlp.to_disk(tmp_path / "nlp")
+    saved = tmp_path / "nlp" / "rapport_risks"
+    assert (saved / "patterns.jsonl").exists() and srsly.read_json(saved / "cfg.json")["threshold"] == 1.0
+    again = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"]).from_disk(tmp_path / "nlp")
+    sentence = "Det råder stor brist på tandläkare i länets inland."
+    _, before = run(risk_nlp, tmp_path, sentence, "x.txt")
+    _, after = run(again, tmp_path, sentence, "y.txt")
+    assert [(f.text, f.category, f.score) for f in before] == [(f.text, f.category, f.score) for f in after]
+    # an edited cue list on disk is the one the loaded pipeline uses
+    rows = [r for r in srsly.read_jsonl(saved / "patterns.jsonl") if r.get("family") != "shortage"]
+    srsly.write_jsonl(saved / "patterns.jsonl", rows)
+    edited = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"]).from_disk(tmp_path / "nlp")
+    _, none = run(edited, tmp_path, sentence, "z.txt")
+    assert none == []

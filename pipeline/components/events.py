@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from ..dates import find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import CuePatterns, Prefilter, carrier, prose_sentences, read_patterns, taken_offsets
+from .risks import PatternComponent, carrier, prose_sentences, read_patterns, taken_offsets
 
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
                     "kan", "kunna", "kunnat", "kunde", "skulle", "behöver", "behövt", "måste", "vill", "borde",
@@ -93,7 +93,7 @@ def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_c
                        table_prose=table_prose, overwrite=overwrite)
 
 
-class EventFinder:
+class EventFinder(PatternComponent):
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
                  table_prose: bool, overwrite: bool):
         self.name = name
@@ -102,8 +102,11 @@ class EventFinder:
         self.patterns = patterns
         self.runon_chars = runon_chars
         self.overwrite = overwrite
-        self.cues = CuePatterns(nlp.vocab, read_patterns(patterns))
-        self.prefilter = Prefilter([r for r in read_patterns(patterns) if r["kind"] == "verb"])
+        self._use_rows(nlp.vocab, read_patterns(patterns))
+
+    @staticmethod
+    def _required(row: dict) -> bool:
+        return row["kind"] == "verb"
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)

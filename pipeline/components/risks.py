@@ -27,6 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+
+import srsly
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -365,7 +368,47 @@ def make_risks(nlp: Language, name: str, spans_key: str, patterns: str, threshol
                       runon_chars=runon_chars, table_prose=table_prose, overwrite=overwrite)
 
 
-class RiskFinder:
+class PatternComponent:
+    """What rapport_risks and rapport_events share: pattern rows in, saved with the pipeline.
+
+    Like spaCy's span_ruler, `to_disk` writes the rows (patterns.jsonl) and
+    the settings (cfg.json), and `from_disk` rebuilds the matchers from them,
+    so a saved pipeline keeps the cue lists it was saved with.
+    """
+
+    CFG_KEYS: tuple[str, ...] = ("spans_key", "runon_chars", "table_prose", "overwrite")
+
+    def _use_rows(self, vocab, rows) -> None:
+        self.vocab = vocab
+        self.pattern_rows = [dict(r) for r in rows]
+        self.cues = CuePatterns(vocab, self.pattern_rows)
+        self.prefilter = Prefilter([r for r in self.pattern_rows if self._required(r)])
+
+    @staticmethod
+    def _required(row: dict) -> bool:
+        """Rows of which a sentence must match at least one to produce anything."""
+        raise NotImplementedError
+
+    def to_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "patterns.jsonl", self.pattern_rows)
+        srsly.write_json(path / "cfg.json", {k: getattr(self, k) for k in self.CFG_KEYS})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        if (path / "cfg.json").exists():
+            for k, v in srsly.read_json(path / "cfg.json").items():
+                if k in self.CFG_KEYS:
+                    setattr(self, k, v)
+        if (path / "patterns.jsonl").exists():
+            self._use_rows(self.vocab, list(srsly.read_jsonl(path / "patterns.jsonl")))
+        return self
+
+
+class RiskFinder(PatternComponent):
+    CFG_KEYS = PatternComponent.CFG_KEYS + ("threshold",)
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, threshold: float,
                  runon_chars: int, table_prose: bool, overwrite: bool):
         self.name = name
@@ -375,9 +418,11 @@ class RiskFinder:
         self.threshold = threshold
         self.runon_chars = runon_chars
         self.overwrite = overwrite
-        self.cues = CuePatterns(nlp.vocab, read_patterns(patterns))
-        self.prefilter = Prefilter([r for r in read_patterns(patterns)
-                                    if r["label"] == "cue" and r["family"] not in AMPLIFIERS])
+        self._use_rows(nlp.vocab, read_patterns(patterns))
+
+    @staticmethod
+    def _required(row: dict) -> bool:
+        return row["label"] == "cue" and row["family"] not in AMPLIFIERS
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
