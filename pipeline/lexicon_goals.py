@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
@@ -131,35 +132,80 @@ class CueLexicon:
                 self._memo[key] = got
         return got
 
-    def cues(self, doc: Doc) -> "Cues":
+    def cues(self, doc: Doc, cands: list["Candidate"]) -> "Cues":
         """The doc's cues, computed once and shared by the goal, aggregate and target components."""
         store = doc.user_data.setdefault("rapport_goal_cues", {})
-        if self.key not in store:
+        key = (self.key, id(cands))
+        if key not in store:
             store.clear()
-            store[self.key] = Cues(doc, self)
-        return store[self.key]
+            store[key] = Cues(doc, self, regions(doc, cands))
+        return store[key]
+
+
+_GOAL_LINE = re.compile(r"(?im)^[ \t•\-–*]*(?:strategiskt\s+|finansiellt\s+|övergripande\s+)?(?:del)?mål(?:område)?"
+                        r"\s+\d[^\n]*")
+
+
+def regions(doc: Doc, cands: list["Candidate"]) -> list[tuple[int, int]]:
+    """Token ranges worth matching: candidate sentences, headings, and numbered goal lines anywhere."""
+    d = document(doc)
+    spans = [(c.span.start, c.span.end) for c in cands]
+    chars = [(b.start, b.end) for b in d.blocks if b.kind == BlockKind.HEADING]
+    chars += [(m.start(), m.end()) for m in _GOAL_LINE.finditer(d.text)]
+    for a, e in chars:
+        span = doc.char_span(a, e, alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append((span.start, span.end))
+    merged: list[tuple[int, int]] = []
+    for a, e in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((a, e))
+    return merged
 
 
 class Cues:
     """Every cue match of one doc, by label, as sorted (start, end) token ranges of the doc.
 
-    Matching runs on a copy of the doc without its whitespace tokens (the
-    line breaks PDF text keeps inside sentences), so "vid årets⏎slut" matches
-    "vid årets slut" without whitespace operators in every pattern.
+    Matching runs on a compact copy of the doc: only the regions worth reading
+    (sentences, headings, goal lines; tables need none) and without whitespace
+    tokens (the line breaks PDF text keeps inside sentences), so "vid årets⏎slut"
+    matches "vid årets slut" without whitespace operators in every pattern.
+    A separator token between regions keeps matches inside one region.
     """
 
-    def __init__(self, doc: Doc, lexicon: CueLexicon):
+    SEPARATOR = "¶"
+
+    def __init__(self, doc: Doc, lexicon: CueLexicon, spans: list[tuple[int, int]] | None = None):
         self.doc = doc
-        kept = [t for t in doc if not t.is_space]
+        strings = doc.vocab.strings
+        arr = doc.to_array([IS_SPACE, ORTH, LEMMA, LOWER]) if len(doc) else None
+        keep: list[int | None] = []
+        for a, e in spans if spans is not None else [(0, len(doc))]:
+            if keep:
+                keep.append(None)
+            keep += [i for i in range(a, e) if not arr[i, 0]]
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        if kept:
-            lemmas = [t.lemma_ or t.lower_ for t in kept]
-            flat = Doc(doc.vocab, words=[t.text for t in kept], spaces=[True] * len(kept), lemmas=lemmas)
+        real = [i for i in keep if i is not None]
+        if real:
+            words = [strings[int(arr[i, 1])] if i is not None else self.SEPARATOR for i in keep]
+            lemmas = [strings[int(arr[i, 2] or arr[i, 3])] if i is not None else self.SEPARATOR for i in keep]
+            flat = Doc(doc.vocab, words=words, spaces=[True] * len(words), lemmas=lemmas)
             for key, s, e in lexicon.matcher(flat):
-                found[doc.vocab.strings[key]].append((kept[s].i, kept[e - 1].i + 1))
-            for t, lemma in zip(kept, lemmas):
-                for label in lexicon.labels(t.text, t.lower_, lemma):
-                    found[label].append((t.i, t.i + 1))
+                if None in keep[s:e]:
+                    continue
+                found[strings[key]].append((keep[s], keep[e - 1] + 1))
+            memo: dict[tuple[int, int], tuple[str, ...]] = {}
+            for i in real:
+                k = (int(arr[i, 1]), int(arr[i, 2]))
+                labels = memo.get(k)
+                if labels is None:
+                    text = strings[k[0]]
+                    labels = memo[k] = lexicon.labels(text, strings[int(arr[i, 3])],
+                                                      strings[k[1]] if k[1] else text.lower())
+                for label in labels:
+                    found[label].append((i, i + 1))
         self.by_label = {k: sorted(set(v)) for k, v in found.items()}
         self._starts = {k: [s for s, _ in v] for k, v in self.by_label.items()}
 
@@ -287,11 +333,6 @@ def word_to_int(word: str) -> int | None:
     except ImportError:  # corpus.numbers not there: the small table above is enough
         return _NUMBER_WORDS.get(w)
     return corpus_word_to_int(w)
-
-
-def ws_tokens(span: Span) -> list:
-    """The tokens of a span without the whitespace tokens PDF line breaks leave."""
-    return [t for t in span if not t.is_space]
 
 
 def claim(doc: Doc, start: int, end: int, label: str) -> Span:

@@ -226,7 +226,7 @@ class AggregateFinder:
         group: list[Span] = []
         cands = candidates(doc, self.max_chars, self.max_run, self.name)
         if cands:
-            cues = self.lexicon.cues(doc)
+            cues = self.lexicon.cues(doc, cands)
             prev = None
             for c in cands:
                 near = prev is not None and (prev.block == c.block

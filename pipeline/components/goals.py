@@ -42,6 +42,8 @@ _FUTURE_ATT = {"komma", "kommer", "möjligt", "troligt", "sannolikt", "bedöms",
 _FUTURE_INF = {"kan", "kunna", "kunde", "torde", "bedöms", "beräknas", "förväntas", "väntas", "tros", "kommer"}
 _INFINITIVES = {"uppnå", "uppfylla", "nå", "klara", "infria", "förverkliga", "överträffa", "överskrida"}
 _SUBJECTS = {"de", "det", "den", "dessa", "detta", "denna", "vi", "man", "regionen", "hon", "han", "vilka"}
+_HAVE = {"ha", "har", "hade", "uppvisa", "uppvisar", "bedriva", "bedriver", "präglas", "uppnår", "nå"}
+_GEM_FILLER = {"en", "fortsatt", "därmed", "också", "även", "alltjämt", "huvudsak", "i", "stort", "sett"}
 _JUDGED = {"bedöms", "bedömdes", "anses", "betraktas", "ses", "räknas", "klassas", "värderas"}
 _YEAR_PREP = {"till", "senast", "år", "före", "inom", "fram", "under", "efter", "från"}
 _NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "för", "genom"}
@@ -637,8 +639,6 @@ def _counted(doc: Doc, cues: Cues, a: int, b: int) -> bool:
 
 # ---------------------------------------------------------------- assessor
 
-_HAVE = {"ha", "har", "hade", "uppvisa", "uppvisar", "bedriva", "bedriver", "präglas", "uppnår", "nå"}
-_GEM_FILLER = {"en", "fortsatt", "därmed", "också", "även", "alltjämt", "huvudsak", "i", "stort", "sett"}
 
 _SAY = {"bedömer", "bedömt", "bedömde", "anser", "konstaterar", "menar", "uppger", "rapporterar", "gör", "gjorde"}
 
@@ -696,7 +696,7 @@ class GoalAssessor:
         if not cands:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         else:
-            cues = self.lexicon.cues(doc)
+            cues = self.lexicon.cues(doc, cands)
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 group += [span for span, _ in self.assess_sentence(doc, d, cues, index, c)]

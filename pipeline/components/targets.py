@@ -209,7 +209,7 @@ class TargetFinder:
         if not cands:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         else:
-            cues = self.lexicon.cues(doc)
+            cues = self.lexicon.cues(doc, cands)
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 a, b = c.span.start, c.span.end
