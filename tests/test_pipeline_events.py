@@ -70,6 +70,8 @@ def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, acto
     "Verksamheten styrs av respektive beslutad förbundsordning.",
     "Budgeten bygger på de mål som fullmäktige har beslutat om.",
     "Basenhetens tilldelade budgetutrymme utgör ramen för verksamheten.",
+    "Av de inbjudna har cirka 39 procent genomfört ett hälsosamtal.",
+    "Antal påbörjade behandlingar inom internetbaserad KBT ökar.",
 ])
 def test_events_ignores_plans_negations_and_adjectives(event_nlp, tmp_path, sentence):
     _, facts = run(event_nlp, tmp_path, sentence)

@@ -28,6 +28,7 @@ from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
 from .risks import PatternComponent, carrier, prose_sentences, read_patterns, taken_offsets
 
+PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
                     "kan", "kunna", "kunnat", "kunde", "skulle", "behöver", "behövt", "måste", "vill", "borde",
                     "föreslås", "föreslår", "förväntas", "väntas", "tros", "ämnar", "hoppas", "får", "fått", "syftar",
@@ -56,7 +57,8 @@ ORG_HEAD = re.compile(
 ATTRIBUTIVE_BEFORE = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "efter", "med", "av", "om",
                                 "för", "på", "till", "vid", "genom", "mot", "inom", "utan", "nya", "ny", "nytt",
                                 "respektive", "utifrån", "enligt", "dess", "sin", "sitt", "sina", "vår", "vårt", "våra",
-                                "deras", "hans", "hennes", "redan", "tidigare", "nyligen", "nu", "politiskt"})
+                                "deras", "hans", "hennes", "redan", "tidigare", "nyligen", "nu", "politiskt", "antal",
+                                "antalet", "andel", "andelen", "samtliga", "alla"})
 # words after a participle that show it is a verb, not an adjective before a noun
 NOT_NOUN = frozenset({"i", "på", "av", "till", "för", "med", "om", "under", "vid", "från", "och", "som", "att", "den",
                       "det", "de", "en", "ett", "sin", "sitt", "sina", "upp", "in", "ut", "ned", "ner", "över", "fram",
@@ -150,6 +152,11 @@ class EventFinder(PatternComponent):
                 verbs.append(Trigger(tok, row))
         if not verbs:
             return None
+        if PERCENT.search(sent.text):
+            # "39 procent har genomfört ett hälsosamtal": a statistic, not something that happened
+            verbs = [v for v in verbs if v.row["id"] not in GENERIC]
+            if not verbs:
+                return None
         specific = [v for v in verbs if v.row["id"] not in GENERIC]
         pool = specific or verbs
         best = max(pool, key=lambda v: (v.row["priority"], -v.token.i))
