@@ -106,3 +106,9 @@ def test_aggregates_disk_round_trip(nlp, tmp_path):
     doc2 = nlp2(make_doc(nlp2, document))
     after = [s._.fact for s in doc2.spans["aggregates"]]
     assert after == before and len(after) == 1
+
+
+def test_aggregates_no_prose_warns(nlp, tmp_path):
+    doc = run(nlp, tmp_path, "Resultaträkning\nIntäkter 100 120 130\nKostnader -90 -100 -110\n")
+    assert rows(doc) == []
+    assert any("rapport_aggregates" in w for w in doc._.warnings)
