@@ -253,7 +253,8 @@ def _relative(between: list[Token]) -> bool:
 
 
 def _dated_after(token: Token, sent: Span) -> bool:
-    tail = token.doc.text[token.idx + len(token.text):min(sent.end_char, token.idx + len(token.text) + 40)]
+    end = token.idx + len(token.text)
+    tail = document(token.doc).text[end:min(sent.end_char, end + 40)]  # Doc.text would rebuild the whole text
     return any(d.start < 12 for d in find_dates(tail, "2000"))
 
 
