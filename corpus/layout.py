@@ -7,6 +7,7 @@ never read as prose.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -62,9 +63,11 @@ def heading_shape(s: str) -> tuple[str | None, str] | None:
     return None, s
 
 
-def build(text: str, table_spans: list[tuple[int, int]], page_at) -> tuple[list[Section], list[Block], list[Sentence]]:
+def build(text: str, table_spans: list[tuple[int, int]], page_at,
+          row_spans: list[tuple[int, int]] = ()) -> tuple[list[Section], list[Block], list[Sentence]]:
+    """`row_spans` are the recovered table rows: always table, however wordy their labels."""
     lines = lines_of(text)
-    in_table = _mark_tables(lines, table_spans)
+    in_table = _mark_tables(lines, table_spans, sorted(row_spans))
     heads = _find_headings(lines, in_table)
     sections = _sections(lines, heads, len(text))
     blocks = _blocks(lines, in_table, heads, table_spans, sections, page_at)
@@ -78,11 +81,37 @@ def build(text: str, table_spans: list[tuple[int, int]], page_at) -> tuple[list[
     return sections, blocks, sentences
 
 
-def _mark_tables(lines: list[Line], spans: list[tuple[int, int]]) -> list[bool]:
+def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tuple[int, int]] = ()) -> list[bool]:
+    """Lines that belong to a table. Prose lines inside a table's span stay prose:
+    text dumps interleave indicator tables with the commentary on them."""
     out = []
     for ln in lines:
-        out.append(any(s <= ln.start < e or s < ln.end <= e for s, e in spans) and bool(ln.stripped))
+        inside = bool(ln.stripped) and any(s <= ln.start < e or s < ln.end <= e for s, e in spans)
+        is_row = inside and _overlaps(rows, ln.start, ln.end)
+        out.append(inside and (is_row or not _prose_like(ln.stripped)))
+    # a prose line's wrapped continuation is prose too
+    for i in range(1, len(lines)):
+        if out[i] and not out[i - 1] and lines[i - 1].stripped and _prose_like(lines[i - 1].stripped) \
+                and not lines[i - 1].stripped.endswith((".", ":", "!", "?")) and lines[i].stripped[:1].islower():
+            out[i] = False
     return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_right(spans, (end, end))
+    return any(s < end and start < e for s, e in spans[max(0, i - 3):i])
+
+
+_WORD = re.compile(r"[a-zåäöéü]{2,}")
+
+
+def _prose_like(s: str) -> bool:
+    """A line of running text: many lowercase words, few numbers."""
+    words = _WORD.findall(s)
+    digits = len(re.findall(r"\d+", s))
+    if len(words) >= 7 and digits <= 2:
+        return True
+    return len(words) >= 5 and s.endswith(".") and digits <= 1
 
 
 def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[str | None, str, int]]:
@@ -172,15 +201,21 @@ def _blocks(lines, in_table, heads, table_spans, sections, page_at) -> list[Bloc
 
     width = max((len(ln.text.rstrip()) for ln in lines), default=80)
     width = min(width, 120)
-    done_tables = set()
+    table_run: list[Line] = []
+
+    def flush_table() -> None:
+        nonlocal table_run
+        if table_run:
+            add(BlockKind.TABLE, table_run[0].start, table_run[-1].start + len(table_run[-1].text.rstrip()))
+        table_run = []
+
     for i, ln in enumerate(lines):
         if in_table[i]:
             flush()
-            for s, e in table_spans:
-                if s <= ln.start < e and (s, e) not in done_tables:
-                    done_tables.add((s, e))
-                    add(BlockKind.TABLE, s, e)
+            table_run.append(ln)
             continue
+        if ln.stripped or not table_run or not _in_any(ln, table_spans):
+            flush_table()
         if not ln.stripped:
             flush()
             continue
@@ -199,8 +234,13 @@ def _blocks(lines, in_table, heads, table_spans, sections, page_at) -> list[Bloc
             cur_kind = BlockKind.PARAGRAPH
         cur.append(ln)
     flush()
+    flush_table()
     blocks.sort(key=lambda b: b.start)
     return blocks
+
+
+def _in_any(ln: Line, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= ln.start < e for s, e in spans)
 
 
 def _paragraph_ends(prev: Line, width: int) -> bool:

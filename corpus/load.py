@@ -11,6 +11,9 @@ from .readers import find_report_files, read_file
 from .records import Document, Metadata, Page, ReadError
 
 
+MAX_ROW_CHARS = 400
+
+
 def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None) -> Document:
     """Raises ReadError (message: "<file>: <reason>") for anything unreadable."""
     path = Path(path)
@@ -29,7 +32,9 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
 
     tables, warnings = _find_tables(text, path.name, page_at)
     spans = [(t.start, t.end) for t in tables] + _numeric_runs(text, [(t.start, t.end) for t in tables])
-    sections, blocks, sentences = layout.build(text, spans, page_at)
+    # a "row" longer than a few lines is a recovery slip that swallowed prose: not trusted as a row
+    rows = [(r.start, r.end) for t in tables for r in t.rows if r.end - r.start <= MAX_ROW_CHARS]
+    sections, blocks, sentences = layout.build(text, spans, page_at, rows)
     info = meta.merge(meta.infer(text), (manifest or {}).get(path.name))
     doc = Document(name=path.name, path=str(path), text=text, offsets=cleaned.offsets, meta=info, pages=pages,
                    sections=sections, blocks=blocks, sentences=sentences, tables=tables, warnings=warnings)
