@@ -84,16 +84,17 @@ def build(text: str, table_spans: list[tuple[int, int]], page_at,
 def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tuple[int, int]] = ()) -> list[bool]:
     """Lines that belong to a table. Prose lines inside a table's span stay prose:
     text dumps interleave indicator tables with the commentary on them."""
-    out = []
+    out, prev_prose = [], False
     for ln in lines:
-        inside = bool(ln.stripped) and any(s <= ln.start < e or s < ln.end <= e for s, e in spans)
+        if not ln.stripped:
+            out.append(False)
+            continue
+        inside = any(s <= ln.start < e or s < ln.end <= e for s, e in spans)
         is_row = inside and _overlaps(rows, ln.start, ln.end)
-        out.append(inside and (is_row or not _prose_like(ln.stripped)))
-    # a prose line's wrapped continuation is prose too
-    for i in range(1, len(lines)):
-        if out[i] and not out[i - 1] and lines[i - 1].stripped and _prose_like(lines[i - 1].stripped) \
-                and not lines[i - 1].stripped.endswith((".", ":", "!", "?")) and lines[i].stripped[:1].islower():
-            out[i] = False
+        prose = not inside or (not is_row and _prose_like(ln.stripped)
+                               and (not ln.stripped[:1].islower() or prev_prose))
+        out.append(not prose)
+        prev_prose = prose
     return out
 
 
