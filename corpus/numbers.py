@@ -14,6 +14,7 @@ No project imports; used by `corpus.tables` and by the linking stage.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -162,6 +163,7 @@ _ATOM_NUM = re.compile(
 _ATOM_DASH = re.compile(rf"^{_MINUS_RE}$")
 
 
+@functools.lru_cache(maxsize=65536)
 def classify_atom(tok: str) -> str | None:
     """'num', 'dash', 'pct' or None (not numeric)."""
     if _ATOM_NUM.match(tok):
@@ -177,12 +179,19 @@ def tokens_with_gaps(line: str) -> list[tuple[str, int, int, int]]:
     """Whitespace tokens of `line` as (text, start, end, gap_before)."""
     out = []
     prev_end = 0
-    for m in re.finditer(r"[^\s\u00a0\u202f\u2009]+", line):
-        gap_text = line[prev_end:m.start()]
-        gap = sum(8 if c == "\t" else 1 for c in gap_text)
-        out.append((m.group(), m.start(), m.end(), gap if prev_end else 0))
-        prev_end = m.end()
+    for m in _TOKEN.finditer(line):
+        start, end = m.span()
+        if prev_end:
+            gap_text = line[prev_end:start]
+            gap = len(gap_text) + 7 * gap_text.count("\t")
+        else:
+            gap = 0
+        out.append((m.group(), start, end, gap))
+        prev_end = end
     return out
+
+
+_TOKEN = re.compile(r"[^\s\u00a0\u202f\u2009]+")
 
 
 def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
@@ -192,6 +201,11 @@ def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
     The tail is the longest run of numeric tokens at the end of the line; a
     lone dash at the very start of the line is a bullet, not a cell.
     """
+    parts = line.rsplit(None, 1)  # str whitespace is re's \s: the regex tokens' separators
+    if not parts:
+        return "", []
+    if classify_atom(parts[-1]) is None:
+        return line.strip(), []  # no numeric tail (most lines): skip the tokenising
     toks = tokens_with_gaps(line)
     i = len(toks)
     while i > 0:
@@ -278,6 +292,21 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
     atoms = lone_tokens_to_atoms(atoms)
     n = len(atoms)
     count = 0
+    ends_memo: dict[int, list[int]] = {}
+    cell_memo: dict[tuple[int, int, bool], Cell] = {}
+
+    def ends(i: int) -> list[int]:
+        e = ends_memo.get(i)
+        if e is None:
+            e = ends_memo[i] = _number_ends(atoms, i, hard_gap)
+        return e
+
+    def cell(i: int, j: int, negate: bool = False) -> Cell:
+        key = (i, j, negate)
+        c = cell_memo.get(key)
+        if c is None:
+            c = cell_memo[key] = _cell(atoms[i: j + 1], negate=negate)
+        return c
 
     def rec(i: int, acc: list[Cell]):
         nonlocal count
@@ -295,16 +324,16 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
             # "- 521": the dash is the sign of the following number
             if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
                     and atoms[i + 1].gap_before < hard_gap:
-                for j in _number_ends(atoms, i + 1, hard_gap):
-                    c = _cell(atoms[i + 1: j + 1], negate=True)
+                for j in ends(i + 1):
+                    c = cell(i + 1, j, True)
                     acc.append(Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent))
                     yield from rec(j + 1, acc)
                     acc.pop()
             return
         if a.kind != "num":
             return
-        for j in _number_ends(atoms, i, hard_gap):
-            c = _cell(atoms[i: j + 1])
+        for j in ends(i):
+            c = cell(i, j)
             if c.value is None:
                 continue
             acc.append(c)

@@ -227,26 +227,39 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_period(tok: str) -> bool:
     return bool(_PERIOD.match(tok.strip("()"))) or bool(_PERIOD.match(tok))
+
+
+@functools.lru_cache(maxsize=65536)
+def _known_header_word(t: str) -> bool:
+    return t.lower().strip("():,.-–") in _HEADER_WORDS or t.lower().rstrip("-") in _HEADER_WORDS \
+        or t in ("%", "-", "–")
 
 
 def _header_tokens(text: str) -> tuple[list[str], int, int]:
     toks = normalise_spaces(text).split()
     periods = sum(1 for t in toks if _is_period(t))
-    known = sum(1 for t in toks if t.lower().strip("():,.-–") in _HEADER_WORDS
-                or t.lower().rstrip("-") in _HEADER_WORDS or t in ("%", "-", "–"))
+    known = sum(1 for t in toks if _known_header_word(t))
     return toks, periods, known
+
+
+_DIGIT = re.compile(r"\d")
+_SMALL_NUM_OR_NOT = re.compile(r"\d{1,2}\)?|\(?[Nn]ot")
 
 
 def _header_like(line: _Line) -> bool:
     """Years/periods and column words only ("Utfall 2020", "Budget", "Koncernen Regionen")."""
+    if len(line.text) > 120:
+        return False
+    toks = normalise_spaces(line.text).split()
+    if not toks:
+        return False
+    # a number that is neither a period nor a note/footnote ref: not a header (checked first, cheaply)
+    if any(_DIGIT.search(t) and not _is_period(t) and not _SMALL_NUM_OR_NOT.fullmatch(t) for t in toks):
+        return False
     toks, periods, known = _header_tokens(line.text)
-    if not toks or len(line.text) > 120:
-        return False
-    nums = [t for t in toks if re.search(r"\d", t)]
-    if any(not _is_period(t) and not re.fullmatch(r"\d{1,2}\)?|\(?[Nn]ot", t) for t in nums):
-        return False
     other = len(toks) - periods - known
     frags = sum(1 for t in toks if t.endswith("-") and t[:1].isalpha()
                 and t.lower().rstrip("-") not in _HEADER_WORDS)
@@ -569,6 +582,15 @@ class _Option:
     penalty: float
     note: str | None = None
     desc: str = ""
+    _feats: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def feats(self) -> list[tuple[int, int, bool]]:
+        """(column, digit count, written with decimals/%) per non-empty cell, computed once."""
+        if self._feats is None:
+            self._feats = [(c, _digits(v), "," in t or "." in t or "%" in t)
+                           for c, (v, t) in enumerate(zip(self.values, self.cells)) if v is not None]
+        return self._feats
 
 
 def _digits(v: float) -> int:
@@ -595,41 +617,52 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Op
             m = len(cells)
             if m > K:
                 continue
+            cfeats = [None if cell.value is None else
+                      (_digits(cell.value), "," in cell.text or "." in cell.text or "%" in cell.text)
+                      for cell in cells]
+            cvals = [cell.value for cell in cells]
+            ctexts = [cell.text for cell in cells]
             if m == K:
-                placements = [tuple()]
-            else:
-                placements = list(_none_positions(K, K - m))
-            for pos in placements:
-                vals: list[float | None] = []
-                texts: list[str] = []
-                it = iter(cells)
-                p = pen
-                for c in range(K):
-                    if c in pos:
-                        vals.append(None)
-                        texts.append("")
-                    else:
-                        cell = next(it)
-                        vals.append(cell.value)
-                        texts.append(cell.text)
-                for c in pos:
-                    # where does the missing cell sit? a wide gap makes it likely
-                    nxt = sum(1 for q in range(c) if q not in pos)
-                    gap = _gap_before_cell(raw, cells, nxt)
-                    p += 0.35 if gap >= 3 else (0.9 if c == 0 else 1.2)
+                vals = cvals
                 key = (tuple(vals), note)
                 if key in seen:
                     continue
                 seen.add(key)
-                opts.append(_Option(vals, texts, p, note or raw.note, d))
+                feats = [(k, f[0], f[1]) for k, f in enumerate(cfeats) if f is not None]
+                opts.append(_Option(list(vals), list(ctexts), pen, note or raw.note, d, feats))
+                if len(opts) >= limit:
+                    return opts
+                continue
+            # the gap before the cell that follows a missing one: a wide gap makes the gap likely
+            gaps = [_gap_before_cell(raw, cells, idx) for idx in range(m + 1)]
+            nonempty = [(k, f[0], f[1]) for k, f in enumerate(cfeats) if f is not None]
+            for pos, at in _placements(K, K - m):
+                vals = cvals.copy()
+                for c in pos:  # ascending: each insert lands on its final column
+                    vals.insert(c, None)
+                key = (tuple(vals), note)
+                if key in seen:
+                    continue
+                texts = ctexts.copy()
+                for c in pos:
+                    texts.insert(c, "")
+                feats = [(at[k], d0, d1) for k, d0, d1 in nonempty]
+                p = pen
+                for jx, c in enumerate(pos):
+                    # pos is ascending: jx missing cells precede c, so c - jx cells do
+                    p += 0.35 if gaps[c - jx] >= 3 else (0.9 if c == 0 else 1.2)
+                seen.add(key)
+                opts.append(_Option(vals, texts, p, note or raw.note, d, feats))
                 if len(opts) >= limit:
                     return opts
     return opts
 
 
-def _none_positions(K: int, k: int):
+@functools.lru_cache(maxsize=256)
+def _placements(K: int, k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Every way to leave k of K columns empty: (empty columns, the columns the cells take)."""
     from itertools import combinations
-    return combinations(range(K), k)
+    return tuple((pos, tuple(c for c in range(K) if c not in pos)) for pos in combinations(range(K), k))
 
 
 def _gap_before_cell(raw: _RawRow, cells: list[Cell], idx: int) -> int:
@@ -664,12 +697,14 @@ def _profiles(choice: list[_Option | None], K: int, certain: list[bool]):
 
 def _prior(o: _Option, prof) -> float:
     p = o.penalty
-    for c, v in enumerate(o.values):
-        if v is None or c >= len(prof) or prof[c] is None:
+    n = len(prof)
+    for c, digs, isdec in o.feats:
+        if c >= n or prof[c] is None:
             continue
         med, decshare = prof[c]
-        p += 0.35 * max(0, abs(_digits(v) - med) - 1)
-        isdec = "," in o.cells[c] or "." in o.cells[c] or "%" in o.cells[c]
+        off = abs(digs - med) - 1
+        if off > 0:  # (adding 0.35 * 0 would leave p as it is)
+            p += 0.35 * off
         if decshare > 0.7 and not isdec:
             p += 0.6
         if decshare < 0.3 and isdec:
@@ -710,6 +745,50 @@ def _window_matches(rows, vals, K, window: list[int], target, signed: bool, skip
     return _sums_match(sums, n, dec, target, K, skip)
 
 
+def _add_row(state, v, dcols, cost: bool) -> None:
+    plain, signed, n, dec = state
+    for c in dcols:
+        x = v[c]
+        if x is None:
+            continue
+        plain[c] += x
+        if cost and x > 0:
+            signed[c] -= x
+        else:
+            signed[c] += x
+        n[c] += 1
+        if not dec[c] and not float(x).is_integer():
+            dec[c] = True
+
+
+_DEC_TOL = [0.051 * (n + 1) + 0.05 for n in range(64)]
+_INT_TOL = [max(1.0, min(3.0, 0.5 * (n + 1))) for n in range(64)]
+
+
+def _tol_for(n: int, dec: bool) -> float:
+    """`_sums_match`'s tolerance for a sum of n values (the same floats, looked up)."""
+    if n < 64:
+        return _DEC_TOL[n] if dec else _INT_TOL[n]
+    return 0.051 * (n + 1) + 0.05 if dec else max(1.0, min(3.0, 0.5 * (n + 1)))
+
+
+def _window_prefilter(vals, window, c0, tv0, tv0_dec) -> bool:
+    """`_sums_match`'s test of the first target column for the sum of `window`
+    (False: the window cannot match; True: ask `_window_matches`)."""
+    total, n, dec = 0.0, 0, tv0_dec
+    for w in window:
+        x = vals[w][c0]
+        if x is None:
+            continue
+        total += x
+        n += 1
+        if not dec and not float(x).is_integer():
+            dec = True
+    if n == 0:
+        return tv0 == 0
+    return abs(total - tv0) <= _tol_for(n, dec)
+
+
 def _sums_match(sums, n, dec, target, K, skip) -> bool:
     matched = defined = 0
     for c in range(K):
@@ -721,11 +800,7 @@ def _sums_match(sums, n, dec, target, K, skip) -> bool:
             if tv != 0:
                 return False
             continue
-        if dec[c] or not float(tv).is_integer():
-            tol = 0.051 * (n[c] + 1) + 0.05
-        else:
-            tol = max(1.0, min(3.0, 0.5 * (n[c] + 1)))
-        if abs(sums[c] - tv) > tol:
+        if abs(sums[c] - tv) > _tol_for(n[c], dec[c] or not float(tv).is_integer()):
             return False
         matched += 1
     return matched >= 1 and not (matched == 1 and defined > 1)
@@ -744,81 +819,165 @@ def _total_kind(label: str) -> int:
     return 1 if _WEAK_TOTAL.search(label) else 0
 
 
-def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, skip=frozenset()) -> list[_Check]:
+class _RowFacts:
+    """What the checks need to know about a table's rows that does not depend on the split.
+
+    Computed once per table and reused by every scoring of a candidate split.
+    """
+
+    __slots__ = ("labels", "kinds", "costs", "part_of", "totals", "assets", "liab")
+
+    def __init__(self, rows: list[_RawRow]):
+        self.labels = [r.label for r in rows]
+        self.kinds = [_total_kind(lab) for lab in self.labels]
+        self.costs = [_is_cost(lab) for lab in self.labels]
+        # "varav …" rows detail the row above them and are not addends
+        self.part_of = [_VARAV.match(lab) is not None for lab in self.labels]
+        self.totals = [i for i, k in enumerate(self.kinds) if k]
+        norm = [normalise_label(lab) for lab in self.labels]
+        self.assets = [i for i, lab in enumerate(norm) if _ASSETS.match(lab)]
+        self.liab = [i for i, lab in enumerate(norm) if _LIAB.match(lab)]
+
+
+_VARAV = re.compile(r"(varav|därav)\b", re.I)
+_ASSETS = re.compile(r"(summa )?tillgångar$|summa tillgångar")
+_LIAB = re.compile(r"summa (eget kapital|skulder).*(skulder|eget kapital)")
+
+
+def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, skip=frozenset(),
+                facts: _RowFacts | None = None, ids: list[int] | None = None,
+                cache: dict | None = None) -> list[_Check]:
     """Total rows against the rows above them.
 
     A total (Summa/Totalt/…resultat/…netto) must equal the sum of a run of rows
     directly above it (costs may be shown positive and subtracted), or the sum
     of the last few subtotals ("Totalt" = verksamhetens resultat + finansnetto;
     summa tillgångar = the two summa rows above).
+
+    With `ids` (one key per row's current reading) and `cache`, a total whose
+    window of rows has not changed is not summed again: the split search
+    changes one row at a time.
     """
+    facts = facts or _RowFacts(rows)
     out = []
-    kinds = [_total_kind(r.label) for r in rows]
-    costs = [_is_cost(r.label) for r in rows]
-    # "varav …" rows detail the row above them and are not addends
-    part_of = [bool(re.match(r"(varav|därav)\b", r.label, re.I)) for r in rows]
-    totals = [i for i, k in enumerate(kinds) if k]
+    totals = facts.totals
     cols = [c for c in range(K) if c not in skip]
-    for t in totals:
-        r = rows[t]
-        strong = kinds[t] == 2
-        target = vals[t]
-        if all(target[c] is None for c in cols):
-            continue
-        found = None
-        plain, signed = [0.0] * K, [0.0] * K
-        n, dec = [0] * K, [False] * K
-        any_cost = False
-        for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
-            v = vals[s]
-            if part_of[s]:
-                continue
-            for c in cols:
-                x = v[c]
-                if x is None:
-                    continue
-                plain[c] += x
-                if costs[s] and x > 0:
-                    signed[c] -= x
-                    any_cost = True
-                else:
-                    signed[c] += x
-                n[c] += 1
-                if not dec[c] and not float(x).is_integer():
-                    dec[c] = True
-            if s == t - 1 and not strong:
-                continue  # a lone equal row above proves little for a weak total
-            if _sums_match(plain, n, dec, target, K, skip):
-                found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)))
-            elif any_cost and _sums_match(signed, n, dec, target, K, skip):
-                found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}' with costs subtracted",
-                         tuple(range(s, t + 1)))
-            if found:
-                break
-        if not found:
-            subs = [i for i in totals if i < t]
-            for m in range(2, min(4, len(subs)) + 1):
-                window = subs[-m:]
-                if _window_matches(rows, vals, K, window, target, False, skip):
-                    found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
-                             tuple(window) + (t,))
-                    break
-        if found:
-            out.append(_Check("sum", found[1], True, f"'{r.label}' = {found[0]}"))
-        elif strong:
-            out.append(_Check("sum", (t,), False,
-                              f"'{r.label}' is not the sum of any run of rows or subtotals above it"))
+    for ti, t in enumerate(totals):
+        strong = facts.kinds[t] == 2
+        if cache is None:
+            hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols)
+        else:
+            hit = _MISS
+            # a run found from row s0 up depends on rows s0..t only: rows above s0 may change freely
+            starts = cache.get(t)
+            if starts:
+                for s0 in starts:
+                    hit = cache.get((t, s0, tuple(ids[s0:t + 1])), _MISS)
+                    if hit is not _MISS:
+                        break
+            if hit is _MISS:
+                lo = max(0, t - (30 if strong else 15))
+                key = (t, tuple(ids[lo:t + 1]), tuple(ids[w] for w in totals[max(0, ti - 4):ti]))
+                hit = cache.get(key, _MISS)
+                if hit is _MISS:
+                    hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols)
+                    if hit is not None and hit.ok and hit.text.startswith(f"'{rows[t].label}' = sum of rows"):
+                        s0 = hit.rows[0]
+                        cache.setdefault(t, set()).add(s0)
+                        cache[(t, s0, tuple(ids[s0:t + 1]))] = hit
+                    else:
+                        cache[key] = hit
+        if hit is not None:
+            out.append(hit)
     return out
 
 
-def _equal_checks(rows: list[_RawRow], vals, K) -> list[_Check]:
+_MISS = object()
+
+
+def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | None:
+    r = rows[t]
+    target = vals[t]
+    if all(target[c] is None for c in cols):
+        return None
+    costs, part_of = facts.costs, facts.part_of
+    found = None
+    any_cost = False
+    # only columns with a target value enter _sums_match; the first of them is summed
+    # during the scan and settles most runs; the full sums are made (in the same order)
+    # only for a run that passes it
+    dcols = [c for c in cols if target[c] is not None]
+    c0 = dcols[0]
+    tv0 = target[c0]
+    tv0_dec = not float(tv0).is_integer()
+    p0 = q0 = 0.0
+    n0 = 0
+    dec0 = False
+    full = None  # (plain, signed, n, dec) over all target columns of rows full_at..t-1
+    full_at = t
+    for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
+        v = vals[s]
+        if part_of[s]:
+            continue
+        cost = costs[s]
+        if cost and not any_cost:
+            any_cost = any(v[c] is not None and v[c] > 0 for c in cols)
+        x = v[c0]
+        if x is not None:
+            p0 += x
+            if cost and x > 0:
+                q0 -= x
+            else:
+                q0 += x
+            n0 += 1
+            if not dec0 and not float(x).is_integer():
+                dec0 = True
+        if s == t - 1 and not strong:
+            continue  # a lone equal row above proves little for a weak total
+        if n0 == 0:
+            pre_plain = pre_signed = tv0 == 0
+        else:
+            tol = _tol_for(n0, dec0 or tv0_dec)
+            pre_plain = abs(p0 - tv0) <= tol
+            pre_signed = any_cost and abs(q0 - tv0) <= tol
+        if not (pre_plain or pre_signed):
+            continue
+        if full is None:
+            full = ([0.0] * K, [0.0] * K, [0] * K, [False] * K)
+        for r2 in range(full_at - 1, s - 1, -1):  # catch up, in scan order
+            if not part_of[r2]:
+                _add_row(full, vals[r2], dcols, costs[r2])
+        full_at = s
+        plain, signed, n, dec = full
+        if pre_plain and _sums_match(plain, n, dec, target, K, skip):
+            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)))
+        elif any_cost and pre_signed and _sums_match(signed, n, dec, target, K, skip):
+            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}' with costs subtracted",
+                     tuple(range(s, t + 1)))
+        if found:
+            break
+    if not found:
+        subs = facts.totals[:ti]
+        for m in range(2, min(4, len(subs)) + 1):
+            window = subs[-m:]
+            if _window_prefilter(vals, window, c0, tv0, tv0_dec) \
+                    and _window_matches(rows, vals, K, window, target, False, skip):
+                found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
+                         tuple(window) + (t,))
+                break
+    if found:
+        return _Check("sum", found[1], True, f"'{r.label}' = {found[0]}")
+    if strong:
+        return _Check("sum", (t,), False,
+                      f"'{r.label}' is not the sum of any run of rows or subtotals above it")
+    return None
+
+
+def _equal_checks(rows: list[_RawRow], vals, K, facts: _RowFacts | None = None) -> list[_Check]:
+    facts = facts or _RowFacts(rows)
     out = []
-    labels = [normalise_label(r.label) for r in rows]
-    assets = [i for i, lab in enumerate(labels) if re.match(r"(summa )?tillgångar$|summa tillgångar", lab)]
-    liab = [i for i, lab in enumerate(labels)
-            if re.match(r"summa (eget kapital|skulder).*(skulder|eget kapital)", lab)]
-    if assets and liab:
-        a, b = assets[-1], liab[-1]
+    if facts.assets and facts.liab:
+        a, b = facts.assets[-1], facts.liab[-1]
         pairs = [(x, y) for x, y in zip(vals[a], vals[b]) if x is not None and y is not None]
         ok = bool(pairs) and all(abs(x - y) <= 1 for x, y in pairs)
         out.append(_Check("balance", (a, b), ok,
@@ -872,32 +1031,17 @@ def _find_column_identities(vals, K, columns) -> list[tuple[str, int, int, int]]
     if len(res) >= 4 and sum(res) >= 0.85 * len(res):
         out.append(("rowsum", c, 0, c))
         used.add(c)
+    arr = _Matrix(vals, K)
     for c in range(K):
         name = columns[c] if c < len(columns) else ""
-        decimal_col = sum(1 for v in vals if v[c] is not None and not float(v[c]).is_integer())
+        decimal_col = int(arr.dec[:, c].sum())
         for kind in ("diff", "pct"):
             named = bool(_DIFF_HEAD.search(name)) if kind == "diff" else bool(_PCT_HEAD.search(name))
             if kind == "pct" and not named and decimal_col < 2:
                 continue
             if c in used:
                 continue
-            best = None
-            for i in range(K):
-                for j in range(K):
-                    if len({i, j, c}) < 3:
-                        continue
-                    hits = tried = 0
-                    for v in vals:
-                        x, y, d = v[i], v[j], v[c]
-                        if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
-                            continue
-                        good = _identity_holds(kind, x, y, d)
-                        if good is None:
-                            continue
-                        tried += 1
-                        hits += good
-                    if tried and (best is None or hits > best[0]):
-                        best = (hits, tried, i, j)
+            best = arr.best_pair(kind, c)
             if not best:
                 continue
             hits, tried, i, j = best
@@ -910,55 +1054,150 @@ def _find_column_identities(vals, K, columns) -> list[tuple[str, int, int, int]]
     return out
 
 
-def _column_checks(rows, vals, columns, idents) -> list[_Check]:
+class _Matrix:
+    """A reading's values as arrays, to test every column identity c = f(i, j) at once.
+
+    The arithmetic is `_identity_holds`'s, element by element, so the verdicts are the same.
+    """
+
+    def __init__(self, vals, K: int):
+        import numpy as np
+
+        self.np = np
+        x = np.array([[np.nan if v is None else float(v) for v in row] for row in vals],
+                     dtype=float).reshape(len(vals), K)
+        self.x = x
+        self.ok = ~np.isnan(x)
+        xz = np.where(self.ok, x, 0.0)
+        self.xz = xz
+        self.int = self.ok & (np.floor(xz) == xz)
+        self.dec = self.ok & ~self.int
+        self.zero = self.ok & (xz == 0)
+        self.K = K
+
+    def best_pair(self, kind: str, c: int):
+        """(hits, tried, i, j) of the first (i, j) with the most hits among pairs tried, or None."""
+        np = self.np
+        K = self.K
+        if K < 3 or not len(self.x):
+            return None
+        a = self.xz[:, :, None]   # rows × i × 1
+        b = self.xz[:, None, :]   # rows × 1 × j
+        d = self.xz[:, c][:, None, None]
+        valid = self.ok[:, :, None] & self.ok[:, None, :] & self.ok[:, c][:, None, None]
+        allzero = self.zero[:, :, None] & self.zero[:, None, :] & self.zero[:, c][:, None, None]
+        valid &= ~allzero
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "diff":
+                ints = self.int[:, :, None] & self.int[:, None, :] & self.int[:, c][:, None, None]
+                tol = np.where(ints, 1.0, 0.15)
+                good = np.abs((a - b) - d) <= tol
+            else:
+                dint = self.int[:, c][:, None, None]
+                valid &= ~((b == 0) | (dint & (np.abs(d) > 100)))
+                babs = np.abs(b)
+                exp = 100.0 * (np.abs(a) - babs) / babs
+                tol = 0.06 + 100.0 / np.maximum(babs, 1.0) + np.where(dint, 0.5, 0.0)
+                good = (np.abs(exp - d) <= tol) | (np.abs(-exp - d) <= tol)
+        tried = valid.sum(axis=0)
+        hits = (good & valid).sum(axis=0)
+        idx = np.arange(K)
+        pair_ok = (idx[:, None] != idx[None, :]) & (idx[:, None] != c) & (idx[None, :] != c) & (tried > 0)
+        if not pair_ok.any():
+            return None
+        score = np.where(pair_ok, hits, -1)
+        flat = int(np.argmax(score))
+        i, j = divmod(flat, K)
+        return int(hits[i, j]), int(tried[i, j]), i, j
+
+
+def _column_check_row(kind, c, i, j, ri, v, rows, columns) -> _Check | None:
+    """One row's check of a column identity (None: the row cannot be checked)."""
+    def nm(k):
+        return columns[k] if k < len(columns) else f"kol{k + 1}"
+    if kind == "colsum":
+        parts = [v[k] for k in range(i, j)]
+        if v[c] is None or any(p is None for p in parts) or (v[c] == 0 and not any(parts)):
+            return None
+        good = abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])
+        return _Check(kind, (ri,), good,
+                      f"'{rows[ri].label}': {nm(c)} {'=' if good else '≠'} sum of columns {nm(i)}..{nm(j - 1)}")
+    if kind == "rowsum":
+        good = _rowsum_holds(v, c)
+        if good is None:
+            return None
+        return _Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} "
+                      f"{'=' if good else '≠'} sum of the other columns")
+    x, y, d = v[i], v[j], v[c]
+    if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
+        return None
+    good = _identity_holds(kind, x, y, d)
+    if good is None:
+        return None
+    rel = "=" if good else "≠"
+    rhs = f"{nm(i)} − {nm(j)}" if kind == "diff" else f"% change from {nm(j)} to {nm(i)}"
+    return _Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} {rel} {rhs}")
+
+
+def _column_checks(rows, vals, columns, idents, ids=None, cache=None) -> list[_Check]:
+    """Per-row checks of the column identities; with `ids`/`cache` a row's check is
+    computed once per reading."""
     out = []
-    for kind, c, i, j in idents:
-        def nm(k):
-            return columns[k] if k < len(columns) else f"kol{k + 1}"
-        if kind == "colsum":
-            lo, hi = i, j
-            span = f"{nm(lo)}..{nm(hi - 1)}"
+    for ident in idents:
+        kind, c, i, j = ident
+        if cache is None:
             for ri, v in enumerate(vals):
-                parts = [v[k] for k in range(lo, hi)]
-                if v[c] is None or any(p is None for p in parts) or (v[c] == 0 and not any(parts)):
-                    continue
-                good = abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])
-                out.append(_Check(kind, (ri,), good,
-                                  f"'{rows[ri].label}': {nm(c)} {'=' if good else '≠'} sum of columns {span}"))
+                ch = _column_check_row(kind, c, i, j, ri, v, rows, columns)
+                if ch is not None:
+                    out.append(ch)
             continue
-        if kind == "rowsum":
-            for ri, v in enumerate(vals):
-                good = _rowsum_holds(v, c)
-                if good is not None:
-                    out.append(_Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} "
-                                      f"{'=' if good else '≠'} sum of the other columns"))
-            continue
-        op = "−" if kind == "diff" else "% change from"
+        per = cache.get(ident)
+        if per is None:
+            per = cache[ident] = {}
         for ri, v in enumerate(vals):
-            x, y, d = v[i], v[j], v[c]
-            if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
-                continue
-            good = _identity_holds(kind, x, y, d)
-            if good is None:
-                continue
-            rel = "=" if good else "≠"
-            rhs = f"{nm(i)} − {nm(j)}" if kind == "diff" else f"% change from {nm(j)} to {nm(i)}"
-            out.append(_Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} {rel} {rhs}"))
+            key = (ri, ids[ri])
+            ch = per.get(key, _MISS)
+            if ch is _MISS:
+                ch = per[key] = _column_check_row(kind, c, i, j, ri, v, rows, columns)
+            if ch is not None:
+                out.append(ch)
     return out
 
 
-def _all_checks(rows, vals, K, columns, idents=None, pct_cols=frozenset()) -> list[_Check]:
+_PCT_NAME = re.compile(r"%|procent|utveckling|andel", re.I)
+
+
+def _all_checks(rows, vals, K, columns, idents=None, pct_cols=frozenset(),
+                facts: _RowFacts | None = None, ids: list[int] | None = None,
+                cache: dict | None = None) -> list[_Check]:
+    """Every check of one reading of the table.
+
+    `facts`, `ids` (a key per row's reading) and `cache` (a dict kept for one
+    table and column count) let the split search re-score a reading that
+    differs in one row without redoing the checks the row does not touch;
+    the result is the same as without them.
+    """
     if idents is None:
         idents = _find_identities(vals, K, columns)
+    facts = facts or _RowFacts(rows)
     # percentages do not add up: no sums over percent-change or "%" columns
-    skip = frozenset(c for kind, c, i, j in idents if kind == "pct") | pct_cols | frozenset(
-        c for c in range(min(K, len(columns))) if re.search(r"%|procent|utveckling|andel", columns[c], re.I))
-    sums = _sum_checks(rows, vals, K, skip)
-    eq = _equal_checks(rows, vals, K)
+    named = cache.get("named") if cache is not None else None
+    if named is None:
+        named = frozenset(c for c in range(min(K, len(columns))) if _PCT_NAME.search(columns[c]))
+        if cache is not None:
+            cache["named"] = named
+    skip = frozenset(c for kind, c, i, j in idents if kind == "pct") | pct_cols | named
+    if cache is not None:
+        sc = cache.setdefault(("sum", skip), {})
+        cc = cache.setdefault("col", {})
+    else:
+        sc = cc = None
+    sums = _sum_checks(rows, vals, K, skip, facts, ids, sc)
+    eq = _equal_checks(rows, vals, K, facts)
     # a grand total proven by the balance identity is not a failed sum
     proven = {r for ch in eq if ch.ok for r in ch.rows}
     sums = [ch for ch in sums if ch.ok or ch.rows[-1] not in proven]
-    return sums + eq + _column_checks(rows, vals, columns, idents)
+    return sums + eq + _column_checks(rows, vals, columns, idents, ids, cc)
 
 
 def _colsum_identities(vals, K, columns) -> list[tuple[str, int, int, int]]:
@@ -1004,6 +1243,7 @@ class _Solution:
     bad: list
     prof: list
     objective: float
+    prior: dict = field(default_factory=dict)  # id(option) -> prior under `prof`
 
 
 def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
@@ -1054,13 +1294,25 @@ def _percent_columns(choice, K) -> frozenset:
     return frozenset(out)
 
 
-def _solve(raws, K, columns, note_col) -> _Solution | None:
+def _readings(raws, K, note_col) -> tuple[list[list[_Option]], int] | None:
+    """Every row's readings for K columns and the number of rows with none
+    (None: too many rows fit no K-column reading)."""
+    opts = [_options(r, K, note_col) for r in raws]
+    n_bad = sum(1 for o in opts if not o)
+    if len(raws) - n_bad < 2 or n_bad > 0.34 * len(raws):
+        return None
+    return opts, n_bad
+
+
+def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
     """Pick one reading per row for K columns: priors from column magnitudes, then
     coordinate descent on (priors − satisfied checks)."""
-    opts = [_options(r, K, note_col) for r in raws]
+    if opts is None:
+        r = _readings(raws, K, note_col)
+        if r is None:
+            return None
+        opts = r[0]
     bad = [raws[i] for i, o in enumerate(opts) if not o]
-    if len(raws) - len(bad) < 2 or len(bad) > 0.34 * len(raws):
-        return None
     keep = [i for i in range(len(raws)) if opts[i]]
     raws = [raws[i] for i in keep]
     opts = [opts[i] for i in keep]
@@ -1073,9 +1325,12 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
 
     prior = {id(o): _prior(o, prof) for os_ in opts for o in os_}
 
+    facts = _RowFacts(raws)
+    cache: dict = {}
+
     def total(ch):
         vals = [c.values for c in ch]
-        checks = _all_checks(raws, vals, K, columns, idents, pct_cols)
+        checks = _all_checks(raws, vals, K, columns, idents, pct_cols, facts, [id(c) for c in ch], cache)
         return sum(prior[id(c)] for c in ch) - _check_score(checks)
 
     ambiguous = [i for i, o in enumerate(opts) if len(o) > 1]
@@ -1120,8 +1375,8 @@ def _solve(raws, K, columns, note_col) -> _Solution | None:
     final = _find_identities(vals, K, columns)
     checks = _all_checks(raws, vals, K, columns, final if final else idents,
                          pct_cols=_percent_columns(choice, K))
-    objective = sum(_prior(c, prof) for c in choice) - _check_score(checks) + 6.0 * len(bad)
-    return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective)
+    objective = sum(prior[id(c)] for c in choice) - _check_score(checks) + 6.0 * len(bad)
+    return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective, prior)
 
 
 def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, warnings: list[str],
@@ -1174,9 +1429,20 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     if not Ks:
         return None
     sols = []
+    # a column count with more rows that fit no reading loses whatever its checks: the
+    # search is only run for the counts that leave the fewest rows out
+    ready = []
     for K in Ks:
+        r = _readings(raws, K, note_col)
+        if r is not None:
+            ready.append((K, r))
+    least_bad = min((r[1] for _, r in ready), default=0)
+    tried = [K for K, _ in ready]
+    for K, (opts, n_bad) in ready:
+        if n_bad > least_bad:
+            continue
         cols = _columns_for(columns, header_k, K)
-        sol = _solve(raws, K, cols, note_col)
+        sol = _solve(raws, K, cols, note_col, opts)
         if sol is None:
             continue
         # a header that names K columns is worth something, but arithmetic decides
@@ -1194,7 +1460,7 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     twarn = [f"{doc}:{r.lines[-1].no}: row '{r.label}' does not fit {K} columns; left as text" for r in sol.bad]
     # rows whose split is still a coin toss: say so
     for i in ambiguous:
-        pri = sorted(_prior(x, sol.prof) for x in sol.opts[i][:40])
+        pri = sorted(sol.prior[id(x)] for x in sol.opts[i][:40])
         in_ok = any(ch.ok and i in ch.rows for ch in checks)
         if len(pri) > 1 and abs(pri[0] - pri[1]) < 0.3 and not in_ok:
             twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
@@ -1215,7 +1481,7 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         unit = "procent"
     n_amb = len(ambiguous)
     split = (f"{K} columns ({'header' if header_k == K else 'rows'}: header {header_k or '-'}, "
-             f"{exact.get(K, 0)}/{len(raws)} rows split exactly; tried {[x[1] for x in sols]}); "
+             f"{exact.get(K, 0)}/{len(raws)} rows split exactly; tried {tried}); "
              f"{n_amb} ambiguous rows resolved by magnitudes and checks")
     if any(c.desc == "note" for c in choice):
         split += "; first number of some rows read as note ref"
