@@ -312,6 +312,57 @@ def _classify(line: _Line) -> None:
         line.kind = "text"
 
 
+# ====================================================================== tables of contents
+
+_LEADERS = re.compile(r"(?:\.\s?){3,}\s*$|…+\s*$|_{3,}\s*$|(?:·\s?){3,}\s*$")
+_CONTENTS_HEAD = re.compile(r"^(innehåll|innehållsförteckning|innehåll och läsanvisning)\s*:?$", re.I)
+_SECTION_NO = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÅÄÖ]")
+
+
+def _page_ref(ln: _Line) -> int | None:
+    """The page number of a contents line: one plain integer 1-999 after the label, else None."""
+    if ln.kind != "row" or len(ln.atoms) != 1 or ln.atoms[0].kind != "num" or not ln.label:
+        return None
+    t = ln.atoms[0].text
+    return int(t) if re.fullmatch(r"[1-9]\d{0,2}", t) else None
+
+
+def _mark_contents(lines: list[_Line]) -> None:
+    """Table-of-contents lines are not table rows: they become prose.
+
+    A contents line is a heading and a page number: "Finansiell analys ....... 6"
+    (dot leaders), any such line after an "Innehåll" heading, or a run of four or
+    more numbered headings whose page numbers never decrease ("2.1 Primärvård 7").
+    """
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    for ln in nb:
+        if _page_ref(ln) is not None and _LEADERS.search(ln.label):
+            ln.kind = "prose"
+    i = 0
+    while i < len(nb):
+        ln = nb[i]
+        if ln.kind in ("text", "header") and _CONTENTS_HEAD.match(ln.text):
+            j = i + 1
+            while j < len(nb) and (nb[j].kind == "prose" and _LEADERS.search(nb[j].label or "")
+                                   or _page_ref(nb[j]) is not None):
+                nb[j].kind = "prose"
+                j += 1
+            i = j
+            continue
+        # numbered headings with non-decreasing page numbers
+        j, last = i, 0
+        while j < len(nb) and (p := _page_ref(nb[j])) is not None and p >= last \
+                and _SECTION_NO.match(nb[j].label):
+            last = p
+            j += 1
+        if j - i >= 4:
+            for k in range(i, j):
+                nb[k].kind = "prose"
+            i = j
+            continue
+        i += 1
+
+
 # ====================================================================== header → columns
 
 def _dehyphen_join(a: str, b: str) -> str:
@@ -528,6 +579,7 @@ def _clean_label(label: str) -> tuple[str, str | None, str | None]:
     if m and not re.search(r"\b(?:covid|r|t|q)-?\d$", label, re.I):
         footnote = m.group(1)
         label = label[: m.start()]
+    label = _LEADERS.sub("", label)  # dot leaders ("Skatteintäkter ........ 4 905")
     label = re.sub(r"\s+", " ", label).strip(" :")
     label = re.sub(r"^(?:[•●▪◦*]\s*|[-–]\s+|-(?=[a-zåäö]))", "", label)  # list bullets are not part of a label
     return label, note, footnote
@@ -1709,6 +1761,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
     lines = _lines(text)
     for ln in lines:
         _classify(ln)
+    _mark_contents(lines)
     warnings: list[str] = []
     counter = [0]
 

@@ -243,3 +243,29 @@ def test_tables_varav_rows_are_not_addends():
     assert t.row("varav specialistsjuksköterskor").values == [512, 498]
     assert t.row("Summa").values == [3819, 3775]
     assert t.check is True
+
+
+def test_tables_contents_lists_are_not_tables():
+    text = (FIX / "innehall.txt").read_text(encoding="utf-8")
+    tables, warnings = find_tables(text, doc="innehall.txt")
+    # dot leaders, an "Innehållsförteckning" list and numbered headings with page numbers: no table
+    labels = [r.label for t in tables for r in t.rows]
+    assert not any("förord" in lab or "Inledning" in lab or "Kollektivtrafik" in lab for lab in labels)
+    assert not any(t.title and t.title.lower().startswith("innehåll") for t in tables)
+    [t] = tables
+    assert t.row("Psykiatri").values == [903, 876]
+    assert t.check is True
+    assert warnings == []
+
+
+def test_tables_dot_leaders_with_several_values_stay_a_row():
+    text = "\n".join([
+        "Resultaträkning (mkr)",
+        "Utfall 2023 Utfall 2022",
+        "Verksamhetens intäkter ........ 1 204 1 098",
+        "Verksamhetens kostnader ....... -7 612 -7 280",
+        "Verksamhetens nettokostnader .. -6 408 -6 182",
+    ])
+    [t] = find_tables(text, doc="r.txt")[0]
+    assert [r.values for r in t.rows] == [[1204, 1098], [-7612, -7280], [-6408, -6182]]
+    assert t.row("Verksamhetens intäkter").label == "Verksamhetens intäkter"
