@@ -581,7 +581,8 @@ def _clean_label(label: str) -> tuple[str, str | None, str | None]:
         label = label[: m.start()]
     label = _LEADERS.sub("", label)  # dot leaders ("Skatteintäkter ........ 4 905")
     label = re.sub(r"\s+", " ", label).strip(" :")
-    label = re.sub(r"^(?:[•●▪◦*]\s*|[-–]\s+|-(?=[a-zåäö]))", "", label)  # list bullets are not part of a label
+    # list bullets are not part of a label; a dash before a number is ("– 29 år": up to 29)
+    label = re.sub(r"^(?:[•●▪◦*]\s*|[-–]\s+(?!\d)|-(?=[a-zåäö]))", "", label)
     return label, note, footnote
 
 
@@ -950,8 +951,8 @@ _MISS = object()
 def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | None:
     r = rows[t]
     target = vals[t]
-    if all(target[c] is None for c in cols):
-        return None
+    if t == 0 or all(target[c] is None for c in cols):
+        return None  # a total heading the table (a rate, a headline figure) has nothing above to sum
     costs, part_of = facts.costs, facts.part_of
     found = None
     any_cost = False
@@ -1296,6 +1297,8 @@ class _Solution:
     prof: list
     objective: float
     prior: dict = field(default_factory=dict)  # id(option) -> prior under `prof`
+    idents: list = field(default_factory=list)  # the column identities the checks use
+    pct_cols: frozenset = frozenset()
 
 
 def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
@@ -1425,10 +1428,51 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
             best = total(choice)
     vals = [c.values for c in choice]
     final = _find_identities(vals, K, columns)
-    checks = _all_checks(raws, vals, K, columns, final if final else idents,
-                         pct_cols=_percent_columns(choice, K))
+    pct_cols = _percent_columns(choice, K)
+    checks = _all_checks(raws, vals, K, columns, final if final else idents, pct_cols=pct_cols)
     objective = sum(prior[id(c)] for c in choice) - _check_score(checks) + 6.0 * len(bad)
-    return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective, prior)
+    return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective, prior,
+                     final if final else idents, pct_cols)
+
+
+def _label_dashes(sol: _Solution, K: int, columns: list[str], doc: str) -> list[str]:
+    """A dash between the label and the first number: minus sign or end of the label?
+
+    "50 år – 7,5 6,9" is the age group "50 år –" with 7,5, not −7,5. The dash is
+    taken into the label when that makes the checks better, or when the checks do
+    not care and every other value in the column is non-negative (rates, shares,
+    indicators). When the checks prefer the minus sign it stays; when nothing
+    decides, the minus sign stays and a warning says so. Updates `sol` in place.
+    """
+    out = []
+    raws, choice = sol.raws, sol.choice
+    for i, (raw, opt) in enumerate(zip(raws, choice)):
+        a = raw.atoms
+        if not raw.label or len(a) < 2 or a[0].kind != "dash" or a[1].kind != "num" or a[1].signed:
+            continue
+        c = next((k for k, t in enumerate(opt.cells) if t), None)
+        if c is None or opt.values[c] is None or opt.values[c] >= 0 \
+                or not opt.cells[c].startswith(a[0].text + " "):
+            continue  # the dash was read as an empty cell, or not at all
+        vals = [o.values for o in choice]
+        flipped = list(opt.values)
+        flipped[c] = -opt.values[c]
+        alt_vals = vals[:i] + [flipped] + vals[i + 1:]
+        alt_checks = _all_checks(raws, alt_vals, K, columns, sol.idents, sol.pct_cols)
+        s_sign, s_alt = _check_score(sol.checks), _check_score(alt_checks)
+        others = [v[c] for k, v in enumerate(vals) if k != i and v[c] is not None]
+        own = [v for k, v in enumerate(opt.values) if k != c and v is not None]
+        nonneg = len(others) >= 2 and all(v >= 0 for v in others + own)
+        if s_alt > s_sign + 1e-9 or (abs(s_alt - s_sign) <= 1e-9 and nonneg):
+            cells = list(opt.cells)
+            cells[c] = cells[c][len(a[0].text):].strip()
+            choice[i] = _Option(flipped, cells, opt.penalty, opt.note, opt.desc)
+            raw.label = f"{raw.label} {a[0].text}"
+            sol.checks = alt_checks
+        elif s_alt >= s_sign - 1e-9:
+            out.append(f"{doc}:{raw.lines[-1].no}: row '{raw.label}': '{opt.cells[c]}' read as a negative "
+                       f"number; the dash may end the label ('{raw.label} {a[0].text}')")
+    return out
 
 
 def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, warnings: list[str],
@@ -1508,8 +1552,10 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         return None
     sols.sort(key=lambda x: x[0])
     _, K, columns, sol = sols[0]
+    dash_warn = _label_dashes(sol, K, columns, doc)
     raws, choice, checks, ambiguous = sol.raws, sol.choice, sol.checks, sol.ambiguous
     twarn = [f"{doc}:{r.lines[-1].no}: row '{r.label}' does not fit {K} columns; left as text" for r in sol.bad]
+    twarn += dash_warn
     # rows whose split is still a coin toss: say so
     for i in ambiguous:
         pri = sorted(sol.prior[id(x)] for x in sol.opts[i][:40])

@@ -269,3 +269,34 @@ def test_tables_dot_leaders_with_several_values_stay_a_row():
     [t] = find_tables(text, doc="r.txt")[0]
     assert [r.values for r in t.rows] == [[1204, 1098], [-7612, -7280], [-6408, -6182]]
     assert t.row("Verksamhetens intäkter").label == "Verksamhetens intäkter"
+
+
+def _streck():
+    text = (FIX / "streck.txt").read_text(encoding="utf-8")
+    tables, warnings = find_tables(text, doc="streck.txt")
+    assert len(tables) == 3
+    return tables, warnings
+
+
+def test_tables_dash_between_label_and_rate_ends_the_label():
+    (t, _, _), _ = _streck()
+    # "50 år – 79,3": every other value is non-negative, so the dash belongs to "50 år –"
+    assert t.row("50 år –").values == [79.3, 78.8, 77.0]
+    assert t.row("50 år –").cells[0] == "79,3"
+    # a dash that begins a label before a number is part of it ("– 29 år": up to 29)
+    assert t.row("– 29 år").values == [71.4, 69.8, 66.2]
+    assert all(v is None or v >= 0 for r in t.rows for v in r.values)
+
+
+def test_tables_dash_confirmed_by_a_sum_is_a_minus_sign():
+    (_, t, _), warnings = _streck()
+    assert t.row("Tandvård").values == [-12, -9]
+    assert t.check is True
+    assert not any("Tandvård" in w for w in warnings)
+
+
+def test_tables_undecidable_dash_keeps_minus_and_warns():
+    (_, _, t), warnings = _streck()
+    assert t.row("Kollektivtrafik").values == [-4, 6]
+    [w] = [w for w in warnings if "Kollektivtrafik" in w]
+    assert w.startswith("streck.txt:19:") and "dash" in w
