@@ -177,6 +177,7 @@ belopp mkr mnkr tkr kr ack ackumulerat ack. period perioden prel prel. (prel) (p
 ändring utveckling kostnadsutveckling nettokostnadsutveckling intervall jmf jämfört
 % procent antal nämnd indikator måluppfyllelse uppfyllelse styrmått kommentar status
 resultat årets dec. aug. helår tertial delår bud utf progn avv andel i och per bedömning
+ub ib justerat enligt
 """.split()) | set(_MONTHS)
 _HEADER_START = re.compile(
     r"^(utfall|budget|prognos|årsprognos|diff|avvikelse|budgetavvikelse|bokslut|föregående|helår|"
@@ -234,8 +235,12 @@ def _is_period(tok: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _known_header_word(t: str) -> bool:
-    return t.lower().strip("():,.-–") in _HEADER_WORDS or t.lower().rstrip("-") in _HEADER_WORDS \
-        or t in ("%", "-", "–")
+    low = t.lower()
+    if low.strip("():,.-–") in _HEADER_WORDS or low.rstrip("-") in _HEADER_WORDS or t in ("%", "-", "–"):
+        return True
+    # "jan–aug", "prognos–budget", "prognos/budget": header words joined by a dash or slash
+    parts = re.split(r"[-–/]", low.strip("():,."))
+    return len(parts) == 2 and all(p in _HEADER_WORDS for p in parts)
 
 
 def _header_tokens(text: str) -> tuple[list[str], int, int]:
@@ -246,11 +251,17 @@ def _header_tokens(text: str) -> tuple[list[str], int, int]:
 
 
 _DIGIT = re.compile(r"\d")
+_NOTE_START = re.compile(r"^not\s+\d{1,2}\s+[A-ZÅÄÖ]", re.I)
 _SMALL_NUM_OR_NOT = re.compile(r"\d{1,2}\)?|\(?[Nn]ot")
 
 
 def _header_like(line: _Line) -> bool:
     """Years/periods and column words only ("Utfall 2020", "Budget", "Koncernen Regionen")."""
+    if _NOTE_START.match(line.text) and len(line.text) <= 170:
+        # "Not 2 Mark, byggnader … 2021-08-31 2020-12-31": a note's title, then its periods
+        lead, rest = _split_header_lead(line.text)
+        if lead and rest and all(_is_period(t) or _known_header_word(t) for t in rest.split()):
+            return True
     if len(line.text) > 120:
         return False
     toks = normalise_spaces(line.text).split()
@@ -420,7 +431,7 @@ def parse_header(lines: list[str]) -> list[str]:
         low = t.lower()
         starts_new = (
             not cols or t[:1].isupper() or t in ("%",) and _PCT_HEAD.search(" ".join(cols[-1])) is None
-            or t.startswith("(") and has_period[-1]
+            or t.startswith("(") and has_period[-1] and low.strip("().") != "prel"
         )
         if t == "%" and cols and (_PCT_HEAD.search(" ".join(cols[-1])) is not None or not has_period[-1]):
             starts_new = False
@@ -432,6 +443,9 @@ def parse_header(lines: list[str]) -> list[str]:
             starts_new = False
         if low in ("år", "helår") and cols and not has_period[-1]:
             starts_new = False
+        if cols and cols[-1][-1].lower() in ("för", "av", "mot", "enligt", "i", "och", "inkl", "exkl", "inkl.",
+                                             "exkl.", "efter", "före", "per"):
+            starts_new = False  # "IB 2019-01-01 justerat för LKBR": a name runs on after a preposition
         if starts_new:
             cols.append([t])
             has_period.append(False)
@@ -491,7 +505,7 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
         j = last_row
         s = i
         texts = 0
-        while s > 0 and i - s < 14:
+        while s > 0 and i - s < 30:
             prev = nb[s - 1]
             if prev.kind == "header":
                 s -= 1
@@ -500,6 +514,9 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
             if prev.kind == "text" and len(prev.text) <= 80 and texts < 2 and (
                     nb[s].kind == "header"
                     or (len(prev.text) <= 50 and s >= 2 and nb[s - 2].kind == "header")
+                    # two group labels under a header ("TILLGÅNGAR" / "Anläggningstillgångar")
+                    or (len(prev.text) <= 50 and s >= 3 and nb[s - 2].kind == "text"
+                        and len(nb[s - 2].text) <= 50 and nb[s - 3].kind == "header")
                     or prev.text.endswith(("-", ",")) or (nb[s].text[:1].islower())):
                 s -= 1
                 texts += 1
@@ -639,10 +656,12 @@ class _Option:
 
     @property
     def feats(self) -> list[tuple[int, int, bool]]:
-        """(column, digit count, written with decimals/%) per non-empty cell, computed once."""
+        """(column, digit count, written with decimals) per non-empty cell that is not a
+        percentage, computed once."""
         if self._feats is None:
-            self._feats = [(c, _digits(v), "," in t or "." in t or "%" in t)
-                           for c, (v, t) in enumerate(zip(self.values, self.cells)) if v is not None]
+            self._feats = [(c, _digits(v), "," in t or "." in t)
+                           for c, (v, t) in enumerate(zip(self.values, self.cells))
+                           if v is not None and not t.endswith("%")]
         return self._feats
 
 
@@ -651,7 +670,11 @@ def _digits(v: float) -> int:
     return 1 if a < 1 else int(math.log10(a)) + 1
 
 
-def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Option]:
+def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
+             derived: frozenset = frozenset()) -> list[_Option]:
+    """A row's readings for K columns, with a penalty for each empty cell they assume
+    (less where a wide gap shows one, at the first column, or in a `derived` column —
+    a Diff/Avvikelse column is often left empty for a ratio row)."""
     opts: list[_Option] = []
     seen = set()
     groupings = [g for g in raw.groupings
@@ -670,8 +693,10 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Op
             m = len(cells)
             if m > K:
                 continue
-            cfeats = [None if cell.value is None else
-                      (_digits(cell.value), "," in cell.text or "." in cell.text or "%" in cell.text)
+            # a percent cell says nothing about the column it sits in (a "Resultat i procent"
+            # row under mkr columns): it has no magnitude features
+            cfeats = [None if cell.value is None or cell.text.endswith("%") else
+                      (_digits(cell.value), "," in cell.text or "." in cell.text)
                       for cell in cells]
             cvals = [cell.value for cell in cells]
             ctexts = [cell.text for cell in cells]
@@ -703,7 +728,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400) -> list[_Op
                 p = pen
                 for jx, c in enumerate(pos):
                     # pos is ascending: jx missing cells precede c, so c - jx cells do
-                    p += 0.35 if gaps[c - jx] >= 3 else (0.9 if c == 0 else 1.2)
+                    p += 0.35 if gaps[c - jx] >= 3 else (0.8 if c in derived else 0.9 if c == 0 else 1.2)
                 seen.add(key)
                 opts.append(_Option(vals, texts, p, note or raw.note, d, feats))
                 if len(opts) >= limit:
@@ -736,10 +761,10 @@ def _profiles(choice: list[_Option | None], K: int, certain: list[bool]):
             if o is None or not ok:
                 continue
             v = o.values[c]
-            if v is None:
-                continue
+            if v is None or o.cells[c].endswith("%"):
+                continue  # percentages say nothing about a column's magnitudes
             ds.append(_digits(v))
-            dec.append(("," in o.cells[c] or "." in o.cells[c] or "%" in o.cells[c]))
+            dec.append(("," in o.cells[c] or "." in o.cells[c]))
         if len(ds) >= 2:
             ds.sort()
             prof.append((ds[len(ds) // 2], sum(dec) / len(dec)))
@@ -1043,8 +1068,8 @@ def _identity_holds(kind: str, a: float, b: float, d: float) -> bool | None:
     if kind == "diff":
         tol = 1.0 if all(float(x).is_integer() for x in (a, b, d)) else 0.15
         return abs((a - b) - d) <= tol
-    if b == 0 or (float(d).is_integer() and abs(d) > 100):
-        return None
+    if abs(b) < 20 or (float(d).is_integer() and abs(d) > 100):
+        return None  # below 20 the rounding of a and b alone moves the change by over 5 points
     # costs are negative: a change in magnitude, either sign convention
     exp = 100.0 * (abs(a) - abs(b)) / abs(b)
     tol = 0.06 + 100.0 * 1.0 / max(abs(b), 1) + (0.5 if float(d).is_integer() else 0.0)
@@ -1085,7 +1110,12 @@ def _find_column_identities(vals, K, columns) -> list[tuple[str, int, int, int]]
         out.append(("rowsum", c, 0, c))
         used.add(c)
     arr = _Matrix(vals, K)
-    for c in range(K):
+    equations: set = set()
+    # columns named as differences or changes first: of two forms of one relation
+    # (Diff = Prognos − Budget, Budget = Prognos − Diff) the named one is kept
+    order = sorted(range(K), key=lambda c: 0 if c < len(columns) and (
+        _DIFF_HEAD.search(columns[c]) or _PCT_HEAD.search(columns[c])) else 1)
+    for c in order:
         name = columns[c] if c < len(columns) else ""
         decimal_col = int(arr.dec[:, c].sum())
         for kind in ("diff", "pct"):
@@ -1100,9 +1130,13 @@ def _find_column_identities(vals, K, columns) -> list[tuple[str, int, int, int]]
             hits, tried, i, j = best
             need, share = (2, 0.7) if named else (4, 0.9)
             nonzero = sum(1 for v in vals if v[c] not in (None, 0))
+            if kind == "diff" and (i, frozenset((c, j))) in equations:
+                continue  # c = i − j is j = i − c: one relation, checked once
             if hits >= need and hits >= share * tried and nonzero >= 2:
                 out.append((kind, c, i, j))
                 used.add(c)
+                if kind == "diff":
+                    equations.add((i, frozenset((c, j))))
                 break
     return out
 
@@ -1147,7 +1181,7 @@ class _Matrix:
                 good = np.abs((a - b) - d) <= tol
             else:
                 dint = self.int[:, c][:, None, None]
-                valid &= ~((b == 0) | (dint & (np.abs(d) > 100)))
+                valid &= ~((np.abs(b) < 20) | (dint & (np.abs(d) > 100)))
                 babs = np.abs(b)
                 exp = 100.0 * (np.abs(a) - babs) / babs
                 tol = 0.06 + 100.0 / np.maximum(babs, 1.0) + np.where(dint, 0.5, 0.0)
@@ -1349,10 +1383,11 @@ def _percent_columns(choice, K) -> frozenset:
     return frozenset(out)
 
 
-def _readings(raws, K, note_col) -> tuple[list[list[_Option]], int] | None:
+def _readings(raws, K, note_col, columns=()) -> tuple[list[list[_Option]], int] | None:
     """Every row's readings for K columns and the number of rows with none
     (None: too many rows fit no K-column reading)."""
-    opts = [_options(r, K, note_col) for r in raws]
+    derived = frozenset(c for c in range(min(K, len(columns))) if _DIFF_HEAD.search(columns[c]))
+    opts = [_options(r, K, note_col, derived=derived) for r in raws]
     n_bad = sum(1 for o in opts if not o)
     if len(raws) - n_bad < 2 or n_bad > 0.34 * len(raws):
         return None
@@ -1363,7 +1398,7 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
     """Pick one reading per row for K columns: priors from column magnitudes, then
     coordinate descent on (priors − satisfied checks)."""
     if opts is None:
-        r = _readings(raws, K, note_col)
+        r = _readings(raws, K, note_col, columns)
         if r is None:
             return None
         opts = r[0]
@@ -1484,39 +1519,92 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     hidx = [k for k, ln in enumerate(pre) if ln.kind == "header"]
     header_lines = pre[hidx[0]: hidx[-1] + 1] if hidx else []
     above_header = pre[: hidx[0]] if hidx else pre
-    title_line, title = None, None
-    hdr_texts = []
+    if hidx:
+        # a column name standing over its period ("Omsättning" / "2019-08"), and the last
+        # word of a wrapped column name below the header ("Antal" / "anställda")
+        if above_header and len(header_lines[0].text.split()) == 1 and _is_period(header_lines[0].text) \
+                and _is_name_fragment(above_header[-1]) and _title_rank(above_header[-1].text) <= 1:
+            header_lines = [above_header[-1]] + header_lines
+            above_header = above_header[:-1]
+        after = pre[hidx[-1] + 1:]
+        if after and _is_name_fragment(after[0]) and after[0].text[:1].islower():
+            header_lines = header_lines + [after[0]]
+    # a numbered section heading inside the header: what precedes it (a running page header,
+    # the previous section) is not this table's
+    cut = max((k for k, ln in enumerate(header_lines) if ln.kind != "header" and _SECTION_NO.match(ln.text)),
+              default=None)
+    if cut is not None:
+        above_header = [header_lines[cut]]
+        header_lines = header_lines[cut + 1:]
+    # title candidates, nearest to the data first: (rank, line, text)
+    cands: list[tuple[int, _Line, str]] = []
+    hdr_texts: list[str] = []
+    hdr_chunks: list[list[str] | None] = []
     for ln in header_lines:
         if ln.kind != "header":
-            # a sub-title between header lines ("Not 1 Verksamhetens intäkter") names this table
-            if title is None and len(ln.text) <= 120 and not ln.text.endswith("."):
-                toks = ln.text.split()
-                while toks and (_is_period(toks[-1]) or toks[-1].endswith("--")):
-                    toks.pop()  # the periods belong to the header
-                title, title_line = (" ".join(toks) or ln.text), ln
-            elif ln.text.endswith("-") or ln.text[:1].isdigit():
-                hdr_texts.append(ln.text)
+            toks = ln.text.split()
+            while toks and (_is_period(toks[-1]) or toks[-1].endswith("--")):
+                toks.pop()  # the periods belong to the header
+            sub = " ".join(toks) or ln.text
+            rank = _title_rank(sub)
+            if rank >= 3 or rank == 2 and len(toks) > 3:
+                # a sub-title between header lines ("Not 1 Verksamhetens intäkter")
+                cands.insert(0, (rank, ln, sub))
+                if rank == 3:  # a statement's title starts its table: header lines above it are not its own
+                    hdr_texts, hdr_chunks = [], []
+            elif len(ln.text.split()) <= 3 and not _SENTENCE_END.search(ln.text) or ln.text.endswith("-") \
+                    or ln.text[:1].isdigit():
+                hdr_texts.append(ln.text)  # a wrapped column name ("Resultat-" "mål", "jan–aug")
+                hdr_chunks.append(None)
             continue
         lead, rest = _split_header_lead(ln.text)
-        if lead and title is None:
-            title, title_line = lead, ln
+        chunks = _gap_chunks(ln.text)
+        if chunks and len(chunks) >= 2 and not (_is_period(chunks[0].split()[0]) or _known_header_word(
+                chunks[0].split()[0])):
+            lead, chunks = chunks[0], chunks[1:]
+            rest = " ".join(chunks)
+        if lead:
+            rank = _title_rank(lead)
+            if rank <= 1 and len(lead.split()) == 1:
+                rank = 0  # "Grupp", "Område": the label column's name
+            if lead[:1].islower() and cands:
+                r0, l0, t0 = cands[0]
+                cands[0] = (r0, l0, f"{t0} {lead}")  # the sub-title wraps onto the header line
+            elif rank:
+                cands.insert(0, (rank, ln, lead))
         if rest:
             hdr_texts.append(rest)
-    if title is None:
-        for ln in reversed(above_header):
-            if ln.kind == "text" and _is_title_line(ln):
-                title, title_line = ln.text, ln
-                break
-    if title is None and title_above[0] is not None:
-        title_line, title = title_above
-    if title is None and hidx:
-        for ln in reversed(above_header):
-            if ln.kind == "text" and len(ln.text) <= 80 and not ln.text.endswith((".", ",")):
-                title, title_line = ln.text, ln
-            break
+            hdr_chunks.append(chunks if chunks and len(chunks) >= 2 else None)
+    for ln in reversed(above_header):
+        if ln.kind == "text":
+            cands.append((_title_rank(ln.text), ln, ln.text))
+    if title_above[0] is not None and all(title_above[0] is not c[1] for c in cands):
+        cands.append((_title_rank(title_above[0].text), title_above[0], title_above[0].text))
+    title_line, title = None, None
+    best = max((c[0] for c in cands), default=0)
+    if best >= 2:
+        _, title_line, title = next(c for c in cands if c[0] == best)
+    elif cands and cands[0][0] == 1:
+        # a plain line only right above the table; of two such lines the upper one (a
+        # title over a subtitle: "Prognos för LPIK" / "Aktuell procentuell förändring")
+        _, title_line, title = cands[0]
+        if len(cands) > 1 and cands[1][0] == 1 and cands[1][1].no < title_line.no \
+                and _adjacent(cands[1][1], title_line, block_lines=pre + list(block)):
+            _, title_line, title = cands[1]
+    if not header_lines and title_line is not None and title_line is cands[0][1]:
+        # no header line: the title line may carry the column names ("… (mkr) Utfall Budget Avvikelse")
+        split = _split_title_header(title_line.text)
+        if split:
+            title = split[0]
+            hdr_texts, hdr_chunks = [split[1]], [None]
     if title:
-        title = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", title, flags=re.I).strip() or title
-    columns = parse_header(hdr_texts)
+        title = _clean_title(title)
+    if len(hdr_chunks) >= 1 and all(hdr_chunks) and len({len(c) for c in hdr_chunks}) == 1:
+        # columns set apart by wide gaps: the gaps say where each name ends
+        columns = [" ".join(parts) for parts in zip(*hdr_chunks)]
+        columns = [c for c in columns if c.lower().strip("()") not in ("not", "noter")]
+    else:
+        columns = parse_header(hdr_texts)
     note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
     header_k = len(columns) or None
     Ks, exact = _candidate_Ks(raws, header_k, note_col)
@@ -1529,15 +1617,15 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     # search is only run for the counts that leave the fewest rows out
     ready = []
     for K in Ks:
-        r = _readings(raws, K, note_col)
+        cols = _columns_for(columns, header_k, K)
+        r = _readings(raws, K, note_col, cols)
         if r is not None:
-            ready.append((K, r))
-    least_bad = min((r[1] for _, r in ready), default=0)
-    tried = [K for K, _ in ready]
-    for K, (opts, n_bad) in ready:
+            ready.append((K, cols, r))
+    least_bad = min((r[1] for _, _, r in ready), default=0)
+    tried = [K for K, _, _ in ready]
+    for K, cols, (opts, n_bad) in ready:
         if n_bad > least_bad:
             continue
-        cols = _columns_for(columns, header_k, K)
         sol = _solve(raws, K, cols, note_col, opts)
         if sol is None:
             continue
@@ -1613,19 +1701,110 @@ _LEAD_STOP = (_HEADER_WORDS | {"totalt", "total", "summa", "t1", "t2", "t3"}) - 
                               "årets", "belopp", "mkr", "mnkr", "tkr", "kr", "%", "procent"}
 
 
+_UNIT_PAREN = re.compile(r"^\((?:belopp i )?(?:mkr|mnkr|tkr|kr|mdkr|mdr|%|procent|antal|st)\)[:,]?$", re.I)
+_WIDE_GAP = re.compile(r"\s{3,}|\t")
+
+
+def _gap_chunks(text: str) -> list[str] | None:
+    """The pieces of a line split at wide gaps (3+ spaces or a tab), when it has two or more."""
+    chunks = [c.strip() for c in _WIDE_GAP.split(normalise_spaces(text).strip()) if c.strip()]
+    return chunks if len(chunks) >= 2 else None
+
+
 def _split_header_lead(text: str) -> tuple[str, str]:
-    """'Not 10 Långfristiga skulder 2021-08-31 2020-12-31' → ('Not 10 Långfristiga skulder', '2021-08-31 2020-12-31')."""
+    """The words before a header's columns, and the columns.
+
+    'Not 10 Långfristiga skulder 2021-08-31 2020-12-31' → ('Not 10 Långfristiga skulder',
+    '2021-08-31 2020-12-31'); 'Nettokostnadsramar per nämnd (mnkr) Ram 2022 Ram 2023' →
+    ('Nettokostnadsramar per nämnd (mnkr)', 'Ram 2022 Ram 2023'): a note title runs to the
+    first period, a title with a unit in parentheses ends there.
+    """
     toks = normalise_spaces(text).split()
-    k = 0
+    first_period = next((k for k, t in enumerate(toks) if _is_period(t)), len(toks))
+    unit = next((k for k, t in enumerate(toks[:first_period]) if _UNIT_PAREN.match(t)), None)
     if len(toks) >= 2 and toks[0].lower() == "not" and re.fullmatch(r"\d{1,2}", toks[1]):
-        k = 2
-    while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
-        k += 1
+        k = first_period
+    elif unit is not None and 0 < unit < len(toks) - 1:
+        k = unit + 1
+    else:
+        k = 0
+        while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
+            k += 1
     lead = " ".join(toks[:k])
     if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead) \
             or lead.lower() in ("not", "noter"):
         return "", text
     return lead, " ".join(toks[k:])
+
+
+def _split_title_header(text: str) -> tuple[str, str] | None:
+    """A title line that ends in column words: 'Resultat ack oktober (mkr) Utfall Budget Avvikelse'
+    → ('Resultat ack oktober (mkr)', 'Utfall Budget Avvikelse'); None when it does not."""
+    toks = normalise_spaces(text).split()
+    unit = next((k for k, t in enumerate(toks) if _UNIT_PAREN.match(t)), None)
+    if unit is not None and 0 < unit < len(toks) - 1 and all(
+            _is_period(t) or _known_header_word(t) for t in toks[unit + 1:]):
+        return " ".join(toks[: unit + 1]), " ".join(toks[unit + 1:])
+    k = len(toks)
+    while k > 0 and toks[k - 1][:1].isupper() and _known_header_word(toks[k - 1]):
+        k -= 1
+    if len(toks) - k >= 2 and k >= 1 and re.search(r"[A-Za-zÅÄÖåäö]{3}", " ".join(toks[:k])):
+        return " ".join(toks[:k]), " ".join(toks[k:])
+    return None
+
+
+_CAPTION = re.compile(r"^\s*(?:tabell|figur|diagram)\s*\d*\s*[:.]?\s*", re.I)
+_STATEMENT = re.compile(
+    r"räkning|redovisning|kassaflöde|balanskrav|resultatbudget|balansbudget|driftbudget|budget och plan|"
+    r"investeringsplan|investeringsbudget|nyckeltal|resultatutjämning|sammanställning|pensionsmedel|"
+    r"\bnoter\b|\(?belopp i\b|\((?:mkr|mnkr|tkr|mdkr|procent|%|antal)\)|\b(?:mkr|mnkr|tkr)$", re.I)
+_NUMBER_END_OK = re.compile(r"\b(?:mål|delmål|not|tabell|figur|bilaga|nr|kapitel|område)\s+\d{1,3}$", re.I)
+
+
+def _title_rank(text: str) -> int:
+    """How well a line names a table: 4 a caption ("Tabell: …") or a note ("Not 3 …"),
+    3 a statement or a unit ("Resultaträkning", "(mnkr)"), 2 a goal line or another title
+    word, 1 a short plain line, 0 not a title (a period fragment, column words, a
+    sentence, a bullet, a running header ending in a page number)."""
+    t = text.strip()
+    if not t or len(t) > 110 or re.match(r"^[•●▪\-–*]", t) or not t[:1].isupper() and not t[:1].isdigit() \
+            and not t.startswith("("):
+        return 0
+    if _CAPTION.match(t) and len(_CAPTION.sub("", t)) >= 3:
+        return 4
+    if re.match(r"^not(?:er)?\s+\d{1,2}\b", t, re.I):
+        return 4
+    toks = t.split()
+    if all(_is_period(x) or _known_header_word(x) for x in toks) and not any(_UNIT_PAREN.match(x) for x in toks):
+        return 0  # "jan–aug", "Utfall 2022", "Budget": column words
+    if re.fullmatch(r"\w+\s*/\s*\w+", t) and _known_header_word(toks[0]):
+        return 0  # "Nämnd / Styrelse": the label column's name
+    if (t.endswith(".") and len(toks) > 4) or re.search(r"[a-zåäö]{2}\. [A-ZÅÄÖ]", t):
+        return 0
+    if re.search(r"\s\d{1,3}$", t) and not _NUMBER_END_OK.search(t):
+        return 0  # "Regionplan och budget 2023–2025 Region Västerbotten 3": a page header
+    if _STATEMENT.search(t):
+        return 3
+    if _GOAL_LINE.match(t) or re.match(r"^(framgångsfaktor|målområde|strategiskt mål|fokusområde)\s*:", t, re.I) \
+            or _TITLE_CUE.search(t):
+        return 2
+    return 1
+
+
+def _is_name_fragment(ln: _Line) -> bool:
+    """A piece of a wrapped column name: a text line of one to three words without digits."""
+    return ln.kind == "text" and 1 <= len(ln.text.split()) <= 3 and not re.search(r"\d|[.:;]$", ln.text)
+
+
+def _adjacent(a: _Line, b: _Line, block_lines) -> bool:
+    """Is `a` the non-blank line right before `b`? (Lines outside the block count as adjacent
+    when their numbers say only blank lines can lie between.)"""
+    nos = sorted({ln.no for ln in block_lines if a.no < ln.no < b.no})
+    return not nos and (b.no - a.no <= 2 or a.no + 1 == b.no)
+
+
+def _clean_title(t: str) -> str:
+    return _CAPTION.sub("", t).strip() or t.strip()
 
 
 def _find_title(nb: list[_Line], first_idx: int) -> tuple[_Line | None, str | None]:
@@ -1665,6 +1844,8 @@ def _label_continues(above: str, below: str) -> bool:
     """Is `below` the continuation of the wrapped label line `above`?"""
     if above.endswith(("-", ",", "/")) or below[:1].islower() or below[:1] in ")]":
         return True
+    if re.match(r"^(AB|HB|KB|AB \(publ\))(\s|$)", below):
+        return True  # "Almi Företagspartner Nord" / "AB": a company name wrapped before its suffix
     if above.count("(") > above.count(")"):
         return True
     last = above.split()[-1].lower() if above.split() else ""
@@ -1687,6 +1868,43 @@ def _cell_numbers(cell_text: str, footnotes: set[str]) -> list[float]:
     return [v for v, s, e, u in numbers_in_text(t)]
 
 
+_STATUS_WORDS = {"öka", "minska", "uppnått", "uppnåtts", "delvis", "ej", "inte", "saknas", "pågår", "klart",
+                 "genomförd", "genomfört", "framtagen", "fortskrider", "behålla", "bibehålla"}
+_FACTOR_LINE = re.compile(r"^(framgångsfaktor|målområde|strategiskt mål|fokusområde|delmål|perspektiv)\s*:\s*\S",
+                          re.I)
+
+
+def _heading_like(ln: _Line) -> bool:
+    """A short heading line ("Kostnadseffektiv verksamhet"), not a cell ("Öka", "RUN 2", "- ")."""
+    t = ln.text.strip()
+    words = t.split()
+    return (ln.kind == "text" and 2 <= len(words) <= 8 and len(t) <= 60 and t[:1].isupper()
+            and not re.search(r"\d|[.:;,]$", t) and not any(w in _KNOWN_CODES for w in words)
+            and len(words[0]) >= 3 and not any(w.lower() in _STATUS_WORDS for w in words)
+            and not _IND_HEADER.match(t))
+
+
+def _indicator_title(nb: list[_Line], i: int) -> tuple[_Line | None, str | None]:
+    """An indicator table's title: a goal line ("Mål 3. …") just above its header, a heading
+    right above it, or the nearest success factor ("Framgångsfaktor: …") above; never the
+    header line itself."""
+    for q in range(i - 1, max(-1, i - 4), -1):
+        if _GOAL_LINE.match(nb[q].text):
+            return nb[q], nb[q].text
+    if i > 0 and _heading_like(nb[i - 1]):
+        return nb[i - 1], nb[i - 1].text
+    for q in range(i - 1, max(-1, i - 150), -1):
+        t = nb[q].text
+        if _FACTOR_LINE.match(t) or _GOAL_LINE.match(t):
+            title = re.sub(r"\s+", " ", t).strip()
+            nxt = nb[q + 1].text.strip() if q + 1 < i else ""
+            if nxt and len(nxt) <= 80 and not _FACTOR_LINE.match(nxt) and not _IND_HEADER.match(nxt) \
+                    and _label_continues(title, nxt):
+                title = _dehyphen_join(title, nxt)  # a wrapped title line
+            return nb[q], title
+    return None, None
+
+
 def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
     nb = [ln for ln in lines if ln.kind != "blank"]
     out = []
@@ -1699,9 +1917,12 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
         # region: until the next goal line / numbered heading / indicator header
         j = i + 1
         while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _IND_HEADER.match(nb[j].text)
+                                   or _FACTOR_LINE.match(nb[j].text)
                                    or (_NUMBERED_HEADING.match(nb[j].text) and len(nb[j].text) <= 60
                                        and not nb[j].text.rstrip().endswith("."))):
             j += 1
+        if j < len(nb) and _IND_HEADER.match(nb[j].text) and j - 1 > i + 1 and _heading_like(nb[j - 1]):
+            j -= 1  # the next table's title ("Kostnadseffektiv verksamhet") is not a cell of this one
         footnotes = {m.group(1) for ln2 in nb[i: min(len(nb), j + 40)]
                      if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
         region = nb[i + 1: j]
@@ -1778,12 +1999,9 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
                                  note=note, footnote=foot, cells=[cell_text.strip()]))
         if rows:
             # title: the goal line above the header, if close
-            title_line = None
-            for q in range(i - 1, max(-1, i - 4), -1):
-                if _GOAL_LINE.match(nb[q].text):
-                    title_line = nb[q]
-                    break
-            title = title_line.text if title_line else ln.text
+            title_line, title = _indicator_title(nb, i)
+            if title_line is not None and nb.index(title_line) < i - 3:
+                title_line = None  # a title far above (a success factor) names the table but does not start it
             start = title_line.start if title_line else ln.start
             cols = parse_header([ln.text])
             out.append(Table(

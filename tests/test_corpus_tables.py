@@ -1,4 +1,5 @@
 """Table recovery from cleaned report text and from PDF word positions (corpus.tables)."""
+import re
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,72 @@ def test_tables_undecidable_dash_keeps_minus_and_warns():
     assert t.row("Kollektivtrafik").values == [-4, 6]
     [w] = [w for w in warnings if "Kollektivtrafik" in w]
     assert w.startswith("streck.txt:19:") and "dash" in w
+
+
+def _titled(name: str) -> list[Table]:
+    return find_tables((FIX / name).read_text(encoding="utf-8"), doc=name)[0]
+
+
+def test_tables_title_prefers_caption_over_label_column_name():
+    t = _titled("rubriker.txt")[0]
+    # "Förvaltning 2023 2022": the header's first word names the label column, not the table
+    assert t.title == "Kostnader för hyrpersonal per förvaltning (mnkr)"
+    assert t.unit == "mkr"
+    assert t.columns == ["2023", "2022"]
+
+
+def test_tables_title_is_not_a_period_fragment_of_the_header():
+    t = _titled("rubriker.txt")[1]
+    assert t.title == "Resultaträkning (mnkr)"
+    assert t.columns == ["Utfall jan–jun 2023", "Utfall jan–jun 2022", "Helår 2022"]
+    assert t.row("Verksamhetens nettokostnader").values == [-3565, -3404, -6930]
+
+
+def test_tables_title_line_that_carries_the_column_names_is_split():
+    tables = _titled("rubriker.txt")
+    assert tables[2].title == "Investeringar per område (mkr)"
+    assert tables[2].columns == ["Utfall", "Budget", "Avvikelse"]
+    # wide gaps set the columns apart from the title
+    assert tables[3].title == "Personalomsättning (procent)"
+    assert tables[3].columns == ["jan–jun 2023", "jan–jun 2022"]
+
+
+def test_tables_running_page_header_is_neither_title_nor_header():
+    t = _titled("rubriker.txt")[4]
+    assert t.title == "Balansräkning (mnkr)"
+    assert t.columns == ["2023-06-30", "2022-12-31"]
+    assert any(c.startswith("ok: balance") for c in t.checks)
+
+
+def test_tables_titles_of_the_dash_fixture():
+    assert [t.title for t in _titled("streck.txt")] == [
+        "Andel medarbetare med heltidsanställning per åldersgrupp, procent",
+        "Resultat per verksamhet (mkr)",
+        "Förändring av antal anställda per förvaltning",
+    ]
+
+
+def test_tables_indicator_title_is_success_factor_or_heading_not_header():
+    text = (FIX / "framgangsfaktor.txt").read_text(encoding="utf-8")
+    tables, _ = find_tables(text, doc="f.txt")
+    assert [t.kind for t in tables] == ["indicator", "indicator"]
+    # the factor far above names the table (wrapped line joined) but does not start its span
+    assert tables[0].title == "Framgångsfaktor: En tillgänglig vård med korta väntetider i hela länet"
+    assert text[tables[0].start:].startswith("Styrmått")
+    assert tables[1].title == "Trygg och säker vård"
+    assert not any(t.title.startswith("Styrmått") for t in tables)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
+
+
+@pytest.mark.skipif(not (SAMPLE / "norrbotten_delarsrapport_2022-08.txt").exists(), reason="sample absent")
+def test_tables_sample_interim_report_titles_and_signs():
+    text = (SAMPLE / "norrbotten_delarsrapport_2022-08.txt").read_text(encoding="utf-8")
+    tables, _ = find_tables(re.sub(r"\n[ \t]*\n", "\n", text), doc="s.txt")
+    titles = [t.title for t in tables]
+    assert "Resultaträkning (mnkr)" in titles
+    assert "Resultat per division (mnkr)" in titles
+    assert not any(t and (t.lower().startswith(("innehåll", "jan", "grupp"))) for t in titles)
+    sjuk = next(t for t in tables if t.title and t.title.startswith("Sjukfrånvaro"))
+    assert all(v is None or v >= 0 for r in sjuk.rows for v in r.values)
