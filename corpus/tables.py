@@ -1511,7 +1511,7 @@ def _label_dashes(sol: _Solution, K: int, columns: list[str], doc: str) -> list[
 
 
 def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, warnings: list[str],
-                   title_above: tuple[_Line | None, str | None]) -> Table | None:
+                   title_above: list[_Line]) -> Table | None:
     raws, pre = _logical_rows(block)
     raws = [r for r in raws if r.atoms]
     if sum(1 for r in raws if any(a.kind == "num" for a in r.atoms)) < 2:
@@ -1578,8 +1578,9 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     for ln in reversed(above_header):
         if ln.kind == "text":
             cands.append((_title_rank(ln.text), ln, ln.text))
-    if title_above[0] is not None and all(title_above[0] is not c[1] for c in cands):
-        cands.append((_title_rank(title_above[0].text), title_above[0], title_above[0].text))
+    for ln in title_above:
+        if all(ln is not c[1] for c in cands):
+            cands.append((_title_rank(ln.text), ln, ln.text.rstrip(":")))
     title_line, title = None, None
     best = max((c[0] for c in cands), default=0)
     if best >= 2:
@@ -1659,7 +1660,11 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
             section=r.section,
         ))
     first = min([raws[0].start] + [ln.start for ln in header_lines])
-    start = min(title_line.start, first) if title_line is not None else first
+    start = first
+    if title_line is not None and title_line.start < first:
+        between = text[title_line.end:first].split("\n")
+        if not any(len(x) > 100 or (_SENTENCE_END.search(x) and len(x.split()) > 6) for x in between):
+            start = title_line.start  # (a caption above a paragraph names the table but does not start it)
     end = rows[-1].end
     unit = _table_unit(title, hdr_texts, block, text, start)
     cells = [x for r in rows for x in r.cells if x]
@@ -1779,6 +1784,8 @@ def _title_rank(text: str) -> int:
         return 0  # "jan–aug", "Utfall 2022", "Budget": column words
     if re.fullmatch(r"\w+\s*/\s*\w+", t) and _known_header_word(toks[0]):
         return 0  # "Nämnd / Styrelse": the label column's name
+    if any(x in _KNOWN_CODES for x in toks[1:]):
+        return 0  # "Ny process framtagen RUN Planerad insats": a goal table's row
     if (t.endswith(".") and len(toks) > 4) or re.search(r"[a-zåäö]{2}\. [A-ZÅÄÖ]", t):
         return 0
     if re.search(r"\s\d{1,3}$", t) and not _NUMBER_END_OK.search(t):
@@ -1807,25 +1814,26 @@ def _clean_title(t: str) -> str:
     return _CAPTION.sub("", t).strip() or t.strip()
 
 
-def _find_title(nb: list[_Line], first_idx: int) -> tuple[_Line | None, str | None]:
-    """The table's title: a short cue line ("Resultaträkning (mnkr)", "Tabell: ...") up to 4 lines above."""
-    if first_idx > 0:
-        ln = nb[first_idx - 1]
-        if ln.kind == "text" and len(ln.text) <= 60 and not re.match(r"^[•●▪\-–*]", ln.text) \
-                and not _SENTENCE_END.search(ln.text) and ln.text[:1].isupper() \
-                and not ln.text.endswith(("-", ",")) and len(ln.text) >= 4:
-            t = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", ln.text, flags=re.I).strip()
-            return ln, t or ln.text
-    for k in range(first_idx - 1, max(-1, first_idx - 5), -1):
+def _find_title(nb: list[_Line], first_idx: int) -> list[_Line]:
+    """Lines above a table that may name it, nearest first: up to six lines, not past
+    another table's rows; past a paragraph only a "Tabell: …" caption (the layout may put
+    text between a caption and its table). `_title_rank` decides among them."""
+    out: list[_Line] = []
+    prose = False
+    for k in range(first_idx - 1, max(-1, first_idx - 9), -1):
         ln = nb[k]
+        if ln.kind == "row" or re.match(r"^[•●▪◦*\-–]\s", ln.text):
+            break  # another table, or a list: nothing above names this table
         if ln.kind == "prose" or len(ln.text) > 100:
+            if not prose and _title_rank(ln.text.rstrip(":")) == 4:
+                out.append(ln)  # "Not 6 Effekten på eget kapital …:" reads as a sentence
+            prose = True
+            continue
+        if not prose or re.match(r"^\s*tabell\b", ln.text, re.I):
+            out.append(ln)
+        if len(out) >= 6:
             break
-        if ln.kind == "row":
-            break
-        if _is_title_line(ln):
-            t = re.sub(r"^\s*tabell\s*\d*\s*[:.]?\s*", "", ln.text, flags=re.I).strip()
-            return ln, t or ln.text
-    return None, None
+    return out
 
 
 # ====================================================================== indicator tables
@@ -2046,7 +2054,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
             title = _find_title(nb, index_of[id(first)])
             if any(_is_title_line(ln) for ln in part if ln.kind == "text"
                    and part.index(ln) < next(k for k, x in enumerate(part) if x.kind == "row")):
-                title = (None, None)
+                title = []  # the table's own lines hold a title
             t = _build_numeric(part, text, doc, page_at, "", warnings, title)
             if t is None:
                 continue

@@ -370,3 +370,32 @@ def test_tables_sample_interim_report_titles_and_signs():
     assert not any(t and (t.lower().startswith(("innehåll", "jan", "grupp"))) for t in titles)
     sjuk = next(t for t in tables if t.title and t.title.startswith("Sjukfrånvaro"))
     assert all(v is None or v >= 0 for r in sjuk.rows for v in r.values)
+
+
+def test_tables_caption_above_a_paragraph_names_but_does_not_start_the_table():
+    text = "\n".join([
+        "Tabell: Avkastning på pensionsmedlen",
+        "Avkastningen under året blev högre än målet, främst tack vare en stark utveckling för "
+        "aktier på de nordiska marknaderna under hösten.",
+        "Portfölj 2023 2022",
+        "Aktier 9,4 -6,1",
+        "Räntor 3,2 -1,8",
+        "Totalt 6,9 -4,3",
+    ])
+    [t] = find_tables(text, doc="a.txt")[0]
+    assert t.title == "Avkastning på pensionsmedlen"
+    assert text[t.start:].startswith("Portfölj 2023 2022")
+
+
+def test_tables_unit_line_over_a_group_label_titles_the_table():
+    text = "\n".join([
+        "Bilaga 2. Omfördelningar av budget under året",
+        "Regionstyrelsen mkr",
+        "Fastighetsförvaltning",
+        "- flytt av lokalvård från vården 12,40",
+        "- ökade energikostnader 8,15",
+        "Summa Regionstyrelsen 20,55",
+    ])
+    [t] = find_tables(text, doc="b.txt")[0]
+    assert t.title == "Regionstyrelsen mkr"
+    assert t.unit == "mkr"
