@@ -343,6 +343,24 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
     yield from rec(0, [])
 
 
+def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:
+    """The usual reading of a run of number atoms: each number takes every following
+    three-digit group it can ("21 352 9 000" → 21 352, 9 000); a lone dash is an empty cell."""
+    atoms = lone_tokens_to_atoms(atoms)
+    out: list[Cell] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        if a.kind == "dash":
+            out.append(Cell(None, a.text, a.start, a.end, dash=True))
+            i += 1
+            continue
+        j = _number_ends(atoms, i, hard_gap)[-1]
+        out.append(_cell(atoms[i: j + 1]))
+        i = j + 1
+    return out
+
+
 def _number_ends(atoms: list[Atom], i: int, hard_gap: int) -> list[int]:
     """Indices j such that atoms[i..j] can be one number."""
     ends = [i]

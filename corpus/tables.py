@@ -55,6 +55,10 @@ from corpus.numbers import (
     Atom,
     Cell,
     atom_groupings,
+    classify_atom,
+    greedy_cells,
+    parse_number,
+    tokens_with_gaps,
     normalise_spaces,
     numbers_in_text,
     parse_unit,
@@ -80,6 +84,9 @@ class TableRow:
     footnote: str | None = None  # "2" from "sjukfrånvaro2"
     cells: list[str] = field(default_factory=list)  # raw text per value ("" = empty)
     section: str | None = None  # group label above the row ("OMSÄTTNINGSTILLGÅNGAR")
+    # indicator rows whose cells line up with the header: the column of each value in
+    # `values` ("81/77" under "Ingångsvärde" gives two values in that column); else empty
+    value_columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -100,8 +107,10 @@ class Table:
     doc: str = ""
     line: int = 0  # 1-based line number of `start` in the text
 
-    def column_name(self, i: int) -> str | None:
+    def column_name(self, i: int, row: "TableRow | None" = None) -> str | None:
         if self.kind != "numeric":
+            if row is not None and i < len(row.value_columns):
+                return row.value_columns[i]
             return None
         return self.columns[i] if i < len(self.columns) else f"kol{i + 1}"
 
@@ -116,7 +125,7 @@ class Table:
                     continue
                 recs.append({
                     "doc": self.doc, "table": self.id, "title": self.title, "unit": self.unit,
-                    "page": self.page, "row": r.label, "column": self.column_name(i),
+                    "page": self.page, "row": r.label, "column": self.column_name(i, r),
                     "value": float(v), "check": self.check,
                 })
         cols = ["doc", "table", "title", "unit", "page", "row", "column", "value", "check"]
@@ -1913,6 +1922,83 @@ def _indicator_title(nb: list[_Line], i: int) -> tuple[_Line | None, str | None]
     return None, None
 
 
+def _indicator_targets(columns: list[str]) -> tuple[list[str], int]:
+    """The header columns that hold a row's cells after its committee code, and how many
+    of them come before the trailing text columns (Måluppfyllelse, Kommentar)."""
+    cols = list(columns)
+    if cols and _IND_HEADER.match(cols[0]) or cols and cols[0].split()[0].lower() in _TEXT_COLS:
+        cols = cols[1:]  # the label column ("Indikator", "Styrmått")
+    cols = [c for c in cols if c.lower() not in ("nämnd", "ansvar", "ansvarig", "nämnd/styrelse")]
+    n = len(cols)
+    while n and cols[n - 1].split()[0].lower() in ("måluppfyllelse", "bedömning", "kommentar", "status",
+                                                    "utveckling", "trend", "mål-uppfyllelse"):
+        n -= 1
+    return cols, n
+
+
+_CELL_WORDS = _STATUS_WORDS | {"ja", "nej", "oförändrat", "bibehålls", "uppnås", "öka", "minska"}
+
+
+def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[str], n_values: int,
+                           values: list[float]):
+    """(cells, values, value_columns) when the row's cells line up with the header, else None.
+
+    A cell is a number (read the usual way: "2 315" is one), a pair ("81/77", women/men),
+    a dash (no value) or one status word ("Öka"); a year in parentheses annotates the cell
+    before it ("8 (2020)"). Free text ("Ingen mätning före 2022") is never aligned. The
+    cells must fill exactly the value columns, or those and the trailing text columns,
+    and give the same numbers as `values`; when another grouping of the numbers could
+    fill the value columns instead, the columns would be a guess and nothing is aligned.
+    """
+    if not targets or not n_values:
+        return None
+    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
+               normalise_spaces(cell_text))
+    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])",
+               lambda m: f"{m.group(1)}/{m.group(2)[:-1]}" if len(m.group(2)) == len(m.group(1)) + 1
+               and m.group(2)[-1] in footnotes else m.group(0), t)
+    items: list[tuple[str, list[float]]] = []
+    run: list[Atom] = []
+    alternatives = 0  # extra cells another grouping of the runs could make
+
+    def flush():
+        nonlocal alternatives
+        if run:
+            cells = greedy_cells(run)
+            items.extend((c.text, [] if c.value is None else [c.value]) for c in cells)
+            alternatives += max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+            run.clear()
+
+    for tok, start, end, gap in tokens_with_gaps(t):
+        kind = classify_atom(tok)
+        if re.fullmatch(r"\((?:19|20)\d\d\)", tok):
+            flush()
+            if not items:
+                return None
+            items[-1] = (f"{items[-1][0]} {tok}", items[-1][1])
+        elif kind in ("num", "pct", "dash"):
+            run.append(Atom(tok, start, end, kind, gap))
+        elif re.fullmatch(r"\d+(?:,\d+)?/\d+(?:,\d+)?%?", tok):
+            flush()
+            items.append((tok, [parse_number(x) for x in tok.rstrip("%").split("/")]))
+        elif tok.lower().strip(".,") in _CELL_WORDS:
+            flush()
+            items.append((tok, []))
+        else:
+            return None  # free text
+    flush()
+    n = len(items)
+    if n not in (len(targets), n_values):
+        return None
+    if alternatives and n < n_values <= n + alternatives:
+        return None  # "1 200 1 350" read as 1, 200, 1 350 would fill the value columns
+    got = [v for _, vs in items for v in vs]
+    if got != list(values):
+        return None
+    names = [col for (_, vs), col in zip(items, targets) for _ in vs]
+    return [txt for txt, _ in items], got, names
+
+
 def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
     nb = [ln for ln in lines if ln.kind != "blank"]
     out = []
@@ -1934,6 +2020,7 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
         footnotes = {m.group(1) for ln2 in nb[i: min(len(nb), j + 40)]
                      if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
         region = nb[i + 1: j]
+        targets, n_values = _indicator_targets(parse_header([ln.text]))
         codes = set(_KNOWN_CODES)
         firsts: dict[str, int] = {}
         for r in region:
@@ -2003,8 +2090,12 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
             prev_end = max(k + 1, stop)
             if not label:
                 continue
-            rows.append(TableRow(label=label, values=vals, start=start, end=end, text=text[start:end],
-                                 note=note, footnote=foot, cells=[cell_text.strip()]))
+            row = TableRow(label=label, values=vals, start=start, end=end, text=text[start:end],
+                           note=note, footnote=foot, cells=[cell_text.strip()])
+            aligned = _align_indicator_cells(cell_text, footnotes, targets, n_values, vals)
+            if aligned is not None:
+                row.cells, row.values, row.value_columns = aligned
+            rows.append(row)
         if rows:
             # title: the goal line above the header, if close
             title_line, title = _indicator_title(nb, i)

@@ -399,3 +399,35 @@ def test_tables_unit_line_over_a_group_label_titles_the_table():
     [t] = find_tables(text, doc="b.txt")[0]
     assert t.title == "Regionstyrelsen mkr"
     assert t.unit == "mkr"
+
+
+def test_tables_indicator_cells_take_the_header_columns_when_they_line_up():
+    text = (FIX / "indikator_kolumner.txt").read_text(encoding="utf-8")
+    [t] = find_tables(text, doc="k.txt")[0]
+    r = t.row("Andel resor med kollektivtrafik")
+    # "14% (2021)" is one cell (a year in parentheses annotates it); "-" leaves Utfall 2022-08 empty
+    assert r.cells == ["14% (2021)", "-", "17%", "20%"]
+    assert list(zip(r.value_columns, r.values)) == [
+        ("Ingångsvärde", 14), ("Utfall 2023-08", 17), ("Målvärde 2023", 20)]
+    assert t.row("Antal cykelparkeringar vid hållplatser").value_columns == [
+        "Ingångsvärde", "Utfall 2022-08", "Utfall 2023-08", "Målvärde 2023"]
+    assert t.row("Antal besökare i friluftsområden").values == [12480, 12910, 15020]
+    df = t.to_frame()
+    cell = df[(df.row == "Antal besökare i friluftsområden") & (df.column == "Utfall 2023-08")]
+    assert cell.value.item() == 15020
+
+
+def test_tables_indicator_cells_stay_unaligned_when_grouping_or_text_is_ambiguous():
+    text = (FIX / "indikator_kolumner.txt").read_text(encoding="utf-8")
+    [t] = find_tables(text, doc="k.txt")[0]
+    # "1 200 1 350 Öka": read as 1, 200, 1 350 it would fill the four value columns too
+    r = t.row("Antal deltagare i motionsprojekt")
+    assert r.values == [1200, 1350] and r.value_columns == []
+    assert t.row("Andel skolor med daglig rörelse").value_columns == []
+    # the older fixture: a pair per cell, free text, and a row one cell short
+    text = (FIX / "indikator.txt").read_text(encoding="utf-8")
+    [t] = [x for x in find_tables(text, doc="i.txt")[0] if x.kind == "indicator"]
+    r = t.row("Andel patienter som får besök inom vårdgarantins gränser")
+    assert r.value_columns == ["Ingångsvärde", "Ingångsvärde", "Utfall 2023-08", "Utfall 2023-08"]
+    assert t.row("Antal deltagare i digitala utbildningar om e-hälsa").value_columns == []
+    assert t.row("Antal nya vårdplatser").value_columns == []
