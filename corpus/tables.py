@@ -14,7 +14,9 @@ API (stable; the structure step and the extract command rely on it):
         .to_wide()   one row per table row, one column per header column
         .row(label)  the first row whose label matches (case/space-insensitive)
     TableRow: label, values (float | None per column), start, end, text,
-        note ("Not 3" refs), footnote (digit glued to the label), cells (raw text).
+        note ("Not 3" refs), footnote (digit glued to the label), cells (raw text),
+        section (group label above the row), value_columns (indicator rows only:
+        the header column of each value, when the cells line up with the header).
     layout_text(page) / tables_from_pdf_page(page, *, doc="", page_number=None)
         For PDFs: pdfplumber word x-positions turn wide gaps into tabs, which
         the splitter takes as certain column boundaries.
@@ -39,9 +41,27 @@ alone is an empty cell. Each table records which checks hold (`checks`, each
 cannot be split consistently is not returned: it stays text and a warning
 names the doc and line.
 
+Not tables: tables of contents (dot leaders with one page number, lines under an
+"Innehåll" heading, runs of numbered headings with non-decreasing page numbers).
+
+Dashes: "50 år – 7,5" is read as the label "50 år –" and 7,5 when the checks
+prefer that or, the checks indifferent, the column and row are otherwise
+non-negative; a minus the checks confirm stays; an undecided one stays with a
+warning. A dash that begins a label before a number ("– 29 år") is the label's.
+
+Titles: lines in and up to six lines above the table are ranked — a "Tabell:"
+caption or a note ("Not 3 …") first, then a statement or unit ("Resultaträkning
+(mnkr)"), then goal lines and other title words, then a plain line right above.
+Period fragments ("jan–aug"), column words, the label column's name ("Grupp"),
+running page headers and sentences are never titles. A title line that carries
+the column names ("Resultat (mkr) Utfall Budget Avvikelse") is split.
+
 Indicator tables (goal follow-up: "Indikator Nämnd Ingångsvärde Utfall ...")
-have free-text cells; they come back with kind="indicator", the numbers
-found in each row's cells as `values`, and no column alignment.
+have free-text cells; they come back with kind="indicator" and the numbers
+found in each row's cells as `values`. When a row's cells (numbers, pairs
+"81/77", dashes, status words) fill the header's value columns in only one
+way, `value_columns` names each value's column. Their title is a goal line
+just above, a heading right above, or the nearest "Framgångsfaktor: …".
 """
 from __future__ import annotations
 
