@@ -109,7 +109,9 @@ _ASPECT_RULES = [
     ("deviation", re.compile(
         r"avvikelse|avviker|avvika|\bmot\s+budget|jämfört\s+med\s+budget|än\s+budget|i\s+förhållande\s+till\s+"
         r"budget|budgetöverskott|budgetunderskott|överskott\s+mot|underskott\s+mot|budgetavvik|avv\b|"
-        r"\bdiff\b|differens", re.I)),
+        r"\bdiff\b|differens|"
+        # against a target: "240 mnkr bättre än målet", "lägre än resultatmålet"
+        r"(?:bättre|sämre|högre|lägre|mer|mindre)\s+än\s+(?:det\s+)?\w*mål(?:et|en|nivån)?\b", re.I)),
     ("forecast", re.compile(
         r"prognos|prognostiser|prognosticer|beräknas|bedöms|förväntas|väntas|helår|helåret|vid\s+årets\s+(?:slut|"
         r"utgång)|års\s+utgång|vid\s+årsskiftet|årsutfall", re.I)),
@@ -117,9 +119,10 @@ _ASPECT_RULES = [
         r"\bökat\b|\bökade\b|\bökar\b|\bökning|\bminskat\b|\bminskade\b|\bminskar\b|\bminskning|"
         r"utveckling(?:en)?\b|"
         r"förändring|föregående\s+år|jämfört\s+med\s+(?:samma\s+period\s+)?(?:föregående|förra|i\s+fjol|\d{4})|"
-        r"högre\s+än\s+(?!budget)|lägre\s+än\s+(?!budget)", re.I)),
+        r"högre\s+än\s+(?!budget|(?:det\s+)?\w*mål)|lägre\s+än\s+(?!budget|(?:det\s+)?\w*mål)", re.I)),
     ("budget", re.compile(r"\bbudget(?:erat|erade|en|ens)?\b|budgeterad|\bram(?:en)?\b", re.I)),
-    ("previous", re.compile(r"föregående\s+år|förra\s+året|i\s+fjol|fjolåret|år\s+20\d\d\s+var", re.I)),
+    ("previous", re.compile(r"föregående\s+år|förra\s+året|i\s+fjol|fjolåret|år\s+20\d\d\s+var|"
+                            r"året\s+(?:innan|före)|(?:ett|1)\s+år\s+tidigare", re.I)),
 ]
 
 # nouns that name what a figure measures; compounds ending in one count too
@@ -286,6 +289,9 @@ def _approx_before(before: str) -> str | None:
     return None
 
 
+_SPACED_MINUS = re.compile(r"([\-\u2212]) $")
+
+
 def _numbers(text: str) -> list[_Raw]:
     """Digit figures of one clause (offsets relative to the clause)."""
     out: list[_Raw] = []
@@ -298,9 +304,16 @@ def _numbers(text: str) -> list[_Raw]:
         sign = 0
         pre = text[max(0, s - 8):s]
         sm = re.search(r"(?:^|[\s(])([+\-\u2212\u2013])$", pre)
+        sign_at = s - 1
+        if not sm:  # "2022: - 142 mkr": a PDF dump's minus with a space, after a colon or at a line start
+            sm = _SPACED_MINUS.search(text, max(0, s - 12), s)
+            if sm and sm.start(1) > 0 and text[:sm.start(1)].rstrip(" \t") and \
+                    text[:sm.start(1)].rstrip(" \t")[-1] not in ":\n":
+                sm = None
+            sign_at = sm.start(1) if sm else sign_at
         if sm:
             sign = 1 if sm.group(1) == "+" else -1
-            start = s - 1
+            start = sign_at
         else:
             wm = re.search(r"\b(minus|plus)\s+$", pre, re.I)
             if wm:
@@ -315,6 +328,8 @@ def _numbers(text: str) -> list[_Raw]:
             or bool(re.search(r"\d\s*(?:[-–])\s*$", text[max(0, start - 6):start]))
         if re.search(r"\bmellan\s+$", text[max(0, start - 10):start], re.I):
             is_range = True
+        if re.search(r"\bfrån\s+$", text[max(0, start - 8):start], re.I):
+            is_range = False  # "har stigit från 2,1 till 2,9 procent": two levels, not an uncertain span
         noun = None
         if unit is None:
             nm = re.match(r"\s+(?:nya\s+|olika\s+|st\s+)?([a-zåäöé][\wåäö-]+)", text[end:end + 40])
@@ -325,7 +340,9 @@ def _numbers(text: str) -> list[_Raw]:
     # "60–70 miljoner": the first end of a range borrows the unit of the second
     for a, b in zip(out, out[1:]):
         if a.unit is None and b.unit is not None and re.fullmatch(r"\s*(?:[-–]|till)\s*", text[a.end:b.num_start]):
-            a.unit, a.is_range, b.is_range = b.unit, True, True
+            a.unit = b.unit
+            if not re.search(r"\bfrån\s+$", text[max(0, a.start - 8):a.start], re.I):
+                a.is_range = b.is_range = True
     return out
 
 
@@ -370,12 +387,12 @@ _TREND = re.compile(r"^(?:\w*ökning(?:en)?|ökat?|ökade|ökar|ökad|\w*minskni
 def _polarity(local: str, after: str) -> int:
     """-1/+1 from the nearest sign word before the number (or just after its unit).
 
-    "ökade till 50" states a level, not a change: before "till" the trend
-    words (ökade, minskade, högre ...) do not sign the number; "underskott"
-    and "negativ" still do.
+    "ökade till 50" states a level, not a change: before "till" (and "från")
+    the trend words (ökade, minskade, högre ...) do not sign the number;
+    "underskott" and "negativ" still do.
     """
     words = _WORD.findall(local)
-    level = bool(re.search(r"\btill\s*$", local, re.I))
+    level = bool(re.search(r"\b(?:till|från)\s*$", local, re.I))
     for w in reversed(words[-8:]):
         if level and _TREND.match(w):
             continue
@@ -395,10 +412,19 @@ def _polarity(local: str, after: str) -> int:
     return 0
 
 
-def _aspects(local: str, sentence: str, after: str) -> tuple[str, ...]:
+_CLAUSE_END = re.compile(r"[,;:()]|\s(?:vilket|vilka|som|medan|och|men|samt|varav)\s", re.I)
+
+
+def _aspects(local: str, sentence: str, after: str, ahead: str = "") -> tuple[str, ...]:
+    """What kind of number the words around it make it; `ahead` is the clause after it, unbounded."""
     found = []
-    # only the words right after the number qualify it ("20 mkr lägre än budget")
-    after = " ".join(_WORD.findall(after)[:4])
+    # only the words right after the number, in its own clause, qualify it ("20 mkr lägre än budget";
+    # in "8,6 procent, vilket är en ökning med 0,7" the increase is the next figure's)
+    if re.search(r"\bfrån\s*$", local, re.I) and re.match(r"\s*(?:[a-zåäö%]+\s+){0,2}till\s+[-+\u2212]?\d", ahead,
+                                                          re.I):
+        return ("outcome", "previous")  # "har stigit från 2,1 till 2,9": the first is the earlier level
+    cut = _CLAUSE_END.search(after)
+    after = " ".join(_WORD.findall(after[:cut.start()] if cut else after)[:4])
     if re.search(r"\btill\s*$", local, re.I):  # "ökade till 50": a level
         local = re.sub(r"\b(?:ökat?|ökade|ökar|minskat?|minskade|minskar|steg|stigit|sjunkit|sjönk)\b", "", local)
     near = local + " " + after
@@ -486,6 +512,25 @@ def _number_dense(clause: str) -> bool:
     return nums >= 6 and nums >= 0.33 * len(toks)
 
 
+_ENUMERATION = re.compile(r"(?:(?:19|20)\d\d\s*)?(?:,|\s(?:och|samt|respektive))\s*$")
+_YEAR_BEFORE = re.compile(r"(?:^|\n|\()[ \t•\-–]*((?:19|20)\d\d)\s*:[^\n()]*$")
+_YEAR_AFTER = re.compile(r"[ \t]*(?:\(\s*|(?:under|för|år|i)\s+)?((?:19|20)\d\d)\b(?![-–/]\d|\s*:)", re.I)
+# a year a comparison names is the baseline, not the figure's date: "jämfört med samma period 2021"
+_BASE_YEAR = re.compile(r"\b(?:jämfört\s+med|än|mot|sedan|från|i\s+förhållande\s+till)\s+(?:för\s+)?"
+                        r"(?:(?:samma|motsvarande)\s+period\s+(?:i\s+fjol\s+|år\s+)?|året\s+|år\s+|helåret\s+)?"
+                        r"((?:19|20)\d\d)(?!\d)", re.I)
+
+
+def _own_year(clause: str, r: "_Raw") -> int | None:
+    """The year written with this figure alone: "2021: 812 mkr", "(2021: 5,6 %)", "1,8 procent 2024",
+    "6,9 procent under 2022", "70 % (2020)"."""
+    m = _YEAR_BEFORE.search(clause, 0, r.start) if r.start else None
+    if m and m.end() == r.start:
+        return int(m.group(1))
+    m = _YEAR_AFTER.match(clause, r.end)
+    return int(m.group(1)) if m else None
+
+
 def find_figures(text: str, offset: int = 0) -> list[Figure]:
     """Every figure in one sentence `text` starting at document offset `offset`, in reading order."""
     figures: list[Figure] = []
@@ -496,7 +541,13 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
         raws = [r for r in _numbers(clause) if not _row_like(clause, r)]
         raws += _words_numbers(clause, [(r.start, r.end) for r in raws])
         raws.sort(key=lambda r: r.start)
-        years = tuple(sorted({int(y) for y in re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", clause)}))
+        base = {m.start(1) for m in _BASE_YEAR.finditer(clause)}
+        years = tuple(sorted({int(m.group(1)) for m in re.finditer(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", clause)
+                              if m.start(1) not in base}))
+        # a year written with one figure belongs to it; the others share the clause's remaining years
+        own = [_own_year(clause, r) for r in raws]
+        claimed = {y for y in own if y is not None}
+        rest = tuple(y for y in years if y not in claimed)
         prev_end = 0
         for k, r in enumerate(raws):
             nxt = raws[k + 1].start if k + 1 < len(raws) else len(clause)
@@ -504,12 +555,21 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
             after = clause[r.end:min(nxt, r.end + 30)]
             pol = r.sign or _polarity(local, after)
             value = -r.value if pol < 0 else r.value
+            aspects = _aspects(local, clause, after, clause[r.end:r.end + 60])
+            measure = r.noun if r.unit is None and r.noun else _measure(local, clause[:r.start])
+            if k and figures and figures[-1].sent_start == cs and figures[-1].unit == (r.unit or figures[-1].unit) \
+                    and _ENUMERATION.search(local) and aspects == ("outcome",):
+                # "1,5 procent av X 2023, 1,8 procent 2024 och 2,3 procent 2025": a list shares its first item's
+                # kind and measure
+                aspects = tuple(a for a in figures[-1].aspects if a != "previous") or aspects
+                measure = figures[-1].measure
             figures.append(Figure(
                 value=value, unit=r.unit or ("antal" if r.noun and r.noun.lower() not in _TIME_NOUNS else None),
                 written=clause[r.start:r.end], start=cs + r.start, end=cs + r.end,
                 sent_start=cs, sent_end=ce, local_start=cs + prev_end, local_end=cs + min(nxt, r.end + 60),
-                measure=(r.noun if r.unit is None and r.noun else _measure(local, clause[:r.start])), polarity=pol, approx=r.approx,
-                decimals=r.decimals, sig_digits=r.sig, aspects=_aspects(local, clause, after), years=years,
+                measure=measure, polarity=pol, approx=r.approx,
+                decimals=r.decimals, sig_digits=r.sig, aspects=aspects,
+                years=(own[k],) if own[k] is not None else rest,
                 is_range=r.is_range, from_words=r.from_words, noun=r.noun, signed=bool(r.sign),
             ))
             prev_end = r.end

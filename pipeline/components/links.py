@@ -76,7 +76,9 @@ _STOP = {
 }
 # label words that say little about which row it is
 _GENERIC = {"summa", "total", "totalt", "övrig", "övriga", "övrigt", "region", "regionen", "koncernen",
-            "varav", "netto", "s", "a"}
+            "varav", "netto", "s", "a",
+            # which period a result covers is the column's business: "Periodens resultat" is named by "resultatet"
+            "årets", "periodens"}
 
 
 _ORG_SUFFIX = re.compile(r"(?:nämnd|styrels|styr|förvaltning|stab|kontor|verksam)\w{0,4}$")
@@ -117,7 +119,12 @@ def word_sim(a: str, b: str) -> float:
     fa, fb = _forms(a), _forms(b)
     if fa[0] == fb[0] or fa[1] == fb[1] or fa[2] == fb[2]:
         return 1.0
-    x, y = fa[2], fb[2]
+    # the snowball stem can cut too deep ("fastigheter" -> "fast"): the lemmas get a say too
+    return max(_compound_sim(fa[2], fb[2]), _compound_sim(fa[1], fb[1]) if fa[1] != fa[2] or fb[1] != fb[2] else 0.0)
+
+
+def _compound_sim(x: str, y: str) -> float:
+    """word_sim's compound rules on one pair of forms (label form `x`, sentence form `y`)."""
     ox, oy = _ORG_SUFFIX.sub("", x), _ORG_SUFFIX.sub("", y)
     if ox != x and oy != y and ox == oy and len(ox) >= 5:
         return 0.9  # the board and its administration: folkhögskolestyrelsen ~ folkhögskoleförvaltningen
@@ -155,6 +162,24 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# what a sentence word also names in a financial statement: "balansomslutningen" is the balance sheet's
+# total, printed as "Summa tillgångar" and "Summa eget kapital, avsättningar och skulder"
+_SYNONYMS = {
+    "balansomslutning": ("tillgångar", "skulder", "eget", "kapital", "avsättningar"),
+}
+
+
+def sentence_words(text: str) -> list[str]:
+    """content_words of prose, each followed by the statement words it stands for (_SYNONYMS)."""
+    out = []
+    for w in content_words(text):
+        out.append(w)
+        for key, extra in _SYNONYMS.items():
+            if w.startswith(key):
+                out.extend(extra)
+    return out
+
+
 def phrase_in(label: str, text: str) -> bool:
     """The label's words appear in the text as one run (inflected: "Periodens resultat" in "periodens resultat som")."""
     lw = [w for w in re.findall(r"[a-zåäöéü]+", label.lower()) if w not in ("summa", "totalt", "s", "a")]
@@ -170,6 +195,8 @@ def phrase_in(label: str, text: str) -> bool:
 
 # ---------------------------------------------------------------- tables as the linker sees them
 
+# statements that carry the year's result over from the resultaträkning (equity, cash flow, notes)
+_CARRIED = re.compile(r"balansräkning|kassaflöde|finansieringsanalys|eget\s+kapital|^\s*not\b", re.I)
 _BOTTOM_WORD = re.compile(r"(?:resultat(?:et)?|^totalt?|^summa|^sammantaget|^sammanlagt)$")
 _SUM_CUE = re.compile(r"\b(?:sammantaget|sammantagna|tillsammans|sammanlagt|sammanlagda|summan|inklusive|"
                      r"respektive|totalt\s+för)\b", re.I)
@@ -179,7 +206,7 @@ _ASPECT_HEAD = [
     ("forecast", re.compile(r"prognos|progn\b|helårsprognos|årsprognos", re.I)),
     ("change", re.compile(r"förändring|förändr|utveckling(?:en)?(?![a-zåäö])|ökning|%|procent|ändring", re.I)),
     ("budget", re.compile(r"budget|\bbud\b|\bram\b|plan\b", re.I)),
-    ("target", re.compile(r"målvärde|\bmål\b|målnivå", re.I)),
+    ("target", re.compile(r"målvärde|\bmål\b|målnivå|\w+mål\b", re.I)),
     ("outcome", re.compile(r"utfall|\butf\b|bokslut|redovisat|verkligt|\bperiod|ack|koncernen|regionen|"
                            r"(?:19|20)\d\d", re.I)),
 ]
@@ -239,7 +266,8 @@ def _column_meta(names: list[str]) -> list[Column]:
     for n in names:
         asp = {a for a, rx in _ASPECT_HEAD if rx.search(n or "")}
         if "deviation" in asp or "change" in asp:
-            asp -= {"budget", "outcome", "forecast"} if "deviation" in asp else {"outcome"}
+            # "Prognos avvikelse helår", "Diff prognos–budget": a deviation of the forecast stays one
+            asp -= {"budget", "outcome", "target"} if "deviation" in asp else {"outcome"}
         if "forecast" in asp:
             asp.discard("outcome")
         if "budget" in asp and not re.search(r"utfall", n or "", re.I):
@@ -251,11 +279,12 @@ def _column_meta(names: list[str]) -> list[Column]:
     if latest is not None:
         for c in cols:
             c.previous = bool(c.years) and max(c.years) < latest
-    # a deviation column beside a forecast column is a forecast deviation
-    if any("forecast" in c.aspects for c in cols):
-        for c in cols:
-            if "deviation" in c.aspects:
-                c.aspects = c.aspects | {"forecast"}
+    # a deviation column right of a forecast column is the forecast's deviation ("Budget  Prognos  Avvikelse");
+    # one left of it ("Resultat  Resultatmål  Avvikelse  Prognos") is the outcome's
+    for j, c in enumerate(cols):
+        if "deviation" in c.aspects and any("forecast" in x.aspects and "deviation" not in x.aspects
+                                            for x in cols[:j]):
+            c.aspects = c.aspects | {"forecast"}
     return cols
 
 
@@ -352,6 +381,20 @@ def _footnote_markers(t) -> set[str]:
     return found
 
 
+# a row label that names its unit as percent: "Sjukfrånvaro, procent", "Resultat i procent av skatteintäkter",
+# "Andel heltidsanställda (%)"
+_PERCENT_LABEL = re.compile(r"[,(]\s*(?:i\s+)?(?:procent|%)\s*\)?\s*$|\bi\s+procent\s+av\b|\bi\s+%\s+av\b|"
+                            r"^\s*andel(?:en)?\b", re.I)
+
+
+def _continues(tables: list, views: list, i: int, title: str | None) -> int | None:
+    """The index of the table that table i continues (no title of its own, only rows between them), or None."""
+    t = tables[i]
+    if i == 0 or title is None or (t.title and not _HEADER_ONLY.match(t.title)):
+        return None
+    return i - 1 if views[i - 1].title == title else None
+
+
 def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
     """Every table cell of the report in the form the linker compares with figures."""
     views, rows = [], []
@@ -363,10 +406,20 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
     dominant = max(set(money), key=money.count) if money else None
     for i, t in enumerate(tables):
         unit, known = previous = _infer_unit(d, tables, i, previous)
+        title = _display_title(tables, i, d)
+        names = list(t.columns or [])
+        cont = _continues(tables, views, i, title)
+        if cont is not None:
+            # the rest of the table above, split off by a row the recovery could not place: its unit and header
+            if unit is None and views[cont].unit:
+                unit, known = views[cont].unit, views[cont].unit_known
+                previous = (unit, known)
+            width = max((len(r.values) for r in t.rows), default=0)
+            if not names and tables[cont].columns and width <= len(tables[cont].columns):
+                names = list(tables[cont].columns)
         if unit is None and dominant and t.kind == "numeric" and not _looks_percent(t):
             unit, known = dominant, False  # the report's money unit: most of its tables use it
-        title = _display_title(tables, i, d)
-        cols = _column_meta(list(t.columns or [])) if t.kind == "numeric" else []
+        cols = _column_meta(names) if t.kind == "numeric" else []
         sec = d.section_at(t.start)
         v = TableView(i, t.id, title, unit, known, t.kind, cols, t.start, t.end,
                       sec.index if sec else None, content_words(re.sub(r"\(.*?\)", " ", title or "")),
@@ -376,11 +429,12 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
         for r in t.rows:
             cells: list[Cell] = []
             if t.kind == "numeric":
+                row_pct = bool(_PERCENT_LABEL.search(r.label or ""))
                 for j, val in enumerate(r.values):
                     if val is None:
                         continue
                     raw = r.cells[j] if j < len(r.cells) else None
-                    pct = bool(raw and raw.strip().endswith("%")) or (j < len(cols) and cols[j].percent)
+                    pct = bool(raw and raw.strip().endswith("%")) or (j < len(cols) and cols[j].percent) or row_pct
                     cells.append(Cell(float(val), _cell_decimals(raw, val), pct, j))
             else:
                 text = " ".join(r.cells) if r.cells else r.text[len(r.label):]
@@ -759,6 +813,8 @@ class Linker:
             for k in range(bisect_left(self._keys, lo2), bisect_right(self._keys, hi2)):
                 _, ri, ci = self._entries[k]
                 r = self.rows[ri]
+                if r.start <= f.start < r.end:
+                    continue  # the "sentence" is the cell itself, read as prose by the layout
                 t = self.tables[r.table]
                 c = r.cells[ci]
                 if f.unit in MONEY_UNITS and t.unit in MONEY_UNITS and UNIT_SCALE_KR[t.unit] != scale:
@@ -803,9 +859,9 @@ class Linker:
         sentence before 0.3.
         """
         text = self.d.text
-        local = content_words(text[f.local_start:f.start]) + content_words(text[f.end:f.local_end])
-        before = content_words(text[f.sent_start:f.local_start])
-        after = content_words(text[f.local_end:f.sent_end])
+        local = sentence_words(text[f.local_start:f.start]) + sentence_words(text[f.end:f.local_end])
+        before = sentence_words(text[f.sent_start:f.local_start])
+        after = sentence_words(text[f.local_end:f.sent_end])
         sec = self.d.section_at(f.start)
         head = content_words(sec.heading) if sec else []
         prev = self._previous_sentence(f.sent_start)
@@ -817,10 +873,10 @@ class Linker:
 
     def own_words(self, ctx: list[tuple[str, float]], f: Figure, later_figures: bool) -> list[tuple[str, float]]:
         """The part of the context that comes from the figure's own clause."""
-        n = len(content_words(self.d.text[f.local_start:f.start])) + \
-            len(content_words(self.d.text[f.end:f.local_end])) + \
-            len(content_words(self.d.text[f.sent_start:f.local_start])) + \
-            len(content_words(self.d.text[f.local_end:f.sent_end]))
+        n = len(sentence_words(self.d.text[f.local_start:f.start])) + \
+            len(sentence_words(self.d.text[f.end:f.local_end])) + \
+            len(sentence_words(self.d.text[f.sent_start:f.local_start])) + \
+            len(sentence_words(self.d.text[f.local_end:f.sent_end]))
         return ctx[:n]
 
     def _anchor(self, pos: int, reach: int = 4000) -> str | None:
@@ -847,8 +903,16 @@ class Linker:
         label = _coverage(r.words, self.idf, ctx)
         label_own = _coverage(r.words, self.idf, own) if own is not None else label
         if self._bottom_line(r):
-            # "Totalt Region Västerbotten": the table's bottom line, named by "resultat"/"totalt"
-            bl = max((wt for w, wt in (own or ctx) if _BOTTOM_WORD.search(w)), default=0.0) * 0.6
+            # "Totalt Region Västerbotten": the table's bottom line, named by "resultat"/"totalt" (however
+            # common the word is in the report: here it is the measure), or by the table's title
+            # ("Sjukfrånvaro ack oktober: 6,2 %" ~ "Totalt" of "Sjukfrånvaro ack oktober (procent)")
+            bl = 0.6 if f.measure and _BOTTOM_WORD.search(f.measure.split()[-1].lower()) else 0.0
+            bl = max([bl] + [wt * (2.0 if w in self._common else 1.0) * 0.6
+                             for w, wt in (own or ctx) if _BOTTOM_WORD.search(w)])
+            if t.title_words and own is not None:
+                tcov = _coverage(t.title_words, self.idf, own)
+                if tcov >= 0.5:
+                    bl = max(bl, 0.8 * tcov)
             label, label_own = max(label, bl), max(label_own, bl)
         if c.noun:  # "arton e-tjänster" ~ cell "18 nya e-tjänster"
             fn = [(w, 1.0) for w in content_words(f.noun or "")] + \
@@ -926,17 +990,25 @@ class Linker:
                     continue
                 best_by_table[self.rows[s.cand.row].table].append(s)
             best = max((s.score for g in best_by_table.values() for s in g), default=0.0)
+            best_table = max(best_by_table, key=lambda ti: max(s.score for s in best_by_table[ti]), default=None)
+            result = bool(f.measure and re.search(r"resultat(?:et)?$", f.measure, re.I))
             for ti, group in best_by_table.items():
                 group.sort(key=lambda s: -s.score)
                 top = group[0]
                 if top.score < self.w.other_tables * best:
                     continue  # another table holds it far better: this one holds the number by chance
+                if ti != best_table and result and _CARRIED.search(self.tables[ti].title or ""):
+                    continue  # the balance sheet and cash flow carry the year's result over: not where it is reported
                 chosen = [top]
                 # another row of the same table with the same value, as well matched ("Årets resultat
-                # efter balanskravsjusteringar" and "Balanskravsresultat" both 168)
+                # efter balanskravsjusteringar" and "Balanskravsresultat" both 168), or one that restates
+                # the row (the same numbers in every column: "Summa tillgångar" and "Summa eget kapital
+                # och skulder"; the same single number on the next line)
                 for s in group[1:]:
-                    if s.cand.row != top.cand.row and s.label >= 0.5 and s.score >= 0.7 * top.score and \
-                            all(s.cand.row != x.cand.row for x in chosen):
+                    if s.cand.row == top.cand.row or any(s.cand.row == x.cand.row for x in chosen):
+                        continue
+                    if (s.label >= 0.5 and s.score >= 0.7 * top.score) or \
+                            (s.label > 0 and self._restates(top.cand.row, s.cand.row)):
                         chosen.append(s)
                 for s in chosen:
                     t, r = self.tables[ti], self.rows[s.cand.row]
@@ -1002,6 +1074,14 @@ class Linker:
                 continue  # the words also name another row of the table: a sum or a comparison
             out.append((f, self.tables[r.table], r, cell, name, cov))
         return out
+
+    def _restates(self, a: int, b: int) -> bool:
+        """Rows a and b of one table hold the same numbers: in two or more columns, or alone on adjacent lines."""
+        va = [c.value for c in self.rows[a].cells]
+        vb = [c.value for c in self.rows[b].cells]
+        if va != vb or not va:
+            return False
+        return len(va) >= 2 or abs(a - b) == 1
 
     def _bottom_line(self, r: RowView) -> bool:
         """A total row whose label names nothing but the organisation ("Totalt Region Västerbotten", "Summa")."""
