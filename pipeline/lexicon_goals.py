@@ -16,6 +16,10 @@ into blocks the layout step calls tables (see 004's "Styrmått Mål 2019" pages)
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import srsly
+
 import bisect
 import hashlib
 import json
@@ -352,3 +356,32 @@ def claim(doc: Doc, start: int, end: int, label: str) -> Span:
         while end - start > 1 and doc[end - 1].is_space:
             end -= 1
     return Span(doc, start, end, label=label)
+
+
+class CueListComponent:
+    """Save/load for components whose state is their cue lists plus a few settings.
+
+    The cue lists travel with the pipeline (as span_ruler's patterns do), so a
+    saved pipeline keeps working when models/patterns changes later.
+    """
+
+    settings: tuple[str, ...] = ("spans_key", "max_chars", "max_run")
+
+    def to_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for f, entries in self.patterns.items():
+            srsly.write_jsonl(path / f"{f}.jsonl", entries)
+        srsly.write_json(path / "cfg.json", {key: getattr(self, key) for key in self.settings})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        for f in PATTERN_FILES:
+            if (path / f"{f}.jsonl").exists():
+                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
+        if (path / "cfg.json").exists():
+            cfg = srsly.read_json(path / "cfg.json")
+            for key in self.settings:
+                setattr(self, key, cfg.get(key, getattr(self, key)))
+        self._compile()
+        return self

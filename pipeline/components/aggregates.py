@@ -18,13 +18,11 @@ mention are then 0; when they do not add up the record is kept and a warning say
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
+from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
 from ..records import Aggregate, Status
 from ..spans import document, evidence
 
@@ -210,7 +208,7 @@ def _settle(total: int | None, counts: dict[str, int]) -> tuple[int | None, dict
     return total, filled, s < total and len(counts) < 2
 
 
-class AggregateFinder:
+class AggregateFinder(CueListComponent):
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "aggregates", max_chars: int = 600,
                  max_run: int = 1000):
         self.name, self.vocab, self.spans_key = name, nlp.vocab, spans_key
@@ -304,24 +302,3 @@ class AggregateFinder:
                 return lines[k][0], re.sub(r"[.:]", "", re.sub(r"\s+", " ", t)).strip().lower()
         sec = d.section_at(lines[i][0])
         return start, (sec.heading.lower() if sec else None)
-
-    def to_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        for f, entries in self.patterns.items():
-            srsly.write_jsonl(path / f"{f}.jsonl", entries)
-        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, "max_chars": self.max_chars,
-                                             "max_run": self.max_run})
-
-    def from_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        for f in PATTERN_FILES:
-            if (path / f"{f}.jsonl").exists():
-                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
-        if (path / "cfg.json").exists():
-            cfg = srsly.read_json(path / "cfg.json")
-            self.spans_key = cfg.get("spans_key", self.spans_key)
-            self.max_chars = cfg.get("max_chars", self.max_chars)
-            self.max_run = cfg.get("max_run", self.max_run)
-        self._compile()
-        return self

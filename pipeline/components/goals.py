@@ -24,15 +24,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from corpus import BlockKind
 
-from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
+from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 from .aggregates import label_status, parse_counts
@@ -676,7 +674,9 @@ def assessor(doc: Doc, cues: Cues, a: int, b: int) -> str | None:
 # ---------------------------------------------------------------- component
 
 
-class GoalAssessor:
+class GoalAssessor(CueListComponent):
+    settings = ("spans_key", "max_chars", "max_run", "goal_window")
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "goal_assessments", max_chars: int = 600,
                  max_run: int = 1000, goal_window: int = 8000):
         self.name = name
@@ -750,26 +750,3 @@ class GoalAssessor:
             span._.fact = rec
             out.append((span, rec))
         return out
-
-    # serialisation: the cue lists travel with the pipeline, like span_ruler's patterns
-    def to_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        for f, entries in self.patterns.items():
-            srsly.write_jsonl(path / f"{f}.jsonl", entries)
-        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, "max_chars": self.max_chars,
-                                             "max_run": self.max_run, "goal_window": self.goal_window})
-
-    def from_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        for f in PATTERN_FILES:
-            if (path / f"{f}.jsonl").exists():
-                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
-        if (path / "cfg.json").exists():
-            cfg = srsly.read_json(path / "cfg.json")
-            self.spans_key = cfg.get("spans_key", self.spans_key)
-            self.max_chars = cfg.get("max_chars", self.max_chars)
-            self.max_run = cfg.get("max_run", self.max_run)
-            self.goal_window = cfg.get("goal_window", self.goal_window)
-        self._compile()
-        return self

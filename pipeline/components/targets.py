@@ -15,13 +15,11 @@ goal title above it).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
+from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
 from ..records import Target
 from ..spans import document, evidence
 from .goals import GoalIndex, clauses
@@ -191,7 +189,9 @@ def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
     return [p for p in out if not any(q != p and q[0] <= p[0] and p[1] <= q[1] for q in out)]
 
 
-class TargetFinder:
+class TargetFinder(CueListComponent):
+    settings = ("spans_key", "max_chars", "max_run", "goal_window")
+
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "targets", max_chars: int = 600,
                  max_run: int = 1000, goal_window: int = 8000):
         self.name, self.vocab, self.spans_key = name, nlp.vocab, spans_key
@@ -228,23 +228,3 @@ class TargetFinder:
                     group.append(span)
         doc.spans[self.spans_key] = group
         return doc
-
-    def to_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        for f, entries in self.patterns.items():
-            srsly.write_jsonl(path / f"{f}.jsonl", entries)
-        srsly.write_json(path / "cfg.json", {"spans_key": self.spans_key, "max_chars": self.max_chars,
-                                             "max_run": self.max_run, "goal_window": self.goal_window})
-
-    def from_disk(self, path, *, exclude=tuple()):
-        path = Path(path)
-        for f in PATTERN_FILES:
-            if (path / f"{f}.jsonl").exists():
-                self.patterns[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
-        if (path / "cfg.json").exists():
-            cfg = srsly.read_json(path / "cfg.json")
-            for key in ("spans_key", "max_chars", "max_run", "goal_window"):
-                setattr(self, key, cfg.get(key, getattr(self, key)))
-        self._compile()
-        return self
