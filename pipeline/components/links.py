@@ -1025,6 +1025,11 @@ class Linker:
     # -- contradictions
     def contradictions(self, figures: list[Figure], linked: set[int], scored) -> list:
         out = []
+        first = {}  # clause -> start of its first figure: the words before it are the clause's subject
+        for f in figures:
+            key = (f.sent_start, f.sent_end)
+            first[key] = min(first.get(key, f.start), f.local_start if f.local_start == f.sent_start else f.start)
+        text = self.d.text
         for fi, f in enumerate(figures):
             if fi in linked or f.is_range or f.approx or f.from_words:
                 continue
@@ -1032,13 +1037,17 @@ class Linker:
                 continue  # exact kronor amounts and bare numbers are rarely what a table row holds
             if f.sig_digits < 2 and abs(f.value) < 10:
                 continue
-            # a near-miss that the ranking kept out is not a contradiction either
-            if any(s.score >= self.w.threshold * 0.75 for s in scored.get(fi, [])):
+            # a near-miss that the ranking kept out is not a contradiction either, nor a number that a row
+            # the sentence names holds somewhere (the prose quotes another column or another table)
+            if any(s.score >= self.w.threshold * 0.75 or s.label >= 0.5 for s in scored.get(fi, [])):
                 continue
-            text = self.d.text
-            local = content_words(text[f.local_start:f.start]) + content_words(text[f.end:f.local_end])
-            subject = content_words(text[f.sent_start:f.local_start])
+            before = text[f.local_start:f.start]
+            after = _own_clause(text[f.end:f.local_end])
+            head = text[f.sent_start:first[(f.sent_start, f.sent_end)]] if f.local_start > f.sent_start else ""
+            local = content_words(before) + content_words(after)
+            subject = content_words(head)
             ctx = [(w, 1.0) for w in local] + [(w, 1.0) for w in subject]
+            measures = _figure_measures(before, head, after)
             hits = []
             heads = {c[:4] for c, _ in ctx}
             for ri, r in enumerate(self.rows):
@@ -1059,6 +1068,10 @@ class Linker:
                 cell = self._contradiction_cell(f, t, r)
                 if cell is None:
                     continue
+                # the sentence must also speak of what the cell measures: "årets investeringar på 583 mnkr"
+                # names the row "Årets resultat" but measures investments
+                if not all(_measure_fits(m, t, r, cell[1]) for m in measures):
+                    continue
                 hits.append((cov, ri, cell))
             if not hits or _SUM_CUE.search(text[f.local_start:f.local_end]):
                 continue  # "sammantaget", "tillsammans": a sum of rows, not one row
@@ -1072,6 +1085,8 @@ class Linker:
                 continue  # rows named by different words disagree: nothing certain to report
             if self._names_other_row(r, met, ctx):
                 continue  # the words also name another row of the table: a sum or a comparison
+            if any(_value_matches(f, self.tables[r.table], c) for c in r.cells):
+                continue  # the row holds the number in another column: the prose means that column
             out.append((f, self.tables[r.table], r, cell, name, cov))
         return out
 
@@ -1113,6 +1128,9 @@ class Linker:
             col_fit, name = _column_fit(f, t, r, c)
             if col_fit < 0.95 or c.column is None or not t.columns:
                 continue
+            col = t.columns[c.column] if c.column < len(t.columns) else None
+            if f.years and not (col and col.years) and t.year not in f.years:
+                continue  # "2021: 812 mkr" against a column of the report's own period
             fits.append((c, name))
         if len(fits) != 1:
             return None
@@ -1128,6 +1146,94 @@ class Linker:
         if v == 0 or not (0.1 <= x / v <= 10):
             return None
         return c, name
+
+
+_CLAUSE_CUT = re.compile(r"[,;:()]|\.\s|\s(?:vilket|vilka|som|medan|och|men|samt|varav|respektive)\s", re.I)
+
+
+def _own_clause(after: str) -> str:
+    """The words after a number up to the end of its own clause ("45 mnkr, främst ..." -> "")."""
+    m = _CLAUSE_CUT.search(after)
+    return after[:m.start()] if m else after
+
+
+# verbs that make an amount a flow of its own ("beviljat 42 mkr", "investerat", "betalat ut"): not a row's result
+_FLOW_VERB = re.compile(r"^(?:bevilja(?:t|ts|de|r)?|investera(?:t|ts|de|r)?|fördela(?:t|ts|de|r)?|"
+                        r"utbetala(?:t|ts|de|r)?|betala(?:t|ts|de|r)?|erhåll(?:it|its|er)?|erhöll|tilldela(?:t|ts|de)?|"
+                        r"avsatt|avsatts|avsätt(?:er|s)?|söka?t|sökt|låna(?:t|ts|de)?|bidragit|anslagit|"
+                        r"finansiera(?:t|ts|de|r)?|köpt|köpte|sålt|sålde)$", re.I)
+# words right after an amount that do not name another measure ("43 mkr bättre än budget", "18 mkr för perioden")
+_AFTER_FREE = {
+    "bättre", "sämre", "högre", "lägre", "mer", "mindre", "större", "över", "under", "mot", "jämfört", "än",
+    "för", "per", "vid", "till", "inom", "efter", "sedan", "från", "totalt", "netto", "brutto", "exkl",
+    "exklusive", "inkl", "inklusive", "ack", "ackumulerat", "hittills", "motsvarande", "år", "året", "åren",
+    "perioden", "helåret", "tidigare", "respektive", "jämfört", "sammantaget", "också", "även", "dock",
+    "enligt", "totalt", "vilket", "och", "är", "var", "blev", "blir", "uppgår", "uppgick", "negativt",
+    "positivt", "kronor", "procent", "procentenheter", "ca", "cirka",
+} | set(_MONTHS_SV := ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                       "oktober", "november", "december"))
+# after these, the noun is a comparison's object ("avvikelse mot resultatmålet"), not the measure
+_COMPARISON = {"mot", "än", "med", "till"}
+
+
+def _figure_measures(before: str, head: str, after: str) -> list[str]:
+    """The words that say what a figure measures, each of which the linked cell must also name.
+
+    The nearest measure noun before the number ("årets investeringar på 583"; a comparison's object
+    like "mot resultatmålet" is skipped), or the clause subject's when its own words have none; a
+    noun right after the amount ("42 miljoner kronor i företagsstöd", "3,6 mnkr övrig vårdpersonal");
+    and a verb that makes the amount a flow ("beviljat", "investerat").
+    """
+    from .figures import _MEASURE_HEADS
+
+    def is_measure(w: str) -> bool:
+        return any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in _MEASURE_HEADS)
+
+    out = []
+    for text in (before, head):
+        words = re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*", text.lower())
+        found = None
+        for i in range(len(words) - 1, -1, -1):
+            if is_measure(words[i]) and not (i > 0 and words[i - 1] in _COMPARISON):
+                found = words[i]
+                break
+        if found:
+            out.append(found)
+            break
+    out += [w for w in re.findall(r"[a-zåäöéü]+", before.lower()) if _FLOW_VERB.match(w)]
+    aw = [w for w in re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*", after.lower())
+          if w not in ("övrig", "övriga", "övrigt", "nya", "ny", "olika", "mkr", "mnkr", "tkr", "mdkr", "miljoner",
+                       "miljarder", "tusen")]
+    if aw and aw[0] in ("i", "av", "till") and len(aw) > 1:
+        aw = aw[1:]  # "42 mkr i företagsstöd"
+    if aw and aw[0] not in _AFTER_FREE and aw[0] not in _STOP and len(aw[0]) >= 3:
+        out.append(aw[0])
+    return out
+
+
+# what a table's rows measure when its title says so: a driftredovisning holds each board's net cost and result
+_TABLE_FAMILY = [
+    (re.compile(r"driftredovisning|driftsredovisning|nettokostnad|per\s+nämnd|resultat", re.I),
+     ("resultat", "nettokostnad", "nettokostnader", "kostnad", "kostnader", "överskott", "underskott", "utfall")),
+]
+_ASPECT_WORDS = {
+    "deviation": ("avvikelse", "budgetavvikelse", "avviker", "överskott", "underskott", "differens", "diff"),
+    "forecast": ("prognos", "helårsprognos", "årsprognos", "prognostiseras"),
+    "change": ("förändring", "ökning", "minskning", "utveckling", "kostnadsutveckling", "nettokostnadsutveckling"),
+    "budget": ("budget",),
+}
+
+
+def _measure_fits(m: str, t: TableView, r: RowView, column: str | None) -> bool:
+    """Measure word `m` of a sentence is named by the cell: its row, column, title, or what they imply."""
+    names = list(r.words) + content_words(column or "") + list(t.title_words)
+    for rx, family in _TABLE_FAMILY:
+        if rx.search(t.title or ""):
+            names += family
+    col = next((c for c in t.columns if c.name == column), None) if column else None
+    for a in (col.aspects if col else ()):
+        names += _ASPECT_WORDS.get(a, ())
+    return any(word_sim(n, m) >= 0.8 or word_sim(m, n) >= 0.8 for n in names)
 
 
 # ---------------------------------------------------------------- records
