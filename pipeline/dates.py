@@ -13,6 +13,10 @@ Values follow the evaluation's conventions:
     2021-W30..W32        ISO weeks ("vecka 30–32")
     2021-Q1, 2021-H1     a quarter, a half-year ("första kvartalet", "våren")
     2021                 a year ("under året", "under 2021")
+    2021-12              "vid årets slut" (the report year's last month)
+
+A year right after a document or programme word ("regionplan 2021",
+"utvecklingsstrategi 2030") is part of a name, not a date.
 
 Pure functions over strings; no spaCy, so the rules are unit-tested alone.
 """
@@ -84,14 +88,21 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("new_year", re.compile(_B + r"(?:sedan|vid|efter|från|inför)\s+(?P<w>årsskiftet|nyår(?:et)?)(?:\s+"
                             + _y("y1") + r"\s*[-–/]\s*" + _y("y") + r")?" + _E, re.I)),
     ("year_range", re.compile(_B + _y("y1") + r"\s*(?:[-–—]|till)\s*" + _y("y2") + _E)),
+    ("year_end", re.compile(_B + r"(?:vid|i|mot)\s+(?:årets\s+slut|slutet\s+av\s+året|utgången\s+av\s+året)" + _E,
+                            re.I)),
     ("this_year", re.compile(_B + r"(?:under\s+(?:året|innevarande\s+år)|i\s+år|hittills\s+i\s+år|årets\s+(?:första|"
                              + r"åtta|fyra|sex)\s+(?:\w+\s+)?månader)" + _E, re.I)),
     ("year", re.compile(_B + r"(?:år\s+)?" + _y("y") + _E)),
 ]
 
+# a year right after one of these words names a document or programme ("regionplan 2021", "Agenda 2030",
+# "programperioden 2021–2027"), it does not date anything
+_NAME_BEFORE_YEAR = re.compile(r"(?i)(?:strategi\w*|\w*plan(?:en)?|agenda|vision(?:en)?|\w*program(?:met)?|budget(?:en)?|"
+                               r"\w*rapport(?:en)?|\w*redovisning(?:en)?|\w+perioden|direktiv(?:et)?|\w*avtal(?:et)?)"
+                               r"\s*$")
 _ORDINAL = {"första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "1:a": 1, "2:a": 2, "3:e": 3, "4:e": 4}
 _INTRO = re.compile(r"(från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|till\s+och\s+med|t\.?\s?o\.?\s?m\.?|senast|inför|"
-                    r"före|efter|till|från|sedan|fram\s+till|per)\s+(?:den\s+)?$", re.I)
+                    r"före|efter|till|från|sedan|fram\s+till|per|för)\s+(?:den\s+)?$", re.I)
 
 
 def reference_year(period: str | None) -> int | None:
@@ -110,6 +121,9 @@ def find_dates(text: str, period: str | None = None) -> list[DateExpr]:
     for kind, pat in _PATTERNS:
         for m in pat.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if kind in ("year", "year_range") and _NAME_BEFORE_YEAR.search(text[max(0, m.start() - 40):m.start()]):
+                taken.append((m.start(), m.end()))  # the whole name: "programperioden 2021–2027" holds no year either
                 continue
             value, rank = _value(kind, m, ref)
             if value is None:
@@ -220,6 +234,8 @@ def _value(kind: str, m: re.Match, ref: int | None) -> tuple[str | None, int]:
     if kind == "year_range":
         y1, y2 = int(g["y1"]), int(g["y2"])
         return (f"{y1}..{y2}", YEAR_RANGE) if y1 < y2 else (None, 0)
+    if kind == "year_end":
+        return (f"{ref}-12", MONTH) if ref else (None, 0)
     if kind == "this_year":
         return (str(ref), YEAR) if ref else (None, 0)
     if kind == "year":

@@ -68,3 +68,25 @@ def test_dates_year_range_is_lowest_precision():
     # a validity range loses to the precise date of the act itself
     assert normalise("Den 19 maj fastställdes strategin för 2021–2030.", PERIOD) == "2022-05-19"
     assert normalise("Planen gäller 2021–2023.", PERIOD) == "2021..2023"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Arbetet utgår från den regionala utvecklingsstrategin 2030.", None),
+    ("Regionen har i regionplan 2022 beslutat om tre finansiella mål.", None),
+    ("Ansökningar för programperioden 2021–2027 öppnade i september.", "2022-09"),
+    ("Agenda 2030 styr arbetet sedan 2019.", "2019"),
+    ("Verksamhetsåret 2020 präglades av pandemin.", "2020"),
+])
+def test_dates_year_in_a_name_is_not_a_date(text, expected):
+    assert normalise(text, PERIOD) == expected
+
+
+def test_dates_year_end_and_seasons_follow_the_report_year():
+    assert normalise("Låneskulden var vid årets slut lägre än väntat.", "2022") == "2022-12"
+    assert normalise("Under våren startade teamet.", "2022") == "2022-H1"
+    assert normalise("Under hösten drabbades regionen av ett avbrott.", "2022") == "2022-H2"
+
+
+def test_dates_intro_for_marks_a_purpose():
+    found = find_dates("Föreningarna kunde söka bidrag för hösten 2023.", PERIOD)
+    assert [(d.value, d.intro) for d in found] == [("2023-H2", "för")]

@@ -39,8 +39,24 @@ def run(nlp, tmp_path, sentence: str):
     ("All publik verksamhet ställdes in under perioden 1 januari till april månad.", "closure", "2022-01..2022-04",
      None),
     ("Ett nytt avtal om ambulansflyg tecknades i juni.", "agreement", "2022-06", None),
-    ("Från och med den 1 april tog Länstrafiken AB över driften av färdtjänsten.", "agreement", "2022-04-01",
-     "Länstrafiken AB"),
+    ("Från och med den 1 april tog Länstrafiken AB över driften av färdtjänsten.", "organisational_change",
+     "2022-04-01", "Länstrafiken AB"),
+    ("Den 1 mars tog Region Exempellän över hälften av aktierna i Flygbolaget AB.", "agreement", "2022-03-01",
+     "Region Exempellän"),
+    ("I maj beslutade regionstyrelsen att investera 40 mnkr i ett nytt reningsverk.", "investment", "2022-05",
+     "regionstyrelsen"),
+    ("I mars beslutade regionfullmäktige att anta en ny plan för primärvården som ska gälla till 2030.", "decision",
+     "2022-03", "regionfullmäktige"),
+    ("I juni tilldelade regeringen Norra regionen fem miljoner kronor för glesbygdsvård.", "decision", "2022-06",
+     "regeringen"),
+    ("I april startade Umeå tekniska universitet ett nytt forskningsprojekt om vätgas.", "start", "2022-04",
+     "Umeå tekniska universitet"),
+    ("Vecka 27–29 var mottagningen i Byn nattstängd på grund av läkarbrist.", "closure", "2022-W27..W29", None),
+    ("I juli drabbades regionen av ett driftavbrott i telefonin som varade ett dygn.", "incident", "2022-07", None),
+    ("Arbetet med hälsosamtal har återstartat efter pandemin.", "start", None, None),
+    ("De första eleverna togs emot på skolan i augusti.", "start", "2022-08", None),
+    ("Den 1 februari samlades all ambulansverksamhet i en ny gemensam enhet.", "organisational_change",
+     "2022-02-01", None),
     ("Hälsocentralen har investerat i en ny röntgenutrustning.", "investment", None, "Hälsocentralen"),
     ("Ombyggnaden av akutmottagningen har färdigställts under årets första kvartal.", "completion", "2022-Q1", None),
     ("En ny förvaltning för digitalisering har bildats.", "organisational_change", None, None),
@@ -72,6 +88,37 @@ def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, acto
     "Basenhetens tilldelade budgetutrymme utgör ramen för verksamheten.",
     "Av de inbjudna har cirka 39 procent genomfört ett hälsosamtal.",
     "Antal påbörjade behandlingar inom internetbaserad KBT ökar.",
+    # participles as adjectives
+    "För åtgärder som påbörjad behandling var väntetiden kortare än i riket.",
+    "Inställda tågavgångar riskerar att försvåra resorna till sjukhuset.",
+    "Ändrade regler för momsen kan komma att påverka resultatet.",
+    "Satsningen gäller prioriterade och beslutade verksamheter inom vården.",
+    "Covid-19 kan ge utbrott som leder till stängda vårdplatser och inställda operationer.",
+    # how an ongoing activity ran, and states
+    "Undervisningen har till stora delar genomförts digitalt och fortlöper enligt plan.",
+    "Återöppnandet har genomförts på ett smittsäkert sätt.",
+    "Bidragen är anpassade utifrån ett jämställdhetsperspektiv.",
+    "Minskningen förklaras av att färre vårdplatser har varit öppna under sommaren.",
+    "Där lokalerna nu anpassas kommer verksamheten att flytta in.",
+    # generic verbs without a happening
+    "Trots detta har medarbetarna gjort ett mycket gott arbete.",
+    "Pandemin har gjort att många möten har hållits på distans.",
+    "Kriget i Europa har skapat osäkerhet kring leveranserna.",
+    "Modellen är byggd på samråd med länets kommuner.",
+    "Fler läkarbesök har genomförts i år jämfört med samma period förra året.",
+    # background: the steering framework, the document itself, assessments, subordinate clauses
+    "Regionfullmäktige har fastställt tolv strategiska mål fördelade på fyra perspektiv.",
+    "Regionen har i regionplan 2022 beslutat om tre finansiella mål.",
+    "De strategiska målen är fastställda av regionfullmäktige.",
+    "Planen har därefter tagits fram i dialog med nämnderna.",
+    "Fastställd av regionfullmäktige 2022-11-22",
+    "Den samlade bedömningen är att arbetet har kommit igång väl.",
+    "Underskottet beror på nya regler som kom efter att budgeten beslutats.",
+    "Sjuksköterskorna är antagna till specialistutbildningen i höst.",
+    "Nämnderna har fått i uppdrag att styra utifrån målen.",
+    # table cells glued into a "sentence"
+    "Värde saknas Hälften av sträckorna har påbörjats",
+    "Strategi antagen ABC har ett samordnat arbete ABC Antagen regional strategi Antagen regional strategi",
 ])
 def test_events_ignores_plans_negations_and_adjectives(event_nlp, tmp_path, sentence):
     _, facts = run(event_nlp, tmp_path, sentence)
@@ -104,3 +151,28 @@ def test_events_and_risks_on_one_sentence_keep_their_own_records(tmp_path):
     events = [s._.fact for s in doc.spans["events"]]
     assert [type(r).__name__ for r in risks] == ["Risk"] and [type(e).__name__ for e in events] == ["Event"]
     assert risks[0].text == events[0].text and events[0].type.value == "closure" and events[0].date == "2022-07"
+
+
+def test_events_date_from_context(event_nlp, tmp_path):
+    """"Samma månad" takes the month of the sentence before; a bullet under "Händelser i oktober" its heading's."""
+    _, facts = run(event_nlp, tmp_path, "I juni invigdes den nya vårdcentralen i Byn. Samma månad beslutade "
+                                        "regionstyrelsen om en investering i nya ambulanser.")
+    assert [(f.type.value, f.date) for f in facts] == [("start", "2022-06"), ("investment", "2022-06")]
+    path = tmp_path / "m.txt"
+    path.write_text(HEAD.split("2.5")[0] + "Händelser i oktober\n\n• Avtal om ny tolktjänst tecknat med länets kommuner\n"
+                    "• Regionstyrelsen beslutade den 11 oktober om en åtgärdsplan\n"
+                    "• Ny magnetkamera i drift vid sjukhuset i Byn\n• Magnetkameran är i drift dygnet runt\n",
+                    encoding="utf-8")
+    doc = process(event_nlp, load_document(path))
+    assert sorted((s._.fact.type.value, s._.fact.date) for s in doc.spans["events"]) == [
+        ("agreement", "2022-10"), ("decision", "2022-10-11"), ("start", "2022-10")]
+
+
+def test_events_plan_dates_its_past_events_in_the_year_before(event_nlp, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Region Exempellän\nRegionplan och budget 2024–2026\n\n1. Inledning\nRegionplanen gäller 2024. "
+                    "Regionstyrelsen beslutade i september att föreslå en oförändrad skattesats.\n", encoding="utf-8")
+    doc = process(event_nlp, load_document(path))
+    facts = [s._.fact for s in doc.spans["events"]]
+    assert doc._.document.meta.kind == "regionplan" and doc._.document.meta.period == "2024"
+    assert [(f.type.value, f.date) for f in facts] == [("decision", "2023-09")]

@@ -14,6 +14,17 @@ take effect ("fr.o.m. 2022" after the verb) are not the event's date. The
 actor is the organisation that acts: the subject before an active verb, the
 one right after it in a V2 inversion ("Den 1 juni ingick Region X …"), or
 the agent of a passive ("… beslutats av regionfullmäktige").
+
+What is not an event, by class rather than by sentence: a participle used as
+an adjective ("påbörjad behandling", "Inställda flygavgångar", "prioriterade
+och beslutade verksamheter"); a generic verb that only says how an ongoing
+activity ran ("har genomförts digitalt", "på ett anpassat sätt", "är
+anpassade utifrån"); "göra" without an event noun and "har gjort att"
+(caused); an active "skapa" with an abstract object ("har skapat oro");
+background on the steering framework ("har fastställt tolv strategiska mål"
+with no date); the document speaking of itself ("Planen har tagits fram",
+"Fastställd av regionfullmäktige 2022-11-22"); goal assessments ("bedömningen
+är att …"); and subordinate background ("efter att budget beslutats").
 """
 from __future__ import annotations
 
@@ -23,10 +34,12 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..dates import find_dates
+from corpus import BlockKind
+
+from ..dates import MONTH, find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import PatternComponent, carrier, prose_sentences, read_patterns, taken_offsets
+from .risks import PatternComponent, carrier, prose_sentences, read_patterns, table_fragment, taken_offsets
 
 PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
@@ -54,7 +67,7 @@ ORG_HEAD = re.compile(
     r"\w*direktör(en)?|\w*museum|museet|\w*teatern|\w*operan|skr|inera|\w*institut(et)?|\w*stab(en)?|"
     r"\w*avdelning(en)?|\w*hälsocentral(en)?|\w*vårdcentral(en)?|\w*tandvård(en)?|\w*service|"
     r"\w*samverkan|almi|trafikverket|\w*trafiken|norrtåg|\w*operan)$")
-ATTRIBUTIVE_BEFORE = frozenset({"en", "ett", "den", "det", "de", "denna", "detta", "dessa", "efter", "med", "av", "om",
+ATTRIBUTIVE_BEFORE = frozenset({"totalt", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "efter", "med", "av", "om",
                                 "för", "på", "till", "vid", "genom", "mot", "inom", "utan", "nya", "ny", "nytt",
                                 "respektive", "utifrån", "enligt", "dess", "sin", "sitt", "sina", "vår", "vårt", "våra",
                                 "deras", "hans", "hennes", "redan", "tidigare", "nyligen", "nu", "politiskt", "antal",
@@ -66,7 +79,27 @@ NOT_NOUN = frozenset({"i", "på", "av", "till", "för", "med", "om", "under", "v
                       "inom", "genom", "hos", "mot", "samt", "eller", "men", "så", "då", "där", "här", "tillsammans",
                       "helt", "delvis", "sedan", "ytterligare", "totalt", "bland", "dock", "därför", "alla", "flera"})
 PARTICIPLE = ("d", "da", "de", "t", "ta", "te", "na", "en", "ad", "ade")
-DETERMINERS = frozenset({"utifrån", "enligt", "inför", "trots", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
+# participle forms that are never a finite verb: before a noun they are adjectives whatever precedes them
+PARTICIPLE_ONLY = ("d", "da", "na", "ad", "dda")
+# plural participles that may also be a finite past ("beslutade"): adjectives when coordinated with another
+PLURAL_PARTICIPLE = ("ade", "da", "na", "de", "te", "ta")
+MONTH_WORDS = frozenset({"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+                         "oktober", "november", "december"})
+# a generic verb followed by one of these says how an ongoing activity ran, not that something happened
+MANNER = re.compile(r"(?i)^\s*(?:\w+\s+){0,1}(?:digitalt|på\s+distans|enligt\s+(?:plan|planen|planering)|"
+                    r"på\s+(?:ett|olika)\s+(?:\w+\s+){0,2}(?:sätt|vis)|i\s+(?:stor|större|begränsad|mindre|"
+                    r"liten|viss|full)\s+(?:omfattning|utsträckning)|till\s+(?:stora|största)\s+del(?:en|ar)?|"
+                    r"som\s+planerat|löpande|kontinuerligt|regelbundet)")
+# the report's steering framework: deciding on goals is background, not news, unless dated
+FRAMEWORK = re.compile(r"(?i)^(?:\w*mål(?:en|et)?|målområden(?:a)?|vision(?:en)?|indikatorer(?:na)?|"
+                       r"perspektiv(?:en)?|fokusområden(?:a)?|målbild(?:en)?)$")
+SELF_REFERENCE = re.compile(r"(?i)^\s*(?:planen|rapporten|dokumentet|denna\s+(?:plan|rapport)|detta\s+dokument|"
+                            r"föreliggande\s+\w+)\b")
+ASSESSMENT = re.compile(r"(?i)\bbedömning(?:en)?\s+(?:är|av)\b|\bmålet\s+(?:är|har)\s+(?:\w+\s+){0,2}"
+                        r"(?:uppnått|uppfyllt|nåtts|uppnåtts|uppfyllts)\b")
+SUBORDINATE = frozenset({("efter", "att"), ("innan",), ("förrän",)})
+COMPARISON = re.compile(r"(?i)\bjämfört\s+med\b|\bjämförelse\s+med\b")
+DETERMINERS = frozenset({"av", "om", "med", "till", "utifrån", "enligt", "inför", "trots", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
                          "många", "alla", "vissa", "nya", "ny", "nytt", "hela", "andra", "ytterligare", "under",
                          "i", "vid", "efter", "inom", "på", "för", "genom", "sedan", "från", "som", "när", "då",
                          "även", "dessutom", "hittills", "nu", "här", "där", "totalt", "bland", "vilket", "varav"})
@@ -112,19 +145,21 @@ class EventFinder(PatternComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE]
-        sents = [s for s in sents if self.prefilter(s)]
+        sents = [s for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE and self.prefilter(s)
+                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
         buckets = self.cues.find(doc, sents)
         spans = []
         taken = taken_offsets(doc)
+        period = reference_period(d.meta)
         for i, sent in enumerate(sents):
             found = self.judge(sent, buckets.get(i, []))
             if found is None:
                 continue
             trigger, etype = found
             ev = evidence(doc, sent.start_char, sent.end_char)
-            fact = Event(**ev, date=event_date(sent, trigger.token, d.meta.period), type=etype,
+            date = event_date(sent, trigger.token, period) or context_date(d, sent, period)
+            fact = Event(**ev, date=date, type=etype,
                          actor=actor(sent, trigger.token))
             out = carrier(doc, sent.start, sent.end, etype.value, taken)
             if out is None:
@@ -139,21 +174,24 @@ class EventFinder(PatternComponent):
 
     def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
         """The sentence's main trigger and the event type, or None when nothing happened."""
-        if len(sent.text) > MAX_EVIDENCE:
+        if len(sent.text) > MAX_EVIDENCE or _background(sent):
             return None
         verbs: list[Trigger] = []
         nouns: dict[str, float] = {}
         for row, a, b in matches:
             if row["kind"] == "noun":
                 nouns[row["label"]] = max(nouns.get(row["label"], 0.0), row["priority"])
+        for row, a, b in matches:
+            if row["kind"] == "noun":
                 continue
-            tok = [t for t in sent.doc[a:b] if not t.is_space][row.get("verb", 0)]
-            if happened(tok, sent):
+            toks = [t for t in sent.doc[a:b] if not t.is_space]
+            tok = toks[row.get("verb", 0)]
+            if happened(tok, sent, row) and _fits(row, tok, toks[-1], sent, nouns):
                 verbs.append(Trigger(tok, row))
         if not verbs:
             return None
-        if PERCENT.search(sent.text):
-            # "39 procent har genomfört ett hälsosamtal": a statistic, not something that happened
+        if PERCENT.search(sent.text) or COMPARISON.search(sent.text):
+            # "39 procent har genomfört ett hälsosamtal", "fler besök genomförts jämfört med 2020": statistics
             verbs = [v for v in verbs if v.row["id"] not in GENERIC]
             if not verbs:
                 return None
@@ -167,12 +205,74 @@ class EventFinder(PatternComponent):
                 if not others:
                     return None
                 best = max(others, key=lambda v: (v.row["priority"], -v.token.i))
+        if all(v.type == EventType.DECISION for v in verbs) and _framework(sent, best.token):
+            return None  # "Regionfullmäktige har fastställt tolv strategiska mål": the plan's frame, not news
         etype = best.type
         if nouns and (best.row["id"] in GENERIC or best.row["priority"] < 1.5):
             label, prio = max(nouns.items(), key=lambda kv: kv[1])
             if prio >= best.row["priority"] or best.row["id"] in GENERIC:
                 etype = EventType(label)
+        if etype == EventType.DECISION and any(row["label"] == "investment" for row, _, _ in matches):
+            etype = EventType.INVESTMENT  # "beslutade att investera 180 mnkr i …": the decision is an investment
+        if best.row.get("object_types"):
+            etype = _by_object(best, sent) or etype
         return best, etype
+
+
+def _by_object(trigger: Trigger, sent: Span) -> EventType | None:
+    """A type chosen by the object after the trigger phrase: "tog över driften" is organisational."""
+    after = [t.lower_ for t in trigger.token.doc[trigger.token.i + 1:min(sent.end, trigger.token.i + 9)]
+             if t.is_alpha]
+    for label, pattern in trigger.row["object_types"].items():
+        if any(re.match(pattern, w) for w in after):
+            return EventType(label)
+    return None
+
+
+def _background(sent: Span) -> bool:
+    """Sentences of a class that never reports a happening (see the module docstring)."""
+    text = sent.text
+    if SELF_REFERENCE.match(text) or ASSESSMENT.search(text):
+        return True
+    toks = [t for t in sent if not t.is_space and not t.is_punct]
+    # "Fastställd av regionfullmäktige 2022-11-22": a caption on the document, no subject
+    return (len(toks) >= 2 and len(toks) <= 8 and toks[0].text[:1].isupper() and toks[1].lower_ == "av"
+            and toks[0].lower_.endswith(("d", "t", "en", "na", "da")))
+
+
+def _framework(sent: Span, trigger: Token) -> bool:
+    """A decision on goals, vision or indicators with no date of its own."""
+    doc = trigger.doc
+    near = [t for t in doc[max(sent.start, trigger.i - 6):min(sent.end, trigger.i + 7)] if t.is_alpha]
+    if not any(FRAMEWORK.match(t.lower_) for t in near):
+        return False
+    return not find_dates(sent.text, "2000")
+
+
+def _fits(row: dict, tok: Token, last: Token, sent: Span, nouns: dict[str, float]) -> bool:
+    """The trigger row's own conditions, and the generic-verb tests (manner, state)."""
+    doc = tok.doc
+    nxt = next((t for t in doc[last.i + 1:sent.end] if not t.is_space), None)
+    if nxt is not None and nxt.lower_ in row.get("not_followed_by", ()):
+        return False  # "byggt på samråd", "har gjort att", "antagna till utbildningen"
+    if row.get("requires_noun") and not nouns:
+        return False  # "har gjort ett gott arbete": no event noun, no event
+    if row.get("requires_date") and not find_dates(sent.text, "2000"):
+        return False
+    if row.get("no_copula") and _after_be(tok):
+        return False  # "har varit öppna": a state, not an opening
+    if row.get("verbless") and any(t.lower_ in CLAUSE_VERBS | {"finns", "hålls", "blir"} for t in sent):
+        return False  # "Ny utrustning i drift vid …" is a headline event; "är i drift" is a state
+    if row.get("passive_only") and not (tok.lower_.endswith("s") or _after_be(tok)):
+        return False  # "har skapat oro", "har skapat förutsättningar": a cause, not a creation
+    if row["id"] in GENERIC:
+        tail = document(doc).text[last.idx + len(last.text):min(sent.end_char, last.idx + len(last.text) + 60)]
+        if MANNER.match(tail):
+            return False  # "har genomförts digitalt", "på ett pandemianpassat sätt": how it ran, not news
+        prev = [t.lower_ for t in doc[max(sent.start, tok.i - 3):tok.i] if t.is_alpha]
+        if prev and prev[-1] in ("är", "var") and "nu" not in prev and not find_dates(sent.text, "2000"):
+            return False  # "är anpassade utifrån ett barnrättsperspektiv": a state
+    return True
 
 
 def verb_form(token: Token) -> str:
@@ -192,9 +292,9 @@ def verb_form(token: Token) -> str:
     return "base"
 
 
-def happened(token: Token, sent: Span) -> bool:
+def happened(token: Token, sent: Span, row: dict | None = None) -> bool:
     """A past/perfect/participle trigger not governed by a modal, a future or a negation."""
-    form = verb_form(token)
+    form = "past" if row is not None and row.get("state") else verb_form(token)
     raw = [t for t in token.doc[max(sent.start, token.i - 5):token.i] if not t.is_space]
     left, clause = raw, None
     # stop the look-back at a clause mark: "… beslutat, men kommer att …" concerns what follows
@@ -203,7 +303,7 @@ def happened(token: Token, sent: Span) -> bool:
             left, clause = raw[k + 1:], raw[k].lower_
             break
     words = {t.lower_ for t in left}
-    if form == "past" and raw and _attributive(token, raw[-1], sent):
+    if form == "past" and _attributive(token, raw, sent):
         return False  # "efter avslutad upphandling", "Basenhetens tilldelade budget": an adjective
     if clause == "som" and _relative(left) and not _dated_after(token, sent):
         return False  # "de mål som fullmäktige har beslutat": background, unless dated ("som genomfördes 2019")
@@ -211,30 +311,57 @@ def happened(token: Token, sent: Span) -> bool:
         return False
     if words & MODALS:
         return False
+    lows = [t.lower_ for t in left]
+    if any(tuple(lows[i:i + len(k)]) == k for k in SUBORDINATE for i in range(len(lows))):
+        return False  # "efter att budget beslutats", "innan nedgången påbörjades": background to the main clause
+    if lows and lows[-1] in ("blir", "bli"):
+        return False  # "blir etablerade": a future state
     if form == "past":
         return True
-    if form == "present":
+    if form == "present" and (row is None or row["id"] not in GENERIC):
         # "håller nu på att avvecklas", "är nu under avveckling": ongoing in the period
         before = " ".join(t.lower_ for t in token.doc[max(sent.start, token.i - 4):token.i])
         return bool(re.search(r"\b(håller\s+(nu\s+)?på\s+att|nu)\b", before))
     return False
 
 
-def _attributive(token: Token, prev: Token, sent: Span) -> bool:
-    """A participle between a determiner, preposition or genitive and a noun."""
-    if not token.lower_.endswith(PARTICIPLE):
+def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
+    """A participle used as an adjective before a noun.
+
+    Forms that are never finite ("påbörjad", "inställda", "framtagna") are
+    adjectives before any noun; forms that may be a finite past ("beslutade",
+    "tilldelade") only after a determiner, preposition or genitive, at the
+    start of the sentence, or coordinated with another adjective
+    ("prioriterade och beslutade verksamheter").
+    """
+    low = token.lower_
+    if not low.endswith(PARTICIPLE) or low in STRONG_PAST:
         return False
     nxt = next((t for t in token.doc[token.i + 1:sent.end] if not t.is_space), None)
-    if nxt is None or not nxt.is_alpha or not nxt.text[:1].islower() or nxt.lower_ in NOT_NOUN:
+    if nxt is None or not nxt.is_alpha or not nxt.text[:1].islower() or nxt.lower_ in NOT_NOUN \
+            or nxt.lower_ in MONTH_WORDS or nxt.lower_ in ("vecka", "veckorna", "hela", "större", "stora"):
         return False
+    prev = raw[-1] if raw else None
+    if prev is not None and prev.lower_ in AUX | COPULA | {"nu", "redan", "även", "också", "sedan", "bland", "annat",
+                                                           "helt", "delvis", "tillfälligt"}:
+        return False  # "har avslutat projektet", "är nu stängd": a verb after its auxiliary
+    if low.endswith(PARTICIPLE_ONLY):
+        return True
+    if prev is None:
+        return True  # "Ändrade regler för …" opening the sentence
     p = prev.lower_
     if p in ATTRIBUTIVE_BEFORE:
         return True
-    genitive = len(p) > 3 and p.endswith("s") and p not in ("har", "vars", "fortfarande", "redan", "dess", "sedermera")
+    if p in ("och", "eller", "samt") and len(raw) > 1 and low.endswith(PLURAL_PARTICIPLE) \
+            and raw[-2].lower_.endswith(PLURAL_PARTICIPLE) and raw[-2].is_alpha:
+        return True
+    genitive = (len(p) > 3 and p.endswith("s") and p not in MONTH_WORDS
+                and p not in ("har", "vars", "fortfarande", "redan", "dess", "sedermera", "därefter", "dessutom"))
     return genitive and prev.is_alpha
 
 
 AUX = frozenset({"har", "hade", "är", "var", "blev", "blivit", "varit", "ha"})
+COPULA = frozenset({"vara", "bli", "blir", "hålla", "håller", "höll", "hållit", "hålls", "hölls", "förblev"})
 CLAUSE_VERBS = AUX | {"ska", "skall", "kan", "kunde", "finns", "fanns", "kommer", "bedrivs", "ingår", "utgör"}
 
 
@@ -258,25 +385,62 @@ def _dated_after(token: Token, sent: Span) -> bool:
     return any(d.start < 12 for d in find_dates(tail, "2000"))
 
 
+AFTER_INTROS = frozenset({"från och med", "fr.o.m.", "fr o m", "fro m", "till och med", "t.o.m.", "till", "senast",
+                          "inför", "före", "fram till", "efter", "från", "för"})
+SAME_TIME = re.compile(r"(?i)\bsamma\s+(?:dag|vecka|månad|kvartal)\b")
+PLAN_KINDS = frozenset({"regionplan", "budget", "verksamhetsplan", "plan", "flerårsplan"})
+
+
+def reference_period(meta) -> str | None:
+    """The period bare months and seasons refer to.
+
+    A plan for 2023 is written during 2022: "i september beslutade
+    regionstyrelsen" in it means September 2022.
+    """
+    period = meta.period
+    if period and (meta.kind or "").lower() in PLAN_KINDS:
+        m = re.match(r"((?:19|20)\d\d)$", period)
+        if m:
+            return str(int(m.group(1)) - 1)
+    return period
+
+
 def event_date(sent: Span, trigger: Token, period: str | None) -> str | None:
     """The date expression nearest the trigger, ignoring "from then on" dates after the verb."""
     dates = find_dates(sent.text, period)
     if not dates:
         return None
     at = trigger.idx - sent.start_char
+    at_end = at + len(trigger.text)
     usable = []
     for dexp in dates:
         after = dexp.start >= at
-        if after and dexp.intro in ("från och med", "fr.o.m.", "fr o m", "fro m", "till och med", "t.o.m.", "till",
-                                    "senast", "inför", "före", "fram till", "efter", "från"):
-            continue
+        if after and dexp.intro in AFTER_INTROS:
+            continue  # "fr.o.m. 2022", "för hösten 2021": when it takes effect or what it is for
         if after and dexp.intro is None and re.match(r"\s*(?:för\s+(?:perioden|åren)|–|-)", sent.text[dexp.start - 14:dexp.start][-14:]):
             continue
         usable.append(dexp)
     if not usable:
         return None
-    best = min(usable, key=lambda x: (min(abs(x.start - at), abs(x.end - at)), -x.rank))
+    best = min(usable, key=lambda x: (x.start - at_end if x.start >= at else at - x.end, -x.rank))
     return best.value
+
+
+def context_date(d, sent: Span, period: str | None) -> str | None:
+    """A date the sentence inherits: "Samma månad beslutade …" from the sentences before it, and a
+    bullet under "Händelser i oktober" from its heading (month precision or finer only)."""
+    if SAME_TIME.search(sent.text):
+        block = next((b for b in d.blocks if b.start <= sent.start_char < b.end), None)
+        lo = max(block.start if block else 0, sent.start_char - 600)
+        before = [x for x in find_dates(d.text[lo:sent.start_char], period) if x.rank >= MONTH]
+        if before:
+            return before[-1].value
+    sec = d.section_at(sent.start_char)
+    if sec is not None:
+        found = [x for x in find_dates(sec.heading, period) if x.rank >= MONTH and x.intro is None]
+        if len(found) == 1:
+            return found[0].value
+    return None
 
 
 def actor(sent: Span, trigger: Token) -> str | None:
@@ -291,8 +455,8 @@ def actor(sent: Span, trigger: Token) -> str | None:
         for t in doc[trigger.i + 1:min(sent.end, trigger.i + 4)]:
             if t.lower_ == "av":
                 np = _noun_phrase(doc, t.i + 1, sent.end)
-                if np and _is_org(np):
-                    return np
+                if np and _is_org(np) and (any(ORG_HEAD.match(w) for w in np.split()) or len(np.split()) > 1):
+                    return np  # a lone capitalised word after "av" is as often a title ("av Tobaksfri duo")
         return None
     # subject before the verb (possibly before the auxiliary "har"/"hade")
     idx = [t.i for t in toks]
@@ -341,19 +505,32 @@ def _subject_from_start(toks: list[Token]) -> str | None:
 
 
 def _noun_phrase(doc: Doc, start: int, end: int) -> str | None:
-    """Capitalised words (plus "i", "och", "AB") from `start`: "Region Västerbottens regionfullmäktige"."""
-    out = []
-    i = start
-    while i < end and len(out) < 6:
-        t = doc[i]
-        if t.is_space:
-            i += 1
-            continue
-        if t.text[:1].isupper() or (out and (t.lower_ in ("ab", "i", "och") or ORG_HEAD.match(t.text))) \
-                or (not out and ORG_HEAD.match(t.text)):
+    """Capitalised words (plus "i", "och", "AB") from `start`: "Region Västerbottens regionfullmäktige".
+
+    A lowercase organisation word opening the phrase stands alone ("regeringen"
+    in "tilldelade regeringen Norra sjukvårdsregionen"); lowercase adjectives
+    inside a name are kept when an organisation word follows ("Luleå tekniska
+    universitet").
+    """
+    toks = [t for t in doc[start:end] if not t.is_space]
+    out: list[Token] = []
+    k = 0
+    while k < len(toks) and len(out) < 6:
+        t = toks[k]
+        if not out and not t.text[:1].isupper() and ORG_HEAD.match(t.text):
             out.append(t)
-            i += 1
+            break
+        if t.text[:1].isupper() or (out and (t.lower_ in ("ab", "i", "och") or ORG_HEAD.match(t.text))):
+            out.append(t)
+            k += 1
             continue
+        if out and t.is_alpha and t.text[:1].islower():
+            ahead = toks[k + 1:k + 3]
+            j = next((n for n, a in enumerate(ahead) if ORG_HEAD.match(a.text)), None)
+            if j is not None and all(a.is_alpha and a.text[:1].islower() for a in ahead[:j + 1]):
+                out += [t] + ahead[:j + 1]
+                k += j + 2
+                continue
         break
     while out and out[-1].lower_ in ("i", "och"):
         out.pop()

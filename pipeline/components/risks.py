@@ -325,6 +325,53 @@ def prose_in_tables(d) -> list[tuple[int, int]]:
     return out
 
 
+FUNCTION_WORDS = frozenset({
+    "i", "på", "av", "till", "från", "för", "med", "om", "inom", "hos", "vid", "genom", "under", "mot", "mellan",
+    "efter", "före", "utan", "enligt", "via", "och", "eller", "samt", "som", "än", "både", "men", "där", "när",
+    "att", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "har", "hade", "är", "var", "blev", "kan",
+    "ska", "skall", "kommer", "vara", "bli", "ha", "dock", "även", "också", "bland", "annat", "nu", "t", "ex"})
+_TRUNCATED_END = frozenset({"som", "och", "att", "i", "för", "av", "med", "till", "på", "en", "ett", "den", "det",
+                            "de", "samt", "eller", "om", "från", "vid"})
+
+
+def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
+    """Whether a "sentence" is table cells glued together rather than running text.
+
+    Indicator tables dumped as text read like "Framtagande påbörjat Struktur
+    och organisation … RUN …": a capitalised word (or an abbreviation) right
+    after a lowercase content word with no punctuation between marks a new
+    cell; so do a repeated phrase, two numbers opening the line, and a line
+    that stops on a function word or without a full stop, and figures
+    opening it (a row's values glued to the text after it). Names after a
+    definite noun ("projektet DIGAD") give one such break in real prose, so
+    it takes two signs in running text and one inside a table block.
+    """
+    toks = [t for t in span if not t.is_space]
+    if len(toks) < 3:
+        return False
+    signs = 0
+    for a, b, c in zip(toks, toks[1:], toks[2:] + [None]):
+        if not (b.is_alpha and b.text[:1].isupper()) or a.is_punct:
+            continue
+        if not (a.is_alpha and a.text[:1].islower() and a.lower_ not in FUNCTION_WORDS):
+            continue
+        caps = len(b.text) >= 2 and b.text.isupper()
+        if caps or (c is not None and c.is_alpha and c.text[:1].islower()):
+            signs += 1
+    words = [t.lower_ for t in toks if t.is_alpha]
+    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    if len(grams) != len(set(grams)):
+        signs += 1  # "Antagen regional skogsstrategi Antagen regional skogsstrategi": a cell repeated
+    if toks[0].like_num and toks[1].like_num:
+        signs += 1  # "12 5 procent av …": figures of a row before its text
+    last = toks[-1]
+    if not list_item and not last.is_punct:
+        signs += 1
+        if last.lower_ in _TRUNCATED_END:
+            signs += 1
+    return signs >= (1 if in_table else 2)
+
+
 def taken_offsets(doc: Doc) -> set[tuple[int, int]]:
     """(start_char, end_char) of every span already in doc.spans, in any group."""
     return {(s.start_char, s.end_char) for key in doc.spans for s in doc.spans[key]}
