@@ -313,6 +313,12 @@ def _header_like(line: _Line) -> bool:
     return other <= 4 and (periods >= 2 or known >= 1) and not _SENTENCE_END.search(line.text)
 
 
+# a label ending in one of these words runs on into its number: prose ("uppgår till 5")
+_PROSE_LAST = {"till", "på", "med", "av", "om", "än", "från", "cirka", "ca", "är", "och", "uppgår", "vid",
+               "per", "var", "mellan", "varav", "därav", "drygt", "knappt", "nästan", "omkring", "ungefär",
+               "uppgick", "ökade", "minskade", "blev", "motsvarar", "motsvarande"}
+
+
 def _classify(line: _Line) -> None:
     t = line.text
     if not t:
@@ -332,8 +338,7 @@ def _classify(line: _Line) -> None:
             (len(t) > 88 and len(nums) <= 2)
             or re.search(r"[a-zåäö]\. [A-ZÅÄÖ]", label) is not None
             or (len(words) >= 5 and len(nums) == 1 and _is_period(nums[0].text))
-            or (label.endswith(("till", "på", "med", "av", "om", "än", "från", "cirka", "ca", "är",
-                                "och", "uppgår", "år", "vid", "per", "var", "mellan")) and len(nums) <= 2)
+            or (words and words[-1].lower() in _PROSE_LAST and len(nums) <= 2)
         )
         # "Årsredovisning 2023", "Färdplan 2030": a lone year closes a heading, not a row
         lone_year = len(atoms) == 1 and re.fullmatch(r"(19[89]\d|20[0-4]\d)", atoms[0].text) is not None

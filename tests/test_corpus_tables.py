@@ -431,3 +431,19 @@ def test_tables_indicator_cells_stay_unaligned_when_grouping_or_text_is_ambiguou
     assert r.value_columns == ["Ingångsvärde", "Ingångsvärde", "Utfall 2023-08", "Utfall 2023-08"]
     assert t.row("Antal deltagare i digitala utbildningar om e-hälsa").value_columns == []
     assert t.row("Antal nya vårdplatser").value_columns == []
+
+
+def test_tables_row_label_ending_like_a_preposition_is_still_a_row():
+    text = "\n".join([
+        "Sjukfrånvaro per kön och ålder, procent",
+        "Grupp 2023 2022",
+        "Kvinnor 7,4 6,9",
+        "Män 3,8 3,6",
+        "50 år 7,9 7,1",
+        "Antalet vårdplatser uppgick vid årets slut till 512",
+    ])
+    tables, _ = find_tables(text, doc="m.txt")
+    [t] = tables
+    # "Män" ends in "än" and "50 år" in "år", but they are labels, not prose running on
+    assert [r.label for r in t.rows] == ["Kvinnor", "Män", "50 år"]
+    assert t.row("Män").values == [3.8, 3.6]
