@@ -116,6 +116,10 @@ def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, acto
     "Underskottet beror på nya regler som kom efter att budgeten beslutats.",
     "Sjuksköterskorna är antagna till specialistutbildningen i höst.",
     "Nämnderna har fått i uppdrag att styra utifrån målen.",
+    "Stiftelsen är en fond bildad 1990 för forskning i länet.",
+    "I policyn beslutad av fullmäktige i juni finns placeringsreglerna.",
+    "Syftet med programmet är att ge nya medarbetare en trygg start i yrket.",
+    "Sett till andelen upprättade planer är dock målet ännu inte uppnått.",
     # table cells glued into a "sentence"
     "Värde saknas Hälften av sträckorna har påbörjats",
     "Strategi antagen ABC har ett samordnat arbete ABC Antagen regional strategi Antagen regional strategi",

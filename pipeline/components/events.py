@@ -39,7 +39,8 @@ from corpus import BlockKind
 from ..dates import MONTH, find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import PatternComponent, carrier, prose_sentences, read_patterns, table_fragment, taken_offsets
+from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, read_patterns, table_fragment,
+                    taken_offsets)
 
 PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
@@ -95,7 +96,7 @@ FRAMEWORK = re.compile(r"(?i)^(?:\w*mål(?:en|et)?|målområden(?:a)?|vision(?:e
                        r"perspektiv(?:en)?|fokusområden(?:a)?|målbild(?:en)?)$")
 SELF_REFERENCE = re.compile(r"(?i)^\s*(?:planen|rapporten|dokumentet|denna\s+(?:plan|rapport)|detta\s+dokument|"
                             r"föreliggande\s+\w+)\b")
-ASSESSMENT = re.compile(r"(?i)\bbedömning(?:en)?\s+(?:är|av)\b|\bmålet\s+(?:är|har)\s+(?:\w+\s+){0,2}"
+ASSESSMENT = re.compile(r"(?i)\bbedömning(?:en)?\s+(?:är|av)\b|\bmålet\s+(?:\w+\s+){0,3}"
                         r"(?:uppnått|uppfyllt|nåtts|uppnåtts|uppfyllts)\b")
 SUBORDINATE = frozenset({("efter", "att"), ("innan",), ("förrän",)})
 COMPARISON = re.compile(r"(?i)\bjämfört\s+med\b|\bjämförelse\s+med\b")
@@ -285,6 +286,8 @@ def verb_form(token: Token) -> str:
         return "base"  # "färdigställande", "genomförbart", "antagande": nouns and adjectives, not verbs
     if form == lemma and form.endswith(("a", "å")):
         return "base"
+    if lemma.endswith("a") and form == lemma[:-1]:
+        return "base"  # "en trygg start", "ett test": the verb's bare stem is a noun, not a supine
     if form.endswith(PAST_ENDINGS):
         return "past"
     if form.endswith(("r", "s")):
@@ -311,6 +314,8 @@ def happened(token: Token, sent: Span, row: dict | None = None) -> bool:
         return False
     if words & MODALS:
         return False
+    if form == "past" and _reduced_relative(token, raw, sent):
+        return False  # "en stiftelse bildad 1986", "I finanspolicyn beslutad av fullmäktige … finns": background
     lows = [t.lower_ for t in left]
     if any(tuple(lows[i:i + len(k)]) == k for k in SUBORDINATE for i in range(len(lows))):
         return False  # "efter att budget beslutats", "innan nedgången påbörjades": background to the main clause
@@ -323,6 +328,30 @@ def happened(token: Token, sent: Span, row: dict | None = None) -> bool:
         before = " ".join(t.lower_ for t in token.doc[max(sent.start, token.i - 4):token.i])
         return bool(re.search(r"\b(håller\s+(nu\s+)?på\s+att|nu)\b", before))
     return False
+
+
+FINITE = frozenset({"är", "var", "finns", "fanns", "har", "hade", "ingår", "utgör", "gäller", "innebär", "ligger"})
+
+
+def _reduced_relative(token: Token, raw: list[Token], sent: Span) -> bool:
+    """A never-finite participle right after a noun while another finite verb carries the sentence.
+
+    "Norrbottens Forskningsråd är en stiftelse bildad 1986" describes the
+    foundation; a headline without a finite verb ("Mottagningen i Byn stängd
+    17–28 oktober") still reports the closure.
+    """
+    if not token.lower_.endswith(PARTICIPLE_ONLY) or not raw:
+        return False
+    prev = raw[-1]
+    if not prev.is_alpha or prev.lower_ in AUX | COPULA | FUNCTION_WORDS | {"nu", "redan", "helt", "delvis"}:
+        return False
+    words = [t for t in sent if not t.is_space]
+    before = [k for k, t in enumerate(words) if t.i < token.i and t.lower_ in FINITE | AUX]
+    if before:
+        # "är en stiftelse bildad 1986" modifies the noun; "var mottagningen i Byn nattstängd" is predicative
+        k = before[-1]
+        return k + 1 < len(words) and words[k + 1].lower_ in ("en", "ett")
+    return any(t.lower_ in FINITE for t in words if t.i > token.i)
 
 
 def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
