@@ -125,12 +125,12 @@ def word_sim(a: str, b: str) -> float:
 
 def _compound_sim(x: str, y: str) -> float:
     """word_sim's compound rules on one pair of forms (label form `x`, sentence form `y`)."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < 4 or (x[:4] != y[:4] and short not in long_):
+        return 0.0  # every rule below needs a shared start or one form inside the other
     ox, oy = _ORG_SUFFIX.sub("", x), _ORG_SUFFIX.sub("", y)
     if ox != x and oy != y and ox == oy and len(ox) >= 5:
         return 0.9  # the board and its administration: folkhögskolestyrelsen ~ folkhögskoleförvaltningen
-    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) < 4:
-        return 0.0
     if long_.startswith(short) and len(long_) - len(short) <= 3:
         return 1.0  # prognos / prognosen, finansnetto / finansnettot
     if long_.endswith(short) and len(short) >= 5:
@@ -1018,9 +1018,43 @@ class Linker:
                     seen.add(key)
                     links.append((f, s, t, r))
                     linked.add(fi)
+        self._continue_subject(figures, scored, links, linked, seen)
         contradictions = self.contradictions(figures, linked, scored)
         unlinked = [f for fi, f in enumerate(figures) if fi not in linked]
         return LinkResult(links, contradictions, unlinked)
+
+    def _continue_subject(self, figures, scored, links, linked, seen) -> None:
+        """A sentence that names only a column continues the previous sentence's row.
+
+        "Verksamhetens resultat ack oktober är 294 mkr. Negativ avvikelse mot budget med 86 mkr": the
+        second figure links to the deviation column of the row the first one linked to firmly, when
+        that row holds it exactly, its column fits, and its own words name no other row.
+        """
+        firm = {}  # figure index -> rows it links to with its row named
+        for f, s, t, r in links:
+            if s.label_own >= 0.6:
+                firm.setdefault(id(f), set()).add(s.cand.row)
+        order = sorted(range(len(figures)), key=lambda i: figures[i].start)
+        for k, fi in enumerate(order):
+            f = figures[fi]
+            if fi in linked or fi not in scored or f.is_range:
+                continue
+            if any(s.label_own >= 0.3 for s in scored[fi]):
+                continue  # its own words name some row: not an ellipsis
+            prev = next((figures[j] for j in reversed(order[:k]) if figures[j].sent_end <= f.sent_start), None)
+            if prev is None or f.sent_start - prev.sent_end > 300 or id(prev) not in firm:
+                continue
+            rows = firm[id(prev)]
+            for s in sorted(scored[fi], key=lambda s: -s.score):
+                if s.cand.row in rows and s.cand.match == "exact" and s.column >= 0.95 and \
+                        s.cand.unit_fit >= 0.8:
+                    t, r = self.tables[self.rows[s.cand.row].table], self.rows[s.cand.row]
+                    key = (fi, t.title, r.label, s.column_name, s.cand.value)
+                    if key not in seen:
+                        seen.add(key)
+                        links.append((f, s, t, r))
+                        linked.add(fi)
+                    break
 
     # -- contradictions
     def contradictions(self, figures: list[Figure], linked: set[int], scored) -> list:
@@ -1028,7 +1062,7 @@ class Linker:
         first = {}  # clause -> start of its first figure: the words before it are the clause's subject
         for f in figures:
             key = (f.sent_start, f.sent_end)
-            first[key] = min(first.get(key, f.start), f.local_start if f.local_start == f.sent_start else f.start)
+            first[key] = min(first.get(key, f.start), f.start)
         text = self.d.text
         for fi, f in enumerate(figures):
             if fi in linked or f.is_range or f.approx or f.from_words:
