@@ -141,3 +141,48 @@ def test_figures_component_writes_figure_spans():
     assert (232.0, "mkr") in values and (1.3, "mdkr") in values and (-123.0, "mkr") in values
     for s in doc.spans["figures"]:
         assert s.start_char <= s._.fact.start and s._.fact.end <= s.end_char
+
+
+def test_figures_a_year_written_with_one_figure_dates_only_that_one():
+    figs = find_figures("Sjukfrånvaro ack maj: 5,9 % (2023: 5,1 %)")
+    assert [(f.value, f.years) for f in figs] == [(5.9, ()), (5.1, (2023,))]
+    figs = find_figures("2024: 96 mkr varav finansnetto -81 mkr\n2022: 54 mkr varav finansnetto -30 mkr")
+    assert [f.years for f in figs] == [(2024,), (2024,), (2022,), (2022,)]
+    figs = find_figures("Andelen ökade till 7,0 procent under 2024, jämfört med 6,5 procent året innan.")
+    assert figs[0].years == (2024,) and figs[1].years == () and "previous" in figs[1].aspects
+
+
+def test_figures_a_comparison_year_is_a_baseline_not_the_figures_date():
+    f = find_figures("Resultatet per juni uppgår till 96 mkr, vilket är 1 mkr lägre än för motsvarande period 2023.")
+    assert f[0].years == ()
+
+
+def test_figures_from_to_gives_two_levels_not_a_range_or_a_change():
+    figs = find_figures("Sjukfrånvaron bland kvinnor har minskat från 7,4 till 7,1 procent.")
+    assert [(f.value, f.unit, f.is_range) for f in figs] == [(7.4, "procent", False), (7.1, "procent", False)]
+    assert "previous" in figs[0].aspects and "change" not in figs[0].aspects
+    assert figs[1].aspects == ("outcome",)
+
+
+def test_figures_words_after_a_comma_belong_to_the_next_figure():
+    figs = find_figures("Den totala sjukfrånvaron är 6,3 procent, vilket är en ökning med 0,3 procentenheter.")
+    assert figs[0].aspects == ("outcome",) and "change" in figs[1].aspects
+
+
+def test_figures_better_than_the_target_is_a_deviation():
+    assert "deviation" in one("Resultatet blev 40 mkr bättre än resultatmålet.").aspects
+    assert "change" not in one("Kostnaden blev 12 mkr lägre än målet.").aspects
+
+
+def test_figures_a_list_shares_the_first_items_kind_and_measure():
+    figs = find_figures("I budgeten uppgår resultatet till 1,4 procent av skatteintäkterna 2025, 1,7 procent 2026 "
+                        "och 2,0 procent 2027.")
+    assert [(f.value, f.years, f.aspects) for f in figs] == [
+        (1.4, (2025,), ("budget",)), (1.7, (2026,), ("budget",)), (2.0, (2027,), ("budget",))]
+    assert figs[2].measure == figs[0].measure
+
+
+def test_figures_a_spaced_minus_after_a_colon_is_a_sign():
+    f = one("2024: - 96 mkr")
+    assert (f.value, f.written) == (-96.0, "- 96 mkr")
+    assert one("Division Kirurgi - 64 mkr").value == 64.0  # a dash between words is not a sign

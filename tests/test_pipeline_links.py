@@ -1,10 +1,14 @@
 """rapport_links: figures to table cells, and the consistency report.
 
-The fixture report (tests/fixtures/links/) is our own: five tables and prose
-that quotes them, with four planted slips (174 for 147, 6 991 for 6 911, 18
-for 13, 7,2 for 6,9) and consistent figures written every way a Swedish report
-writes them. Most tests build the tables themselves from the fixture's lines,
-so they test the linker, not table recovery; one runs on what corpus.tables
+The fixture reports (tests/fixtures/links/) are our own: tables and prose
+that quotes them, with planted slips (174 for 147, 6 991 for 6 911, 18 for 13,
+7,2 for 6,9; in the second report 4 512 for 4 521, minus 18 for -81, a
+negative deviation of 31 for -13, 3,6 for 6,3) and consistent figures written
+every way a Swedish report writes them, among them sentences that name a row
+but measure something else ("investeringar på 412", "investerat 37 miljoner
+kronor i nya lokaler"), sums of rows and slide lines for a year the tables do
+not hold. Most tests build the tables themselves from the fixture's lines, so
+they test the linker, not table recovery; some run on what corpus.tables
 recovers.
 """
 import re
@@ -20,8 +24,16 @@ from pipeline.components.links import Cell, TableView, _value_matches, word_sim
 from pipeline.records import Contradiction, Link
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "exempel_delarsrapport_2023-08.txt"
+FIXTURE2 = Path(__file__).parent / "fixtures" / "links" / "provland_delarsrapport_2024-06.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "000_aaca8210c76a1746.txt"
 
+PLANTED2 = {  # row -> (signed prose value, table value, column)
+    "Skatteintäkter": (4512.0, 4521.0, "Utfall 2024-06"),
+    "Finansnetto": (-18.0, -81.0, "Utfall 2024-06"),
+    "Division Kirurgi": (-31.0, -13.0, "Avvikelse"),
+    "Total sjukfrånvaro": (3.6, 6.3, "2024-06"),
+}
 PLANTED = {  # row -> (prose value, table value)
     "Verksamhetens resultat": (174.0, 147.0),
     "Hälso- och sjukvårdsnämnden": (6991.0, 6911.0),
@@ -253,3 +265,74 @@ def test_links_threshold_is_a_config_setting(doc):
     out = strict(make_doc(strict, doc._.document))
     assert list(out.spans["links"]) == []
     assert len(out.user_data["rapport_unlinked"]) > len(doc.user_data["rapport_unlinked"])
+
+
+@pytest.fixture(scope="module", params=["hand", "recovered"])
+def doc2(nlp, request):
+    from pipeline.nlp import make_doc
+
+    d = load_document(FIXTURE2)
+    if request.param == "hand":
+        d.tables = fixture_tables(d)
+    assert len(d.tables) == 3
+    return nlp(make_doc(nlp, d))
+
+
+def test_links_second_report_planted_slips_found_with_sign_and_column(doc2):
+    got = {c.row: (c.value, c.table_value, c.column) for c in (s._.fact for s in doc2.spans["contradictions"])}
+    assert got == PLANTED2
+
+
+def test_links_row_named_but_another_measure_is_no_contradiction(doc2):
+    flagged = {c.text for c in (s._.fact for s in doc2.spans["contradictions"])}
+    for text in ("investeringar på 412", "investerat 37 miljoner", "sammantaget ett underskott på 102", "2022: 54 mkr"):
+        assert not any(text in t for t in flagged), text
+    unlinked = {u["value"] for u in doc2.user_data["rapport_unlinked"]}
+    assert {412.0, 37.0, -102.0, 54.0} <= unlinked
+
+
+def test_links_second_report_consistent_figures(doc2):
+    expect = [
+        (96.0, "Periodens resultat", "Utfall 2024-06"),
+        (21.0, "Periodens resultat", "Avvikelse"),  # not Skatteintäkter's 21: the sentence names the result
+        (1104.0, "Verksamhetens intäkter", "Utfall 2024-06"),  # "drygt 1,1 miljarder"
+        (140.0, "Periodens resultat", "Prognos 2024"),  # "ett överskott på 140" is the result
+        (-8.0, "Division Medicin", "Avvikelse"),
+        (4.2, "Män", "2024-06"),
+        (4.0, "Män", "2023-06"),  # "jämfört med 4,0 procent året innan"
+        (6.8, "Kvinnor", "2023-06"),  # "har ökat från 6,8 till 7,1 procent": both levels
+        (7.1, "Kvinnor", "2024-06"),
+        (-81.0, "Finansnetto", "Utfall 2024-06"),  # "2024: 96 mkr varav finansnetto -81 mkr"
+    ]
+    for value, row, column in expect:
+        hits = find(doc2, value, row)
+        assert hits, f"no link {value} -> {row}"
+        assert hits[0].column == column, (value, hits[0].column)
+    slide = [x for x in find(doc2, 96.0, "Periodens resultat") if x.text.startswith("2024:")]
+    assert slide, "the line under 'Resultat per juni:' takes its subject from it"
+    assert not find(doc2, 21.0, "Skatteintäkter")
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the bundled sample corpus is not present")
+def test_links_sample_corpus_planted_contradictions_only(nlp):
+    from pipeline.nlp import make_doc
+
+    found = []
+    for path in sorted(SAMPLE.glob("*.txt")):
+        doc = nlp(make_doc(nlp, load_document(path)))
+        found += [(path.name, c.row, c.value, c.table_value) for c in (s._.fact for s in doc.spans["contradictions"])]
+    assert sorted(found) == [
+        ("norrbotten_delarsrapport_2022-08.txt", "Division Närsjukvård", -45.0, -54.0),
+        ("norrbotten_delarsrapport_2022-08.txt", "Total sjukfrånvaro", 8.6, 6.8),
+    ]
+
+
+@pytest.mark.skipif(not DEV.parent.exists(), reason="../shared/corpus is not present")
+def test_links_shared_corpus_flags_only_the_known_slip(nlp):
+    from pipeline.nlp import make_doc
+
+    found = []
+    for path in sorted(DEV.parent.glob("*.txt")):
+        doc = nlp(make_doc(nlp, load_document(path)))
+        found += [(path.name, c.row, c.value, c.table_value) for c in (s._.fact for s in doc.spans["contradictions"])]
+    assert found == [("000_aaca8210c76a1746.txt", "Verksamhetens resultat", -43.0, -42.0)]

@@ -508,7 +508,10 @@ def _row_like(clause: str, r: "_Raw") -> bool:
 def _number_dense(clause: str) -> bool:
     """Six or more numbers making up a third of the tokens: "... 791 70 5 6 080 ..." is a table row."""
     toks = clause.split()
-    nums = sum(1 for t in toks if re.fullmatch(r"[-\u2212+(]?\d[\d,.%)]*", t))
+    # prose gives its numbers units and years ("1,4 procent 2025, 1,7 procent 2026"): those do not count
+    nums = sum(1 for i, t in enumerate(toks) if re.fullmatch(r"[-\u2212+(]?\d[\d,.%)]*", t)
+               and not re.fullmatch(r"(?:19|20)\d\d[.,:;)]*", t)
+               and not (i + 1 < len(toks) and _UNIT_AFTER.match(" " + toks[i + 1])))
     return nums >= 6 and nums >= 0.33 * len(toks)
 
 

@@ -166,6 +166,9 @@ def content_words(text: str) -> list[str]:
 # total, printed as "Summa tillgångar" and "Summa eget kapital, avsättningar och skulder"
 _SYNONYMS = {
     "balansomslutning": ("tillgångar", "skulder", "eget", "kapital", "avsättningar"),
+    # a surplus or deficit is a result: "ett överskott på 140 mkr" is the result row's number
+    "överskott": ("resultat",),
+    "underskott": ("resultat",),
 }
 
 
@@ -796,6 +799,7 @@ class Linker:
         self._common = _common_words(d)
         self._anchors = _title_lines(d, self.tables)
         self._anchor_pos = [a[0] for a in self._anchors]
+        self._ctx_cache: dict = {}
 
     # -- candidates
     def candidates(self, fi: int, f: Figure) -> list[Candidate]:
@@ -854,10 +858,21 @@ class Linker:
         """The words that may name the figure's row, weighted by how surely they are about it.
 
         Its own words (since the previous figure) count fully; the clause's
-        subject before them 0.75; the words after it 0.7, or 0.4 when another
-        amount follows (they belong to that one); the section heading 0.5; the
-        sentence before 0.3.
+        subject before them 0.75, and so does a short line ending in a colon
+        just above ("Resultat per juni:" over "2024: 96 mkr ..."); the words
+        after it 0.7, or 0.4 when another amount follows (they belong to that
+        one); the section heading 0.5; the sentence before 0.3.
         """
+        return self._context(f, later_figures)[0]
+
+    def own_words(self, ctx: list[tuple[str, float]], f: Figure, later_figures: bool) -> list[tuple[str, float]]:
+        """The part of the context that comes from the figure's own clause (and a lead line ending in a colon)."""
+        return ctx[:self._context(f, later_figures)[1]]
+
+    def _context(self, f: Figure, later_figures: bool) -> tuple[list[tuple[str, float]], int]:
+        key = (f.start, f.end, f.sent_start, later_figures)
+        if key in self._ctx_cache:
+            return self._ctx_cache[key]
         text = self.d.text
         local = sentence_words(text[f.local_start:f.start]) + sentence_words(text[f.end:f.local_end])
         before = sentence_words(text[f.sent_start:f.local_start])
@@ -865,19 +880,16 @@ class Linker:
         sec = self.d.section_at(f.start)
         head = content_words(sec.heading) if sec else []
         prev = self._previous_sentence(f.sent_start)
-        own = [(w, 1.0) for w in local] + [(w, 0.75) for w in before] + \
+        lead = []
+        if prev.rstrip().endswith(":") and len(content_words(prev)) <= 8:
+            lead, prev = sentence_words(prev), ""
+        own = [(w, 1.0) for w in local] + [(w, 0.75) for w in before] + [(w, 0.75) for w in lead] + \
               [(w, 0.4 if later_figures else 0.7) for w in after]
         ctx = own + [(w, 0.5) for w in head] + [(w, 0.3) for w in content_words(prev)]
         # words the report uses everywhere ("regionen", the region's name) are weak evidence
-        return [(w, wt * 0.5 if w in self._common else wt) for w, wt in ctx]
-
-    def own_words(self, ctx: list[tuple[str, float]], f: Figure, later_figures: bool) -> list[tuple[str, float]]:
-        """The part of the context that comes from the figure's own clause."""
-        n = len(sentence_words(self.d.text[f.local_start:f.start])) + \
-            len(sentence_words(self.d.text[f.end:f.local_end])) + \
-            len(sentence_words(self.d.text[f.sent_start:f.local_start])) + \
-            len(sentence_words(self.d.text[f.local_end:f.sent_end]))
-        return ctx[:n]
+        ctx = [(w, wt * 0.5 if w in self._common else wt) for w, wt in ctx]
+        self._ctx_cache[key] = (ctx, len(own))
+        return ctx, len(own)
 
     def _anchor(self, pos: int, reach: int = 4000) -> str | None:
         """The table title that stands as a line closest above `pos` (the goal section it belongs to)."""
