@@ -77,6 +77,32 @@ def test_risks_ignores_clinical_vocabulary_and_mitigations(risk_nlp, tmp_path, s
     assert facts == []
 
 
+@pytest.mark.parametrize("sentence, category", [
+    # the pandemic as the threat: care and population are what it hits
+    ("Covid-19 kan ge nya utbrott som leder till stängda vårdplatser och inställda operationer.", "pandemic"),
+    ("Ökad smittspridning av covid-19 kan begränsa antalet vårdplatser under vintern.", "pandemic"),
+    ("Verksamheten för barn och unga har påverkats kraftigt av pandemin och färre insatser har genomförts.",
+     "pandemic"),
+    # ... but a specific domain it hits stays the category
+    ("Pandemin har försenat leveransen av det nya journalsystemet.", "it_digital"),
+    # the pandemic as a circumstance is not the threat
+    ("Vårdskulden från pandemin är fortfarande stor och köerna växer.", "care_capacity"),
+    # what follows the cue noun names the threat, not a condition further on
+    ("Det finns en risk att köerna växer under hösten om bemanningen inte förbättras.", "care_capacity"),
+    ("Antalet vårdplatser per invånare är lågt och det finns risk för överbeläggningar under vintern.",
+     "care_capacity"),
+    ("Ovissheten är stor när det gäller bolagets resultat, som beror på resandet i trafiken.", "finance"),
+    # the subject before a causing verb names the source
+    ("Stigande energipriser kan komma att fördyra driften av sjukhusen.", "finance"),
+    ("Inställda tågavgångar och flygförseningar riskerar att försvåra patientresorna.", "infrastructure_transport"),
+    ("Förslaget om nya regler för statens ersättning skapar osäkerhet om hur stora kostnaderna blir.",
+     "legal_regulatory"),
+])
+def test_risks_category_follows_the_threat(risk_nlp, tmp_path, sentence, category):
+    _, facts = run(risk_nlp, tmp_path, sentence)
+    assert [f.category.value for f in facts] == [category]
+
+
 def test_risks_span_group_and_labels(risk_nlp, tmp_path):
     doc, facts = run(risk_nlp, tmp_path, "Det råder stor brist på tandläkare i länets inland.")
     group = doc.spans["risks"]
