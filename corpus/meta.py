@@ -44,16 +44,25 @@ def infer(text: str) -> Metadata:
     return Metadata(region=infer_region(text), kind=kind, period=infer_period(text, kind))
 
 
+def _name_pattern(name: str) -> str:
+    return re.escape(name).replace(r"\ län", r"(?:\s+län)?")
+
+
+_NAMES = "|".join(f"(?P<r{i}>{_name_pattern(n)})" for i, n in enumerate(REGIONS))
+_AS_AUTHOR = re.compile(r"\b(?:Region|Landstinget)\s+(?:" + _NAMES + r")")
+_COUNTY_COUNCIL = re.compile(r"\b(?:" + _NAMES + r")s?\s+läns?\s+landsting")
+_MENTION = re.compile(r"\b(?:" + _NAMES + r")")
+
+
 def infer_region(text: str) -> str | None:
+    """The region the report names as itself ("Region X", "Landstinget X") most, mentions early as a tiebreak."""
     counts: Counter[str] = Counter()
-    for name in REGIONS:
-        pat = re.escape(name).replace(r"\ län", r"(?:\s+län)?")
-        counts[name] += 3 * len(re.findall(r"\bRegion\s+" + pat, text))
-        counts[name] += 3 * len(re.findall(r"\bLandstinget\s+" + pat, text))
-        counts[name] += len(re.findall(r"\b" + pat + r"s?\s+läns?\s+landsting", text))
-        counts[name] += len(re.findall(r"\b" + pat + r"(?:s)?\b", text[:5000]))
-    name, n = counts.most_common(1)[0]
-    return name if n > 0 else None
+    for pattern, weight, zone in ((_AS_AUTHOR, 3, text), (_COUNTY_COUNCIL, 1, text), (_MENTION, 1, text[:5000])):
+        for m in pattern.finditer(zone):
+            counts[REGIONS[int(m.lastgroup[1:])]] += weight
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
 
 
 def infer_kind(text: str) -> str | None:
