@@ -103,6 +103,37 @@ def test_risks_category_follows_the_threat(risk_nlp, tmp_path, sentence, categor
     assert [f.category.value for f in facts] == [category]
 
 
+@pytest.mark.parametrize("sentence, category", [
+    ("Höjda bränslepriser ökar kostnaderna för färdtjänsten.", "finance"),
+    ("Köerna till ögonsjukvården växer.", "care_capacity"),
+    ("Skatteunderlagsprognosen visar svagare tillväxt nästa år.", "finance"),
+    ("Statsbidraget för nästa år är ännu inte klart.", "finance"),
+    ("Ombyggnaden av akuten kräver investeringar som ännu inte ryms i budgeten.", None),
+    ("Resandet i kollektivtrafiken är 15 % lägre än 2019.", "infrastructure_transport"),
+    ("Antalet försök till it-intrång har ökat och ett lyckat angrepp skulle kunna slå ut viktiga system.",
+     "it_digital"),
+    ("Samtidigt är väntetiderna fortfarande för långa.", "care_capacity"),
+])
+def test_risks_finds_plain_negative_trends(risk_nlp, tmp_path, sentence, category):
+    _, facts = run(risk_nlp, tmp_path, sentence)
+    assert len(facts) == 1, [f.text for f in facts]
+    if category:
+        assert facts[0].category.value == category
+
+
+@pytest.mark.parametrize("sentence", [
+    "Division Syd redovisar en negativ avvikelse på 45 mnkr mot budget.",       # a reported outcome
+    "I augusti drabbades regionen av ett elavbrott på sjukhuset.",              # a dated event
+    "Vecka 28–31 var mottagningen stängd på grund av brist på sjuksköterskor.",  # a dated event
+    "Ett möte hölls för att skapa samsyn kring länets utmaningar.",              # a purpose
+    "Kunskap om kommunernas möjligheter och utmaningar är viktig för planeringen.",
+    "Syftet med projektet är att kartlägga behov som kan komma att påverka elnätet.",
+])
+def test_risks_ignores_outcomes_events_and_aims(risk_nlp, tmp_path, sentence):
+    _, facts = run(risk_nlp, tmp_path, sentence)
+    assert facts == [], [f.text for f in facts]
+
+
 def test_risks_span_group_and_labels(risk_nlp, tmp_path):
     doc, facts = run(risk_nlp, tmp_path, "Det råder stor brist på tandläkare i länets inland.")
     group = doc.spans["risks"]

@@ -60,6 +60,38 @@ STRONG_CUE = 1.1  # an explicit cue this strong halves soft damping: "utmaningar
 RISK_HEADING = re.compile(r"(?i)risk|osäkerhet|känslighet|förväntad utveckling|framtid|utmaning|omvärld|hot\b")
 RISK_SECTION_BOOST = 0.3
 PANDEMIC_CAP = 0.7  # the pandemic as the cause is the category only when nothing more specific is named
+YEAR = re.compile(r"^(19|20)\d\d$")
+AMOUNT = re.compile(r"(?i)\d\s*(?:mnkr|mkr|tkr|mdkr|miljoner|miljarder|kronor|kr)\b")
+# cue families that look ahead or doubt: a sentence with one is a risk even when it quotes an amount or a date
+FORWARD_FAMILIES = frozenset({"risk", "uncertainty", "fear", "forward", "threat", "delay", "difficulty", "goal_miss",
+                              "pandemic_course", "demand", "competition", "dependence", "excess"})
+# cue families that also describe a dated happening ("drabbades", "brist", "avbrott", "stängd")
+HAPPENING_FAMILIES = frozenset({"impact", "shortage", "crisis", "capacity", "strain", "loss"})
+SIMPLE_PAST = frozenset({"var", "blev", "fick", "gick", "kom", "låg", "stod", "hölls", "höll", "tvingades",
+                         "drabbades", "stängdes", "ställdes", "drogs", "infördes"})
+
+
+def _in_purpose(span: Span, i: int) -> bool:
+    """Whether token i stands in a "för att …" clause (no comma or "men" between)."""
+    doc = span.doc
+    for j in range(i - 1, max(span.start, i - 14) - 1, -1):
+        t = doc[j]
+        if t.is_punct or t.lower_ in ("men", "vilket", "eftersom", "då", "samtidigt"):
+            return False
+        if t.lower_ == "att" and j - 1 >= span.start and doc[j - 1].lower_ == "för":
+            return True
+    return False
+
+
+def _dated_past(span: Span) -> bool:
+    """A simple-past sentence dated to a season, month, week or day of the period."""
+    from ..dates import HALF, find_dates
+
+    if not any(d.rank >= HALF and d.intro is None for d in find_dates(span.text, "2000")):
+        return False
+    return any(t.lower_ in SIMPLE_PAST or t.lower_.endswith(("ades", "ddes", "tes")) for t in span)
+
+
 # domains that stay the category when the pandemic is what hits them
 SPECIFIC = frozenset({"finance", "staffing", "it_digital", "infrastructure_transport", "climate_environment",
                       "legal_regulatory"})
@@ -523,6 +555,8 @@ class RiskFinder(PatternComponent):
         damps: dict[str, float] = {}
         topic_hits: dict[tuple[str, int], float] = {}
         cue_spans: list[tuple[int, int]] = []
+        cue_topics: dict[int, str] = {}
+        core_spans: list[tuple[int, int]] = []
         clinical = False
         for row, a, b in matches:
             label = row["label"]
@@ -531,6 +565,11 @@ class RiskFinder(PatternComponent):
                 bucket = amp if fam in AMPLIFIERS else core
                 bucket[fam] = max(bucket.get(fam, 0.0), row["weight"])
                 cue_spans.append((a, b))
+                if fam not in AMPLIFIERS:
+                    core_spans.append((a, b))
+                if row.get("topic"):  # "ökar kostnaderna", "svagare tillväxt": the cue names its own domain
+                    for t in range(a, b):
+                        cue_topics[t] = row["topic"]
             elif label == "damp":
                 damps[row["id"]] = min(damps.get(row["id"], 0.0), row["weight"])
             elif label == "clinical":
@@ -545,9 +584,16 @@ class RiskFinder(PatternComponent):
             damps["clinical"] = -0.6
             if not core:
                 return None
-        digits = sum(t.like_num for t in span)
+        digits = sum(t.like_num and not YEAR.match(t.text) for t in span)
         if len(span) and digits / len(span) > 0.2:
             damps["numeric"] = -0.6  # indicator rows and figure lists, not statements
+        if core_spans and all(_in_purpose(span, a) for a, b in core_spans):
+            damps["purpose"] = -0.7  # "för att möjliggöra diskussioner om länets utmaningar": a goal, not a threat
+        if not set(core) & FORWARD_FAMILIES:
+            if AMOUNT.search(span.text):
+                damps["reported_amount"] = -0.5  # "redovisar en negativ avvikelse på 45 mnkr": an outcome
+            if set(core) <= HAPPENING_FAMILIES and _dated_past(span):
+                damps["dated_past"] = -1.0  # "I augusti drabbades … av ett driftavbrott": an event, not a threat
         hard = sum(v for v in damps.values() if v <= HARD_DAMP)
         soft = max(SOFT_CAP, sum(v for v in damps.values() if v > HARD_DAMP))
         if max(core.values()) >= STRONG_CUE:
@@ -557,8 +603,11 @@ class RiskFinder(PatternComponent):
             amp["risk_section"] = RISK_SECTION_BOOST  # "Risker och osäkerheter", "Förväntad utveckling"
         raw = sum(core.values()) + sum(amp.values()) + soft + hard
         key = section.start if section is not None else None
-        category = self.category(topic_hits, threat_slots(span, cue_spans),
-                                 heading_topics.get(key, {}) if heading_topics else {})
+        slots = threat_slots(span, cue_spans)
+        for t, cat in cue_topics.items():
+            topic_hits[(cat, t)] = max(topic_hits.get((cat, t), 0.0), 1.2)
+            slots[t] = 2.0
+        category = self.category(topic_hits, slots, heading_topics.get(key, {}) if heading_topics else {})
         return Judgement(raw=raw, cues=tuple(sorted(core) + sorted(amp)), damps=tuple(sorted(damps)),
                          clinical=clinical, category=category)
 
