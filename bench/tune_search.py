@@ -23,6 +23,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     ap.add_argument("--index-dir", type=Path, required=True)
+    ap.add_argument("--prf", action="store_true", help="sweep dense pseudo-relevance feedback instead")
     a = ap.parse_args(argv)
     from corpus.load import load_corpus
     from index.search import FusionConfig, build_or_load_index
@@ -31,12 +32,18 @@ def main(argv=None) -> int:
     s = build_or_load_index(docs, a.index_dir, log=lambda m: print(m, file=sys.stderr))
     queries = read_queries(ROOT / "bench" / "tuning_queries.jsonl")
     rows = []
-    for rk, bw, ew in itertools.product((10, 30, 60, 120), (0.5, 0.75, 1.0, 1.5), (0.0, 0.25, 0.5, 1.0)):
-        s.fusion = replace(FusionConfig(), rrf_k=rk, bm25_weight=bw, english_bm25_weight=ew)
+    grid = {"rrf_k": (10, 30, 60, 120), "bm25_weight": (0.5, 0.75, 1.0, 1.5),
+            "english_bm25_weight": (0.0, 0.25, 0.5, 1.0), "prf_beta": (0.0,)}
+    if a.prf:
+        grid = {"rrf_k": (60,), "bm25_weight": (1.0,), "english_bm25_weight": (0.5,),
+                "prf_beta": (0.0, 0.25, 0.5, 1.0, 2.0)}
+    for rk, bw, ew, pb in itertools.product(*grid.values()):
+        s.fusion = replace(FusionConfig(), rrf_k=rk, bm25_weight=bw, english_bm25_weight=ew, prf_beta=pb)
         runs = [{"query": q["query"], "results": result_records(s.search(q["query"], 10))} for q in queries]
         res = score_tuning(s, queries, runs)
         rows.append((res["ndcg@10"], rk, bw, ew, res["by_kind"]))
-        print(json.dumps({"rrf_k": rk, "bm25_weight": bw, "english_bm25_weight": ew, "ndcg@10": res["ndcg@10"],
+        print(json.dumps({"rrf_k": rk, "bm25_weight": bw, "english_bm25_weight": ew, "prf_beta": pb,
+                          "ndcg@10": res["ndcg@10"],
                           **res["by_kind"]}))
     best = max(rows, key=lambda r: r[0])
     print("best", best)

@@ -30,11 +30,13 @@ MODES = ("hybrid", "bm25", "dense")
 class FusionConfig:
     """Query-time settings, tuned on bench/tuning_queries.jsonl (our own queries)."""
 
-    rrf_k: float = 60.0
+    rrf_k: float = 10.0
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
-    english_bm25_weight: float = 0.5  # English queries share few words with Swedish reports
+    english_bm25_weight: float = 0.0  # English queries: dense only (Swedish BM25 on English words is noise)
     candidates: int = 100  # per retriever, before fusion
+    prf_beta: float = 0.0  # dense pseudo-relevance feedback: q + beta * mean(top fused passages); 0 = off
+    prf_docs: int = 3
 
 
 def _as_filters(filters, extra: dict | None = None) -> Filters:
@@ -105,13 +107,22 @@ class Searcher:
             weights.append(f.english_bm25_weight if mode == "hybrid" and looks_english(text) else f.bm25_weight)
             scores_by.append((ids, s[ids]))
         if mode in ("hybrid", "dense"):
-            ids, sc = self.dense.search(self.query_vector(text), n, mask)
+            qv = self.query_vector(text)
+            ids, sc = self.dense.search(qv, n, mask)
             rankings.append(ids)
             weights.append(f.dense_weight)
             scores_by.append((ids, sc))
         if len(rankings) == 1:
             return scores_by[0]
         fused = rrf(rankings, weights, k=f.rrf_k)
+        if f.prf_beta > 0 and fused:
+            # Rocchio on the dense side: move the query toward what both retrievers agree on
+            top = sorted(fused, key=fused.get, reverse=True)[: f.prf_docs]
+            q2 = qv + f.prf_beta * self.dense.vectors[top].mean(axis=0)
+            q2 /= np.linalg.norm(q2)
+            ids2, _ = self.dense.search(q2.astype(np.float32), n, mask)
+            rankings[-1] = ids2
+            fused = rrf(rankings, weights, k=f.rrf_k)
         if not fused:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         ids = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))

@@ -154,7 +154,9 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     """
     index_dir = Path(index_dir)
     config = config or PassageConfig()
+    # rebuild reasons are warnings (Python prints those to stderr even without logging set up)
     say = log or logger.info
+    warn = log or logger.warning
     t0 = time.perf_counter()
     per_doc = {}
     for d in documents:
@@ -168,7 +170,7 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     if reason is None and {k: v["passages_sha256"] for k, v in old_docs.items()} == new_docs:
         return manifest
     if reason is not None and manifest is not None:
-        say(f"rebuilding index {index_dir}: {reason}")
+        warn(f"rebuilding index {index_dir}: {reason}")
     added = sorted(set(new_docs) - set(old_docs))
     removed = sorted(set(old_docs) - set(new_docs))
     changed = sorted(n for n in set(new_docs) & set(old_docs) if old_docs[n]["passages_sha256"] != new_docs[n])
