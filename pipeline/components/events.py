@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -99,6 +100,7 @@ SELF_REFERENCE = re.compile(r"(?i)^\s*(?:planen|rapporten|dokumentet|denna\s+(?:
 ASSESSMENT = re.compile(r"(?i)\bbedömning(?:en)?\s+(?:är|av)\b|\bmålet\s+(?:\w+\s+){0,3}"
                         r"(?:uppnått|uppfyllt|nåtts|uppnåtts|uppfyllts)\b")
 SUBORDINATE = frozenset({("efter", "att"), ("innan",), ("förrän",)})
+HEADLINE = re.compile(r"^\s*[•\-–*]")
 COMPARISON = re.compile(r"(?i)\bjämfört\s+med\b|\bjämförelse\s+med\b")
 DETERMINERS = frozenset({"av", "om", "med", "till", "utifrån", "enligt", "inför", "trots", "en", "ett", "den", "det", "de", "denna", "detta", "dessa", "flera", "samtliga", "några",
                          "många", "alla", "vissa", "nya", "ny", "nytt", "hela", "andra", "ytterligare", "under",
@@ -262,7 +264,8 @@ def _fits(row: dict, tok: Token, last: Token, sent: Span, nouns: dict[str, float
         return False
     if row.get("no_copula") and _after_be(tok):
         return False  # "har varit öppna": a state, not an opening
-    if row.get("verbless") and any(t.lower_ in CLAUSE_VERBS | {"finns", "hålls", "blir"} for t in sent):
+    if row.get("verbless") and (any(t.lower_ in CLAUSE_VERBS | {"finns", "hålls", "blir"} for t in sent)
+                                or (sent.text.rstrip().endswith((".", "!", "?")) and not HEADLINE.match(sent.text))):
         return False  # "Ny utrustning i drift vid …" is a headline event; "är i drift" is a state
     if row.get("passive_only") and not (tok.lower_.endswith("s") or _after_be(tok)):
         return False  # "har skapat oro", "har skapat förutsättningar": a cause, not a creation
@@ -288,11 +291,20 @@ def verb_form(token: Token) -> str:
         return "base"
     if lemma.endswith("a") and form == lemma[:-1]:
         return "base"  # "en trygg start", "ett test": the verb's bare stem is a noun, not a supine
+    if form.endswith("ts") and lemma.endswith("a") and form[:-1] == lemma[:-1] and _known(form[:-1] + "er"):
+        return "present"  # "ersätts", "mäts" (ersätter, mäter): a present passive, not a supine like "bytts"
     if form.endswith(PAST_ENDINGS):
         return "past"
     if form.endswith(("r", "s")):
         return "present"
     return "base"
+
+
+@lru_cache(maxsize=20_000)
+def _known(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang="sv")
 
 
 def happened(token: Token, sent: Span, row: dict | None = None) -> bool:
@@ -367,6 +379,12 @@ def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
     if not low.endswith(PARTICIPLE) or low in STRONG_PAST:
         return False
     nxt = next((t for t in token.doc[token.i + 1:sent.end] if not t.is_space), None)
+    if nxt is not None and nxt.lower_ in ("och", "eller") and low.endswith(PLURAL_PARTICIPLE):
+        # "beslutade och planerade investeringar": the first of two coordinated adjectives
+        after = [t for t in token.doc[nxt.i + 1:min(sent.end, nxt.i + 3)] if not t.is_space]
+        if len(after) == 2 and after[0].lower_.endswith(PLURAL_PARTICIPLE) and after[1].is_alpha \
+                and after[1].text[:1].islower() and after[1].lower_ not in NOT_NOUN:
+            return True
     if nxt is None or not nxt.is_alpha or not nxt.text[:1].islower() or nxt.lower_ in NOT_NOUN \
             or nxt.lower_ in MONTH_WORDS or nxt.lower_ in ("vecka", "veckorna", "hela", "större", "stora"):
         return False
@@ -381,6 +399,8 @@ def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
     p = prev.lower_
     if p in ATTRIBUTIVE_BEFORE:
         return True
+    if any(t.lower_ == "av" for t in raw[-4:]) and any(t.lower_ in ("den", "det", "de", "en", "ett") for t in raw[-7:-1]):
+        return True  # "den av nämnden beslutade planen", "den av pandemin skapade vårdskulden"
     if p in ("och", "eller", "samt") and len(raw) > 1 and low.endswith(PLURAL_PARTICIPLE) \
             and raw[-2].lower_.endswith(PLURAL_PARTICIPLE) and raw[-2].is_alpha:
         return True
