@@ -195,3 +195,20 @@ def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     edited = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"]).from_disk(tmp_path / "nlp")
     _, none = run(edited, tmp_path, sentence, "z.txt")
     assert none == []
+
+
+@pytest.mark.parametrize("text, in_table, list_item, fragment", [
+    ("Strategi antagen ABC har ett samordnat arbete ABC Antagen regional strategi Antagen regional strategi",
+     False, False, True),
+    ("- Uppföljning vid ÅR Öka Ny process framtagen ABC Planerad insats - Fortskrider", False, True, True),
+    ("Värde saknas Hälften av sträckorna har påbörjats", False, False, True),
+    ("Framtagande påbörjat Struktur och organisation för lärande saknas.", True, False, True),
+    ("Genom projektet Nordlys har fyrtio organisationer deltagit.", False, False, False),
+    ("Den 1 juni ingick Region Exempellän ett avtal med Trafikverket om nya bussar.", False, False, False),
+    ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),
+])
+def test_risks_table_fragment_tells_cells_from_prose(risk_nlp, text, in_table, list_item, fragment):
+    from pipeline.components.risks import table_fragment
+
+    doc = risk_nlp.make_doc(text)
+    assert table_fragment(doc[:], in_table, list_item) is fragment

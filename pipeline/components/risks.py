@@ -376,7 +376,8 @@ def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
     och organisation … RUN …": a capitalised word (or an abbreviation) right
     after a lowercase content word with no punctuation between marks a new
     cell; so do a repeated phrase, two numbers opening the line, and a line
-    that stops on a function word or without a full stop, and figures
+    that stops on a function word or without a full stop, mostly
+    capitalised words, and figures
     opening it (a row's values glued to the text after it). Names after a
     definite noun ("projektet DIGAD") give one such break in real prose, so
     it takes two signs in running text and one inside a table block.
@@ -393,6 +394,9 @@ def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
         caps = len(b.text) >= 2 and b.text.isupper()
         if caps or (c is not None and c.is_alpha and c.text[:1].islower()):
             signs += 1
+    alpha = [t for t in toks[1:] if t.is_alpha]
+    if len(alpha) >= 6 and sum(t.text[:1].isupper() for t in alpha) > 0.4 * len(alpha):
+        signs += 1  # "Uppföljning vid ÅR Öka Ny process framtagen RUN Planerad insats": cell labels, not prose
     words = [t.lower_ for t in toks if t.is_alpha]
     grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
     if len(grams) != len(set(grams)):
@@ -537,9 +541,10 @@ class RiskFinder(PatternComponent):
         return min(0.999, round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3))
 
     def find(self, doc: Doc) -> Iterator[tuple[Span, Judgement]]:
-        sents = [s for s, _ in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE]
-        sents = [s for s in sents if self.prefilter(s)]
+        blocks = document(doc).blocks
+        sents = [s for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE and self.prefilter(s)
+                 and not table_fragment(s, cs is None, cs is not None and blocks[cs.block].kind == BlockKind.LIST_ITEM)]
         buckets = self.cues.find(doc, sents)
         heading_topics = self._heading_topics(doc)
         for i, span in enumerate(sents):
