@@ -55,6 +55,13 @@ def run(nlp, tmp_path, sentence: str):
     ("I juli drabbades regionen av ett driftavbrott i telefonin som varade ett dygn.", "incident", "2022-07", None),
     ("Arbetet med hälsosamtal har återstartat efter pandemin.", "start", None, None),
     ("Ett antal ambulanser har bytts ut i länet.", "investment", None, None),
+    ("Under våren startade Digitalt stödcentrum, som ger råd via chatt.", "start", "2022-H1", None),
+    ("Den 19 maj beslutade regionala utvecklingsnämnden att anta en ny strategi.", "decision", "2022-05-19",
+     "regionala utvecklingsnämnden"),
+    ("Tandvårdsenheten står inför stora krav och har påbörjat en översyn av lokalerna.", "start", None,
+     "Tandvårdsenheten"),
+    ("Vaccinationscentralen i Byn har fungerat väl under sommaren och håller nu på att avvecklas.", "closure",
+     "2022-08", None),
     ("Två avdelningar slogs ihop i mars.", "organisational_change", "2022-03", None),
     ("De första eleverna togs emot på skolan i augusti.", "start", "2022-08", None),
     ("Den 1 februari samlades all ambulansverksamhet i en ny gemensam enhet.", "organisational_change",
@@ -188,3 +195,12 @@ def test_events_plan_dates_its_past_events_in_the_year_before(event_nlp, tmp_pat
     facts = [s._.fact for s in doc.spans["events"]]
     assert doc._.document.meta.kind == "regionplan" and doc._.document.meta.period == "2024"
     assert [(f.type.value, f.date) for f in facts] == [("decision", "2023-09")]
+
+
+def test_events_regionen_is_the_reports_region(event_nlp, tmp_path):
+    path = tmp_path / "nb.txt"
+    path.write_text("Region Norrbotten\nDelårsrapport januari–augusti 2022\n\n2.5 Händelser\n"
+                    "I maj tecknade regionen ett nytt avtal med universitetet om forskning.\n", encoding="utf-8")
+    doc = process(event_nlp, load_document(path))
+    facts = [s._.fact for s in doc.spans["events"]]
+    assert [(f.type.value, f.date, f.actor) for f in facts] == [("agreement", "2022-05", "Region Norrbotten")]

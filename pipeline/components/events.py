@@ -162,8 +162,10 @@ class EventFinder(PatternComponent):
             trigger, etype = found
             ev = evidence(doc, sent.start_char, sent.end_char)
             date = event_date(sent, trigger.token, period) or context_date(d, sent, period)
+            if verb_form(trigger.token) == "present" and re.fullmatch(r"\d{4}-\d{2}", d.meta.period or ""):
+                date = d.meta.period  # "håller nu på att avvecklas": happening as the report is written
             fact = Event(**ev, date=date, type=etype,
-                         actor=actor(sent, trigger.token))
+                         actor=actor(sent, trigger.token, d.meta.region))
             out = carrier(doc, sent.start, sent.end, etype.value, taken)
             if out is None:
                 continue
@@ -492,10 +494,22 @@ def context_date(d, sent: Span, period: str | None) -> str | None:
     return None
 
 
-def actor(sent: Span, trigger: Token) -> str | None:
-    """The acting organisation, or None for passives without an agent and anonymous subjects."""
+def actor(sent: Span, trigger: Token, region: str | None = None) -> str | None:
+    """The acting organisation, or None for passives without an agent and anonymous subjects.
+
+    "regionen" is the report's own region ("Region Norrbotten") when the region is known.
+    """
+    found = _actor(sent, trigger)
+    if found and region and found.lower() in ("regionen", "region"):
+        return f"Region {region}"
+    return found
+
+
+def _actor(sent: Span, trigger: Token) -> str | None:
     doc = sent.doc
     toks = [t for t in sent if not t.is_space]
+    while toks and (toks[0].is_punct or toks[0].text in ("•", "-", "–", "*")) and toks[0].i != trigger.i:
+        toks = toks[1:]  # "• Regionstyrelsen beslutade …"
     form = trigger.lower_
     passive = (form.endswith("s") and not form.endswith("ss")) or (
         form.endswith(("d", "da", "t", "en", "na")) and _after_be(trigger))
@@ -526,10 +540,17 @@ def actor(sent: Span, trigger: Token) -> str | None:
         if np and rest and all(t.lower_ in ("har", "hade", "även", "också", "nu", "redan", "dessutom") or t.i == trigger.i
                                for t in rest) and _is_org(np):
             return np
-    # V2 inversion: "Den 1 juni ingick Region Västerbotten …", "I juni tilldelade regeringen …"
+        # a second verb phrase of the same subject: "Laboratoriemedicin står inför … och har påbörjat"
+        if np and head_end > n + 1 and toks[head_end - 1].lower_ == "och" and _is_org(np) \
+                and not any(t.lower_ in ("som", "där", "vilket", "men") or t.is_punct for t in toks[n:head_end]):
+            return np
+    # V2 inversion: "Den 1 juni ingick Region Västerbotten ett handslag", "I juni tilldelade regeringen …";
+    # "Under våren startade Digitalt vårdcentrum, som …" names what started, not who started it
     np = _noun_phrase(doc, trigger.i + 1, sent.end)
     if np and _is_org(np) and pos > 0 and toks[0].lower_ not in ("som", "vilket", "där"):
-        return np
+        after = [t for t in doc[trigger.i + 1:sent.end] if not t.is_space][len(np.split()):]
+        if after and not after[0].is_punct and after[0].lower_ not in ("som", "och", "vilket"):
+            return np
     return None
 
 
@@ -567,7 +588,11 @@ def _noun_phrase(doc: Doc, start: int, end: int) -> str | None:
     while k < len(toks) and len(out) < 6:
         t = toks[k]
         if not out and not t.text[:1].isupper() and ORG_HEAD.match(t.text):
-            out.append(t)
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if t.lower_.endswith("a") and nxt is not None and nxt.text[:1].islower() and ORG_HEAD.match(nxt.text):
+                out += [t, nxt]  # "regionala utvecklingsnämnden"
+            else:
+                out.append(t)
             break
         if t.text[:1].isupper() or (out and (t.lower_ in ("ab", "i", "och") or ORG_HEAD.match(t.text))):
             out.append(t)
