@@ -10,10 +10,19 @@ damping for reassurance, mitigation and boilerplate ("trots", "för att
 minska", "eventuellt ianspråktagande"). Clinical vocabulary ("riskgrupp",
 "riskbedömning", "risk för ohälsa") never lends its "risk" to a sentence.
 
-The category comes from topic words in the sentence (finance, staffing, …),
-with the section heading as a weaker voice; pandemic words weigh less so
-that "pandemin har försenat införandet av journalsystemet" is it_digital,
-and a sentence about nothing but the pandemic is pandemic.
+The category is what the threat is about: topic words (finance, staffing, …)
+count double where they name the threat itself (after "risk för", "brist
+på", the agent of "påverkats av", the subject before "riskerar att"), and
+the section heading is a weak prior. The pandemic as the threat is the
+category unless the sentence names a specific domain it hits
+("pandemin har försenat införandet av journalsystemet" is it_digital);
+the pandemic as a circumstance ("vårdskulden från pandemin") is not.
+
+Some sentences carry risk words but report something else: an outcome
+quoted in kronor with no forward-looking cue ("redovisar en negativ
+avvikelse på 45 mnkr"), a dated happening in the simple past ("I augusti
+drabbades … av ett driftavbrott": an event), an aim ("för att … utmaningar",
+"Syftet är att"), and table cells glued into a line (`table_fragment`).
 
 All cue lists live in models/patterns/risks.jsonl (data, not code).
 
