@@ -136,7 +136,6 @@ def test_events_type_date_actor(event_nlp, tmp_path, sentence, etype, date, acto
     "Återbetalningen av bidragen slog hårt mot resultatet.",
     "Vi ser ett behov av att efter tre år i drift se över bemanningen.",
     # table cells glued into a "sentence"
-    "Värde saknas Hälften av sträckorna har påbörjats",
     "Strategi antagen ABC har ett samordnat arbete ABC Antagen regional strategi Antagen regional strategi",
 ])
 def test_events_ignores_plans_negations_and_adjectives(event_nlp, tmp_path, sentence):
@@ -204,3 +203,12 @@ def test_events_regionen_is_the_reports_region(event_nlp, tmp_path):
     doc = process(event_nlp, load_document(path))
     facts = [s._.fact for s in doc.spans["events"]]
     assert [(f.type.value, f.date, f.actor) for f in facts] == [("agreement", "2022-05", "Region Norrbotten")]
+
+
+def test_events_skips_table_cells_glued_into_a_line(event_nlp, tmp_path):
+    path = tmp_path / "cells.txt"
+    path.write_text(HEAD + "Uppföljningen redovisas nedan.\nVärde saknas Hälften av sträckorna har påbörjats\n\n"
+                    "Hälften av sträckorna har påbörjats under våren.\n", encoding="utf-8")
+    doc = process(event_nlp, load_document(path))
+    assert [" ".join(s._.fact.text.split()) for s in doc.spans["events"]] == [
+        "Hälften av sträckorna har påbörjats under våren."]

@@ -204,7 +204,10 @@ def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     ("Värde saknas Hälften av sträckorna har påbörjats", False, False, True),
     ("Framtagande påbörjat Struktur och organisation för lärande saknas.", True, False, True),
     ("Genom projektet Nordlys har fyrtio organisationer deltagit.", False, False, False),
-    ("Den 1 juni ingick Region Exempellän ett avtal med Trafikverket om nya bussar.", False, False, False),
+    ("Redan 2007 startade Länets museum bloggen Kulturarv vid Länets museum.", False, False, False),
+    ("Regionen redovisar 142 mnkr vilket är 13 mnkr sämre än budget och 103 mnkr sämre än i fjol.", True, False,
+     False),
+    ("Den 1 juni ingick Region Exempellän ett avtal med Trafikverket om nya bussar.", True, False, False),
     ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),
 ])
 def test_risks_table_fragment_tells_cells_from_prose(risk_nlp, text, in_table, list_item, fragment):

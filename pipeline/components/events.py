@@ -241,8 +241,9 @@ def _background(sent: Span) -> bool:
         return True
     toks = [t for t in sent if not t.is_space and not t.is_punct]
     # "Fastställd av regionfullmäktige 2022-11-22": a caption on the document, no subject
-    return (len(toks) >= 2 and len(toks) <= 8 and toks[0].text[:1].isupper() and toks[1].lower_ == "av"
-            and toks[0].lower_.endswith(("d", "t", "en", "na", "da")))
+    return (2 <= len(toks) <= 8 and toks[0].text[:1].isupper() and toks[1].lower_ == "av"
+            and toks[0].lower_.endswith(("d", "t", "en", "na", "da")) and toks[0].lemma_.endswith("a")
+            and not any(t.lower_ in CLAUSE_VERBS for t in toks))
 
 
 def _framework(sent: Span, trigger: Token) -> bool:

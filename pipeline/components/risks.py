@@ -384,17 +384,18 @@ def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
     Indicator tables dumped as text read like "Framtagande påbörjat Struktur
     och organisation … RUN …": a capitalised word (or an abbreviation) right
     after a lowercase content word with no punctuation between marks a new
-    cell; so do a repeated phrase, two numbers opening the line, and a line
-    that stops on a function word or without a full stop, mostly
-    capitalised words, and figures
-    opening it (a row's values glued to the text after it). Names after a
-    definite noun ("projektet DIGAD") give one such break in real prose, so
-    it takes two signs in running text and one inside a table block.
+    cell; so do a repeated phrase of content words, mostly capitalised
+    words, a line that stops on a function word or without a full stop (list
+    items excepted), and figures opening it (a row's values glued to the text
+    after it). One sign is enough inside a table block. In running text it
+    takes two, and names after a common noun or verb ("projektet DIGAD",
+    "startade Norrbottens museum bloggen Kulturmiljö") count once at most in
+    a sentence that opens with a capital and ends with a full stop.
     """
     toks = [t for t in span if not t.is_space]
     if len(toks) < 3:
         return False
-    signs = 0
+    breaks = 0
     for a, b, c in zip(toks, toks[1:], toks[2:] + [None]):
         if not (b.is_alpha and b.text[:1].isupper()) or a.is_punct:
             continue
@@ -402,17 +403,20 @@ def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
             continue
         caps = len(b.text) >= 2 and b.text.isupper()
         if caps or (c is not None and c.is_alpha and c.text[:1].islower()):
-            signs += 1
+            breaks += 1
+    last = toks[-1]
+    well_formed = toks[0].text[:1].isupper() and last.text in (".", "!", "?")
+    signs = min(breaks, 1) if well_formed and not in_table else breaks
     alpha = [t for t in toks[1:] if t.is_alpha]
     if len(alpha) >= 6 and sum(t.text[:1].isupper() for t in alpha) > 0.4 * len(alpha):
         signs += 1  # "Uppföljning vid ÅR Öka Ny process framtagen RUN Planerad insats": cell labels, not prose
     words = [t.lower_ for t in toks if t.is_alpha]
-    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    grams = [g for g in (tuple(words[i:i + 3]) for i in range(len(words) - 2))
+             if not any(w in FUNCTION_WORDS for w in g)]
     if len(grams) != len(set(grams)):
         signs += 1  # "Antagen regional skogsstrategi Antagen regional skogsstrategi": a cell repeated
     if toks[0].like_num and toks[1].like_num:
         signs += 1  # "12 5 procent av …": figures of a row before its text
-    last = toks[-1]
     if not list_item and not last.is_punct:
         signs += 1
         if last.lower_ in _TRUNCATED_END:
