@@ -113,6 +113,7 @@ def test_risks_category_follows_the_threat(risk_nlp, tmp_path, sentence, categor
     ("Antalet försök till it-intrång har ökat och ett lyckat angrepp skulle kunna slå ut viktiga system.",
      "it_digital"),
     ("Samtidigt är väntetiderna fortfarande för långa.", "care_capacity"),
+    ("Nedläggningen av stationen har skapat stor oro hos resenärerna.", None),
 ])
 def test_risks_finds_plain_negative_trends(risk_nlp, tmp_path, sentence, category):
     _, facts = run(risk_nlp, tmp_path, sentence)
