@@ -33,6 +33,7 @@ PLANTED2 = {  # row -> (signed prose value, table value, column)
     "Finansnetto": (-18.0, -81.0, "Utfall 2024-06"),
     "Division Kirurgi": (-31.0, -13.0, "Avvikelse"),
     "Total sjukfrånvaro": (3.6, 6.3, "2024-06"),
+    "Män": (2.4, 4.2, "2024-06"),  # "... bland kvinnor 7,1 procent och bland män 2,4 procent"
 }
 PLANTED = {  # row -> (prose value, table value)
     "Verksamhetens resultat": (174.0, 147.0),
@@ -285,10 +286,11 @@ def test_links_second_report_planted_slips_found_with_sign_and_column(doc2):
 
 def test_links_row_named_but_another_measure_is_no_contradiction(doc2):
     flagged = {c.text for c in (s._.fact for s in doc2.spans["contradictions"])}
-    for text in ("investeringar på 412", "investerat 37 miljoner", "sammantaget ett underskott på 102", "2022: 54 mkr"):
+    for text in ("investeringar på 412", "investerat 37 miljoner", "sammantaget ett underskott på 102", "2022: 54 mkr",
+                 "påverkar periodens resultat negativt med 60", "Den korta sjukfrånvaron"):
         assert not any(text in t for t in flagged), text
     unlinked = {u["value"] for u in doc2.user_data["rapport_unlinked"]}
-    assert {412.0, 37.0, -102.0, 54.0} <= unlinked
+    assert {412.0, 37.0, -102.0, 54.0, -60.0} <= unlinked
 
 
 def test_links_second_report_consistent_figures(doc2):
@@ -303,6 +305,8 @@ def test_links_second_report_consistent_figures(doc2):
         (6.8, "Kvinnor", "2023-06"),  # "har ökat från 6,8 till 7,1 procent": both levels
         (7.1, "Kvinnor", "2024-06"),
         (-81.0, "Finansnetto", "Utfall 2024-06"),  # "2024: 96 mkr varav finansnetto -81 mkr"
+        (2.5, "Korttidssjukfrånvaro", "2024-06"),  # "den korta sjukfrånvaron"
+        (2.2, "Korttidssjukfrånvaro", "2023-06"),
     ]
     for value, row, column in expect:
         hits = find(doc2, value, row)

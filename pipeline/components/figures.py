@@ -113,14 +113,16 @@ _ASPECT_RULES = [
         # against a target: "240 mnkr bättre än målet", "lägre än resultatmålet"
         r"(?:bättre|sämre|högre|lägre|mer|mindre)\s+än\s+(?:det\s+)?\w*mål(?:et|en|nivån)?\b", re.I)),
     ("forecast", re.compile(
-        r"prognos|prognostiser|prognosticer|beräknas|bedöms|förväntas|väntas|helår|helåret|vid\s+årets\s+(?:slut|"
-        r"utgång)|års\s+utgång|vid\s+årsskiftet|årsutfall", re.I)),
+        r"prognos|prognostiser|prognosticer|beräknas|bedöms|förväntas|väntas", re.I)),
+    # the year's end: a forecast in an interim report, the outcome in an annual report (the linker decides)
+    ("year_end", re.compile(
+        r"helår|helåret|vid\s+årets\s+(?:slut|utgång)|års\s+utgång|vid\s+årsskiftet|årsutfall", re.I)),
     ("change", re.compile(
         r"\bökat\b|\bökade\b|\bökar\b|\bökning|\bminskat\b|\bminskade\b|\bminskar\b|\bminskning|"
         r"utveckling(?:en)?\b|"
         r"förändring|föregående\s+år|jämfört\s+med\s+(?:samma\s+period\s+)?(?:föregående|förra|i\s+fjol|\d{4})|"
         r"högre\s+än\s+(?!budget|(?:det\s+)?\w*mål)|lägre\s+än\s+(?!budget|(?:det\s+)?\w*mål)", re.I)),
-    ("budget", re.compile(r"\bbudget(?:erat|erade|en|ens)?\b|budgeterad|\bram(?:en)?\b", re.I)),
+    ("budget", re.compile(r"\bbudget(?:erat|erade|eras|en|ens)?\b|budgeterad|\bram(?:en)?\b", re.I)),
     ("previous", re.compile(r"föregående\s+år|förra\s+året|i\s+fjol|fjolåret|år\s+20\d\d\s+var|"
                             r"året\s+(?:innan|före)|(?:ett|1)\s+år\s+tidigare", re.I)),
 ]
@@ -428,16 +430,23 @@ def _aspects(local: str, sentence: str, after: str, ahead: str = "") -> tuple[st
     if re.search(r"\btill\s*$", local, re.I):  # "ökade till 50": a level
         local = re.sub(r"\b(?:ökat?|ökade|ökar|minskat?|minskade|minskar|steg|stigit|sjunkit|sjönk)\b", "", local)
     near = local + " " + after
+    cut = _CLAUSE_END.search(ahead)
+    own_rest = ahead[:cut.start()] if cut else ahead  # "309 mnkr vid samma tidpunkt förra året"
+    own_rest = re.split(r"\d", own_rest, maxsplit=1)[0]  # up to the next figure
     for name, rx in _ASPECT_RULES:
-        scope = sentence if name == "forecast" else near
+        # a forecast word anywhere in the figure's part of the clause (its subject, its own words) counts
+        scope = sentence + " " + near if name in ("forecast", "year_end") else \
+            near + " " + own_rest if name == "previous" else near
         if rx.search(scope):
             found.append(name)
+    if "forecast" in found and "year_end" in found:
+        found.remove("year_end")
     if "deviation" in found and "budget" in found:
         found.remove("budget")
     if "deviation" in found and "change" in found and not re.search(
             r"föregående|förra|jämfört med (?:samma period )?\d{4}|utveckling", near, re.I):
         found.remove("change")
-    if not any(a in found for a in ("deviation", "forecast", "budget", "change")):
+    if not any(a in found for a in ("deviation", "forecast", "year_end", "budget", "change")):
         found.insert(0, "outcome")
     return tuple(found)
 
@@ -517,10 +526,13 @@ def _number_dense(clause: str) -> bool:
 
 _ENUMERATION = re.compile(r"(?:(?:19|20)\d\d\s*)?(?:,|\s(?:och|samt|respektive))\s*$")
 _YEAR_BEFORE = re.compile(r"(?:^|\n|\()[ \t•\-–]*((?:19|20)\d\d)\s*:[^\n()]*$")
-_YEAR_AFTER = re.compile(r"[ \t]*(?:\(\s*|(?:under|för|år|i)\s+)?((?:19|20)\d\d)\b(?![-–/]\d|\s*:)", re.I)
+_YEAR_AFTER = re.compile(r"[ \t]*(?:\(\s*|(?:under|för|år|i)\s+|(?:för\s+)?(?:samma|motsvarande)\s+"
+                         r"(?:period|tid|tidpunkt)\s+(?:i\s+fjol\s+|år\s+)?)?((?:19|20)\d\d)\b(?![-–/]\d|\s*:)",
+                         re.I)
 # a year a comparison names is the baseline, not the figure's date: "jämfört med samma period 2021"
-_BASE_YEAR = re.compile(r"\b(?:jämfört\s+med|än|mot|sedan|från|i\s+förhållande\s+till)\s+(?:för\s+)?"
-                        r"(?:(?:samma|motsvarande)\s+period\s+(?:i\s+fjol\s+|år\s+)?|året\s+|år\s+|helåret\s+)?"
+_BASE_YEAR = re.compile(r"\b(?:(?:jämfört\s+med|än|mot|sedan|från|i\s+förhållande\s+till)\s+(?:för\s+)?"
+                        r"(?:(?:samma|motsvarande)\s+period\s+(?:i\s+fjol\s+|år\s+)?|året\s+|år\s+|helåret\s+)?|"
+                        r"(?:samma|motsvarande)\s+(?:period|tid|tidpunkt)\s+(?:i\s+fjol\s+|år\s+)?)"
                         r"((?:19|20)\d\d)(?!\d)", re.I)
 
 
@@ -558,7 +570,8 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
             after = clause[r.end:min(nxt, r.end + 30)]
             pol = r.sign or _polarity(local, after)
             value = -r.value if pol < 0 else r.value
-            aspects = _aspects(local, clause, after, clause[r.end:r.end + 60])
+            # the clause's subject (before its first figure) speaks for every figure; later figures' words do not
+            aspects = _aspects(local, clause[:raws[0].start] if k else "", after, clause[r.end:r.end + 60])
             measure = r.noun if r.unit is None and r.noun else _measure(local, clause[:r.start])
             if k and figures and figures[-1].sent_start == cs and figures[-1].unit == (r.unit or figures[-1].unit) \
                     and _ENUMERATION.search(local) and aspects == ("outcome",):

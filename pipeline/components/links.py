@@ -165,21 +165,26 @@ def content_words(text: str) -> list[str]:
 # what a sentence word also names in a financial statement: "balansomslutningen" is the balance sheet's
 # total, printed as "Summa tillgångar" and "Summa eget kapital, avsättningar och skulder"
 _SYNONYMS = {
-    "balansomslutning": ("tillgångar", "skulder", "eget", "kapital", "avsättningar"),
-    # a surplus or deficit is a result: "ett överskott på 140 mkr" is the result row's number
+    "balansomslutning": ("tillgångar",),
+    "årsresultat": ("årets", "resultat"),  # "ett prognostiserat årsresultat på -36 mnkr"
+}
+# words that point at a row without naming it: a surplus or deficit is some result ("ett överskott på 140
+# mkr" is a result row's number); good enough to rank a cell that holds the number, not to name a row
+_HINTS = {
     "överskott": ("resultat",),
     "underskott": ("resultat",),
 }
 
 
-def sentence_words(text: str) -> list[str]:
-    """content_words of prose, each followed by the statement words it stands for (_SYNONYMS)."""
+def sentence_words(text: str, hints: bool = True) -> list[str]:
+    """content_words of prose, each followed by the statement words it stands for (_SYNONYMS, _HINTS)."""
     out = []
     for w in content_words(text):
         out.append(w)
-        for key, extra in _SYNONYMS.items():
-            if w.startswith(key):
-                out.extend(extra)
+        for table in ((_SYNONYMS, _HINTS) if hints else (_SYNONYMS,)):
+            for key, extra in table.items():
+                if w.startswith(key):
+                    out.extend(extra)
     return out
 
 
@@ -262,6 +267,8 @@ class TableView:
     section: int | None
     title_words: list[str] = field(default_factory=list)
     year: int | None = None  # the report's year: cells dated earlier are baselines
+    report: str = "interim"  # interim | annual | plan: what "vid årets slut" and a budget column mean here
+    group: int = -1  # the first table of the run this one continues (itself if it continues none)
 
 
 def _column_meta(names: list[str]) -> list[Column]:
@@ -398,6 +405,16 @@ def _continues(tables: list, views: list, i: int, title: str | None) -> int | No
     return i - 1 if views[i - 1].title == title else None
 
 
+def _report_kind(kind: str | None) -> str:
+    """annual (årsredovisning), plan (regionplan, budget) or interim (delårsrapport, månadsrapport, ...)."""
+    k = (kind or "").lower()
+    if re.search(r"årsredovisning|årsrapport|verksamhetsberättelse|årsbokslut", k):
+        return "annual"
+    if re.search(r"plan|budget", k):
+        return "plan"
+    return "interim"
+
+
 def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
     """Every table cell of the report in the form the linker compares with figures."""
     views, rows = [], []
@@ -405,6 +422,7 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
     previous = None
     ym = re.match(r"((?:19|20)\d\d)", d.meta.period or "") if d.meta else None
     year = int(ym.group(1)) if ym else None
+    report = _report_kind(d.meta.kind if d.meta else None)
     money = [t.unit for t in tables if t.unit in MONEY_UNITS]
     dominant = max(set(money), key=money.count) if money else None
     for i, t in enumerate(tables):
@@ -426,7 +444,8 @@ def table_views(d: Document) -> tuple[list[TableView], list[RowView]]:
         sec = d.section_at(t.start)
         v = TableView(i, t.id, title, unit, known, t.kind, cols, t.start, t.end,
                       sec.index if sec else None, content_words(re.sub(r"\(.*?\)", " ", title or "")),
-                      year)
+                      year, report)
+        v.group = views[cont].group if cont is not None else i
         views.append(v)
         markers = _footnote_markers(t) if t.kind != "numeric" else set()
         for r in t.rows:
@@ -665,6 +684,13 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
     if not asp:
         asp = set(r.aspects)
     fa = set(f.aspects)
+    if "year_end" in fa:  # "vid årets slut": the year's outcome in an annual report, else a forecast
+        fa.discard("year_end")
+        if t.report != "annual":
+            fa.add("forecast")
+        elif not fa & {"deviation", "change", "budget"}:
+            fa.add("outcome")
+    plan = t.report == "plan"  # in a budget document the plan columns are what the prose states
     if "target" in asp:
         fit = 1.0 if f.approx == "bound" else 0.35
     elif not asp:
@@ -679,7 +705,7 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
     elif "forecast" in fa:
         fit = 1.0 if asp <= {"forecast"} or asp == {"forecast", "outcome"} else \
             0.4 if asp == {"forecast", "deviation"} else \
-            0.35 if "outcome" in asp else 0.25 if "budget" in asp else 0.15
+            0.35 if "outcome" in asp else (1.0 if plan else 0.25) if "budget" in asp else 0.15
     elif "budget" in fa:
         fit = 1.0 if "budget" in asp and "deviation" not in asp else 0.3
     else:  # an outcome
@@ -688,7 +714,7 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
         elif "forecast" in asp:
             fit = 0.4
         elif "budget" in asp:
-            fit = 0.3
+            fit = 1.0 if plan else 0.3
         else:
             fit = 1.0
     if c.year is not None and f.years and c.year not in f.years:
@@ -701,7 +727,10 @@ def _column_fit(f: Figure, t: TableView, r: RowView, c: Cell) -> tuple[float, st
         elif f.years and not set(f.years) & set(col.years):
             fit *= 0.3  # "för 2019" is not the column "Utfall 2018"
         elif col.previous:
-            fit *= 1.0 if "previous" in fa else 0.5
+            # "året innan": the year before the report's, not any earlier one
+            fit *= (1.0 if not t.year or t.year - 1 in col.years else 0.7) if "previous" in fa else 0.5
+        elif "previous" in fa:
+            fit *= 0.5  # "jämfört med 6,3 procent året innan" is not the current column
     return fit, name
 
 
@@ -800,6 +829,9 @@ class Linker:
         self._anchors = _title_lines(d, self.tables)
         self._anchor_pos = [a[0] for a in self._anchors]
         self._ctx_cache: dict = {}
+        region = (d.meta.region or "").lower() if d.meta else ""
+        self._region_words = {w for w in content_words(region)} | {w + "s" for w in content_words(region)}
+        self.trace: list | None = None  # set to [] to collect why figures are not contradictions
 
     # -- candidates
     def candidates(self, fi: int, f: Figure) -> list[Candidate]:
@@ -1020,7 +1052,7 @@ class Linker:
                     if s.cand.row == top.cand.row or any(s.cand.row == x.cand.row for x in chosen):
                         continue
                     if (s.label >= 0.5 and s.score >= 0.7 * top.score) or \
-                            (s.label > 0 and self._restates(top.cand.row, s.cand.row)):
+                            self._restates(top.cand.row, s.cand.row, s.label):
                         chosen.append(s)
                 for s in chosen:
                     t, r = self.tables[ti], self.rows[s.cand.row]
@@ -1070,6 +1102,16 @@ class Linker:
 
     # -- contradictions
     def contradictions(self, figures: list[Figure], linked: set[int], scored) -> list:
+        """Figures whose row the sentence names beyond doubt, in a column it picks out, holding another number.
+
+        The row: every informative word of its label stands in the figure's own words or its clause's
+        subject (a "Totalt"/"Summa" line is named by its table's title, or by "resultat" in a result
+        table); rows named by the figure's own words win over rows named only by the subject ("Bland
+        kvinnor är sjukfrånvaron 7,6 procent och bland män 4,1 procent"); words after "utöver",
+        "förutom", "än", "jämfört med" name another thing. The measure: what the sentence says it
+        measures must be what the cell measures. The value: the same unit family and scale, and no
+        match for the number in that row or in a row the sentence names. Rows that all fit must agree.
+        """
         out = []
         first = {}  # clause -> start of its first figure: the words before it are the clause's subject
         for f in figures:
@@ -1078,21 +1120,31 @@ class Linker:
         text = self.d.text
         for fi, f in enumerate(figures):
             if fi in linked or f.is_range or f.approx or f.from_words:
+                self._why(fi, "linked/range/approx/words")
                 continue
             if f.unit not in ("mkr", "tkr", "mdkr", "procent", "procentenheter"):
+                self._why(fi, "unit")
                 continue  # exact kronor amounts and bare numbers are rarely what a table row holds
             if f.sig_digits < 2 and abs(f.value) < 10:
+                self._why(fi, "one digit")
                 continue
             # a near-miss that the ranking kept out is not a contradiction either, nor a number that a row
             # the sentence names holds somewhere (the prose quotes another column or another table)
             if any(s.score >= self.w.threshold * 0.75 or s.label >= 0.5 for s in scored.get(fi, [])):
+                self._why(fi, "near-miss or named row holds it")
                 continue
             before = text[f.local_start:f.start]
-            after = _own_clause(text[f.end:f.local_end])
+            # the words after the number up to its clause's end; "och" ends it only when another figure
+            # follows ("72 mnkr och prognosen ... 140 mnkr"), not in "procent av skatteintäkter och statsbidrag"
+            after = _own_clause(text[f.end:f.local_end], f.local_end < f.sent_end and
+                                bool(re.search(r"\d", text[f.local_end:f.sent_end])))
             head = text[f.sent_start:first[(f.sent_start, f.sent_end)]] if f.local_start > f.sent_start else ""
-            local = content_words(before) + content_words(after)
-            subject = content_words(head)
-            ctx = [(w, 1.0) for w in local] + [(w, 1.0) for w in subject]
+            lead = self._previous_sentence(f.sent_start)
+            lead = lead if lead.rstrip().endswith(":") and len(content_words(lead)) <= 8 else ""
+            local = _subject_words(before) + _subject_words(after)
+            subject = _subject_words(head) + _subject_words(lead)
+            ctx = [(w, 1.0) for w in local + subject]
+            own = [(w, 1.0) for w in local]
             measures = _figure_measures(before, head, after)
             hits = []
             heads = {c[:4] for c, _ in ctx}
@@ -1100,49 +1152,94 @@ class Linker:
                 t = self.tables[r.table]
                 if t.kind != "numeric" or not r.cells:
                     continue
-                informative = [w for w in r.words if w not in _GENERIC and w not in self._common]
+                informative = self._informative(r)
                 if not informative:
-                    continue  # "Totalt Region Västerbotten": the organisation's name names no row
-                if any(w[:4] not in heads for w in informative):
+                    if not self._bottom_named(f, t, r, ctx, measures):
+                        continue  # "Totalt Region Västerbotten": the organisation's name names no row
+                elif any(w[:4] not in heads for w in informative):
                     continue  # quick test: a word met exactly starts like some word of the sentence
-                cov = _coverage(r.words, self.idf, ctx)
-                if cov < self.w.contradiction_label:
-                    continue
-                # every informative label word must be met exactly in the figure's own words
-                if any(max((word_sim(w, c) for c, _ in ctx), default=0) < 1.0 for w in informative):
-                    continue
+                elif any(max((word_sim(w, c) for c, _ in ctx), default=0) < 1.0 for w in informative):
+                    self._why(fi, "label word not met exactly", r.label)
+                    continue  # every informative label word must be met exactly in the figure's words
                 cell = self._contradiction_cell(f, t, r)
                 if cell is None:
+                    self._why(fi, "no single cell", r.label)
                     continue
                 # the sentence must also speak of what the cell measures: "årets investeringar på 583 mnkr"
                 # names the row "Årets resultat" but measures investments
                 if not all(_measure_fits(m, t, r, cell[1]) for m in measures):
+                    self._why(fi, f"measure {measures}", r.label)
                     continue
-                hits.append((cov, ri, cell))
-            if not hits or _SUM_CUE.search(text[f.local_start:f.local_end]):
-                continue  # "sammantaget", "tillsammans": a sum of rows, not one row
+                # how many of its words the figure's own words name (not only the clause's subject), and how
+                # many say more than the table's topic ("Kvinnor" in a sick-leave table says more than
+                # "Total sjukfrånvaro")
+                n_own = sum(1 for w in informative if max((word_sim(w, c) for c, _ in own), default=0) >= 1.0)
+                topic = self._topic(t, measures)
+                n_spec = sum(1 for w in informative if not _in_topic(_forms(w)[2], topic))
+                hits.append((n_own, n_spec, len(informative), ri, cell))
+            if not hits:
+                self._why(fi, "no row")
+                continue
+            best_own = max(h[0] for h in hits)
+            hits = [h for h in hits if h[0] == best_own]
             # the most specific row first: "Sjukfrånvaro kvinnor" before "Sjukfrånvaro totalt"
-            hits.sort(key=lambda h: (-len(self._met(self.rows[h[1]], ctx)), -h[0]))
-            cov, ri, (cell, name) = hits[0]
+            hits.sort(key=lambda h: (-h[1], -h[2]))
+            _, _, _, ri, (cell, name) = hits[0]
             r = self.rows[ri]
-            met = self._met(r, ctx)
-            if any(not self._met(self.rows[h[1]], ctx) <= met and
-                   round(abs(h[2][0].value), 6) != round(abs(cell.value), 6) for h in hits[1:]):
-                continue  # rows named by different words disagree: nothing certain to report
-            if self._names_other_row(r, met, ctx):
+            cue = _SUM_CUE.search(text[f.local_start:f.local_end])
+            if cue and not re.search(r"\binkl|\binklusive", r.label, re.I):
+                self._why(fi, "sum cue")
+                continue  # "sammantaget", "tillsammans": a sum of rows, not one row
+            if any(h[1:3] == hits[0][1:3] and round(abs(h[4][0].value), 6) != round(abs(cell.value), 6)
+                   for h in hits[1:]):
+                self._why(fi, "rows disagree", r.label)
+                continue  # two tables name the row alike and hold different numbers: nothing certain
+            # when the figure's own words name the row, the subject's words belong to an earlier figure
+            # ("Bland kvinnor är sjukfrånvaron 7,6 procent och bland män 4,1 procent")
+            named_by = own if best_own == len(self._informative(r)) and best_own else ctx
+            met = self._met(r, named_by)
+            if self._names_other_row(r, met, named_by, measures):
+                self._why(fi, "names another row", r.label)
                 continue  # the words also name another row of the table: a sum or a comparison
             if any(_value_matches(f, self.tables[r.table], c) for c in r.cells):
+                self._why(fi, "row holds it elsewhere", r.label)
                 continue  # the row holds the number in another column: the prose means that column
-            out.append((f, self.tables[r.table], r, cell, name, cov))
+            out.append((f, self.tables[r.table], r, cell, name, 1.0))
         return out
 
-    def _restates(self, a: int, b: int) -> bool:
-        """Rows a and b of one table hold the same numbers: in two or more columns, or alone on adjacent lines."""
+    def _forecast_table(self, t: TableView) -> bool:
+        if re.search(r"prognos", t.title or "", re.I):
+            return True
+        return any(re.search(r"prognos", r.label, re.I) for r in self.rows if r.table == t.index)
+
+    def _informative(self, r: RowView) -> list[str]:
+        """Label words that tell the row apart: not "summa", "totalt", the period, or the region's name."""
+        # "Övriga kostnader" is named only by a sentence that says "övriga"
+        return [w for w in r.words if (w not in _GENERIC or w.startswith("övrig")) and w not in self._region_words]
+
+    def _bottom_named(self, f: Figure, t: TableView, r: RowView, ctx, measures: list[str]) -> bool:
+        """A "Totalt"/"Summa" line is named by its table's title words, or by "resultat" in a result table."""
+        if not self._bottom_line(r):
+            return False
+        tw = [w for w in t.title_words if w not in _GENERIC and w not in self._region_words]
+        if tw and all(max((word_sim(w, c) for c, _ in ctx), default=0) >= 1.0 for w in tw):
+            return True
+        return bool(measures) and re.search(r"resultat(?:et)?$", measures[0]) is not None and \
+            bool(re.search(r"resultat|driftredovisning|driftsredovisning", t.title or "", re.I))
+
+    def _why(self, fi: int, reason: str, row: str | None = None) -> None:
+        """Debugging aid: with `self.trace` a list, record why figure fi is not a contradiction."""
+        if self.trace is not None:
+            self.trace.append((fi, reason, row))
+
+    def _restates(self, a: int, b: int, label: float) -> bool:
+        """Rows a and b of one table hold the same numbers: in two or more columns ("Summa tillgångar" and
+        "Summa eget kapital och skulder"), or alone on adjacent lines with a word of b's label named."""
         va = [c.value for c in self.rows[a].cells]
         vb = [c.value for c in self.rows[b].cells]
         if va != vb or not va:
             return False
-        return len(va) >= 2 or abs(a - b) == 1
+        return len(va) >= 2 or (abs(a - b) == 1 and label > 0)
 
     def _bottom_line(self, r: RowView) -> bool:
         """A total row whose label names nothing but the organisation ("Totalt Region Västerbotten", "Summa")."""
@@ -1155,14 +1252,38 @@ class Linker:
         return frozenset(_forms(w)[2] for w in r.words if w not in _GENERIC and
                          max((word_sim(w, c) for c, _ in ctx), default=0.0) >= 1.0)
 
-    def _names_other_row(self, r: RowView, met: frozenset, ctx) -> bool:
+    def _names_other_row(self, r: RowView, met: frozenset, ctx, measures: list[str] = ()) -> bool:
+        """Another row of the table is named by words the chosen row does not use.
+
+        Words the table's title or the sentence's measure account for ("sjukfrånvaro" over the row
+        "Kvinnor" of a sick-leave table; "nettokostnader" over a board's row) name no other row.
+        """
+        t = self.tables[r.table]
+        topic = self._topic(t, measures)
+        own = {_forms(w)[2] for w in r.words}
         for r2 in self.rows:
-            if r2.table != r.table or r2 is r:
-                continue
-            met2 = self._met(r2, ctx)
-            if met2 - met and _coverage(r2.words, self.idf, ctx) >= 0.5:
-                return True
+            if self.tables[r2.table].group != t.group or r2 is r:
+                continue  # a table split in two by the recovery is still one table
+            # words of r2 the sentence names, exactly or as a compound's parts ("den korta sjukfrånvaron" ~
+            # "Korttidssjukfrånvaro"), that r does not have and the topic does not explain
+            extra = set()
+            for w in r2.words:
+                x = _forms(w)[2]
+                if w in _GENERIC or x in own or x in met or _in_topic(x, topic):
+                    continue
+                if max((word_sim(w, c) for c, _ in ctx), default=0.0) >= 1.0 or _compound_met(w, ctx) >= 0.8:
+                    extra.add(x)
+            if extra and _coverage([w for w in r2.words if len(w) >= 4] or r2.words, self.idf, ctx) >= 0.5:
+                return True  # ("dag" in "Korttidssjukfrånvaro, dag 1–14" is a qualifier, not a name)
         return False
+
+    def _topic(self, t: TableView, measures) -> frozenset:
+        """Stems of what the whole table is about: its title, what that title implies, the sentence's measure."""
+        words = list(t.title_words) + list(measures)
+        for rx, family in _TABLE_FAMILY:
+            if rx.search(t.title or ""):
+                words += family
+        return frozenset(_forms(w)[2] for w in words)
 
     def _contradiction_cell(self, f: Figure, t: TableView, r: RowView):
         """The one cell of row `r` that the figure's wording points at, in the figure's unit scale."""
@@ -1170,6 +1291,16 @@ class Linker:
         for c in r.cells:
             fit = _unit_fit(f, t, c, r.label)
             if fit is None or fit < 0.8:
+                continue
+            if not t.columns and c.column is not None:
+                # a table of one unnamed value column ("Balanskravsresultat (mkr)"): the period's outcome,
+                # or its forecast when the table's title or labels say "prognos"
+                kind = "forecast" if self._forecast_table(t) else "outcome"
+                fa = set(f.aspects) - {"year_end"} | ({"forecast"} if "year_end" in f.aspects and
+                                                       t.report != "annual" else set())
+                if len(r.cells) == 1 and (fa == {kind} or (kind == "outcome" and fa <= {"outcome"})) \
+                        and (not f.years or t.year in f.years):
+                    fits.append((c, None))
                 continue
             col_fit, name = _column_fit(f, t, r, c)
             if col_fit < 0.95 or c.column is None or not t.columns:
@@ -1195,11 +1326,26 @@ class Linker:
 
 
 _CLAUSE_CUT = re.compile(r"[,;:()]|\.\s|\s(?:vilket|vilka|som|medan|och|men|samt|varav|respektive)\s", re.I)
+_CLAUSE_CUT_NO_AND = re.compile(r"[,;:()]|\.\s|\s(?:vilket|vilka|som|medan|men|varav|respektive)\s", re.I)
 
 
-def _own_clause(after: str) -> str:
+# what follows these names something else than the figure: "utöver verksamhetens resultat", "än budget"
+_OBJECT_PREP = re.compile(r"\b(?:utöver|förutom|än|jämfört\s+med|i\s+jämförelse\s+med)\s+(?:(?:det|den|de)\s+)?"
+                          r"(?:[a-zåäöéü-]+s\s+)?[a-zåäöéü-]+", re.I)
+
+
+def _subject_words(text: str) -> list[str]:
+    """sentence_words of a stretch of prose, without the objects of comparisons ("utöver X", "än X")."""
+    return sentence_words(_OBJECT_PREP.sub(" ", text), hints=False)
+
+
+def _in_topic(stem: str, topic: frozenset) -> bool:
+    return any(stem == x or stem.startswith(x) or x.startswith(stem) for x in topic if len(x) >= 4)
+
+
+def _own_clause(after: str, cut_and: bool = True) -> str:
     """The words after a number up to the end of its own clause ("45 mnkr, främst ..." -> "")."""
-    m = _CLAUSE_CUT.search(after)
+    m = (_CLAUSE_CUT if cut_and else _CLAUSE_CUT_NO_AND).search(after)
     return after[:m.start()] if m else after
 
 
@@ -1207,7 +1353,10 @@ def _own_clause(after: str) -> str:
 _FLOW_VERB = re.compile(r"^(?:bevilja(?:t|ts|de|r)?|investera(?:t|ts|de|r)?|fördela(?:t|ts|de|r)?|"
                         r"utbetala(?:t|ts|de|r)?|betala(?:t|ts|de|r)?|erhåll(?:it|its|er)?|erhöll|tilldela(?:t|ts|de)?|"
                         r"avsatt|avsatts|avsätt(?:er|s)?|söka?t|sökt|låna(?:t|ts|de)?|bidragit|anslagit|"
-                        r"finansiera(?:t|ts|de|r)?|köpt|köpte|sålt|sålde)$", re.I)
+                        r"finansiera(?:t|ts|de|r)?|köpt|köpte|sålt|sålde|"
+                        # an effect on a measure, not its level: "påverkar resultatet positivt med 216 mkr"
+                        r"påverka(?:t|ts|de|r|s)?|belasta(?:t|ts|de|r|s)?|förbättra(?:t|ts|de|r|s)?|"
+                        r"försämra(?:t|ts|de|r|s)?|tynga(?:t|de|r|s)?|lyfta?(?:er|e|s)?)$", re.I)
 # words right after an amount that do not name another measure ("43 mkr bättre än budget", "18 mkr för perioden")
 _AFTER_FREE = {
     "bättre", "sämre", "högre", "lägre", "mer", "mindre", "större", "över", "under", "mot", "jämfört", "än",
@@ -1247,13 +1396,13 @@ def _figure_measures(before: str, head: str, after: str) -> list[str]:
             out.append(found)
             break
     out += [w for w in re.findall(r"[a-zåäöéü]+", before.lower()) if _FLOW_VERB.match(w)]
-    aw = [w for w in re.findall(r"[a-zåäöéü]+(?:-[a-zåäöéü]+)*", after.lower())
-          if w not in ("övrig", "övriga", "övrigt", "nya", "ny", "olika", "mkr", "mnkr", "tkr", "mdkr", "miljoner",
-                       "miljarder", "tusen")]
-    if aw and aw[0] in ("i", "av", "till") and len(aw) > 1:
-        aw = aw[1:]  # "42 mkr i företagsstöd"
-    if aw and aw[0] not in _AFTER_FREE and aw[0] not in _STOP and len(aw[0]) >= 3:
-        out.append(aw[0])
+    # a noun phrase right after the amount that ends the clause: "42 miljoner kronor i företagsstöd,",
+    # "3,6 mnkr övrig vårdpersonal." (not "-23 miljoner kronor bedöms resultatmålet ...": a verb follows)
+    m = re.match(r"\s*(?:(?:miljoner|miljarder|tusen)\s+)?(?:kronor\s+)?(?:(?:i|av|till)\s+)?"
+                 r"(?:(?:övrig|övriga|övrigt|nya|ny|olika)\s+)?([a-zåäöéü][a-zåäöéü-]+)\s*(?:[,.;:)]|och\b|samt\b|$)",
+                 after.lower())
+    if m and m.group(1) not in _AFTER_FREE and m.group(1) not in _STOP and len(m.group(1)) >= 3:
+        out.append(m.group(1))
     return out
 
 
@@ -1279,7 +1428,9 @@ def _measure_fits(m: str, t: TableView, r: RowView, column: str | None) -> bool:
     col = next((c for c in t.columns if c.name == column), None) if column else None
     for a in (col.aspects if col else ()):
         names += _ASPECT_WORDS.get(a, ())
-    return any(word_sim(n, m) >= 0.8 or word_sim(m, n) >= 0.8 for n in names)
+    ms = _forms(m)[2]
+    return any(word_sim(n, m) >= 0.8 or word_sim(m, n) >= 0.8 or
+               (len(ms) >= 3 and _forms(n)[2].endswith(ms)) for n in names)  # "ram" ~ "Nettokostnadsramar"
 
 
 # ---------------------------------------------------------------- records
