@@ -25,15 +25,32 @@ resultat", column "Utfall 2021-08". For every figure from rapport_figures:
    Gates keep chance matches out: a link without any own word naming the row
    needs a distinctive number; one-digit values and small counts need their
    row (or the counted noun) named in their own clause. A bottom-line row
-   ("Totalt Region X") is named by "resultat"/"totalt".
+   ("Totalt Region X") is named by "resultat"/"totalt" or by its table's
+   title. A short line ending in a colon ("Resultat per juni:") is the
+   subject of the lines under it; a sentence naming only a column
+   ("Negativ avvikelse mot budget med 86 mkr") continues the row the
+   sentence before linked to. A table the recovery split in two keeps its
+   title, unit and header; a row label can name its unit ("Sjukfrånvaro,
+   procent", "Resultat i procent av ...").
 3. Several tables can hold the same figure (resultaträkning and
    driftredovisning): the best row of every table scoring at least half the
-   best table is linked, and a second row of one table at 70% of its best.
-4. Contradictions: a figure that links nowhere, whose words name a row
-   strongly (every informative label word is in the figure's own words), in
-   a column that the sentence's aspect picks out unambiguously, with the same
-   unit scale, where that cell holds a different number. Conservative by
-   design: a false alarm costs an auditor more than a missed slip.
+   best table is linked (a result is not re-linked to the balance sheet or
+   cash flow that carry it over), a second row of one table at 70% of its
+   best, and rows that restate the linked one (the same numbers).
+4. Contradictions: a figure that links nowhere and whose number no row the
+   sentence names holds, where the sentence names one row beyond doubt
+   (every informative label word in the figure's own words or its clause's
+   subject; a "Totalt" line by its table's title; own words before the
+   subject's, specific rows before the table's topic row), says what the
+   cell measures ("årets investeringar på 583 mnkr" names "Årets resultat"
+   but measures investments; "beviljat", "påverkar" make an amount a flow or
+   an effect), and picks out one column (outcome, budget, forecast,
+   deviation, change, the period or the year before; "vid årets slut" is
+   the outcome in an annual report, a forecast in an interim one), in the
+   same unit family and scale, holding a different number; rows that fit
+   alike must agree. Conservative by design: a false alarm costs an auditor
+   more than a missed slip. `Linker.trace` (a list) records why a figure
+   is not one, for debugging.
 
 Writes doc.spans["links"] (Link records), doc.spans["contradictions"]
 (Contradiction records), and doc.user_data["rapport_unlinked"] (dicts for the
@@ -778,7 +795,7 @@ class Weights:
     coherence: float = 0.5
     other_tables: float = 0.5  # a second table is linked when it scores at least this share of the best
     threshold: float = 1.4
-    contradiction_label: float = 0.85
+    slip_ratio: float = 10.0  # a differing number within this factor of the cell is a slip, beyond it another unit
 
 
 def _combine(s: Scored, unit_fit: float, match: str, w: Weights) -> float:
@@ -1319,8 +1336,8 @@ class Linker:
             return None
         if abs(round(x, c.decimals) - v) < 1e-9 or abs(x - round(v, f.decimals)) < 1e-9:
             return None  # the same number at another precision: prose "1,8", table "2"
-        # same scale: within a factor of 10 (a slip, not another unit)
-        if v == 0 or not (0.1 <= x / v <= 10):
+        # same scale: within a factor of slip_ratio (a slip, not another unit)
+        if v == 0 or not (1.0 / self.w.slip_ratio <= x / v <= self.w.slip_ratio):
             return None
         return c, name
 
@@ -1468,11 +1485,11 @@ def unlinked_record(doc: Doc, f: Figure) -> dict:
 
 @Language.factory(
     "rapport_links", requires=["doc._.document", "doc.spans"], assigns=["doc.spans", "doc.user_data"],
-    default_config={"threshold": 1.4, "contradiction_label": 0.85, "report_unlinked_units": True},
+    default_config={"threshold": 1.4, "slip_ratio": 10.0, "report_unlinked_units": True},
 )
-def make_links(nlp: Language, name: str, threshold: float, contradiction_label: float,
+def make_links(nlp: Language, name: str, threshold: float, slip_ratio: float,
                report_unlinked_units: bool):
-    return TableLinker(Weights(threshold=threshold, contradiction_label=contradiction_label),
+    return TableLinker(Weights(threshold=threshold, slip_ratio=slip_ratio),
                        report_unlinked_units)
 
 
