@@ -1058,8 +1058,10 @@ class Linker:
                 top = group[0]
                 if top.score < self.w.other_tables * best:
                     continue  # another table holds it far better: this one holds the number by chance
-                if ti != best_table and result and _CARRIED.search(self.tables[ti].title or ""):
-                    continue  # the balance sheet and cash flow carry the year's result over: not where it is reported
+                if ti != best_table and result and not top.phrase and _CARRIED.search(self.tables[ti].title or ""):
+                    # the balance sheet and cash flow carry the year's result over: not where it is reported,
+                    # unless the sentence uses the very words of that row ("Årets resultat blev -87 mnkr")
+                    continue
                 chosen = [top]
                 # another row of the same table with the same value, as well matched ("Årets resultat
                 # efter balanskravsjusteringar" and "Balanskravsresultat" both 168), or one that restates
