@@ -7,9 +7,9 @@
 --queries takes a .jsonl (objects with "query") or a .txt (one query per line).
 With --score the run is scored by ../shared/eval/score.py (dev set) and the summary
 printed. With --tuning it is scored instead against our own pattern-judged queries
-(bench/tuning_queries.jsonl): a passage is relevant when its text matches the
-query's `relevant` regex, written by us from what an answer must say (not from the
-dev set). That file is the only thing fusion and passage settings were tuned on.
+(bench/tuning_queries.jsonl): a sentence is relevant when it matches the query's
+`relevant` regex, written by us from what an answer must say (not from the dev
+set), and each result earns credit for one relevant sentence it contains. That file is the only thing fusion and passage settings were tuned on.
 """
 from __future__ import annotations
 
@@ -50,18 +50,43 @@ def ndcg(gains: list[int], n_relevant: int, k: int = 10) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def score_tuning(searcher, queries: list[dict], runs: list[dict], k: int = 10) -> dict:
-    """nDCG@10 against our own regex-judged relevance (passage text matches `relevant`)."""
-    texts = searcher.passages["text"]
+def sentence_units(docs) -> dict[str, list[tuple[int, int, str]]]:
+    """Judging units per report: prose sentences and table lines (start, end, text)."""
+    out = {}
+    for d in docs:
+        units = [(x.start, x.end, d.text[x.start:x.end]) for x in d.sentences
+                 if d.blocks[x.block].kind != "heading"]
+        for b in d.blocks:
+            if b.kind == "table":
+                for m in re.finditer(r"[^\n]*\S[^\n]*", d.text[b.start:b.end]):
+                    units.append((b.start + m.start(), b.start + m.end(), m.group()))
+        out[d.name] = units
+    return out
+
+
+def score_tuning(units: dict, queries: list[dict], runs: list[dict], k: int = 10) -> dict:
+    """nDCG@10 against our own regex-judged relevance, at sentence level like the dev scorer.
+
+    A sentence (or table line) is relevant when it matches the query's `relevant`
+    regex; a result earns 1 for one not yet credited relevant sentence inside it,
+    so a window holding two relevant sentences is not worth two.
+    """
     per, kinds = [], {}
     for q, run in zip(queries, runs):
         pat = re.compile(q["relevant"], re.I)
-        allowed = searcher.passages
-        if q.get("regions"):
-            allowed = allowed[allowed["region"].isin(q["regions"])]
-        n_rel = int(allowed["text"].str.contains(pat).sum())
-        gains = [1 if pat.search(r["text"]) else 0 for r in run["results"][:k]]
-        regions = {r["region"] for r in run["results"][:k] if pat.search(r["text"])}
+        rel = {name: [u for u in us if pat.search(u[2])] for name, us in units.items()}
+        n_rel = sum(len(v) for v in rel.values())
+        credited, gains, regions = set(), [], set()
+        for r in run["results"][:k]:
+            g = 0
+            for u in rel.get(r["doc"], []):
+                key = (r["doc"], u[0])
+                if key not in credited and r["start"] <= u[0] and u[1] <= r["end"]:
+                    credited.add(key)
+                    g = 1
+                    regions.add(r["region"])
+                    break
+            gains.append(g)
         s = ndcg(gains, n_rel, k)
         per.append({"id": q["id"], "ndcg@10": round(s, 3), "hits": sum(gains), "relevant": n_rel,
                     "both_regions": len(regions) >= 2})
@@ -132,7 +157,7 @@ def main(argv=None) -> int:
             "query_ms_p50": round(1000 * lat[len(lat) // 2], 1), "mode": a.mode, "config": tag}
     print(json.dumps(info), file=sys.stderr)
     if a.tuning:
-        res = score_tuning(searcher, queries, runs, a.k)
+        res = score_tuning(sentence_units(docs), queries, runs, a.k)
         if not a.json:
             for p in res["per_query"]:
                 print(p, file=sys.stderr)

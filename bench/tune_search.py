@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.eval_search import SHARED, read_queries, result_records, score_tuning  # noqa: E402
+from bench.eval_search import SHARED, read_queries, result_records, score_tuning, sentence_units  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -31,6 +31,7 @@ def main(argv=None) -> int:
     docs, _ = load_corpus([a.corpus])
     s = build_or_load_index(docs, a.index_dir, log=lambda m: print(m, file=sys.stderr))
     queries = read_queries(ROOT / "bench" / "tuning_queries.jsonl")
+    units = sentence_units(docs)
     rows = []
     grid = {"rrf_k": (10, 30, 60, 120), "bm25_weight": (0.5, 0.75, 1.0, 1.5),
             "english_bm25_weight": (0.0, 0.25, 0.5, 1.0), "prf_beta": (0.0,)}
@@ -40,7 +41,7 @@ def main(argv=None) -> int:
     for rk, bw, ew, pb in itertools.product(*grid.values()):
         s.fusion = replace(FusionConfig(), rrf_k=rk, bm25_weight=bw, english_bm25_weight=ew, prf_beta=pb)
         runs = [{"query": q["query"], "results": result_records(s.search(q["query"], 10))} for q in queries]
-        res = score_tuning(s, queries, runs)
+        res = score_tuning(units, queries, runs)
         rows.append((res["ndcg@10"], rk, bw, ew, res["by_kind"]))
         print(json.dumps({"rrf_k": rk, "bm25_weight": bw, "english_bm25_weight": ew, "prf_beta": pb,
                           "ndcg@10": res["ndcg@10"],

@@ -33,7 +33,7 @@ class FusionConfig:
     rrf_k: float = 10.0
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
-    english_bm25_weight: float = 0.0  # English queries: dense only (Swedish BM25 on English words is noise)
+    english_bm25_weight: float = 0.25  # English queries share few words with Swedish reports
     candidates: int = 100  # per retriever, before fusion
     prf_beta: float = 0.0  # dense pseudo-relevance feedback: q + beta * mean(top fused passages); 0 = off
     prf_docs: int = 3
@@ -79,6 +79,12 @@ class Searcher:
         self._start = self.passages["start"].to_numpy()
         self._end = self.passages["end"].to_numpy()
         self._qcache: dict[str, np.ndarray] = {}
+        self._mcache: dict[str, np.ndarray | None] = {}
+        # result columns prepared once: plain Python values (None, not pd.NA) so
+        # to_dict("records") goes straight to JSON
+        base = self.passages[[c for c in RESULT_COLUMNS if c not in ("rank", "score")] + ["source"]].copy()
+        base["page"] = base["page"].astype(object).where(base["page"].notna(), None)
+        self._base = base
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -149,13 +155,18 @@ class Searcher:
         ids, sc = self._candidates(text, mask, mode, n)
         return self._dedupe(ids, sc, k)
 
+    def _mask(self, flt: Filters) -> np.ndarray | None:
+        key = repr(flt)
+        if key not in self._mcache:
+            if len(self._mcache) >= 256:
+                self._mcache.pop(next(iter(self._mcache)))
+            self._mcache[key] = flt.mask(self.passages)
+        return self._mcache[key]
+
     def _frame(self, ids: list[int], scores: list[float], extra: dict | None = None) -> pd.DataFrame:
-        df = self.passages.iloc[ids].reset_index(drop=True)
+        df = self._base.iloc[ids].reset_index(drop=True)
         df.insert(0, "score", np.asarray(scores, dtype=np.float64).round(6))
         df.insert(0, "rank", np.arange(1, len(ids) + 1))
-        df = df[RESULT_COLUMNS + ["source"]]
-        # plain Python values (None, not pd.NA) so to_dict("records") goes straight to JSON
-        df["page"] = df["page"].astype(object).where(df["page"].notna(), None)
         for k, v in (extra or {}).items():
             df.insert(0, k, v)
         return df
@@ -185,11 +196,11 @@ class Searcher:
                 flt = replace(flt, region=pq.regions[0])
             else:
                 return self._interleaved(text, pq.regions, flt, k, mode)
-        ids, sc = self._rank(text, flt.mask(self.passages), k, mode)
+        ids, sc = self._rank(text, self._mask(flt), k, mode)
         return self._frame(ids, sc)
 
     def _interleaved(self, text: str, regions: list[str], flt: Filters, k: int, mode: str) -> pd.DataFrame:
-        per = [self._rank(text, replace(flt, region=r).mask(self.passages), k, mode) for r in regions]
+        per = [self._rank(text, self._mask(replace(flt, region=r)), k, mode) for r in regions]
         ids, sc = [], []
         for j in range(k):
             for r_ids, r_sc in per:
@@ -212,7 +223,7 @@ class Searcher:
         flt = _as_filters(filters, filter_kw)
         pq = self.parse(query)
         text = pq.text
-        base = flt.mask(self.passages)
+        base = self._mask(flt)
         values = self.passages[by]
         if by == "region" and pq.regions:
             groups = pq.regions

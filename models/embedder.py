@@ -21,6 +21,10 @@ from pathlib import Path
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# OpenMP threads that sleep instead of spinning: on a busy 2-core machine spinning torch
+# threads made one query take 300-950 ms instead of ~30 (docs/search.md). Only effective
+# when torch is not imported yet.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
@@ -75,8 +79,22 @@ class Embedder:
         return self._encode(texts, "passage", batch_size, show_progress)
 
     def encode_queries(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        """(n, dim) float32, L2-normalised, with the "query: " prefix."""
-        return self._encode(texts, "query", batch_size, show_progress)
+        """(n, dim) float32, L2-normalised, with the "query: " prefix.
+
+        A few short queries run on one torch thread: as fast as two on an idle
+        machine, and no 10x latency spikes when other processes hold the cores.
+        """
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        if len(texts) > 4:
+            return self._encode(texts, "query", batch_size, show_progress)
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._encode(texts, "query", batch_size, show_progress)
+        finally:
+            torch.set_num_threads(before)
 
 
 _CACHE: dict[tuple[str, bool], Embedder] = {}  # the one allowed global: loaded models
