@@ -40,7 +40,7 @@ from corpus import BlockKind
 from ..dates import MONTH, find_dates
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
-from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, read_patterns, table_fragment,
+from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, table_fragment,
                     taken_offsets)
 
 PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
@@ -132,16 +132,6 @@ def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_c
 
 
 class EventFinder(PatternComponent):
-    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
-                 table_prose: bool, overwrite: bool):
-        self.name = name
-        self.table_prose = table_prose
-        self.spans_key = spans_key
-        self.patterns = patterns
-        self.runon_chars = runon_chars
-        self.overwrite = overwrite
-        self._use_rows(nlp.vocab, read_patterns(patterns))
-
     @staticmethod
     def _required(row: dict) -> bool:
         return row["kind"] == "verb"

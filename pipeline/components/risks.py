@@ -485,6 +485,16 @@ class PatternComponent:
 
     CFG_KEYS: tuple[str, ...] = ("spans_key", "runon_chars", "table_prose", "overwrite")
 
+    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
+                 table_prose: bool, overwrite: bool):
+        self.name = name
+        self.table_prose = table_prose
+        self.spans_key = spans_key
+        self.patterns = patterns
+        self.runon_chars = runon_chars
+        self.overwrite = overwrite
+        self._use_rows(nlp.vocab, read_patterns(patterns))
+
     def _use_rows(self, vocab, rows) -> None:
         self.vocab = vocab
         self.pattern_rows = [dict(r) for r in rows]
@@ -516,16 +526,9 @@ class PatternComponent:
 class RiskFinder(PatternComponent):
     CFG_KEYS = PatternComponent.CFG_KEYS + ("threshold",)
 
-    def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, threshold: float,
-                 runon_chars: int, table_prose: bool, overwrite: bool):
-        self.name = name
-        self.table_prose = table_prose
-        self.spans_key = spans_key
-        self.patterns = patterns
+    def __init__(self, nlp: Language, name: str, *, threshold: float, **settings):
         self.threshold = threshold
-        self.runon_chars = runon_chars
-        self.overwrite = overwrite
-        self._use_rows(nlp.vocab, read_patterns(patterns))
+        super().__init__(nlp, name, **settings)
 
     @staticmethod
     def _required(row: dict) -> bool:
