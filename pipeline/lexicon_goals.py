@@ -367,6 +367,14 @@ class CueListComponent:
 
     settings: tuple[str, ...] = ("spans_key", "max_chars", "max_run")
 
+    def _load_cues(self, vocab) -> None:
+        self.vocab = vocab
+        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
+        self._compile()
+
+    def _compile(self) -> None:
+        self.lexicon = CueLexicon(self.vocab, self.patterns)
+
     def to_disk(self, path, *, exclude=tuple()):
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)

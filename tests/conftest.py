@@ -48,5 +48,14 @@ def write_report(tmp_path):
     return _write
 
 
+def process_text(nlp, path: Path, text: str):
+    """Write `text` as a report at `path`, load it the way users' files are loaded, run `nlp` on it."""
+    from corpus import load_document
+    from pipeline.nlp import process
+
+    path.write_text(text, encoding="utf-8")
+    return process(nlp, load_document(path))
+
+
 def deep(obj):
     return copy.deepcopy(obj)

@@ -5,7 +5,8 @@ import pytest
 import spacy
 
 from corpus import load_document
-from pipeline.nlp import build_nlp, make_doc, process
+from tests.conftest import process_text
+from pipeline.nlp import build_nlp, make_doc
 
 COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals", "rapport_aggregates"]
 HEAD = "Region Exempel\nÅrsredovisning 2022\n\n2. Måluppfyllelse\n\nUppföljning av målen\n"
@@ -18,9 +19,7 @@ def nlp():
 
 
 def run(nlp, tmp_path, body: str):
-    path = tmp_path / "rapport.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process(nlp, load_document(path))
+    return process_text(nlp, tmp_path / "rapport.txt", HEAD + body)
 
 
 def rows(doc) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from corpus import load_document
+from tests.conftest import process_text
 from pipeline.nlp import build_nlp, process
 from pipeline.records import Event
 
@@ -22,9 +23,7 @@ def event_nlp():
 
 
 def run(nlp, tmp_path, sentence: str):
-    path = tmp_path / "h.txt"
-    path.write_text(HEAD + sentence + TAIL, encoding="utf-8")
-    doc = process(nlp, load_document(path))
+    doc = process_text(nlp, tmp_path / "h.txt", HEAD + sentence + TAIL)
     return doc, [s._.fact for s in doc.spans["events"]]
 
 

@@ -5,6 +5,7 @@ import pytest
 import spacy
 
 from corpus import load_document
+from tests.conftest import process_text
 from pipeline.nlp import build_nlp, make_doc, process
 from pipeline.records import GoalAssessment, Horizon, Level, Status
 
@@ -19,9 +20,7 @@ def nlp():
 
 
 def run(nlp, tmp_path, body: str, name: str = "rapport.txt"):
-    path = tmp_path / name
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process(nlp, load_document(path))
+    return process_text(nlp, tmp_path / name, HEAD + body)
 
 
 def facts(doc) -> list[GoalAssessment]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from corpus import load_document
+from tests.conftest import process_text
 from pipeline.nlp import build_nlp, process
 from pipeline.records import Risk
 
@@ -22,9 +23,7 @@ def risk_nlp():
 
 
 def run(nlp, tmp_path, sentence: str, name: str = "r.txt"):
-    path = tmp_path / name
-    path.write_text(HEAD + sentence + TAIL, encoding="utf-8")
-    doc = process(nlp, load_document(path))
+    doc = process_text(nlp, tmp_path / name, HEAD + sentence + TAIL)
     return doc, [s._.fact for s in doc.spans["risks"]]
 
 

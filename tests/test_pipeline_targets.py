@@ -5,7 +5,8 @@ import pytest
 import spacy
 
 from corpus import load_document
-from pipeline.nlp import build_nlp, make_doc, process
+from tests.conftest import process_text
+from pipeline.nlp import build_nlp, make_doc
 
 COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_targets"]
 HEAD = "Region Exempel\nRegionplan 2023\n\n3. Finansiella mål\n\n"
@@ -17,9 +18,7 @@ def nlp():
 
 
 def run(nlp, tmp_path, body: str):
-    path = tmp_path / "rapport.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process(nlp, load_document(path))
+    return process_text(nlp, tmp_path / "rapport.txt", HEAD + body)
 
 
 def targets(doc) -> list[str]:

@@ -22,7 +22,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
+from ..lexicon_goals import CueListComponent, Cues, candidates, claim, word_to_int
 from ..records import Aggregate, Status
 from ..spans import document, evidence
 
@@ -211,13 +211,9 @@ def _settle(total: int | None, counts: dict[str, int]) -> tuple[int | None, dict
 class AggregateFinder(CueListComponent):
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "aggregates", max_chars: int = 600,
                  max_run: int = 1000):
-        self.name, self.vocab, self.spans_key = name, nlp.vocab, spans_key
+        self.name, self.spans_key = name, spans_key
         self.max_chars, self.max_run = max_chars, max_run
-        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
-        self._compile()
-
-    def _compile(self) -> None:
-        self.lexicon = CueLexicon(self.vocab, self.patterns)
+        self._load_cues(nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)

@@ -161,11 +161,7 @@ class EventFinder(PatternComponent):
                 continue
             out._.fact = fact
             spans.append(out)
-        if self.overwrite or self.spans_key not in doc.spans:
-            doc.spans[self.spans_key] = spans
-        else:
-            doc.spans[self.spans_key].extend(spans)
-        return doc
+        return self._store(doc, spans)
 
     def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
         """The sentence's main trigger and the event type, or None when nothing happened."""

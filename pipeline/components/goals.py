@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 
 from corpus import BlockKind
 
-from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns, word_to_int
+from ..lexicon_goals import CueListComponent, Cues, candidates, claim, word_to_int
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 from .aggregates import label_status, parse_counts
@@ -679,15 +679,9 @@ class GoalAssessor(CueListComponent):
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "goal_assessments", max_chars: int = 600,
                  max_run: int = 1000, goal_window: int = 8000):
-        self.name = name
-        self.vocab = nlp.vocab
-        self.spans_key = spans_key
+        self.name, self.spans_key = name, spans_key
         self.max_chars, self.max_run, self.goal_window = max_chars, max_run, goal_window
-        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
-        self._compile()
-
-    def _compile(self) -> None:
-        self.lexicon = CueLexicon(self.vocab, self.patterns)
+        self._load_cues(nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)

@@ -501,6 +501,14 @@ class PatternComponent:
         self.cues = CuePatterns(vocab, self.pattern_rows)
         self.prefilter = Prefilter([r for r in self.pattern_rows if self._required(r)])
 
+    def _store(self, doc: Doc, spans: list[Span]) -> Doc:
+        """Replace or extend the span group, as span_ruler's `overwrite` does."""
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key].extend(spans)
+        return doc
+
     @staticmethod
     def _required(row: dict) -> bool:
         """Rows of which a sentence must match at least one to produce anything."""
@@ -546,11 +554,7 @@ class RiskFinder(PatternComponent):
                 continue
             out._.fact = risk
             spans.append(out)
-        if self.overwrite or self.spans_key not in doc.spans:
-            doc.spans[self.spans_key] = spans
-        else:
-            doc.spans[self.spans_key].extend(spans)
-        return doc
+        return self._store(doc, spans)
 
     def score(self, raw: float) -> float:
         """A confidence in (0, 1): 0.5 at the threshold, rising with the cue weight above it."""

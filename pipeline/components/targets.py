@@ -19,7 +19,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import CueListComponent, PATTERN_FILES, CueLexicon, Cues, candidates, claim, load_patterns
+from ..lexicon_goals import CueListComponent, Cues, candidates, claim
 from ..records import Target
 from ..spans import document, evidence
 from .goals import GoalIndex, clauses
@@ -194,13 +194,9 @@ class TargetFinder(CueListComponent):
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str = "targets", max_chars: int = 600,
                  max_run: int = 1000, goal_window: int = 8000):
-        self.name, self.vocab, self.spans_key = name, nlp.vocab, spans_key
+        self.name, self.spans_key = name, spans_key
         self.max_chars, self.max_run, self.goal_window = max_chars, max_run, goal_window
-        self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}
-        self._compile()
-
-    def _compile(self) -> None:
-        self.lexicon = CueLexicon(self.vocab, self.patterns)
+        self._load_cues(nlp.vocab)
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
