@@ -18,6 +18,9 @@ _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÅÄÖ].*)$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■\-–*]|\d{1,2}[).]|[a-z][).])\s+")
 _CONTINUES = {"och", "att", "av", "för", "som", "i", "med", "till", "på", "om", "en", "ett", "den", "det",
               "de", "inom", "samt", "eller", "från", "vid", "under", "mot", "är", "har", "ska", "kan"}
+_COLUMN_GAP = re.compile(r"\S(?: {2,}|\t)\S")
+_CODE = re.compile(r"[A-ZÅÄÖ]{2,5}")
+_FOOTNOTE = re.compile(r"^(\d{1,2})\.?\s+\S+(?:\s+\S+){3,}")
 _TABLE_ROW = re.compile(r"^\S.*?(?:\s+[-−–+]?\(?\d[\d ,.]*\)?\s*%?){2,}\s*$")
 
 
@@ -56,6 +59,10 @@ def heading_shape(s: str) -> tuple[str | None, str] | None:
     words = s.split()
     if not s[0].isupper() or len(words) > 10 or _BULLET.match(s):
         return None
+    if _COLUMN_GAP.search(s):
+        return None  # "Styrmått  Mål 2019  Måluppfyllelse": a table's header row
+    if len(words) <= 2 and _CODE.fullmatch(words[0]):
+        return None  # "RS Öka", "RUN": a goal table's owner/direction cells
     if words[-1].lower() in _CONTINUES or len(re.findall(r"\d", s)) > 4:
         return None
     if s.endswith((".", "!", "?", ":")):
@@ -118,9 +125,10 @@ def _prose_like(s: str) -> bool:
 def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[str | None, str, int]]:
     """Line index -> (number, heading, level)."""
     heads: dict[int, tuple[str | None, str, int]] = {}
+    notes = _footnotes(lines)
     depth = 0
     for i, ln in enumerate(lines):
-        if in_table[i] or not ln.stripped:
+        if in_table[i] or not ln.stripped or i in notes:
             continue
         shape = heading_shape(ln.text)
         if not shape:
@@ -129,7 +137,7 @@ def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[s
         nxt = _neighbour(lines, i, +1)
         number, head = shape
         starts_block = prev is None or not prev.stripped or prev.stripped.endswith((".", "!", "?", ":")) \
-            or (i - 1) in heads or _blank_between(lines, prev, ln)
+            or (i - 1) in heads or (i - 1) in notes or _blank_between(lines, prev, ln)
         next_ok = nxt is None or not nxt.stripped[:1].islower()
         if number is None and _TABLE_ROW.match(ln.stripped):
             continue
@@ -142,6 +150,24 @@ def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[s
             level = depth + 1
         heads[i] = (number, head, level)
     return heads
+
+
+def _footnotes(lines: list[Line], look_back: int = 80) -> set[int]:
+    """Lines that are footnotes: "2 Sjukfrånvaro 1-14 dgr uttryckt i procent ..." under a table
+    whose cell says "Kort sjukfrånvaro2". A numbered line of four or more words is a
+    footnote when a word a little above carries its number as a glued superscript;
+    otherwise "1 Sjukfrånvaro ..." would open a numbered section swallowing the rest.
+    """
+    out = set()
+    for i, ln in enumerate(lines):
+        m = _FOOTNOTE.match(ln.stripped)
+        if not m:
+            continue
+        marker = re.compile(rf"[^\W\d_]{m.group(1)}(?!\d)")
+        above = "\n".join(x.text for x in lines[max(0, i - look_back):i])
+        if marker.search(above):
+            out.add(i)
+    return out
 
 
 def _neighbour(lines: list[Line], i: int, step: int) -> Line | None:

@@ -1,0 +1,94 @@
+"""Headings and sections: what becomes a section decides every passage's section path."""
+from pathlib import Path
+
+import pytest
+
+from corpus.layout import build, heading_shape
+from corpus.load import load_document
+
+REPORT = """\
+2. Personal
+
+2.1 Sjukfrånvaro
+Den totala sjukfrånvaron har minskat till 5,1 procent under perioden. Korttidsfrånvaron ligger kvar
+på en hög nivå i flera verksamheter.
+
+Tabell: Sjukfrånvaro per intervall
+
+Intervall 2024 aug 2023 aug
+
+Lång sjukfrånvaro1 51,0 53,0
+
+Kort sjukfrånvaro2 49,0 47,0
+
+Totalt 5,1 5,6
+
+1 Sjukfrånvaro dag 15 och längre i procent av den totala sjukfrånvaron
+2 Sjukfrånvaro dag 1-14 i procent av den totala sjukfrånvaron
+
+Läkemedel
+Kostnaderna för läkemedel ökar med fyra procent jämfört med föregående år.
+
+Styrmått  Mål 2024  Måluppfyllelse
+
+Andel medarbetare med hållbart engagemang
+
+RS Öka
+
+RUN
+
+3. Ekonomi
+Resultatet för perioden uppgår till 212 mkr.
+"""
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory) -> "object":
+    p: Path = tmp_path_factory.mktemp("layout") / "region_norrbotten_delarsrapport_2024.txt"
+    p.write_text(REPORT, encoding="utf-8")
+    return load_document(p)
+
+
+def titles(doc) -> list[str]:
+    return [s.title for s in doc.sections]
+
+
+def test_layout_numbered_headings_nest(doc):
+    s = {x.title: x for x in doc.sections}
+    assert s["2.1 Sjukfrånvaro"].level == 2
+    assert doc.sections[s["2.1 Sjukfrånvaro"].parent].title == "2. Personal"
+    assert s["3. Ekonomi"].level == 1 and s["3. Ekonomi"].parent is None
+
+
+def test_layout_table_footnotes_are_not_headings(doc):
+    # "1 Sjukfrånvaro dag 15 ..." explains the superscript in "Lång sjukfrånvaro1": were it
+    # a heading, "Läkemedel" and everything after would be filed under it
+    assert not any("dag 15" in t or "dag 1-14" in t for t in titles(doc))
+    lak = next(x for x in doc.sections if x.title == "Läkemedel")
+    assert doc.section_path(lak.index) == "2. Personal – 2.1 Sjukfrånvaro – Läkemedel"
+
+
+def test_layout_numbered_line_without_superscript_above_stays_a_heading():
+    text = "Inledning\nRegionen redovisar här sitt resultat för perioden.\n\n" \
+           "1 Verksamhetens utveckling under året\nVerksamheten har utvecklats enligt plan.\n"
+    sections, _, _ = build(text, [], lambda _: None)
+    assert [s.title for s in sections] == ["Inledning", "1. Verksamhetens utveckling under året"]
+
+
+def test_layout_goal_table_cells_are_not_headings(doc):
+    t = titles(doc)
+    assert not any(x.startswith(("Styrmått", "RS", "RUN")) for x in t)
+
+
+@pytest.mark.parametrize("line, ok", [
+    ("Styrmått  Mål 2024  Måluppfyllelse", False),   # column gap: a table header row
+    ("Verks res\t9,3 mdkr", False),
+    ("RS Öka", False),
+    ("RUN", False),
+    ("BD Pop AB", True),                              # a company, not an owner code
+    ("SAM (Samverka, Agera, Motivera)", True),
+    ("Kollektivtrafik", True),
+    ("3.2 Region Västerbotten - vår organisation", True),
+])
+def test_layout_heading_shape(line, ok):
+    assert (heading_shape(line) is not None) is ok
