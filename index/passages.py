@@ -155,6 +155,28 @@ def _table_segments(doc: Document, a0: int, z0: int) -> list[tuple[str, int, int
     return out
 
 
+_WORDISH = re.compile(r"[^\W\d_]{2,}")
+
+
+def _absorb_small(text: str, spans: list[tuple[int, int]], min_words: int = 6) -> list[tuple[int, int]]:
+    """Join pieces of under `min_words` words to a neighbour in the same table.
+
+    A goal table's owner/target cell ("RS 100 %") alone is found only through the
+    title and section path put in front of it, so it would outrank real rows for
+    any query that matches the heading. Joined to its row it is findable and harmless.
+    """
+    def small(a: int, b: int) -> bool:
+        return len(_WORDISH.findall(text, a, b)) < min_words
+
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and (small(*out[-1]) or small(a, b)) and b - out[-1][0] <= MAX_PASSAGE_CHARS:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
 def table_passages(doc: Document, *, window: int = 3, stride: int = 1, context: str = "path") -> list[Passage]:
     meta = doc.meta
     out = []
@@ -186,7 +208,7 @@ def table_passages(doc: Document, *, window: int = 3, stride: int = 1, context: 
                     spans.append((group[p][0], group[q - 1][1]))
                     p = q
             i = j
-        for start, end in spans:
+        for start, end in _absorb_small(doc.text, spans):
             text = doc.text[start:end]
             if not re.search(r"[^\W\d_]{2,}", text):
                 continue  # a stray date or page number, nothing to find it by

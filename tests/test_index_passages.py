@@ -76,3 +76,18 @@ def test_passages_record_rejects_bad_offsets():
     with pytest.raises(ValueError):
         Passage(doc="x", region=None, kind=None, period=None, section=None, page=None, start=5, end=5,
                 text="", source="text", search_text="")
+
+
+def test_passages_small_table_cells_join_their_row():
+    from index.passages import _absorb_small
+
+    text = ("Andel medarbetare som rekommenderar sin arbetsplats till andra\n\n"
+            "RS 80 %\n\n"
+            "Antal inloggningar per invånare i digitala vårdtjänster under året\n\n"
+            "RS Öka")
+    rows = [(m.start(), m.end()) for m in __import__("re").finditer(r"[^\n]+", text)]
+    joined = [text[a:b] for a, b in _absorb_small(text, rows)]
+    assert joined[0].endswith("RS 80 %") and joined[-1].endswith("RS Öka")
+    assert not any(len(x.split()) < 4 for x in joined)
+    # the pieces stay in order and cover every row
+    assert "".join(joined).replace("\n", "") == text.replace("\n", "")
