@@ -113,6 +113,8 @@ def main(argv=None) -> int:
     ap.add_argument("--no-tables", action="store_true")
     ap.add_argument("--rrf-k", type=float, default=None)
     ap.add_argument("--bm25-weight", type=float, default=None)
+    ap.add_argument("--views", default=None, help="dense views, comma-separated: context,text")
+    ap.add_argument("--text-weight", type=float, default=None, help="RRF weight of the text view")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--score", action="store_true", help="score with ../shared/eval/score.py")
     ap.add_argument("--json", action="store_true", help="print the score as one JSON line")
@@ -125,12 +127,17 @@ def main(argv=None) -> int:
 
     config = PassageConfig(window=a.window, stride=a.stride, context=a.context, tables=not a.no_tables,
                            compounds=not a.no_compounds)
+    if a.views:
+        config = replace(config, dense_views=tuple(a.views.split(",")))
     fusion = FusionConfig()
     if a.rrf_k is not None:
         fusion = replace(fusion, rrf_k=a.rrf_k)
     if a.bm25_weight is not None:
         fusion = replace(fusion, bm25_weight=a.bm25_weight)
-    tag = f"w{a.window}s{a.stride}-{a.context}{'-nt' if a.no_tables else ''}{'-nc' if a.no_compounds else ''}"
+    if a.text_weight is not None:
+        fusion = replace(fusion, text_view_weight=a.text_weight)
+    tag = f"w{a.window}s{a.stride}-{a.context}{'-nt' if a.no_tables else ''}{'-nc' if a.no_compounds else ''}" \
+          f"{'-' + '+'.join(config.dense_views) if config.dense_views != PassageConfig().dense_views else ''}"
     index_dir = a.index_dir or cache_root() / "bench-index" / tag
     queries_path = ROOT / "bench" / "tuning_queries.jsonl" if a.tuning else a.queries
 

@@ -81,16 +81,25 @@ class DenseIndex:
         keep = i[0] >= 0
         return i[0][keep].astype(np.int64), d[0][keep].astype(np.float32)
 
-    def save(self, folder: Path) -> None:
+    def save(self, folder: Path, view: str = "context") -> None:
         import faiss
 
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "embeddings.npy", self.vectors)
-        faiss.write_index(self.index, str(folder / "faiss.index"))
+        vec_file, index_file = view_files(view)
+        np.save(folder / vec_file, self.vectors)
+        faiss.write_index(self.index, str(folder / index_file))
 
     @classmethod
-    def load(cls, folder: Path) -> "DenseIndex":
+    def load(cls, folder: Path, view: str = "context") -> "DenseIndex":
         import faiss
 
-        vectors = np.load(folder / "embeddings.npy")
-        return cls(vectors, faiss.read_index(str(folder / "faiss.index")))
+        vec_file, index_file = view_files(view)
+        vectors = np.load(folder / vec_file)
+        return cls(vectors, faiss.read_index(str(folder / index_file)))
+
+
+def view_files(view: str) -> tuple[str, str]:
+    """(vectors, faiss) file names of one view; the context view keeps the plain names."""
+    if view == "context":
+        return "embeddings.npy", "faiss.index"
+    return f"embeddings_{view}.npy", f"faiss_{view}.index"

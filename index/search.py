@@ -30,9 +30,10 @@ MODES = ("hybrid", "bm25", "dense")
 class FusionConfig:
     """Query-time settings, tuned on bench/tuning_queries.jsonl (our own queries)."""
 
-    rrf_k: float = 10.0
+    rrf_k: float = 20.0
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
+    text_view_weight: float = 1.0  # the "text" dense view (passage without its section path), when built
     english_bm25_weight: float = 0.25  # English queries share few words with Swedish reports
     candidates: int = 100  # per retriever, before fusion
     prf_beta: float = 0.0  # dense pseudo-relevance feedback: q + beta * mean(top fused passages); 0 = off
@@ -67,7 +68,8 @@ class Searcher:
         from models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
-        self.manifest, self.passages, self.bm25, self.dense = load_parts(self.index_dir)
+        self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
+        self.dense = self.views.get("context") or next(iter(self.views.values()))
         self.embedder = embedder if embedder is not None else load_embedder()
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
@@ -114,10 +116,11 @@ class Searcher:
             scores_by.append((ids, s[ids]))
         if mode in ("hybrid", "dense"):
             qv = self.query_vector(text)
-            ids, sc = self.dense.search(qv, n, mask)
-            rankings.append(ids)
-            weights.append(f.dense_weight)
-            scores_by.append((ids, sc))
+            for view, dense in self.views.items():
+                ids, sc = dense.search(qv, n, mask)
+                rankings.append(ids)
+                weights.append(f.text_view_weight if view == "text" else f.dense_weight)
+                scores_by.append((ids, sc))
         if len(rankings) == 1:
             return scores_by[0]
         fused = rrf(rankings, weights, k=f.rrf_k)
@@ -127,7 +130,7 @@ class Searcher:
             q2 = qv + f.prf_beta * self.dense.vectors[top].mean(axis=0)
             q2 /= np.linalg.norm(q2)
             ids2, _ = self.dense.search(q2.astype(np.float32), n, mask)
-            rankings[-1] = ids2
+            rankings[-1] = ids2  # the last dense view
             fused = rrf(rankings, weights, k=f.rrf_k)
         if not fused:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)

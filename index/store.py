@@ -5,8 +5,11 @@
                          per-report fingerprints (file sha256 + passages sha256), counts
       passages.parquet   one row per passage (doc, region, kind, period, section, page,
                          start, end, text, source, search_text)
-      embeddings.npy     float32 (n, dim), row-aligned with passages.parquet
+      embeddings.npy     float32 (n, dim), row-aligned with passages.parquet: the
+                         "context" view (section path + text, what BM25 reads too)
       faiss.index        IndexFlatIP, or IVF past dense.EXACT_LIMIT
+      embeddings_text.npy, faiss_text.index
+                         the "text" view (the passage alone), when configured
       bm25/              bm25s files
 
 A new or changed index is written to a temporary sibling folder and renamed
@@ -33,7 +36,7 @@ import pandas as pd
 
 from index.analyze import Analyzer
 from index.bm25 import BM25Index
-from index.dense import DenseIndex
+from index.dense import DenseIndex, view_files
 from index.passages import document_passages
 from index.records import Passage
 
@@ -58,9 +61,11 @@ class PassageConfig:
     context: str = "path"  # section context in front of the text the retrievers see: path | heading | none
     tables: bool = True
     compounds: bool = True
+    # dense views embedded per passage: "context" (search_text) and/or "text" (the passage alone)
+    dense_views: tuple[str, ...] = ("context", "text")
 
     def signature(self) -> dict:
-        return asdict(self)
+        return json.loads(json.dumps(asdict(self)))  # tuples as lists, as the manifest reads back
 
 
 def _sha256_bytes(data: bytes) -> str:
@@ -136,11 +141,27 @@ def _write_atomically(index_dir: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _load_old(index_dir: Path) -> tuple[pd.DataFrame | None, np.ndarray | None]:
+def view_texts(df: pd.DataFrame, view: str) -> list[str]:
+    """What the embedder sees for each passage in one dense view."""
+    if view == "context":
+        return df["search_text"].tolist()
+    if view == "text":
+        return [" ".join(t.split()) for t in df["text"]]
+    raise ValueError(f"unknown dense view {view!r}; use 'context' or 'text'")
+
+
+def _old_vectors(index_dir: Path, manifest: dict) -> dict[str, np.ndarray]:
+    """Vectors of an existing index keyed by the exact text the model saw (any view)."""
+    cache: dict[str, np.ndarray] = {}
     try:
-        return pd.read_parquet(index_dir / "passages.parquet"), np.load(index_dir / "embeddings.npy")
-    except (OSError, ValueError):
-        return None, None
+        old_df = pd.read_parquet(index_dir / "passages.parquet")
+        for view in manifest.get("passages_config", {}).get("dense_views", ["context"]):
+            vecs = np.load(index_dir / view_files(view)[0])
+            if len(vecs) == len(old_df):
+                cache.update({_text_key(t): vecs[i] for i, t in enumerate(view_texts(old_df, view))})
+    except (OSError, ValueError, KeyError):
+        pass
+    return cache
 
 
 def build_index(documents, index_dir: str | Path, embedder, *, config: PassageConfig | None = None,
@@ -180,36 +201,35 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     # vectors we already have, keyed by the exact text the model saw
     cache: dict[str, np.ndarray] = {}
     if manifest and manifest.get("model", {}).get("fingerprint") == embedder.fingerprint:
-        old_df, old_vecs = _load_old(index_dir)
-        if old_df is not None and old_vecs is not None and len(old_df) == len(old_vecs):
-            cache = {_text_key(t): old_vecs[i] for i, t in enumerate(old_df["search_text"])}
-    keys = [_text_key(t) for t in df["search_text"]]
-    todo = [i for i, k in enumerate(keys) if k not in cache]
+        cache = _old_vectors(index_dir, manifest)
+    texts = {view: view_texts(df, view) for view in config.dense_views}
+    todo = list(dict.fromkeys(t for ts in texts.values() for t in ts if _text_key(t) not in cache))
     if manifest is not None and reason is None:
         say(f"updating index {index_dir}: {len(added)} added, {len(changed)} changed, {len(removed)} removed "
-            f"report(s); embedding {len(todo)} of {len(df)} passages")
+            f"report(s); embedding {len(todo)} texts for {len(df)} passages")
     elif todo:
-        say(f"building index {index_dir}: {len(per_doc)} report(s), embedding {len(todo)} passages")
+        say(f"building index {index_dir}: {len(per_doc)} report(s), embedding {len(todo)} texts "
+            f"({len(df)} passages, views {', '.join(config.dense_views)})")
     t_embed = time.perf_counter()
-    fresh = embedder.encode_passages([df["search_text"][i] for i in todo], batch_size=batch_size,
-                                     show_progress=show_progress) if todo else None
-    t_embed = time.perf_counter() - t_embed
-    vecs = np.zeros((len(df), embedder.dim), dtype=np.float32)
-    for i, k in enumerate(keys):
-        if k in cache:
-            vecs[i] = cache[k]
     if todo:
-        vecs[todo] = fresh
+        fresh = embedder.encode_passages(todo, batch_size=batch_size, show_progress=show_progress)
+        cache.update({_text_key(t): fresh[i] for i, t in enumerate(todo)})
+    t_embed = time.perf_counter() - t_embed
+    denses = {}
+    for view, ts in texts.items():
+        vecs = np.zeros((len(df), embedder.dim), dtype=np.float32)
+        for i, t in enumerate(ts):
+            vecs[i] = cache[_text_key(t)]
+        denses[view] = DenseIndex(vecs)
     analyzer = Analyzer(compounds=config.compounds)
     bm25 = BM25Index(analyzer).fit([analyzer(t) for t in df["search_text"]])
-    dense = DenseIndex(vecs)
     new_manifest = {
         "schema_version": SCHEMA_VERSION,
         "model": {"name": embedder.name, "fingerprint": embedder.fingerprint,
                   "weights_sha256": embedder.weights_sha256, "dim": embedder.dim},
         "analyzer": analyzer.signature,
         "passages_config": config.signature(),
-        "faiss": dense.kind,
+        "faiss": next(iter(denses.values())).kind,
         "counts": {"documents": len(per_doc), "passages": len(df),
                    "table_passages": int((df["source"] == "table").sum()) if len(df) else 0},
         "documents": {name: {"file_sha256": _file_sha256(getattr(d, "path", None)), "passages_sha256": sha,
@@ -217,12 +237,13 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
                              "period": d.meta.period}
                       for name, (d, ps, sha) in sorted(per_doc.items())},
         "build": {"seconds": None, "embed_seconds": round(t_embed, 2), "embedded": len(todo),
-                  "reused": len(df) - len(todo)},
+                  "reused": sum(map(len, texts.values())) - len(todo)},
     }
 
     def write(tmp: Path) -> None:
         df.to_parquet(tmp / "passages.parquet", index=False)
-        dense.save(tmp)
+        for view, dense in denses.items():
+            dense.save(tmp, view)
         bm25.save(tmp / "bm25")
         new_manifest["build"]["seconds"] = round(time.perf_counter() - t0, 2)
         (tmp / MANIFEST).write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -231,7 +252,7 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     return new_manifest
 
 
-def load_parts(index_dir: str | Path) -> tuple[dict, pd.DataFrame, BM25Index, DenseIndex]:
+def load_parts(index_dir: str | Path) -> tuple[dict, pd.DataFrame, BM25Index, dict[str, DenseIndex]]:
     """Read an index folder written by build_index."""
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
@@ -243,5 +264,5 @@ def load_parts(index_dir: str | Path) -> tuple[dict, pd.DataFrame, BM25Index, De
     df = pd.read_parquet(index_dir / "passages.parquet")
     analyzer = Analyzer(compounds=manifest["passages_config"].get("compounds", True))
     bm25 = BM25Index.load(index_dir / "bm25", analyzer)
-    dense = DenseIndex.load(index_dir)
-    return manifest, df, bm25, dense
+    views = manifest["passages_config"].get("dense_views", ["context"])
+    return manifest, df, bm25, {view: DenseIndex.load(index_dir, view) for view in views}

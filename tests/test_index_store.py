@@ -65,14 +65,16 @@ def test_store_incremental_update_embeds_only_new_passages(tmp_path, docs, tiny)
     n1 = emb.calls
     msgs = []
     m = build_index(docs, tmp_path / "idx", emb, log=msgs.append)
-    assert emb.calls - n1 == m["documents"]["vast.txt"]["passages"]
+    n_vast = m["documents"]["vast.txt"]["passages"]
+    views = len(PassageConfig().dense_views)
+    assert n_vast <= emb.calls - n1 <= views * n_vast  # one text per view (fewer when two views coincide)
     assert "1 added" in msgs[0]
     # change one report: only its changed passages are embedded again
     changed = make_document("vast.txt", VAST[:-1] + [("p", "Regionen redovisar ett underskott i år.")],
                             region="Västerbotten", kind="årsredovisning", period="2023")
     n2 = emb.calls
     build_index([docs[0], changed], tmp_path / "idx", emb, log=msgs.append)
-    assert 0 < emb.calls - n2 < m["documents"]["vast.txt"]["passages"]
+    assert 0 < emb.calls - n2 < n_vast
     assert "1 changed" in msgs[-1]
     m3 = build_index([docs[0]], tmp_path / "idx", emb, log=msgs.append)
     assert set(m3["documents"]) == {"norr.txt"} and "1 removed" in msgs[-1]
@@ -129,3 +131,23 @@ def test_store_failed_write_leaves_old_index(tmp_path, docs, tiny, monkeypatch):
         build_index(docs, tmp_path / "idx", tiny)
     assert read_manifest(tmp_path / "idx") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["idx"]
+
+
+def test_store_text_view_is_embedded_once_and_searched(tmp_path, docs, tiny):
+    emb = CountingEmbedder(tiny)
+    build_index(docs, tmp_path / "idx", emb, config=PassageConfig(dense_views=("context",)))
+    n = read_manifest(tmp_path / "idx")["counts"]["passages"]
+    first = emb.calls
+    both = PassageConfig(dense_views=("context", "text"))
+    m = build_index(docs, tmp_path / "idx", emb, config=both)
+    # the context vectors are reused; only the passage-alone texts are new
+    assert 0 < emb.calls - first <= n
+    assert m["passages_config"]["dense_views"] == ["context", "text"]
+    assert (tmp_path / "idx" / "embeddings_text.npy").exists()
+    _, df, _, views = load_parts(tmp_path / "idx")
+    assert set(views) == {"context", "text"} and views["text"].n == len(df)
+    again = emb.calls
+    build_index(docs, tmp_path / "idx", emb, config=both)  # the list/tuple round trip is not a change
+    assert emb.calls == again
+    s = Searcher(tmp_path / "idx", tiny)
+    assert len(s.search("sjukfrånvaro", k=3)) == 3
