@@ -12,6 +12,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Swedish NLP for the reports of Swedish regions: ingest, extract, tables, search, compare.")
@@ -27,7 +28,7 @@ def _progress() -> bool:
 
 def _report_errors(errors: list[str]) -> None:
     for e in errors:
-        err.print(f"[red]error:[/red] {e}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
 
 
 def _dump(obj) -> None:
@@ -157,7 +158,7 @@ def search(query: Optional[str] = typer.Argument(None),
     try:
         s = api.searcher(corpus, show_progress=_progress())
     except (FileNotFoundError, RuntimeError) as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(1)
     queries = [query] if query else _read_queries(batch)
     for q in queries:
@@ -172,7 +173,7 @@ def _read_queries(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        err.print(f"[red]error:[/red] {path}: {e}")
+        err.print(f"[red]error:[/red] {escape(f'{path}: {e}')}")
         raise typer.Exit(1)
     return [ln.strip() for ln in lines if ln.strip()]
 
@@ -182,8 +183,8 @@ def _print_hits(q: str, hits) -> None:
 
     t = Table("#", "score", "region", "doc", "section", "text", title=q)
     for r in hits.to_dict("records"):
-        t.add_row(str(r["rank"]), f"{r['score']:.3f}", str(r["region"]), str(r["doc"]), str(r["section"] or ""),
-                  r["text"][:200])
+        t.add_row(str(r["rank"]), f"{r['score']:.3f}", *(escape(str(x)) for x in (
+            r["region"], r["doc"], r["section"] or "", r["text"][:200])))
     out.print(t)
 
 
@@ -199,7 +200,7 @@ def compare(query: str = typer.Argument(...),
     try:
         res = api.compare(query, corpus, by=by, k=k, show_progress=_progress())
     except (FileNotFoundError, RuntimeError, ValueError) as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(1)
     if as_json:
         _dump(res)
@@ -207,13 +208,18 @@ def compare(query: str = typer.Argument(...),
     from rich.columns import Columns
     from rich.panel import Panel
 
+    def labels(f: dict, keys: tuple[str, ...]) -> str:
+        # escaped: rich would take "[not_achieved]" for a style tag and print nothing
+        return escape(f"[{', '.join(str(f.get(x)) for x in keys if f.get(x) is not None)}]")
+
     panels = []
     for group, entry in res["groups"].items():
-        lines = [f"[bold]{i + 1}.[/bold] {p['text'][:300]}\n[dim]{p['doc']} · {p['section'] or ''} · "
-                 f"{p['score']:.3f}[/dim]" for i, p in enumerate(entry["passages"])]
-        for kind, label in (("goal_assessments", "status"), ("risks", "category"), ("links", "value")):
+        lines = [f"[bold]{i + 1}.[/bold] {escape(p['text'][:300])}\n[dim]{escape(p['doc'])} · "
+                 f"{escape(p['section'] or '')} · {p['score']:.3f}[/dim]" for i, p in enumerate(entry["passages"])]
+        for kind, keys in (("goal_assessments", ("status", "horizon")), ("risks", ("category",)),
+                           ("links", ("value", "column"))):
             for f in entry[kind]:
-                lines.append(f"[cyan]{kind}[/cyan] [{f.get(label)}] {f['text'][:160]}")
+                lines.append(f"[cyan]{kind}[/cyan] {labels(f, keys)} {escape(f['text'][:160])}")
         panels.append(Panel("\n".join(lines) or "(no passages)", title=f"{by}: {group}", expand=True))
     out.print(f"[bold]{query}[/bold]")
     out.print(Columns(panels, equal=True, expand=True))

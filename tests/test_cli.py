@@ -62,3 +62,19 @@ def test_cli_extract_writes_contract_files_and_fails_on_bad_input(tmp_path):
     for line in (out / "risks.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         assert rec["doc"] == src.name and len(rec["text"]) <= 600
+
+
+def test_cli_compare_shows_fact_labels_verbatim(monkeypatch):
+    # labels in square brackets must survive rich's markup ("[not_achieved]" is not a style)
+    res = {"query": "sjukfrånvaro", "by": "region", "groups": {
+        "Norrbotten": {"passages": [{"text": "Sjukfrånvaron [exkl. covid] minskar.", "doc": "n.txt",
+                                     "section": "Personal", "score": 0.5}],
+                       "goal_assessments": [{"text": "Målet nås inte per augusti.", "status": "not_achieved",
+                                             "horizon": "current"}],
+                       "risks": [{"text": "Brist på sjuksköterskor.", "category": "staffing"}],
+                       "links": []}}}
+    monkeypatch.setattr("pipeline.api.compare", lambda *a, **kw: res)
+    r = runner.invoke(app, ["compare", "sjukfrånvaro"])
+    assert r.exit_code == 0, r.output
+    assert "[not_achieved, current]" in r.output and "[staffing]" in r.output
+    assert "[exkl. covid]" in r.output
