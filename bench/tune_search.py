@@ -22,13 +22,14 @@ sys.path.insert(0, str(ROOT))
 from bench.eval_search import SHARED, read_queries, result_records, score_tuning, sentence_units  # noqa: E402
 
 
-def parse_grid(items: list[str], known: set[str]) -> dict[str, list[float]]:
+def parse_grid(items: list[str], known: dict[str, type]) -> dict[str, list]:
+    """{"rrf_k": [10.0, 20.0]} from ["rrf_k=10,20"], each value of the field's own type."""
     grid = {}
     for item in items:
         key, _, values = item.partition("=")
         if key not in known or not values:
             raise SystemExit(f"--grid {item!r}: use FIELD=v1,v2 with FIELD one of {sorted(known)}")
-        grid[key] = [float(v) for v in values.split(",")]
+        grid[key] = [known[key](float(v)) for v in values.split(",")]
     return grid
 
 
@@ -43,7 +44,7 @@ def main(argv=None) -> int:
     from index.search import FusionConfig, build_or_load_index
     from index.store import PassageConfig
 
-    grid = parse_grid(a.grid, {f.name for f in fields(FusionConfig)})
+    grid = parse_grid(a.grid, {f.name: type(f.default) for f in fields(FusionConfig)})
     config = PassageConfig(dense_views=tuple(a.views.split(","))) if a.views else None
     docs, _ = load_corpus([a.corpus])
     s = build_or_load_index(docs, a.index_dir, config=config, log=lambda m: print(m, file=sys.stderr))

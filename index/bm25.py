@@ -18,6 +18,8 @@ class BM25Index:
         self.k1, self.b = k1, b
         self._bm25 = None
         self.n = 0
+        self._doc_terms = None  # (per-passage offsets, term ids, scores), built on first feedback
+        self._vocab = None
 
     def fit(self, term_lists: list[list[str]]) -> "BM25Index":
         import bm25s
@@ -32,7 +34,44 @@ class BM25Index:
         """BM25 score of every passage for `query` (0 for masked-out passages)."""
         if self._bm25 is None or self.n == 0:
             return np.zeros(self.n, dtype=np.float32)
-        terms = [t for t in dict.fromkeys(self.analyzer(query)) if t in self._bm25.vocab_dict]
+        return self.term_scores(self.analyzer(query), mask)
+
+    def feedback_terms(self, doc_ids: list[int], n: int) -> list[str]:
+        """The n terms that weigh most (summed BM25 contribution) in the given passages.
+
+        Read off bm25s's term x passage score matrix, so nothing is re-analysed at
+        query time. Used to give an English query Swedish words: the passages the
+        multilingual embedder found supply the vocabulary BM25 then matches.
+        """
+        if self._bm25 is None or not doc_ids or n <= 0:
+            return []
+        if self._doc_terms is None:
+            sc = self._bm25.scores
+            indptr = np.asarray(sc["indptr"])
+            term_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+            docs = np.asarray(sc["indices"])
+            order = np.argsort(docs, kind="stable")
+            self._doc_terms = (np.searchsorted(docs[order], np.arange(self.n + 1)), term_of[order],
+                               np.asarray(sc["data"])[order])
+        starts, terms, data = self._doc_terms
+        weight: dict[int, float] = {}
+        for d in doc_ids:
+            for t, w in zip(terms[starts[d]:starts[d + 1]].tolist(), data[starts[d]:starts[d + 1]].tolist()):
+                weight[t] = weight.get(t, 0.0) + w
+        vocab = self._vocab_list()
+        best = sorted(weight, key=weight.get, reverse=True)
+        return [vocab[t] for t in best if len(vocab[t]) > 2 and not vocab[t].isdigit()][:n]
+
+    def _vocab_list(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = [""] * len(self._bm25.vocab_dict)
+            for tok, i in self._bm25.vocab_dict.items():
+                self._vocab[i] = tok
+        return self._vocab
+
+    def term_scores(self, terms: list[str], mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 scores for already analysed index terms (unknown ones are ignored)."""
+        terms = [t for t in dict.fromkeys(terms) if t in self._bm25.vocab_dict] if self._bm25 is not None else []
         if not terms:
             return np.zeros(self.n, dtype=np.float32)
         s = self._bm25.get_scores(terms, weight_mask=None if mask is None else mask.astype(np.float32))

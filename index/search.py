@@ -36,6 +36,10 @@ class FusionConfig:
     text_view_weight: float = 1.0  # the "text" dense view (passage without its section path), when built
     english_bm25_weight: float = 0.25  # English queries share few words with Swedish reports
     candidates: int = 100  # per retriever, before fusion
+    # English queries: BM25 over the Swedish terms that weigh most in the first fused top passages
+    english_feedback_docs: int = 10  # 0 = off
+    english_feedback_terms: int = 20
+    english_feedback_weight: float = 0.5
     prf_beta: float = 0.0  # dense pseudo-relevance feedback: q + beta * mean(top fused passages); 0 = off
     prf_docs: int = 3
 
@@ -124,6 +128,12 @@ class Searcher:
         if len(rankings) == 1:
             return scores_by[0]
         fused = rrf(rankings, weights, k=f.rrf_k)
+        if mode == "hybrid" and f.english_feedback_docs > 0 and fused and looks_english(text):
+            top = sorted(fused, key=fused.get, reverse=True)[: f.english_feedback_docs]
+            fb = self.bm25.term_scores(self.bm25.feedback_terms(top, f.english_feedback_terms), mask)
+            rankings.append(top_ids(fb, n, mask))
+            weights.append(f.english_feedback_weight)
+            fused = rrf(rankings, weights, k=f.rrf_k)
         if f.prf_beta > 0 and fused:
             # Rocchio on the dense side: move the query toward what both retrievers agree on
             top = sorted(fused, key=fused.get, reverse=True)[: f.prf_docs]
