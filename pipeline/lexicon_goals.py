@@ -367,6 +367,16 @@ class CueListComponent:
 
     settings: tuple[str, ...] = ("spans_key", "max_chars", "max_run")
 
+    def __init__(self, nlp, name: str, **settings):
+        """Every name in `settings` (the class's list) is required: the factory's
+        default_config is the one place their defaults live."""
+        if set(settings) != set(self.settings):
+            raise TypeError(f"{type(self).__name__} takes settings {self.settings}, got {tuple(settings)}")
+        self.name = name
+        for key, value in settings.items():
+            setattr(self, key, value)
+        self._load_cues(nlp.vocab)
+
     def _load_cues(self, vocab) -> None:
         self.vocab = vocab
         self.patterns = {f: load_patterns(f) for f in PATTERN_FILES}

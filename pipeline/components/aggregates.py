@@ -209,12 +209,6 @@ def _settle(total: int | None, counts: dict[str, int]) -> tuple[int | None, dict
 
 
 class AggregateFinder(CueListComponent):
-    def __init__(self, nlp: Language, name: str, *, spans_key: str = "aggregates", max_chars: int = 600,
-                 max_run: int = 1000):
-        self.name, self.spans_key = name, spans_key
-        self.max_chars, self.max_run = max_chars, max_run
-        self._load_cues(nlp.vocab)
-
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
         group: list[Span] = []

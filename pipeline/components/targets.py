@@ -192,12 +192,6 @@ def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
 class TargetFinder(CueListComponent):
     settings = ("spans_key", "max_chars", "max_run", "goal_window")
 
-    def __init__(self, nlp: Language, name: str, *, spans_key: str = "targets", max_chars: int = 600,
-                 max_run: int = 1000, goal_window: int = 8000):
-        self.name, self.spans_key = name, spans_key
-        self.max_chars, self.max_run, self.goal_window = max_chars, max_run, goal_window
-        self._load_cues(nlp.vocab)
-
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
         group: list[Span] = []
