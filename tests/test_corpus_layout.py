@@ -5,6 +5,7 @@ import pytest
 
 from corpus.layout import build, heading_shape
 from corpus.load import load_document
+from tests.conftest import SHARED_CORPUS, needs_shared
 
 REPORT = """\
 2. Personal
@@ -92,3 +93,22 @@ def test_layout_goal_table_cells_are_not_headings(doc):
 ])
 def test_layout_heading_shape(line, ok):
     assert (heading_shape(line) is not None) is ok
+
+
+@needs_shared
+def test_layout_shared_reports_have_no_footnote_or_table_row_sections():
+    """On the real reports: no section opens on a table footnote or a table's header row,
+    and no report files most of its sections under one stray numbered heading."""
+    import re
+
+    from corpus.load import load_corpus
+
+    docs, errors = load_corpus([SHARED_CORPUS])
+    assert docs and not errors
+    for d in docs:
+        titles = [s.title for s in d.sections]
+        assert not [t for t in titles if re.search(r"\S {2,}\S", t)], d.name
+        assert not [t for t in titles if "i procent av den totala" in t], d.name
+        if len(d.sections) > 20:
+            children = max(sum(1 for s in d.sections if s.parent == p.index) for p in d.sections)
+            assert children < 0.6 * len(d.sections), d.name
