@@ -122,7 +122,11 @@ def _frame(ps: list[Passage]) -> pd.DataFrame:
 
 
 def view_texts(df: pd.DataFrame, view: str) -> list[str]:
-    """What the embedder sees for each passage in one dense view."""
+    """What the embedder sees for each passage in one dense view.
+
+    Old vectors are found again by hashing these texts, so changing what a view
+    embeds must come with a SCHEMA_VERSION bump (which discards them).
+    """
     if view == "context":
         return df["search_text"].tolist()
     if view == "text":
@@ -180,7 +184,8 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     df = _frame(passages)
     # vectors we already have, keyed by the exact text the model saw
     cache: dict[str, np.ndarray] = {}
-    if manifest and manifest.get("model", {}).get("fingerprint") == embedder.fingerprint:
+    if manifest and manifest.get("model", {}).get("fingerprint") == embedder.fingerprint \
+            and manifest.get("schema_version") == SCHEMA_VERSION:
         cache = _old_vectors(index_dir, manifest)
     texts = {view: view_texts(df, view) for view in config.dense_views}
     todo = list(dict.fromkeys(t for ts in texts.values() for t in ts if _text_key(t) not in cache))
