@@ -93,8 +93,11 @@ def test_store_rebuilds_with_message_when_model_or_schema_changed(tmp_path, docs
     (tmp_path / "idx" / "manifest.json").write_text(json.dumps(man))
     with pytest.raises(IndexStoreError, match="schema"):
         load_parts(tmp_path / "idx")
+    n = len(msgs)
     build_index(docs, tmp_path / "idx", tiny, log=msgs.append)
-    assert "schema" in msgs[-1] and read_manifest(tmp_path / "idx")["schema_version"] == SCHEMA_VERSION
+    assert "rebuilding" in msgs[n] and "schema" in msgs[n]
+    assert read_manifest(tmp_path / "idx")["schema_version"] == SCHEMA_VERSION
+    assert "embedding" in msgs[-1]  # vectors of another schema are not reused
 
 
 def test_store_passage_settings_change_triggers_rebuild(tmp_path, docs, tiny):
