@@ -40,7 +40,8 @@ bench: setup
 
 eval: setup
 	$(PY) bench/eval_extract.py --out out/eval
-	$(PY) bench/eval_search.py
+	$(PY) bench/eval_search.py --score
+	$(PY) bench/eval_search.py --tuning
 
 clean:
 	rm -rf out .pytest_cache
