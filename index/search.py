@@ -40,8 +40,6 @@ class FusionConfig:
     english_feedback_docs: int = 10  # 0 = off
     english_feedback_terms: int = 20
     english_feedback_weight: float = 0.5
-    prf_beta: float = 0.0  # dense pseudo-relevance feedback: q + beta * mean(top fused passages); 0 = off
-    prf_docs: int = 3
 
 
 def _as_filters(filters, extra: dict | None = None) -> Filters:
@@ -73,7 +71,6 @@ class Searcher:
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
-        self.dense = self.views.get("context") or next(iter(self.views.values()))
         self.embedder = embedder if embedder is not None else load_embedder()
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
@@ -111,12 +108,13 @@ class Searcher:
     def _candidates(self, text: str, mask: np.ndarray | None, mode: str, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Fused (ids, scores) best first, before de-duplication."""
         f = self.fusion
+        english = mode == "hybrid" and looks_english(text)
         rankings, weights, scores_by = [], [], []
         if mode in ("hybrid", "bm25"):
             s = self.bm25.scores(text, mask)
             ids = top_ids(s, n, mask)
             rankings.append(ids)
-            weights.append(f.english_bm25_weight if mode == "hybrid" and looks_english(text) else f.bm25_weight)
+            weights.append(f.english_bm25_weight if english else f.bm25_weight)
             scores_by.append((ids, s[ids]))
         if mode in ("hybrid", "dense"):
             qv = self.query_vector(text)
@@ -128,19 +126,11 @@ class Searcher:
         if len(rankings) == 1:
             return scores_by[0]
         fused = rrf(rankings, weights, k=f.rrf_k)
-        if mode == "hybrid" and f.english_feedback_docs > 0 and fused and looks_english(text):
+        if english and f.english_feedback_docs > 0 and fused:
             top = sorted(fused, key=fused.get, reverse=True)[: f.english_feedback_docs]
             fb = self.bm25.term_scores(self.bm25.feedback_terms(top, f.english_feedback_terms), mask)
             rankings.append(top_ids(fb, n, mask))
             weights.append(f.english_feedback_weight)
-            fused = rrf(rankings, weights, k=f.rrf_k)
-        if f.prf_beta > 0 and fused:
-            # Rocchio on the dense side: move the query toward what both retrievers agree on
-            top = sorted(fused, key=fused.get, reverse=True)[: f.prf_docs]
-            q2 = qv + f.prf_beta * self.dense.vectors[top].mean(axis=0)
-            q2 /= np.linalg.norm(q2)
-            ids2, _ = self.dense.search(q2.astype(np.float32), n, mask)
-            rankings[-1] = ids2  # the last dense view
             fused = rrf(rankings, weights, k=f.rrf_k)
         if not fused:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
