@@ -163,7 +163,8 @@ def _footnotes(lines: list[Line], look_back: int = 80) -> set[int]:
         m = _FOOTNOTE.match(ln.stripped)
         if not m:
             continue
-        marker = re.compile(rf"[^\W\d_]{m.group(1)}(?!\d)")
+        # three lower-case letters before the digit: "hösten6", not "CO2" or "km2"
+        marker = re.compile(rf"[a-zåäöéü]{{3}}{m.group(1)}(?!\d)")
         above = "\n".join(x.text for x in lines[max(0, i - look_back):i])
         if marker.search(above):
             out.add(i)

@@ -76,6 +76,13 @@ def test_layout_numbered_line_without_superscript_above_stays_a_heading():
     assert [s.title for s in sections] == ["Inledning", "1. Verksamhetens utveckling under året"]
 
 
+def test_layout_units_and_formulas_above_do_not_make_a_heading_a_footnote():
+    text = ("Inledning\nUtsläppen av CO2 minskade och 2 km2 skog skyddades under året.\n\n"
+            "2 Miljö och klimat i regionen\nArbetet med klimatanpassning fortsätter.\n")
+    sections, _, _ = build(text, [], lambda _: None)
+    assert [s.title for s in sections] == ["Inledning", "2. Miljö och klimat i regionen"]
+
+
 def test_layout_goal_table_cells_are_not_headings(doc):
     t = titles(doc)
     assert not any(x.startswith(("Styrmått", "RS", "RUN")) for x in t)
