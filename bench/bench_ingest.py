@@ -13,8 +13,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from corpus import load_corpus
-    from corpus.readers import find_report_files
+    from rapport.corpus import load_corpus
+    from rapport.corpus.readers import find_report_files
 
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus"
     files, _ = find_report_files([corpus])
@@ -30,8 +30,8 @@ def main() -> None:
     print(f"ingest   {len(docs)} reports, {size / 1e6:.2f} MB, {n_sent} sentences, {sum(len(d.tables) for d in docs)} tables")
     print(f"ingest   {secs:.2f} s  → {size / 1e6 / secs:.2f} MB/s, {n_sent / secs:.0f} sentences/s")
 
-    from pipeline.nlp import build_nlp
-    from pipeline.run import extract
+    from rapport.pipeline.nlp import build_nlp
+    from rapport.pipeline.run import extract
 
     t = time.perf_counter()
     nlp = build_nlp()

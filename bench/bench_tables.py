@@ -20,14 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.tables import Table, find_tables, normalise_label  # noqa: E402
+from rapport.corpus.tables import Table, find_tables, normalise_label  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
 
 def read_text(path: Path) -> tuple[str, object]:
     try:
-        from corpus.load import load_document
+        from rapport.corpus.load import load_document
     except ImportError:
         raw = path.read_text(encoding="utf-8")
         return re.sub(r"\n[ \t]*\n", "\n", raw), None

@@ -26,10 +26,10 @@ def main() -> None:
     ap.add_argument("--out", default="/tmp/rapport_eval")
     args = ap.parse_args()
 
-    from corpus import load_corpus
-    from pipeline.api import write_outputs
-    from pipeline.nlp import build_nlp
-    from pipeline.run import extract
+    from rapport.corpus import load_corpus
+    from rapport.app.api import write_outputs
+    from rapport.pipeline.nlp import build_nlp
+    from rapport.pipeline.run import extract
 
     only = None
     if args.only:

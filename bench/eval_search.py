@@ -120,10 +120,10 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="print the score as one JSON line")
     a = ap.parse_args(argv)
 
-    from corpus.load import load_corpus
-    from index.search import FusionConfig, build_or_load_index
-    from index.store import PassageConfig
-    from models.build_embedder import cache_root
+    from rapport.corpus.load import load_corpus
+    from rapport.index.search import FusionConfig, build_or_load_index
+    from rapport.index.store import PassageConfig
+    from rapport.models.build_embedder import cache_root
 
     config = PassageConfig(window=a.window, stride=a.stride, context=a.context, tables=not a.no_tables,
                            compounds=not a.no_compounds)

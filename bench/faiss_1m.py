@@ -53,7 +53,7 @@ def make_vectors(centers: np.ndarray, n: int, cos: float, rng: np.random.Generat
 def find_centers(path: str | None) -> tuple[np.ndarray | None, str]:
     cands = [Path(path)] if path else []
     if not path:
-        from models.build_embedder import cache_root
+        from rapport.models.build_embedder import cache_root
 
         cands += sorted((cache_root() / "bench-index").glob("*/embeddings.npy"))
     for c in cands:
@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     del flat
 
     # IVF-Flat, as index.dense builds it past EXACT_LIMIT
-    from index.dense import ivf_params
+    from rapport.index.dense import ivf_params
 
     nlist, default_nprobe = ivf_params(a.n)
     m0, t = rss_mb(), time.perf_counter()

@@ -40,9 +40,9 @@ def main(argv=None) -> int:
     ap.add_argument("--views", default=None, help="dense views of the index, comma-separated: context,text")
     ap.add_argument("--grid", nargs="*", default=["rrf_k=10,30,60", "bm25_weight=0.5,1,1.5"])
     a = ap.parse_args(argv)
-    from corpus.load import load_corpus
-    from index.search import FusionConfig, build_or_load_index
-    from index.store import PassageConfig
+    from rapport.corpus.load import load_corpus
+    from rapport.index.search import FusionConfig, build_or_load_index
+    from rapport.index.store import PassageConfig
 
     grid = parse_grid(a.grid, {f.name: type(f.default) for f in fields(FusionConfig)})
     config = PassageConfig(dense_views=tuple(a.views.split(","))) if a.views else None

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SHARED_CORPUS = SHARED / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE = ROOT / "corpus" / "sample"
+SAMPLE = ROOT / "rapport" / "corpus" / "sample"
 
 needs_shared = pytest.mark.skipif(not (SHARED_CORPUS / "MANIFEST.tsv").exists(),
                                   reason="../shared/corpus is not here")
@@ -25,7 +25,7 @@ def shared_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def _nlp():
-    from pipeline.nlp import build_nlp
+    from rapport.pipeline.nlp import build_nlp
 
     return build_nlp()
 
@@ -50,8 +50,8 @@ def write_report(tmp_path):
 
 def process_text(nlp, path: Path, text: str):
     """Write `text` as a report at `path`, load it the way users' files are loaded, run `nlp` on it."""
-    from corpus import load_document
-    from pipeline.nlp import process
+    from rapport.corpus import load_document
+    from rapport.pipeline.nlp import process
 
     path.write_text(text, encoding="utf-8")
     return process(nlp, load_document(path))

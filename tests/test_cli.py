@@ -5,7 +5,7 @@ import json
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from rapport.app.cli import app
 from tests.conftest import SAMPLE
 
 runner = CliRunner()
@@ -73,7 +73,7 @@ def test_cli_compare_shows_fact_labels_verbatim(monkeypatch):
                                              "horizon": "current"}],
                        "risks": [{"text": "Brist på sjuksköterskor.", "category": "staffing"}],
                        "links": []}}}
-    monkeypatch.setattr("pipeline.api.compare", lambda *a, **kw: res)
+    monkeypatch.setattr("rapport.app.api.compare", lambda *a, **kw: res)
     r = runner.invoke(app, ["compare", "sjukfrånvaro"])
     assert r.exit_code == 0, r.output
     assert "[not_achieved, current]" in r.output and "[staffing]" in r.output

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from corpus.clean import clean, hyphen_decision
+from rapport.corpus.clean import clean, hyphen_decision
 from tests.conftest import FIXTURES
 
 

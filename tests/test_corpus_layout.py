@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.layout import build, heading_shape
-from corpus.load import load_document
+from rapport.corpus.layout import build, heading_shape
+from rapport.corpus.load import load_document
 from tests.conftest import SHARED_CORPUS, needs_shared
 
 REPORT = """\
@@ -108,7 +108,7 @@ def test_layout_shared_reports_have_no_footnote_or_table_row_sections():
     and no report files most of its sections under one stray numbered heading."""
     import re
 
-    from corpus.load import load_corpus
+    from rapport.corpus.load import load_corpus
 
     docs, errors = load_corpus([SHARED_CORPUS])
     assert docs and not errors

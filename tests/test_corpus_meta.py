@@ -5,8 +5,8 @@ import csv
 
 import pytest
 
-from corpus import load_document
-from corpus.meta import infer, read_manifest
+from rapport.corpus import load_document
+from rapport.corpus.meta import infer, read_manifest
 from tests.conftest import SAMPLE, needs_shared, SHARED_CORPUS
 
 

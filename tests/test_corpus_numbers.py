@@ -1,7 +1,7 @@
 """Swedish number parsing, units, row tails and number words (corpus.numbers)."""
 import pytest
 
-from corpus.numbers import (
+from rapport.corpus.numbers import (
     atom_groupings,
     find_number_words,
     numbers_in_text,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import ReadError, load_corpus, load_document
-from corpus.readers import read_file
+from rapport.corpus import ReadError, load_corpus, load_document
+from rapport.corpus.readers import read_file
 
 SWEDISH = "Regionstyrelsen bedömer att målet är delvis uppfyllt. Sjukfrånvaron ökar i Region Norrbotten.\n"
 

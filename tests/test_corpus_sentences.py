@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.sentences import split_sentences
+from rapport.corpus.sentences import split_sentences
 from tests.conftest import FIXTURES
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.tables import Table, find_tables, parse_header, tables_frame, tables_from_pdf_page
+from rapport.corpus.tables import Table, find_tables, parse_header, tables_frame, tables_from_pdf_page
 
 FIX = Path(__file__).parent / "fixtures" / "tables"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -193,7 +193,7 @@ def test_tables_shared_corpus_spans_and_checks():
     total = ok = 0
     for f in files:
         try:
-            from corpus.load import load_document
+            from rapport.corpus.load import load_document
             doc = load_document(f)  # runs find_tables on the cleaned text
             text, tables = doc.text, doc.tables
             warnings = [w for w in doc.warnings if "table" in w or "row" in w]
@@ -222,7 +222,7 @@ def test_tables_shared_corpus_income_statement_checks_hold():
     f = next(SHARED.glob("000_*.txt"), None)
     if f is None:
         pytest.skip("report 000 not present")
-    from corpus.load import load_document
+    from rapport.corpus.load import load_document
     tables = load_document(f).tables
     rr = [t for t in tables if t.title and t.title.upper().startswith("RESULTATRÄKNING")]
     assert rr and rr[0].check is True
@@ -357,7 +357,7 @@ def test_tables_indicator_title_is_success_factor_or_heading_not_header():
     assert not any(t.title.startswith("Styrmått") for t in tables)
 
 
-SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "rapport" / "corpus" / "sample"
 
 
 @pytest.mark.skipif(not (SAMPLE / "norrbotten_delarsrapport_2022-08.txt").exists(), reason="sample absent")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import api
+from rapport.app import api
 
 fpdf = pytest.importorskip("fpdf")
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from pipeline import api
+from rapport.app import api
 from tests.conftest import FIXTURES, SAMPLE
 
 GOLD = FIXTURES / "gold"

@@ -1,8 +1,8 @@
 """Swedish index terms: lemmas + stems merge inflections, negations survive, compounds add parts."""
 import pytest
 
-from index.analyze import Analyzer, stopwords, tokens
-from index.compounds import compound_parts, split_compound
+from rapport.index.analyze import Analyzer, stopwords, tokens
+from rapport.index.compounds import compound_parts, split_compound
 
 
 def test_analyze_inflections_share_a_term():

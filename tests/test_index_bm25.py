@@ -1,8 +1,8 @@
 """BM25 over analysed Swedish terms, and the feedback terms English queries borrow."""
 import numpy as np
 
-from index.analyze import Analyzer
-from index.bm25 import BM25Index
+from rapport.index.analyze import Analyzer
+from rapport.index.bm25 import BM25Index
 
 PASSAGES = [
     "Sjukfrånvaron bland medarbetarna minskar och korttidsfrånvaron ligger på 2,1 procent.",

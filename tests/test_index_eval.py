@@ -20,9 +20,9 @@ def test_index_bm25_mode_beats_eval_baseline(tmp_path):
     sys.path.insert(0, str(SHARED / "eval"))
     import score  # the eval kit's scorer (standard library only)
 
-    from corpus.load import load_corpus
-    from index.search import build_or_load_index
-    from models.embedder import load_embedder
+    from rapport.corpus.load import load_corpus
+    from rapport.index.search import build_or_load_index
+    from rapport.models.embedder import load_embedder
     from tests.fixtures.tiny_model.build import tiny_model_dir
 
     queries = SHARED / "eval" / "dev" / "queries.jsonl"

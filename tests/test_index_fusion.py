@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from index.fusion import Filters, rrf, top_ids
+from rapport.index.fusion import Filters, rrf, top_ids
 
 
 def test_fusion_rrf_rewards_agreement():

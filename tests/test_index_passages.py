@@ -1,8 +1,8 @@
 """Passages: 1-3 sentence windows inside one section, tables on their own, verbatim offsets."""
 import pytest
 
-from index.passages import document_passages, prose_passages, table_passages
-from index.records import MAX_PASSAGE_CHARS, Passage
+from rapport.index.passages import document_passages, prose_passages, table_passages
+from rapport.index.records import MAX_PASSAGE_CHARS, Passage
 from tests.fixtures.tiny_model.reports import NORR, make_document
 
 
@@ -79,7 +79,7 @@ def test_passages_record_rejects_bad_offsets():
 
 
 def test_passages_small_table_cells_join_their_row():
-    from index.passages import _absorb_small
+    from rapport.index.passages import _absorb_small
 
     text = ("Andel medarbetare som rekommenderar sin arbetsplats till andra\n\n"
             "RS 80 %\n\n"

@@ -1,7 +1,7 @@
 """Region names in a query become filters/groupings and leave the text to match."""
 import pytest
 
-from index.query import canonical_region, parse_query
+from rapport.index.query import canonical_region, parse_query
 
 KNOWN = {"Norrbotten", "Västerbotten"}
 

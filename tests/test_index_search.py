@@ -2,9 +2,9 @@
 import pandas as pd
 import pytest
 
-from index.records import RESULT_COLUMNS
-from index.search import build_or_load_index, looks_english
-from models.embedder import is_available, load_embedder
+from rapport.index.records import RESULT_COLUMNS
+from rapport.index.search import build_or_load_index, looks_english
+from rapport.models.embedder import is_available, load_embedder
 from tests.fixtures.tiny_model.build import tiny_model_dir
 from tests.fixtures.tiny_model.reports import NORR, VAST, make_document
 

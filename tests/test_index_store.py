@@ -5,9 +5,9 @@ from dataclasses import replace
 
 import pytest
 
-from index.search import Searcher, build_or_load_index
-from index.store import SCHEMA_VERSION, IndexStoreError, PassageConfig, build_index, load_parts, read_manifest
-from models.embedder import load_embedder
+from rapport.index.search import Searcher, build_or_load_index
+from rapport.index.store import SCHEMA_VERSION, IndexStoreError, PassageConfig, build_index, load_parts, read_manifest
+from rapport.models.embedder import load_embedder
 from tests.fixtures.tiny_model.build import tiny_model_dir
 from tests.fixtures.tiny_model.reports import NORR, VAST, make_document
 
@@ -129,7 +129,7 @@ def test_store_failed_write_leaves_old_index(tmp_path, docs, tiny, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("index.dense.DenseIndex.save", boom)
+    monkeypatch.setattr("rapport.index.dense.DenseIndex.save", boom)
     with pytest.raises(OSError):
         build_index(docs, tmp_path / "idx", tiny)
     assert read_manifest(tmp_path / "idx") == before

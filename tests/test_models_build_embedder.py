@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models import build_embedder as be
+from rapport.models import build_embedder as be
 
 
 def _q4_block(d: float, nibbles: list[int]) -> bytes:

@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from models import embedder as emb
+from rapport.models import embedder as emb
 from tests.fixtures.tiny_model.build import tiny_model_dir
 
 REAL = emb.is_available()

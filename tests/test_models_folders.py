@@ -1,7 +1,7 @@
 """A folder is replaced whole or not at all (model cache, index folders)."""
 import pytest
 
-from models.folders import replacing
+from rapport.models.folders import replacing
 
 
 def test_folders_replacing_swaps_in_the_new_folder(tmp_path):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from corpus import load_document
+from rapport.corpus import load_document
 from tests.conftest import process_text
-from pipeline.nlp import build_nlp, make_doc
+from rapport.pipeline.nlp import build_nlp, make_doc
 
 COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals", "rapport_aggregates"]
 HEAD = "Region Exempel\nÅrsredovisning 2022\n\n2. Måluppfyllelse\n\nUppföljning av målen\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dates import find_dates, normalise, reference_year
+from rapport.pipeline.dates import find_dates, normalise, reference_year
 
 PERIOD = "2022-08"  # an interim report January–August 2022
 

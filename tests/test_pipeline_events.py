@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import load_document
+from rapport.corpus import load_document
 from tests.conftest import process_text
-from pipeline.nlp import build_nlp, process
-from pipeline.records import Event
+from rapport.pipeline.nlp import build_nlp, process
+from rapport.pipeline.records import Event
 
 HEAD = """Region Exempellän
 Delårsrapport januari–augusti 2022

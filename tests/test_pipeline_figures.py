@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.components.figures import Figure, clauses, find_figures
+from rapport.pipeline.components.figures import Figure, clauses, find_figures
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "exempel_delarsrapport_2023-08.txt"
 
@@ -129,8 +129,8 @@ def test_figures_offsets_point_into_the_text():
 
 
 def test_figures_component_writes_figure_spans():
-    from corpus import load_document
-    from pipeline.nlp import build_nlp, make_doc
+    from rapport.corpus import load_document
+    from rapport.pipeline.nlp import build_nlp, make_doc
 
     nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_figures"])
     d = load_document(FIXTURE)

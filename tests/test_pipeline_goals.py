@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from corpus import load_document
+from rapport.corpus import load_document
 from tests.conftest import process_text
-from pipeline.nlp import build_nlp, make_doc, process
-from pipeline.records import GoalAssessment, Horizon, Level, Status
+from rapport.pipeline.nlp import build_nlp, make_doc, process
+from rapport.pipeline.records import GoalAssessment, Horizon, Level, Status
 
 COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals"]
 

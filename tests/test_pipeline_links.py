@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from corpus import load_document
-from corpus.numbers import parse_number, parse_unit
-from corpus.tables import Table, TableRow
-from pipeline.components.figures import find_figures
-from pipeline.components.links import Cell, TableView, _value_matches, word_sim
-from pipeline.records import Contradiction, Link
+from rapport.corpus import load_document
+from rapport.corpus.numbers import parse_number, parse_unit
+from rapport.corpus.tables import Table, TableRow
+from rapport.pipeline.components.figures import find_figures
+from rapport.pipeline.components.links import Cell, TableView, _value_matches, word_sim
+from rapport.pipeline.records import Contradiction, Link
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "exempel_delarsrapport_2023-08.txt"
 FIXTURE2 = Path(__file__).parent / "fixtures" / "links" / "provland_delarsrapport_2024-06.txt"
-SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
+SAMPLE = Path(__file__).resolve().parents[1] / "rapport" / "corpus" / "sample"
 DEV = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "000_aaca8210c76a1746.txt"
 
 PLANTED2 = {  # row -> (signed prose value, table value, column)
@@ -74,14 +74,14 @@ def fixture_tables(d) -> list[Table]:
 
 @pytest.fixture(scope="module")
 def nlp():
-    from pipeline.nlp import build_nlp
+    from rapport.pipeline.nlp import build_nlp
 
     return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_figures", "rapport_links"])
 
 
 @pytest.fixture(scope="module")
 def doc(nlp):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     d = load_document(FIXTURE)
     d.tables = fixture_tables(d)
@@ -194,7 +194,7 @@ def test_links_facts_survive_several_links_of_one_mention(doc):
 
 
 def test_links_with_tables_recovered_by_corpus(nlp):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     d = load_document(FIXTURE)
     doc = nlp(make_doc(nlp, d))
@@ -227,7 +227,7 @@ def test_links_value_match_exact_rounded_and_too_coarse():
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/corpus is not present")
 def test_links_on_a_real_report_point_at_real_cells(nlp):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     d = load_document(DEV)
     doc = nlp(make_doc(nlp, d))
@@ -242,7 +242,7 @@ def test_links_on_a_real_report_point_at_real_cells(nlp):
 
 
 def test_links_report_without_tables_lists_its_figures_unlinked(nlp, tmp_path):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     path = tmp_path / "utan_tabeller.txt"
     path.write_text("Region Exempelland\n\n1. Ekonomi\n\nResultatet uppgår till 45 miljoner kronor. "
@@ -257,7 +257,7 @@ def test_links_report_without_tables_lists_its_figures_unlinked(nlp, tmp_path):
 def test_links_threshold_is_a_config_setting(doc):
     import spacy
 
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     strict = spacy.blank("sv")
     for name in ("rapport_sentences", "rapport_lemmas", "rapport_figures"):
@@ -270,7 +270,7 @@ def test_links_threshold_is_a_config_setting(doc):
 
 @pytest.fixture(scope="module", params=["hand", "recovered"])
 def doc2(nlp, request):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     d = load_document(FIXTURE2)
     if request.param == "hand":
@@ -319,7 +319,7 @@ def test_links_second_report_consistent_figures(doc2):
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the bundled sample corpus is not present")
 def test_links_sample_corpus_planted_contradictions_only(nlp):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     found = []
     for path in sorted(SAMPLE.glob("*.txt")):
@@ -333,7 +333,7 @@ def test_links_sample_corpus_planted_contradictions_only(nlp):
 
 @pytest.mark.skipif(not DEV.parent.exists(), reason="../shared/corpus is not present")
 def test_links_shared_corpus_flags_only_the_known_slip(nlp):
-    from pipeline.nlp import make_doc
+    from rapport.pipeline.nlp import make_doc
 
     found = []
     for path in sorted(DEV.parent.glob("*.txt")):

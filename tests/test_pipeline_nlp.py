@@ -4,8 +4,8 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-from corpus import load_document
-from pipeline.nlp import build_nlp, config, process
+from rapport.corpus import load_document
+from rapport.pipeline.nlp import build_nlp, config, process
 
 TEXT = """Region Norrbotten
 Delårsrapport januari–augusti 2022

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import load_document
+from rapport.corpus import load_document
 from tests.conftest import process_text
-from pipeline.nlp import build_nlp, process
-from pipeline.records import Risk
+from rapport.pipeline.nlp import build_nlp, process
+from rapport.pipeline.records import Risk
 
 HEAD = """Region Exempellän
 Delårsrapport januari–augusti 2022
@@ -167,8 +167,8 @@ def test_risks_score_rises_with_evidence(risk_nlp, tmp_path):
 def test_risks_prose_in_tables_keeps_sentences_drops_rows():
     from types import SimpleNamespace
 
-    from corpus import Block, BlockKind
-    from pipeline.components.risks import prose_in_tables
+    from rapport.corpus import Block, BlockKind
+    from rapport.pipeline.components.risks import prose_in_tables
 
     text = ("Kostnader 2021 2022\nPersonal 120 130\nLokaler 40 42\n"
             "Prognosen pekar på ett underskott eftersom kostnaderna för\nhyrpersonal ökar snabbare än väntat.\n"
@@ -211,7 +211,7 @@ def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),
 ])
 def test_risks_table_fragment_tells_cells_from_prose(risk_nlp, text, in_table, list_item, fragment):
-    from pipeline.components.risks import table_fragment
+    from rapport.pipeline.components.risks import table_fragment
 
     doc = risk_nlp.make_doc(text)
     assert table_fragment(doc[:], in_table, list_item) is fragment

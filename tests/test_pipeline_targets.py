@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from corpus import load_document
+from rapport.corpus import load_document
 from tests.conftest import process_text
-from pipeline.nlp import build_nlp, make_doc
+from rapport.pipeline.nlp import build_nlp, make_doc
 
 COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_targets"]
 HEAD = "Region Exempel\nRegionplan 2023\n\n3. Finansiella mål\n\n"

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline import api
-from pipeline.web.app import create_app
+from rapport.app import api
+from rapport.app.web.app import create_app
 from tests.conftest import SAMPLE
 
 

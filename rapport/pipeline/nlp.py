@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from corpus import Document
+from rapport.corpus import Document
 
 from . import components  # noqa: F401  (registers the factories)
 from . import extensions
@@ -20,7 +20,7 @@ EXTRA_ABBREVIATIONS = ["enl.", "prop.", "jmf.", "jfr.", "dnr.", "kap.", "ca.", "
 
 
 def config():
-    text = resources.files("models").joinpath("config.cfg").read_text(encoding="utf-8")
+    text = resources.files("rapport.models").joinpath("config.cfg").read_text(encoding="utf-8")
     return spacy.util.load_config_from_str(text)
 
 

@@ -68,8 +68,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from corpus import Document
-from corpus.numbers import UNIT_SCALE_KR, numbers_in_text, parse_unit
+from rapport.corpus import Document
+from rapport.corpus.numbers import UNIT_SCALE_KR, numbers_in_text, parse_unit
 
 from ..records import Contradiction, Link
 from ..spans import document, evidence

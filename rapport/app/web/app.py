@@ -29,7 +29,7 @@ def create_app(corpus: list[Path] | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def page() -> str:
-        return resources.files("pipeline.web").joinpath("static/index.html").read_text(encoding="utf-8")
+        return resources.files("rapport.app.web").joinpath("static/index.html").read_text(encoding="utf-8")
 
     @app.get("/api/search")
     def search(q: str = Query(..., min_length=1), k: int = Query(10, ge=1, le=100),

@@ -33,7 +33,7 @@ from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from corpus import BlockKind
+from rapport.corpus import BlockKind
 
 from .spans import document
 
@@ -42,7 +42,7 @@ PATTERN_FILES = ("status", "horizon", "goals")
 
 @lru_cache(maxsize=None)
 def _packaged(name: str) -> tuple[str, ...]:
-    text = resources.files("models").joinpath("patterns", f"{name}.jsonl").read_text(encoding="utf-8")
+    text = resources.files("rapport.models").joinpath("patterns", f"{name}.jsonl").read_text(encoding="utf-8")
     return tuple(line for line in text.splitlines() if line.strip())
 
 
@@ -272,7 +272,7 @@ def candidates(doc: Doc, max_chars: int = 600, max_run: int = 1000, name: str = 
 
 
 def _candidates(doc: Doc, max_chars: int, max_run: int, name: str) -> list[Candidate]:
-    from corpus.sentences import split_sentences
+    from rapport.corpus.sentences import split_sentences
 
     d = document(doc)
     pieces: list[tuple[int, int, int, bool]] = []
@@ -333,7 +333,7 @@ def word_to_int(word: str) -> int | None:
     if w.isdigit():
         return int(w)
     try:
-        from corpus.numbers import word_to_int as corpus_word_to_int
+        from rapport.corpus.numbers import word_to_int as corpus_word_to_int
     except ImportError:  # corpus.numbers not there: the small table above is enough
         return _NUMBER_WORDS.get(w)
     return corpus_word_to_int(w)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analyze import Analyzer
+from rapport.index.analyze import Analyzer
 
 
 class BM25Index:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.folders import replacing
+from rapport.models.folders import replacing
 
 MODEL_NAME = "multilingual-e5-small"
 FOLDER_SCHEMA = 1

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.meta import MONTHS
+from rapport.corpus.meta import MONTHS
 
 # precision ranks: the higher, the more exact
 DAY, WEEK, MONTH, RANGE_MONTH, QUARTER, HALF, YEAR, YEAR_RANGE = 8, 7, 6, 5, 4, 3, 2, 1

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from corpus.numbers import UNIT_SCALE_KR, word_to_int
+from rapport.corpus.numbers import UNIT_SCALE_KR, word_to_int
 
 from ..spans import document, sentences
 

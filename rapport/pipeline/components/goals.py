@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from corpus import BlockKind
+from rapport.corpus import BlockKind
 
 from ..lexicon_goals import CueListComponent, Cues, candidates, claim, word_to_int
 from ..records import GoalAssessment, Horizon, Level, Status

@@ -52,7 +52,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from corpus import BlockKind
+from rapport.corpus import BlockKind
 
 from ..records import MAX_EVIDENCE, Risk, RiskCategory
 from ..spans import document, evidence, nearest_heading
@@ -113,7 +113,7 @@ CATEGORY_ORDER = ["finance", "staffing", "care_capacity", "it_digital", "infrast
 @lru_cache(maxsize=8)
 def read_patterns(name: str) -> tuple[dict, ...]:
     """The rows of models/patterns/<name> (JSON Lines), read once per process."""
-    text = resources.files("models").joinpath("patterns", name).read_text(encoding="utf-8")
+    text = resources.files("rapport.models").joinpath("patterns", name).read_text(encoding="utf-8")
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
@@ -345,7 +345,7 @@ def prose_in_tables(d) -> list[tuple[int, int]]:
     ends with a full stop, has at least six words, few digits and mostly
     lowercase words (a table row of labels and figures has none of these).
     """
-    from corpus.sentences import split_sentences
+    from rapport.corpus.sentences import split_sentences
 
     out = []
     for b in d.blocks:

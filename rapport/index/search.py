@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from index.fusion import Filters, rrf, top_ids
-from index.query import ParsedQuery, parse_query
-from index.records import RESULT_COLUMNS
-from index.store import PassageConfig, build_index, load_parts
+from rapport.index.fusion import Filters, rrf, top_ids
+from rapport.index.query import ParsedQuery, parse_query
+from rapport.index.records import RESULT_COLUMNS
+from rapport.index.store import PassageConfig, build_index, load_parts
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -67,7 +67,7 @@ class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
     def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
-        from models.embedder import load_embedder
+        from rapport.models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
@@ -260,7 +260,7 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     (reporting why through `log`, default the "rapport.index" logger) when the
     model, schema or settings changed.
     """
-    from models.embedder import load_embedder
+    from rapport.models.embedder import load_embedder
 
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
     build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)

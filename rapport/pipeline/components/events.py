@@ -35,7 +35,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from corpus import BlockKind
+from rapport.corpus import BlockKind
 
 from ..dates import MONTH, find_dates
 from ..records import MAX_EVIDENCE, Event, EventType

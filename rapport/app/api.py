@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus import Document, load_corpus
+from rapport.corpus import Document, load_corpus
 
-from .records import OUTPUTS
+from rapport.pipeline.records import OUTPUTS
 
 
 def sample_corpus() -> Path:
-    return Path(str(resources.files("corpus").joinpath("sample")))
+    return Path(str(resources.files("rapport.corpus").joinpath("sample")))
 
 
 def rapport_home() -> Path:
@@ -65,8 +65,8 @@ class ExtractResult:
 def extract(paths: list[str | Path] | None = None, out: str | Path | None = None,
             manifest: str | Path | None = None, show_progress: bool = False) -> ExtractResult:
     """Ingest, run the spaCy pipeline, and (with `out`) write the contract's files atomically."""
-    from .nlp import shared_nlp
-    from .run import extract as run_extract
+    from rapport.pipeline.nlp import shared_nlp
+    from rapport.pipeline.run import extract as run_extract
 
     docs, errors = ingest(paths, manifest, show_progress)
     ex = run_extract(shared_nlp(), docs, show_progress)
@@ -106,8 +106,8 @@ def index_dir_for(paths: list[str | Path]) -> Path:
 def searcher(paths: list[str | Path] | None = None, index_dir: str | Path | None = None,
              show_progress: bool = False, documents: list[Document] | None = None):
     """Build or reuse the hybrid index of a corpus; the returned Searcher is reusable across queries."""
-    from index import build_or_load_index
-    from models.embedder import load_embedder
+    from rapport.index import build_or_load_index
+    from rapport.models.embedder import load_embedder
 
     paths = list(paths or [sample_corpus()])
     if documents is None:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
 
-from corpus import BlockKind, Document
+from rapport.corpus import BlockKind, Document
 
 from .records import MAX_EVIDENCE
 

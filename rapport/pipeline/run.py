@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.language import Language
 
-from corpus import Document
+from rapport.corpus import Document
 
 from .nlp import process
 from .records import OUTPUTS

@@ -28,7 +28,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np  # noqa: E402
 
-from models.build_embedder import (  # noqa: E402
+from rapport.models.build_embedder import (  # noqa: E402
     MODEL_NAME,
     STAMP,
     WEIGHTS,

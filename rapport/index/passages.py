@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from corpus.records import BlockKind, Document
-from index.records import MAX_PASSAGE_CHARS, Passage
+from rapport.corpus.records import BlockKind, Document
+from rapport.index.records import MAX_PASSAGE_CHARS, Passage
 
 _WS = re.compile(r"\s+")
 _TITLE_HINT = re.compile(r"^\s*(tabell|tab\.|diagram|figur|bild)\b", re.I)

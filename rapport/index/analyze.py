@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.compounds import compound_parts
+from rapport.index.compounds import compound_parts
 
 # bm25s's Swedish list, minus the negations, which carry meaning in goal assessments.
 _NEGATIONS = {"inte", "ej", "icke", "ingen", "inga", "inget", "utan"}

@@ -31,12 +31,12 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from index.analyze import Analyzer
-from index.bm25 import BM25Index
-from index.dense import DenseIndex, view_files
-from index.passages import document_passages
-from index.records import Passage
-from models.folders import replacing
+from rapport.index.analyze import Analyzer
+from rapport.index.bm25 import BM25Index
+from rapport.index.dense import DenseIndex, view_files
+from rapport.index.passages import document_passages
+from rapport.index.records import Passage
+from rapport.models.folders import replacing
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"

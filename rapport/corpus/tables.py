@@ -71,7 +71,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from corpus.numbers import (
+from rapport.corpus.numbers import (
     Atom,
     Cell,
     atom_groupings,
