@@ -69,6 +69,7 @@ class Evidence:
     start: int
     end: int
     page: int | None = None
+    period: str | None = None  # the report's period: every fact carries it, so facts join and filter alike
 
     def __post_init__(self):
         if not 0 <= self.start <= self.end:
@@ -86,7 +87,6 @@ def _plain(v):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GoalAssessment(Evidence):
-    period: str | None
     goal: str | None
     level: Level | None
     assessor: str | None
@@ -96,7 +96,6 @@ class GoalAssessment(Evidence):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Aggregate(Evidence):
-    period: str | None
     scope: str | None
     total: int | None
     achieved: int | None
@@ -109,7 +108,6 @@ class Aggregate(Evidence):
 class Target(Evidence):
     goal: str | None
     target: str
-    period: str | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,6 +129,7 @@ class Link(Evidence):
     value: float
     unit: str | None
     table: str | None
+    table_id: str | None
     row: str | None
     column: str | None
     table_text: str | None

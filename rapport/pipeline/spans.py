@@ -33,7 +33,7 @@ def evidence(doc: Doc, start: int, end: int) -> dict:
     d = document(doc)
     end = min(end, start + MAX_EVIDENCE)
     return {"doc": d.name, "region": d.meta.region, "text": d.text[start:end], "start": start, "end": end,
-            "page": d.page_at(start)}
+            "page": d.page_at(start), "period": d.meta.period}
 
 
 def nearest_heading(doc: Doc, offset: int) -> str | None:

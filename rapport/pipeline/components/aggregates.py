@@ -239,7 +239,7 @@ class AggregateFinder(CueListComponent):
         total, filled, ok = _settle(total, counts)
         if not ok:
             doc._.warnings.append(f"{d.name}: {self.name}: counts {counts} do not add up to {total} at {start}..{end}")
-        rec = Aggregate(**evidence(doc, start, end), period=d.meta.period, scope=scope, total=total, **filled)
+        rec = Aggregate(**evidence(doc, start, end), scope=scope, total=total, **filled)
         span = doc.char_span(start, end, alignment_mode="expand")
         span = claim(doc, span.start, span.end, "aggregate")
         span._.fact = rec

@@ -708,7 +708,7 @@ class GoalAssessor(CueListComponent):
                 Horizon.CURRENT)
             goal, level = index.resolve(span.start, span.end)
             ev = evidence(doc, span.start_char, span.end_char)
-            rec = GoalAssessment(**ev, period=d.meta.period, goal=goal, level=level, assessor=None, status=status,
+            rec = GoalAssessment(**ev, goal=goal, level=level, assessor=None, status=status,
                                  horizon=horizon)
             carrier = claim(doc, span.start, span.end, status.value)
             carrier._.fact = rec
@@ -732,7 +732,7 @@ class GoalAssessor(CueListComponent):
         ev = evidence(doc, c.start, c.end)
         out = []
         for status, horizon, (x, y) in pairs:
-            rec = GoalAssessment(**ev, period=d.meta.period, goal=goal, level=level, assessor=who, status=status,
+            rec = GoalAssessment(**ev, goal=goal, level=level, assessor=who, status=status,
                                  horizon=horizon)
             span = claim(doc, x, y, status.value)
             span._.fact = rec

@@ -1457,7 +1457,7 @@ def _measure_fits(m: str, t: TableView, r: RowView, column: str | None) -> bool:
 def link_record(doc: Doc, f: Figure, s: Scored, t: TableView, r: RowView) -> Link:
     ev = evidence(doc, f.sent_start, f.sent_end)
     conf = 1.0 / (1.0 + math.exp(-2.0 * (s.score - 2.2)))
-    return Link(**ev, value=s.cand.value, unit=_record_unit(f, t), table=t.title, row=r.label,
+    return Link(**ev, value=s.cand.value, unit=_record_unit(f, t), table=t.title, table_id=t.id, row=r.label,
                 column=s.column_name, table_text=r.text[:600], confidence=round(conf, 3), match=s.cand.match)
 
 

@@ -212,7 +212,7 @@ class TargetFinder(CueListComponent):
                 ev = evidence(doc, c.start, c.end)
                 for s, e in found:
                     target = " ".join(doc[s:e].text.split())
-                    rec = Target(**ev, goal=goal, target=target, period=d.meta.period)
+                    rec = Target(**ev, goal=goal, target=target)
                     span = claim(doc, s, e, "target")
                     span._.fact = rec
                     group.append(span)
