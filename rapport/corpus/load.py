@@ -1,14 +1,13 @@
 """From a path to a structured Document: read → clean → tables → layout → metadata."""
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 
 from . import layout, meta
 from .clean import clean
 from .readers import find_report_files, read_file
-from .records import Document, Metadata, Page, ReadError
+from .records import Document, Metadata, ReadError, page_lookup
 
 
 MAX_ROW_CHARS = 400
@@ -22,13 +21,8 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
     text = cleaned.text
     if not text.strip():
         raise ReadError(str(path), "no text left after cleaning")
-    pages = _pages(cleaned.page_starts, cleaned.first_page, len(text))
-    starts = [p.start for p in pages]
-
-    def page_at(offset: int) -> int | None:
-        if not pages:
-            return None
-        return pages[max(bisect.bisect_right(starts, offset) - 1, 0)].number
+    pages = cleaned.pages
+    page_at = page_lookup(pages)
 
     tables, warnings = _find_tables(text, path.name, page_at)
     spans = [(t.start, t.end) for t in tables] + _numeric_runs(text, [(t.start, t.end) for t in tables])
@@ -59,14 +53,6 @@ def load_corpus(paths: list[str | Path], manifest: str | Path | None = None,
         except ReadError as e:
             errors.append(str(e))
     return docs, errors
-
-
-def _pages(starts: list[int], first: int, length: int) -> list[Page]:
-    if not starts:
-        return []
-    starts = sorted(set([0] + starts)) if starts[0] != 0 else sorted(set(starts))
-    ends = starts[1:] + [length]
-    return [Page(first + i, s, e) for i, (s, e) in enumerate(zip(starts, ends)) if e > s or i == 0]
 
 
 def _find_tables(text: str, name: str, page_at):

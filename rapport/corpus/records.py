@@ -32,9 +32,24 @@ class ReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A stretch [start, end) of the cleaned text known to be on printed/PDF page `number`.
+
+    Only known stretches are pages: text between them has no page (corpus.pages)."""
+
     number: int
     start: int
     end: int
+
+
+def page_lookup(pages: list[Page]):
+    """offset -> page number or None, in O(log pages); `pages` sorted and non-overlapping."""
+    starts = [p.start for p in pages]
+
+    def page_at(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return pages[i].number if i >= 0 and offset < pages[i].end else None
+
+    return page_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +121,9 @@ class Document:
         return self.text[start:end]
 
     def page_at(self, offset: int) -> int | None:
-        if not self.pages:
-            return None
-        i = bisect.bisect_right([p.start for p in self.pages], offset) - 1
-        return self.pages[max(i, 0)].number
+        """The page `offset` is on, or None where the text holds no evidence of it."""
+        i = bisect.bisect_right(self.pages, offset, key=lambda p: p.start) - 1
+        return self.pages[i].number if i >= 0 and offset < self.pages[i].end else None
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section whose span holds `offset`."""
