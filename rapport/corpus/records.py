@@ -22,12 +22,30 @@ class BlockKind(StrEnum):
 
 
 class ReadError(Exception):
-    """A file that cannot be read; the message names the file and the reason."""
+    """A file that cannot be read; the message names the file (escaped: one line) and the reason."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{printable(path)}: {printable(reason)}")
         self.path = path
         self.reason = reason
+
+
+def printable(s: str) -> str:
+    """`s` safe to print on one line: control and format characters (a newline, an escape
+    sequence, a right-to-left override) become escapes like \\n and \\x1b, and bytes a file
+    name could not decode (surrogate escapes) become \\xNN; letters, "å" included, stay."""
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= o <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{o - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
