@@ -19,6 +19,7 @@ from .pages import PageBreak, agreeing, dump_pages, physical_pages, printed_shif
 from .records import OffsetMap, Page
 
 Edit = tuple[int, int, str]
+ROUNDS = 4  # the stages run again on their output until it stops changing, at most this often
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Cleaned:
     text: str
     offsets: OffsetMap  # cleaned offset -> raw offset
     pages: list[Page]  # the stretches whose page is known (corpus.pages), in cleaned offsets
+    sheets: list[int] | None = None  # cleaned offsets where each PDF page / form-feed page starts
 
 
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, OffsetMap]:
@@ -188,6 +190,8 @@ def furniture(text: str, sheets: list[int] | None = None) -> Furniture:
     recurring elsewhere (table headers) are left alone. In a text with sheets the form
     feeds are the breaks; in a dump without them, each run of furniture is one.
     """
+    if sheets is not None:  # a sheet may start inside a line once a word broken over the page is joined
+        sheets = sorted({max(text.rfind("\n", 0, s), text.rfind("\f", 0, s)) + 1 for s in sheets})
     numbers = page_number_lines(text, sheets)
     points = [(s, True) for s, _, _ in numbers] + [(s, False) for s in sheets or []]
     where: dict[str, set[tuple[int, int]]] = {}
@@ -360,12 +364,23 @@ _DOUBLE_BULLET = re.compile(r"^([ \t]*)([•●▪\-–])\2[ \t]*(.+?)[ \t]*$", 
 
 
 def doubled_text_edits(text: str) -> list[Edit]:
-    """Slide dumps print "•• phrase phrase" (or "phrasephrase"): keep one bullet and one phrase."""
+    """Slide dumps print "•• phrase phrase" (or "phrasephrase"): keep one bullet and one phrase.
+
+    Only deletions (and one space where the bullets touched the text), so every kept
+    character still maps to itself in the raw text.
+    """
     edits = []
     for m in _DOUBLE_BULLET.finditer(text):
-        body = m.group(3)
-        single = _undouble(body)
-        edits.append((m.start(2), m.end(3), f"{m.group(2)} {single}"))
+        bullet, body = m.start(2), m.start(3)
+        if body > bullet + 2:
+            edits.append((bullet + 1, bullet + 2, ""))  # the second bullet; one space after it stays
+            if body > bullet + 3:
+                edits.append((bullet + 3, body, ""))
+        else:
+            edits.append((bullet + 1, bullet + 2, " "))
+        single = _undouble(m.group(3))
+        if len(single) < len(m.group(3)):
+            edits.append((body + len(single), m.end(3), ""))
     return edits
 
 
@@ -380,7 +395,13 @@ def _undouble(s: str) -> str:
 
 # --- the chain -------------------------------------------------------------
 def clean(raw: str, page_starts: list[int] | None = None) -> Cleaned:
-    """`page_starts`: raw offsets where each sheet starts (a PDF's pages); form feeds count too."""
+    """`page_starts`: raw offsets where each sheet starts (a PDF's pages); form feeds count too.
+
+    The stages run again on their own output until it no longer changes (at most ROUNDS
+    times): a repair can uncover another (a second header line now next to the break, a
+    blank run that collapses next to a broken word), and a cleaned text must clean to itself.
+    Page evidence is read in the first round only.
+    """
     text, omap = raw, OffsetMap.identity(len(raw))
     marks = np.asarray(page_starts or [], dtype=np.int64)  # offsets carried through every stage
 
@@ -399,24 +420,34 @@ def clean(raw: str, page_starts: list[int] | None = None) -> Cleaned:
         pages = physical_pages(sheets, len(text), furn.printed)
     else:
         pages = dump_pages(furn.breaks, len(text), furn.footer) if furn.footer is not None else []
-    marks = np.asarray([x for p in pages for x in (p.start, p.end)], dtype=np.int64)
-    step(furn.edits)
-    step(interleave_edits(text))
-    step(trailing_space_edits(text))
-    step(hyphen_edits(text))
-    step(doubled_text_edits(text))
-    step(_collapse_blank_runs(text))
-    step([(m.start(), m.end(), "\n\n") for m in re.finditer(r"\f+", text)])
-    bounds = marks.reshape(-1, 2).tolist()
-    return Cleaned(text, omap, [Page(p.number, s, e) for p, (s, e) in zip(pages, bounds) if e > s])
+    marks = np.asarray([x for p in pages for x in (p.start, p.end)] + (sheets or []), dtype=np.int64)
+    n_bounds = 2 * len(pages)
+    for round_ in range(ROUNDS):
+        before = text
+        if round_:
+            step(character_edits(text))
+            step(furniture(text, None if sheets is None else marks[n_bounds:].tolist()).edits)
+        else:
+            step(furn.edits)
+        step([(m.start(), m.end(), "\n\n") for m in re.finditer(r"\f+", text)])  # a page break is a paragraph break
+        step(interleave_edits(text))
+        step(trailing_space_edits(text))
+        step(_collapse_blank_runs(text))  # before hyphenation, which bridges at most one blank line
+        step(hyphen_edits(text))
+        step(doubled_text_edits(text))
+        if text == before:
+            break
+    bounds = marks[:n_bounds].reshape(-1, 2).tolist()
+    return Cleaned(text, omap, [Page(p.number, s, e) for p, (s, e) in zip(pages, bounds) if e > s],
+                   None if sheets is None else marks[n_bounds:].tolist())
 
 
 def _collapse_blank_runs(text: str) -> list[Edit]:
-    edits = [(m.start(), m.end(), "\n\n") for m in re.finditer(r"\n(?:[ \t]*\n){2,}", text)]
     lead = re.match(r"\s+", text)
-    if lead:
-        edits.append((0, lead.end(), ""))
-    return edits
+    start = lead.end() if lead else 0
+    edits = [(0, start, "")] if lead else []
+    return edits + [(m.start(), m.end(), "\n\n") for m in re.finditer(r"\n(?:[ \t]*\n){2,}", text)
+                    if m.start() >= start]
 
 
 def _inverse(m: OffsetMap, old_len: int) -> np.ndarray:

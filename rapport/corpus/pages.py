@@ -56,12 +56,14 @@ def physical_pages(starts: list[int], length: int, printed: dict[int, int] | Non
 
 
 def printed_shift(printed: dict[int, int]) -> int:
-    """printed number - sheet number, when most printed numbers agree on it; else 0."""
-    if len(printed) < 2:
+    """printed number - sheet number, when at least two printed numbers and most of them agree on
+    it and no other shift has as many; else 0 (the sheets are numbered by position)."""
+    ranked = Counter(n - (i + 1) for i, n in printed.items()).most_common(2)
+    if not ranked:
         return 0
-    shifts = Counter(n - (i + 1) for i, n in printed.items())
-    shift, votes = shifts.most_common(1)[0]
-    return shift if votes >= MIN_AGREEING * len(printed) else 0
+    shift, votes = ranked[0]
+    clear = len(ranked) == 1 or ranked[1][1] < votes
+    return shift if votes >= 2 and clear and votes >= MIN_AGREEING * len(printed) else 0
 
 
 def _agreeing_runs(breaks: list[PageBreak]) -> list[list[int]]:
