@@ -25,6 +25,7 @@ import pandas as pd
 from . import cache, frames
 
 BY = ("region", "period", "doc", "kind")
+MAX_QUERY_CHARS = 1000  # a question, not a document: longer input is refused before any work
 FILTERS = ("region", "doc", "kind", "section", "period_from", "period_to")
 
 
@@ -252,6 +253,8 @@ def _is_period(value) -> bool:
 def _check_query(query, k) -> None:
     if not isinstance(query, str) or not query.strip():
         raise CorpusError("the query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise CorpusError(f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,}")
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 1000:
         raise CorpusError(f"k must be a whole number from 1 to 1000, not {k!r}")
 
