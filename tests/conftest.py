@@ -59,3 +59,32 @@ def process_text(nlp, path: Path, text: str):
 
 def deep(obj):
     return copy.deepcopy(obj)
+
+
+# --- workbench (rapport.app) fixtures --------------------------------------------------------
+@pytest.fixture(scope="session")
+def app_home(tmp_path_factory):
+    """A private RAPPORT_HOME for the app tests: their caches and indexes never touch the user's."""
+    import os
+
+    home = tmp_path_factory.mktemp("rapport-home")
+    old = os.environ.get("RAPPORT_HOME")
+    os.environ["RAPPORT_HOME"] = str(home)
+    from rapport.app import cache
+
+    cache.facts_version.cache_clear()
+    yield home
+    if old is None:
+        os.environ.pop("RAPPORT_HOME", None)
+    else:
+        os.environ["RAPPORT_HOME"] = old
+    cache.facts_version.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def sample_app_corpus(app_home):
+    """The bundled sample corpus opened with the tiny test model (real index, random vectors)."""
+    from rapport.app.corpus import Corpus
+    from tests.fixtures.tiny_model.build import tiny_model_dir
+
+    return Corpus([SAMPLE], model=tiny_model_dir(), index_dir=app_home / "index-sample")

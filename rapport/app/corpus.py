@@ -99,8 +99,8 @@ class Corpus:
                 elif kind == "tables":
                     self._frames[kind] = frames.tables_frame(self._load_docs())
                 elif kind == "unlinked":
-                    self._frames[kind] = pd.DataFrame([frames.plain(r) if not isinstance(r, dict) else r
-                                                       for r in self.extraction.unlinked])
+                    self._frames[kind] = frames.typed(pd.DataFrame([r if isinstance(r, dict) else r.to_dict()
+                                                                    for r in self.extraction.unlinked]))
                 elif kind in self.extraction.records:
                     self._frames[kind] = frames.facts_frame(kind, self.extraction.records[kind])
                 else:

@@ -20,13 +20,11 @@ class NothingToPlot(ValueError):
     """The corpus has no facts for the chart asked for (the message says which)."""
 
 
-def _pyplot():
-    import matplotlib
+def _figure(width: float, height: float):
+    """A Figure without pyplot: no global state, so web requests may draw at the same time."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=(width, height))
 
 
 def goals_figure(c, region: str | None = None):
@@ -36,10 +34,9 @@ def goals_figure(c, region: str | None = None):
     counts = views.goal_counts(cells)
     if counts.empty:
         raise NothingToPlot("no goal assessments to plot" + (f" for {region}" if region else ""))
-    plt = _pyplot()
     horizons = [h for h in views.HORIZON_ORDER if (counts["horizon"] == h).any()]
-    fig, axes = plt.subplots(1, len(horizons), figsize=(5 + 3 * len(horizons), 1.5 + 0.45 * counts.shape[0]),
-                             squeeze=False, sharex=True)
+    fig = _figure(5 + 3 * len(horizons), 1.5 + 0.45 * counts.shape[0])
+    axes = fig.subplots(1, len(horizons), squeeze=False, sharex=True)
     for ax, h in zip(axes[0], horizons):
         part = counts[counts["horizon"] == h]
         labels = [f"{r} {p}" for r, p in zip(part["region"], part["period"])]
@@ -63,10 +60,10 @@ def risks_figure(c, region: str | None = None):
         rates = rates[rates["region"].str.casefold() == region.casefold()]
     if rates.empty:
         raise NothingToPlot("no risks to plot" + (f" for {region}" if region else ""))
-    plt = _pyplot()
     table = rates.pivot_table(index="category", columns="region", values="per_report", fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.4 * len(table) * max(1, len(table.columns)) ** 0.5))
+    fig = _figure(8, 1.5 + 0.4 * len(table) * max(1, len(table.columns)) ** 0.5)
+    ax = fig.subplots()
     n = len(table.columns)
     h = 0.8 / n
     for i, reg in enumerate(table.columns):
@@ -86,8 +83,8 @@ def row_figure(c, label: str, region: str | None = None):
     series = views.row_series(c.tables, label, region)
     if series.empty:
         raise NothingToPlot(f"no table row matches {label!r}" + (f" in {region}" if region else ""))
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = _figure(8, 4.5)
+    ax = fig.subplots()
     for reg, part in series.groupby("region", sort=True):
         ax.plot(part["period"].astype(str), part["value"], marker="o", label=reg)
         for p, v, col in zip(part["period"].astype(str), part["value"], part["column"]):
@@ -113,29 +110,21 @@ def figure(c, what: str, row: str | None = None, region: str | None = None):
 
 
 def render(fig, fmt: str) -> bytes:
-    """The figure as PNG or SVG bytes (the figure is closed after)."""
-    plt = _pyplot()
+    """The figure as PNG or SVG bytes."""
     buf = io.BytesIO()
-    try:
-        fig.savefig(buf, format=fmt, dpi=150 if fmt == "png" else None, bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    fig.savefig(buf, format=fmt, dpi=150 if fmt == "png" else None, bbox_inches="tight")
     return buf.getvalue()
 
 
 def draw(c, what: str, out_dir: Path, row: str | None = None, region: str | None = None) -> list[Path]:
     """Write `<what>.png` and `<what>.svg` into out_dir; return their paths."""
     fig = figure(c, what, row, region)
-    plt = _pyplot()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
-    try:
-        for fmt in ("png", "svg"):
-            target = out_dir / f"{what}.{fmt}"
-            with atomic_file(target) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=150 if fmt == "png" else None, bbox_inches="tight")
-            files.append(target)
-    finally:
-        plt.close(fig)
+    for fmt in ("png", "svg"):
+        target = out_dir / f"{what}.{fmt}"
+        with atomic_file(target) as tmp:
+            tmp.write_bytes(render(fig, fmt))
+        files.append(target)
     return files
