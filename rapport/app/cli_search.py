@@ -11,9 +11,14 @@ from typing import Optional
 
 import typer
 
+from . import cli
 from .cli import (BY_CHOICES, CorpusOpt, DocOpt, Failure, FromOpt, JsonOpt, KindOpt, RegionOpt, SectionOpt, ToOpt,
-                  _check_inputs, _check_k, _check_period, _check_query, _dump, _filters, _open, _run, _say_errors,
-                  app, err, out)
+                  _check_inputs, _check_k, _check_period, _check_query, _dump, _filters, _run, _say_errors, app, err,
+                  out)
+
+
+def _open(paths):
+    return cli._open(paths)  # looked up at call time, so tests (and callers) can swap the opener
 from .cli_render import compare_view, hits_table, safe, visible
 
 
