@@ -14,8 +14,9 @@ let META = null;
 
 // ------------------------------------------------------------ state in the URL
 function state() { return Object.fromEntries(new URLSearchParams(location.search)); }
-function go(patch, replace = false) {
-  const s = {...state(), ...patch};
+// merge the patch into the current state, or (fresh) start from it: a view's own filters do not leak into another
+function go(patch, replace = false, fresh = false) {
+  const s = fresh ? {...patch} : {...state(), ...patch};
   for (const k of Object.keys(s)) if (s[k] === "" || s[k] == null) delete s[k];
   const url = "?" + new URLSearchParams(s).toString();
   if (replace) history.replaceState(null, "", url); else history.pushState(null, "", url);
@@ -25,13 +26,17 @@ window.addEventListener("popstate", render);
 
 // ------------------------------------------------------------ fetching, errors
 function showError(msg) { const el = $("#fel"); el.textContent = msg; el.hidden = !msg; }
+let renderSeq = 0;  // a newer render makes the answers of older ones stale: they are dropped, never drawn
+class Stale extends Error {}
 async function api(path, params = {}) {
+  const mine = renderSeq;
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null));
   let res;
   try { res = await fetch(`/api/${path}?${qs}`); }
   catch (e) { throw new Error("Servern svarar inte: " + e.message); }
   let body;
   try { body = await res.json(); } catch { throw new Error(`Oväntat svar från servern (${res.status})`); }
+  if (mine !== renderSeq) throw new Stale("stale");
   if (!res.ok) throw new Error(body.error || `Fel ${res.status}`);
   return body;
 }
@@ -83,6 +88,7 @@ function formPatch(form) { const p = {}; for (const el of form.elements) if (el.
 const VIEWS = {search: viewSearch, compare: viewCompare, risks: viewRisks, goals: viewGoals, tables: viewTables, context: viewContext};
 
 async function render() {
+  renderSeq++;
   const s = state(), view = VIEWS[s.view] ? s.view : "search";
   $$(".view").forEach((v) => (v.hidden = v.id !== "v-" + view));
   $$("#nav a").forEach((a) => a.classList.toggle("on", a.dataset.view === view));
@@ -90,7 +96,7 @@ async function render() {
   try {
     if (!META) await loadMeta();
     await VIEWS[view](s);
-  } catch (e) { showError(e.message); }
+  } catch (e) { if (!(e instanceof Stale)) showError(e.message); }
 }
 
 async function loadMeta() {
@@ -121,7 +127,7 @@ async function viewSearch(s) {
     items.map((it) => `<a href="#" data-facet="${name}" data-value="${esc(it.value)}" class="${chosen[name] === it.value ? "on" : ""}">
       <span>${esc(it.value)}</span><span class="n">${it.count}</span></a>`).join("") : "").join("");
 }
-$("#f-search").addEventListener("submit", (e) => { e.preventDefault(); const p = formPatch(e.target); go({view: "search", ...p, k: ""}); });
+$("#f-search").addEventListener("submit", (e) => { e.preventDefault(); const p = formPatch(e.target); go({view: "search", ...p}, false, true); });
 $("#more").addEventListener("click", () => go({k: Number(state().k || 10) + 10}, true));
 $("#facets").addEventListener("click", (e) => {
   const a = e.target.closest("a[data-facet]"); if (!a) return;
@@ -144,7 +150,7 @@ async function viewCompare(s) {
     ${g.passages.map(hitCard).join("") || "<p>Inga träffar.</p>"}
     ${Object.entries(g.facts).map(([kind, rows]) => rows.map((r) => factCard(kind, r)).join("")).join("")}</div>`).join("");
 }
-$("#f-compare").addEventListener("submit", (e) => { e.preventDefault(); go({view: "compare", ...formPatch(e.target)}); });
+$("#f-compare").addEventListener("submit", (e) => { e.preventDefault(); go({view: "compare", ...formPatch(e.target)}, false, true); });
 
 async function viewRisks(s) {
   const f = $("#f-risks");
@@ -169,7 +175,7 @@ async function viewRisks(s) {
       <td class="num">${r.statements}</td><td class="num">${r.reports}</td><td class="num">${num(r.per_report)}</td></tr>`).join("") + "</table>";
   $("#risk-items").innerHTML = res.items.map((r) => factCard("risks", r)).join("") || "<p>Inga formuleringar med dessa filter.</p>";
 }
-$("#f-risks").addEventListener("change", (e) => go({view: "risks", ...formPatch(e.currentTarget)}));
+$("#f-risks").addEventListener("change", (e) => go({view: "risks", ...formPatch(e.currentTarget)}, false, true));
 $("#risk-bars").addEventListener("click", (e) => { const b = e.target.closest("rect.bar"); if (b) go({doc: state().doc === b.dataset.doc ? "" : b.dataset.doc}); });
 
 async function viewGoals(s) {
@@ -193,7 +199,7 @@ async function viewGoals(s) {
   $("#goal-counts").innerHTML = `<table class="grid"><tr><th>Region</th><th>Period</th><th>Horisont</th>${res.statuses.map((st) => `<th>${esc(res.status_labels[st])}</th>`).join("")}</tr>` +
     res.counts.map((r) => `<tr><td>${esc(r.region)}</td><td>${esc(r.period)}</td><td>${esc(res.horizon_labels[r.horizon] || r.horizon)}</td>${res.statuses.map((st) => `<td class="num">${r[st]}</td>`).join("")}</tr>`).join("") + "</table>";
 }
-$("#f-goals").addEventListener("change", (e) => go({view: "goals", ...formPatch(e.currentTarget)}));
+$("#f-goals").addEventListener("change", (e) => go({view: "goals", ...formPatch(e.currentTarget)}, false, true));
 
 async function viewTables(s) {
   const f = $("#f-tables");
@@ -220,7 +226,7 @@ async function viewTables(s) {
 }
 $("#f-tables").addEventListener("change", (e) => {
   const p = formPatch(e.currentTarget);
-  go({view: "tables", doc: p.doc, table: e.target.name === "doc" ? "" : p.table});
+  go({view: "tables", doc: p.doc, table: e.target.name === "doc" ? "" : p.table}, false, true);
 });
 function light(cellKey, linkIds) {
   $$(".lit").forEach((x) => x.classList.remove("lit"));
@@ -243,9 +249,9 @@ async function viewContext(s) {
 $("#back").addEventListener("click", () => history.length > 1 ? history.back() : go({view: "search"}));
 document.addEventListener("click", (e) => {
   const b = e.target.closest("button.ctx"); if (!b) return;
-  go({view: "context", doc: b.dataset.doc, start: b.dataset.start, end: b.dataset.end, q: state().q});
+  go({view: "context", doc: b.dataset.doc, start: b.dataset.start, end: b.dataset.end, q: state().q}, false, true);
 });
 $$("#nav a[data-view], header h1 a").forEach((a) => a.addEventListener("click", (e) => {
-  e.preventDefault(); const s = state(); go({view: a.dataset.view, q: s.q, region: s.region}, false);
+  e.preventDefault(); const s = state(); go({view: a.dataset.view, q: s.q, region: s.region}, false, true);
 }));
 render();
