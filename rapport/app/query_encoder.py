@@ -10,7 +10,11 @@ a second and gives the same vectors (cosine 1.0000 on the check below). So:
   encodes queries with the ONNX copy when there is one, and loads the real
   sentence-transformers model only for passages (an index build) or when no
   ONNX copy exists.
-* The ONNX copy (`RAPPORT_HOME/models/<name>-<sha16>.onnx`) is exported from
+* The ONNX copy (`RAPPORT_HOME/models/<name>-<sha16>.onnx`) holds the network
+  after the word-embedding lookup; the 250k-row lookup table itself is a
+  memory-mapped `.npy` beside it, so opening costs a few pages, not 400 MB of
+  copying (the lookup is a row gather; the network adds positions, token
+  types and LayerNorm exactly as before). It is exported from
   the loaded torch model the first time the real model is loaded in a
   process that asked for it, checked against torch on a few queries, and
   written atomically. Without the `onnx` package the export is skipped and
@@ -35,7 +39,11 @@ MIN_COSINE = 0.9999
 
 
 def onnx_path(folder: Path, stamp: dict) -> Path:
-    return folder.parent / f"{stamp['name']}-{stamp['weights_sha256'][:16]}.onnx"
+    return folder.parent / f"{stamp['name']}-{stamp['weights_sha256'][:16]}.queries.onnx"
+
+
+def table_path(model: Path) -> Path:
+    return model.with_suffix(".words.npy")
 
 
 class LazyEmbedder:
@@ -76,12 +84,13 @@ class LazyEmbedder:
         with self._lock:
             if self._onnx is None:
                 p = onnx_path(self.path, self._stamp)
-                if p.exists():
+                if p.exists() and table_path(p).exists():
                     try:
                         self._onnx = OnnxQueries(p, self.path / "tokenizer.json")
                     except Exception as e:  # noqa: BLE001 - a damaged copy falls back to torch
                         logger.warning("ONNX query encoder at %s unusable (%s); using torch", p, e)
                         p.unlink(missing_ok=True)
+                        table_path(p).unlink(missing_ok=True)
                         self._onnx = False
                 else:
                     self._onnx = False
@@ -120,6 +129,7 @@ class OnnxQueries:
         opts.intra_op_num_threads = 1  # one short query: no gain from more, and no fight with other processes
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        self.words = np.load(table_path(model), mmap_mode="r")
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
         self.tokenizer.enable_truncation(max_length)
         self.pad = self.tokenizer.token_to_id("<pad>")
@@ -135,7 +145,8 @@ class OnnxQueries:
         for i, e in enumerate(enc):
             ids[i, :len(e.ids)] = e.ids
             mask[i, :len(e.ids)] = 1
-        out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        embeds = np.ascontiguousarray(self.words[ids.ravel()].reshape(*ids.shape, -1), dtype=np.float32)
+        out = self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
         return np.ascontiguousarray(out, dtype=np.float32)
 
 
@@ -155,23 +166,26 @@ def export_onnx(emb, target: Path) -> bool:
             super().__init__()
             self.m = m
 
-        def forward(self, ids, mask):
-            h = self.m(input_ids=ids, attention_mask=mask).last_hidden_state
+        def forward(self, embeds, mask):
+            h = self.m(inputs_embeds=embeds, attention_mask=mask).last_hidden_state
             w = mask.unsqueeze(-1).to(h.dtype)
             v = (h * w).sum(1) / w.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(v, dim=-1)
 
     tok = st.tokenizer(["query: " + q for q in CHECK_QUERIES], padding=True, return_tensors="pt")
+    words = transformer.get_input_embeddings().weight.detach()
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)
+    tmp_words = table_path(Path(tmp))
     try:
+        np.save(tmp_words, words.numpy().astype(np.float32))
         import warnings
 
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            torch.onnx.export(Pooled(transformer), (tok["input_ids"], tok["attention_mask"]), tmp,
-                              input_names=["input_ids", "attention_mask"], output_names=["embedding"],
-                              dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+            torch.onnx.export(Pooled(transformer), (words[tok["input_ids"]], tok["attention_mask"]), tmp,
+                              input_names=["inputs_embeds", "attention_mask"], output_names=["embedding"],
+                              dynamic_axes={"inputs_embeds": {0: "batch", 1: "seq"},
                                             "attention_mask": {0: "batch", 1: "seq"}, "embedding": {0: "batch"}},
                               opset_version=17, dynamo=False)
         got = OnnxQueries(Path(tmp), emb.path / "tokenizer.json").encode(["query: " + q for q in CHECK_QUERIES])
@@ -180,12 +194,17 @@ def export_onnx(emb, target: Path) -> bool:
         if cos < MIN_COSINE:
             logger.warning("ONNX export differs from torch (min cosine %.5f): not used", cos)
             return False
-        os.chmod(tmp, 0o644)
+        from .outputs import file_mode
+
+        for f in (tmp, tmp_words):
+            os.chmod(f, file_mode())
+        os.replace(tmp_words, table_path(target))  # the table first: a network without its table is never seen
         os.replace(tmp, target)
         return True
     except Exception as e:  # noqa: BLE001 - an export problem must never fail a search
         logger.warning("ONNX export failed (%s: %s): queries keep using torch", type(e).__name__, e)
         return False
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for f in (tmp, tmp_words):
+            if os.path.exists(f):
+                os.unlink(f)
