@@ -126,3 +126,21 @@ def test_corpus_without_readable_reports_says_why(app_home, tmp_path):
     assert c.documents.empty
     with pytest.raises(CorpusError, match="saknas"):
         c.search("ekonomi")
+
+
+def test_corpus_cache_misses_on_edit_and_survives_damage(app_home, tmp_path):
+    from rapport.app import cache
+
+    src = tmp_path / "rapport.txt"
+    src.write_text("Region Norrbotten\nDelårsrapport januari–augusti 2022\n\nKostnaderna ökar snabbt.\n",
+                   encoding="utf-8")
+    (a,), _ = cache.load_documents([src])
+    (b,), _ = cache.load_documents([src])
+    assert a.text == b.text and a.sha256 == b.sha256
+    src.write_text(src.read_text(encoding="utf-8") + "Intäkterna minskar.\n", encoding="utf-8")
+    (c,), _ = cache.load_documents([src])
+    assert "Intäkterna" in c.text and c.sha256 != a.sha256  # an edited report is read again
+    for p in (app_home / "cache" / "docs").glob("*.pkl"):
+        p.write_bytes(b"garbage")
+    (d,), errors = cache.load_documents([src])
+    assert d.text == c.text and not errors  # a damaged entry is a miss, not an error

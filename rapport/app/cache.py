@@ -23,6 +23,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +120,14 @@ class Store:
         self.prune()
 
     def prune(self, limit: int = CACHE_LIMIT) -> None:
+        """Drop the least recently used entries past `limit` bytes, and temp files a killed writer left."""
+        now = time.time()
+        for p in self.dir.glob(".*"):
+            try:
+                if now - p.stat().st_mtime > 3600:
+                    p.unlink()
+            except OSError:
+                pass
         try:
             entries = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in self.dir.glob("*.pkl"))
         except OSError:
