@@ -67,7 +67,13 @@ def app_home(tmp_path_factory):
     """A private RAPPORT_HOME for the app tests: their caches and indexes never touch the user's."""
     import os
 
+    from rapport.models.build_embedder import default_model_dir
+
     home = tmp_path_factory.mktemp("rapport-home")
+    model = default_model_dir()  # the set-up model stays where tests that need it look (under the new home)
+    if model.exists():
+        (home / "models").mkdir()
+        (home / "models" / model.name).symlink_to(model.resolve(), target_is_directory=True)
     old = os.environ.get("RAPPORT_HOME")
     os.environ["RAPPORT_HOME"] = str(home)
     from rapport.app import cache
