@@ -167,11 +167,15 @@ def _filters(c, **kw) -> dict:
 def _run(fn, *a, **kw):
     """Call into the API; its expected failures become one line."""
     from .corpus import CorpusError
+    from .corpus import query_errors as _query_errors
 
     try:
         return fn(*a, **kw)
     except (CorpusError, FileNotFoundError, RuntimeError) as e:
         raise Failure(str(e)) from None
+    except _query_errors() as e:
+        raise Failure(str(e), 2) from None
+
 
 
 def _dump(obj) -> None:

@@ -59,7 +59,10 @@ def search(query: Optional[str] = typer.Argument(None, help="what to look for, i
         if as_json or batch:
             from .frames import records
 
-            _dump({"query": q, "no_good_match": bool(flag), "results": records(hits.drop(columns=["citation"]))})
+            line = {"query": q, "no_good_match": bool(flag), "results": records(hits.drop(columns=["citation"]))}
+            if hits.attrs.get("match") is not None:
+                line["match"] = hits.attrs["match"]
+            _dump(line)
         else:
             out.print(hits_table(q, hits, out.size.width, flag))
 

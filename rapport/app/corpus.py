@@ -261,6 +261,16 @@ class Corpus:
         return f"<p>{html.escape(repr(self))}</p>" + (self.documents.to_html(max_rows=20) if self._docs else "")
 
 
+def query_errors() -> tuple[type, ...]:
+    """The searcher's own error for a query it cannot take (rapport.index.query.QueryError, where it exists)."""
+    try:
+        from rapport.index.query import QueryError
+
+        return (QueryError,)
+    except ImportError:
+        return ()
+
+
 def _is_period(value) -> bool:
     import re
 

@@ -101,6 +101,13 @@ def _errors(app: FastAPI) -> None:
     async def corpus_error(request: Request, exc: CorpusError):
         return JSONResponse({"error": _one_line(exc)}, status_code=400)
 
+    from ..corpus import query_errors
+
+    for err in query_errors():
+        @app.exception_handler(err)
+        async def query_error(request: Request, exc: Exception):
+            return JSONResponse({"error": _one_line(exc)}, status_code=400)
+
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception):
         logger.exception("internal error on %s", request.url.path)

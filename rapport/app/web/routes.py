@@ -129,7 +129,8 @@ def search(q: str = Q, k: int = Query(10, ge=1, le=100), offset: int = Query(0, 
     for r in rows:
         r["highlights"] = highlights(r["text"], q)
     return {"query": q, "total": len(hits), "total_is_capped": len(hits) >= depth, "offset": offset, "k": k,
-            "no_good_match": bool(hits.attrs.get("no_good_match", False)), "results": rows,
+            "no_good_match": bool(hits.attrs.get("no_good_match", False)), "match": hits.attrs.get("match"),
+            "results": rows,
             "facets": _facets(c, q, flt, hits), "filters": flt}
 
 
