@@ -62,6 +62,7 @@ def page(server):
         except Exception as e:  # noqa: BLE001 - a browser that cannot start is a skip, with the reason
             pytest.skip(f"Chromium at {CHROMIUM} does not start: {e}")
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.set_default_timeout(60_000)  # a busy 2-core machine
         errors = []
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.errors = errors
@@ -76,6 +77,11 @@ def shots(tmp_path_factory) -> Path:
     return d
 
 
+def _settle(page) -> None:
+    """Wait until the page's fetches are done (a view re-renders after each URL change)."""
+    page.wait_for_load_state("networkidle")
+
+
 def test_web_e2e_researcher_session(server, page, shots):
     page.goto(server + "/")
     page.fill("#q", "sjukfrånvaro bland personalen")
@@ -87,6 +93,7 @@ def test_web_e2e_researcher_session(server, page, shots):
 
     page.click("#facets a[data-facet=region][data-value=Västerbotten]")
     page.wait_for_function("location.search.includes('region=V')")
+    _settle(page)
     page.wait_for_selector("#hits .hit")
     metas = page.locator("#hits .hit .meta").all_inner_texts()
     assert metas and all("Västerbotten" in m for m in metas)
@@ -101,20 +108,24 @@ def test_web_e2e_researcher_session(server, page, shots):
     page.fill("#f-compare input[name=q]", "ekonomi i balans")
     page.select_option("#f-compare select[name=by]", "period")
     page.click("#f-compare button")
+    _settle(page)
     page.wait_for_selector("#compare-out .group")
     assert page.locator("#compare-out .group").count() >= 3 and "by=period" in page.url
     page.screenshot(path=str(shots / "4-compare.png"), full_page=True)
 
     page.click("#nav a[data-view=risks]")
+    _settle(page)
     page.wait_for_selector("#risk-bars rect.bar")
     page.locator("#risk-bars rect.bar").first.click()
     page.wait_for_function("location.search.includes('doc=')")
+    _settle(page)
     page.wait_for_selector("#risk-items .hit")
     chosen = page.locator("#risk-bars rect.bar.on").get_attribute("data-doc")
     assert all(chosen in m for m in page.locator("#risk-items .hit .meta:last-child").all_inner_texts())
     page.screenshot(path=str(shots / "5-risks.png"), full_page=True)
 
     page.click("#nav a[data-view=goals]")
+    _settle(page)
     page.wait_for_selector("#goal-grid table")
     assert page.locator("#goal-grid td.s-achieved, #goal-grid td.s-not_achieved, #goal-grid td.s-partially").count()
     page.screenshot(path=str(shots / "6-goals.png"), full_page=True)
@@ -122,6 +133,7 @@ def test_web_e2e_researcher_session(server, page, shots):
     page.click("#nav a[data-view=tables]")
     page.select_option("#f-tables select[name=doc]", "norrbotten_delarsrapport_2022-08.txt")
     page.wait_for_function("location.search.includes('doc=norrbotten_delarsrapport')")
+    _settle(page)
     page.wait_for_function("[...document.querySelectorAll('#f-tables select[name=table] option')]"
                            ".some(o => o.value.startsWith('norrbotten_delarsrapport'))")
     options = page.eval_on_selector_all("#f-tables select[name=table] option",
