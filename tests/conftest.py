@@ -79,3 +79,38 @@ def _register_hypothesis_profiles() -> None:
 
 
 _register_hypothesis_profiles()
+
+
+# --- workbench (rapport.app) fixtures --------------------------------------------------------
+@pytest.fixture(scope="session")
+def app_home(tmp_path_factory):
+    """A private RAPPORT_HOME for the app tests: their caches and indexes never touch the user's."""
+    import os
+
+    from rapport.models.build_embedder import default_model_dir
+
+    home = tmp_path_factory.mktemp("rapport-home")
+    model = default_model_dir()  # the set-up model stays where tests that need it look (under the new home)
+    if model.exists():
+        (home / "models").mkdir()
+        (home / "models" / model.name).symlink_to(model.resolve(), target_is_directory=True)
+    old = os.environ.get("RAPPORT_HOME")
+    os.environ["RAPPORT_HOME"] = str(home)
+    from rapport.app import cache
+
+    cache.facts_version.cache_clear()
+    yield home
+    if old is None:
+        os.environ.pop("RAPPORT_HOME", None)
+    else:
+        os.environ["RAPPORT_HOME"] = old
+    cache.facts_version.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def sample_app_corpus(app_home):
+    """The bundled sample corpus opened with the tiny test model (real index, random vectors)."""
+    from rapport.app.corpus import Corpus
+    from tests.fixtures.tiny_model.build import tiny_model_dir
+
+    return Corpus([SAMPLE], model=tiny_model_dir(), index_dir=app_home / "index-sample")

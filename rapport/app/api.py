@@ -1,180 +1,144 @@
-"""The Python API: what the CLI and the web page call, returning pandas DataFrames.
+"""Function-style API over `rapport.open`, for scripts and the CLI; everything returns DataFrames.
 
-    >>> from pipeline import api
-    >>> docs, errors = api.ingest()                 # the bundled sample corpus
-    >>> result = api.extract(out="out")             # writes the contract files, returns DataFrames
-    >>> result.frames["risks"].groupby(["region", "category"]).size()
+    >>> from rapport.app import api
+    >>> docs, errors = api.ingest()                  # the bundled sample corpus
+    >>> result = api.extract(out="out")              # writes the contract files, returns DataFrames
+    >>> result.frames["risks"].groupby(["region", "category"], observed=True).size()
     >>> api.search("sjukfrånvaro bland personalen", k=5)
+    >>> api.compare("ekonomi i balans", by="region", k=3)   # long form, one row per passage or fact
+
+Reports are read through a content-keyed cache (rapport.app.cache), so a
+second call on unchanged files reads pickles instead of re-parsing, and
+search/compare reuse one opened corpus per set of files in a process.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from rapport.corpus import Document, load_corpus
-
 from rapport.pipeline.records import OUTPUTS
+
+from . import cache, frames
+from .corpus import Corpus, CorpusError
+from .frames import documents_frame, tables_frame
+
+rapport_home = cache.rapport_home
 
 
 def sample_corpus() -> Path:
     return Path(str(resources.files("rapport.corpus").joinpath("sample")))
 
 
-def rapport_home() -> Path:
-    return Path(os.environ.get("RAPPORT_HOME", Path.home() / ".cache" / "rapport"))
+def ingest(paths=None, manifest=None, show_progress: bool = False):
+    """Read and structure every report under `paths` (default: the sample corpus) → (documents, errors)."""
+    return cache.load_documents(list(paths or [sample_corpus()]), manifest, show_progress)
 
 
-def ingest(paths: list[str | Path] | None = None, manifest: str | Path | None = None,
-           show_progress: bool = False) -> tuple[list[Document], list[str]]:
-    """Read and structure every report under `paths` (default: the sample corpus)."""
-    return load_corpus(list(paths or [sample_corpus()]), manifest=manifest, show_progress=show_progress)
-
-
-def summary(doc: Document) -> dict:
+def summary(doc) -> dict:
+    """What `rapport ingest --json` prints for one report."""
     return {"doc": doc.name, "region": doc.meta.region, "kind": doc.meta.kind, "period": doc.meta.period,
             "pages": len(doc.pages) or None, "sections": len(doc.sections), "sentences": len(doc.sentences),
             "tables": len(doc.tables), "warnings": doc.warnings}
 
 
-def documents_frame(docs: list[Document]) -> pd.DataFrame:
-    return pd.DataFrame([summary(d) for d in docs])
-
-
-def tables_frame(docs: list[Document]) -> pd.DataFrame:
-    """Every recovered table cell in long form (contract: tables.parquet)."""
-    frames = [t.to_frame() for d in docs for t in d.tables]
-    cols = ["doc", "table", "title", "unit", "page", "row", "column", "value", "check"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-
-
 @dataclass
 class ExtractResult:
-    documents: list[Document]
+    documents: list
     frames: dict[str, pd.DataFrame]
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     written: dict[str, int] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k} {len(v)}" for k, v in self.frames.items())
+        return (f"<ExtractResult {len(self.documents)} reports; {counts}; {len(self.errors)} errors, "
+                f"{len(self.warnings)} warnings>")
 
-def extract(paths: list[str | Path] | None = None, out: str | Path | None = None,
-            manifest: str | Path | None = None, show_progress: bool = False) -> ExtractResult:
-    """Ingest, run the spaCy pipeline, and (with `out`) write the contract's files atomically."""
-    from rapport.pipeline.nlp import shared_nlp
-    from rapport.pipeline.run import extract as run_extract
 
-    docs, errors = ingest(paths, manifest, show_progress)
-    ex = run_extract(shared_nlp(), docs, show_progress)
-    frames = {k: pd.DataFrame([r.to_dict() for r in rows]) for k, rows in ex.records.items()}
-    frames["unlinked"] = pd.DataFrame(ex.unlinked)
-    frames["tables"] = tables_frame(docs)
-    result = ExtractResult(docs, frames, errors + ex.errors, ex.warnings, ex.seconds)
-    if out is not None:
-        result.written = write_outputs(Path(out), ex, docs)
+def extract(paths=None, out=None, manifest=None, show_progress: bool = False) -> ExtractResult:
+    """Read, run the pipeline (cached per report) and, with `out`, write every output file.
+
+    The output folder is committed whole (old or new run, never a mix); a run that
+    read no report leaves it untouched.
+    """
+    c = Corpus(paths, manifest=manifest, show_progress=show_progress)
+    docs = c.docs
+    ex = c.extraction
+    kinds = ["documents", *ex.records, "tables"]
+    result = ExtractResult(docs, {k: c.facts(k) for k in kinds}, c.errors + ex.errors, list(ex.warnings), ex.seconds)
+    result.frames["unlinked"] = c.facts("unlinked")
+    if out is not None and docs:
+        from .exports import write_extraction
+
+        facts = {k: v for k, v in result.frames.items() if k != "unlinked"}
+        result.written, extra = write_extraction(out, docs, facts, ex.records, ex.unlinked)
+        result.warnings += extra
     return result
 
 
-def write_outputs(out: Path, ex, docs: list[Document]) -> dict[str, int]:
-    from .outputs import write_csv, write_jsonl, write_parquet
-
-    written = {}
-    for kind, rows in ex.records.items():
-        written[f"{kind}.jsonl"] = write_jsonl(out / f"{kind}.jsonl", rows)
-    written["unlinked.jsonl"] = write_jsonl(out / "unlinked.jsonl", ex.unlinked)
-    cells = tables_frame(docs)
-    write_parquet(out / "tables.parquet", cells)
-    written["tables.parquet"] = len(cells)
-    for d in docs:
-        for t in d.tables:
-            write_csv(out / "tables" / f"{Path(d.name).stem}__{t.id}.csv", t.to_frame())
-    written["tables/*.csv"] = sum(len(d.tables) for d in docs)
-    return written
-
-
 # --- search ---------------------------------------------------------------
-def index_dir_for(paths: list[str | Path]) -> Path:
+def index_dir_for(paths) -> Path:
     """One index folder per corpus location, so two corpora never overwrite each other."""
     key = "|".join(sorted(str(Path(p).resolve()) for p in paths))
     return rapport_home() / "index" / hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
-def searcher(paths: list[str | Path] | None = None, index_dir: str | Path | None = None,
-             show_progress: bool = False, documents: list[Document] | None = None):
-    """Build or reuse the hybrid index of a corpus; the returned Searcher is reusable across queries."""
-    from rapport.index import build_or_load_index
-    from rapport.models.embedder import load_embedder
-
-    paths = list(paths or [sample_corpus()])
-    if documents is None:
-        documents, errors = ingest(paths, show_progress=show_progress)
-        if not documents:
-            raise FileNotFoundError("; ".join(errors) or "no reports found")
-    return build_or_load_index(documents, Path(index_dir or index_dir_for(paths)), load_embedder(),
-                               show_progress=show_progress)
-
-
-def search(query: str, paths: list[str | Path] | None = None, k: int = 10, **filters) -> pd.DataFrame:
-    return searcher(paths).search(query, k=k, **filters)
+def _stamp(paths) -> tuple:
+    """(path, size, mtime) of every file under paths: an edited corpus opens afresh."""
+    out = []
+    for p in map(Path, paths):
+        files = [p] if not p.is_dir() else sorted(x for x in p.rglob("*") if x.is_file())
+        for f in files:
+            try:
+                st = f.stat()
+                out.append((str(f), st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((str(f), None, None))
+    return tuple(out)
 
 
-FACT_KINDS = ("goal_assessments", "aggregates", "targets", "risks", "links")
+@lru_cache(maxsize=4)
+def _opened(paths: tuple, stamp: tuple, model) -> Corpus:
+    return Corpus(list(paths), model=model)
 
 
-def compare(query: str, paths: list[str | Path] | None = None, by: str = "region", k: int = 5,
-            show_progress: bool = False) -> dict:
-    """The best passages per group side by side, with the extracted facts that bear on the query."""
-    ex = extract(paths, show_progress=show_progress)
-    s = searcher(paths, show_progress=show_progress, documents=ex.documents)
-    return compare_with_facts(s, ex, query, by=by, k=k)
+def open_corpus(paths=None, model=None) -> Corpus:
+    """The process's opened Corpus for these files (reopened when a file changed)."""
+    paths = tuple(str(p) for p in (paths or [sample_corpus()]))
+    return _opened(paths, _stamp(paths), None if model is None else str(model))
 
 
-def compare_with_facts(s, ex: ExtractResult, query: str, by: str = "region", k: int = 5,
-                       depth: int = 30) -> dict:
-    """Facts bear on a query when their evidence lies inside one of the group's top `depth` passages;
-    they are ordered by that passage's rank, so the facts follow the search."""
-    hits = s.compare(query, by=by, k=depth)
-    groups = {}
-    for g, frame in hits.groupby("group", sort=False):
-        frame = frame.sort_values("rank")
-        entry = {"passages": _records(frame.head(k).drop(columns=["group"]))}
-        spans = list(frame[["doc", "start", "end", "rank"]].itertuples(index=False))
-        for kind in FACT_KINDS:
-            facts = ex.frames.get(kind)
-            entry[kind] = [] if facts is None or facts.empty else _facts_in(facts, spans, k)
+def searcher(paths=None, show_progress: bool = False, **_):
+    """The hybrid Searcher of a corpus (built or reused), e.g. for bench scripts."""
+    return open_corpus(paths).searcher
+
+
+def search(query: str, paths=None, k: int = 10, **filters) -> pd.DataFrame:
+    return open_corpus(paths).search(query, k=k, **filters)
+
+
+def compare(query: str, paths=None, by: str = "region", k: int = 5, **filters) -> pd.DataFrame:
+    return open_corpus(paths).compare(query, by=by, k=k, **filters)
+
+
+def compare_groups(df: pd.DataFrame, query: str, by: str) -> dict:
+    """The long compare frame as JSON-ready groups: {group: {"passages": [...], "<kind>": [...]}}."""
+    groups: dict[str, dict] = {}
+    for g, frame in df.groupby("group", sort=False):
+        entry = {"passages": []} | {k: [] for k in frames.FACT_KINDS}
+        for what, rows in frame.groupby("what", sort=False):
+            key = "passages" if what == "passage" else str(what)
+            entry[key] = [{k: v for k, v in r.items() if v is not None and k not in ("group", "what")}
+                          for r in frames.records(rows.dropna(axis=1, how="all"))]
         groups[str(g)] = entry
     return {"query": query, "by": by, "groups": groups}
 
 
-def _facts_in(facts: pd.DataFrame, spans, k: int) -> list[dict]:
-    ranked = []
-    for rec in facts.to_dict("records"):
-        best = min((r for d, a, b, r in spans if d == rec["doc"] and rec["start"] < b and a < rec["end"]), default=None)
-        if best is not None:
-            ranked.append((best, rec))
-    ranked.sort(key=lambda x: x[0])
-    return [_plain(r) for _, r in ranked[:k]]
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return [_plain(r) for r in df.to_dict("records")]
-
-
-def _plain(rec: dict) -> dict:
-    """JSON-ready: numpy scalars to Python, NaN to None."""
-    out = {}
-    for key, v in rec.items():
-        if hasattr(v, "item"):
-            v = v.item()
-        if isinstance(v, float) and v != v:
-            v = None
-        out[key] = v
-    return out
-
-
-__all__ = ["ingest", "extract", "search", "compare", "searcher", "tables_frame", "documents_frame",
-           "sample_corpus", "ExtractResult", "OUTPUTS"]
+__all__ = ["ingest", "extract", "search", "compare", "compare_groups", "searcher", "open_corpus", "summary",
+           "tables_frame", "documents_frame", "sample_corpus", "ExtractResult", "OUTPUTS", "Corpus", "CorpusError"]

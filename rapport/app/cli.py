@@ -1,247 +1,329 @@
 """The `rapport` command. Results go to stdout, messages and progress to stderr.
 
-Heavy imports (spaCy, torch, faiss) happen inside the commands so that
-`rapport --help` answers at once.
+Every argument is checked before any work (a bad `--k` or `--by` answers at
+once), every error is one line naming the file or parameter with a non-zero
+exit, and heavy imports (spaCy, torch, faiss) happen inside the commands, so
+`rapport --help` and a search on a built index answer in seconds.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Swedish NLP for the reports of Swedish regions: ingest, extract, tables, search, compare.")
-err = Console(stderr=True, highlight=False)
+try:  # typer vendors click from 0.2x on; older typer uses click itself
+    from typer._click import exceptions as cx
+except ImportError:  # pragma: no cover
+    from click import exceptions as cx
+
+from rapport import __version__
+
+from .cli_render import safe, visible
+
+MAX_K = 1000
+BY_CHOICES = ("region", "period", "doc", "kind")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
-CorpusArg = typer.Argument(None, help="Report files or folders (.txt, .pdf); default: the bundled sample corpus")
+
+class Failure(Exception):
+    """A one-line error for the user; the command exits with `code`."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+class OneLineGroup(TyperGroup):
+    """Click's usage errors as one line ('error: …'), and no traceback for anything we expected."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name or "rapport", complete_var, standalone_mode=False, **extra)
+        except (typer.Exit, getattr(cx, "Exit", typer.Exit)) as e:
+            code = e.exit_code
+        except cx.NoArgsIsHelpError as e:
+            out.print(e.format_message(), markup=False, highlight=False)
+            code = 0
+        except cx.ClickException as e:
+            err.print(f"[red]error:[/red] {safe(e.format_message())}" +
+                      (f" (see rapport {e.ctx.info_name} --help)" if getattr(e, "ctx", None) and e.ctx.parent else ""))
+            code = e.exit_code
+        except (typer.Abort, getattr(cx, "Abort", typer.Abort), KeyboardInterrupt):
+            err.print("[red]error:[/red] interrupted")
+            code = 130
+        except Failure as e:
+            err.print(f"[red]error:[/red] {safe(e)}")
+            code = e.code
+        except BrokenPipeError:  # `rapport search … | head`
+            code = 0
+        else:
+            code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(cls=OneLineGroup, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,
+                  help="Swedish NLP for the reports of Swedish regions: ingest, extract, tables, links, search, "
+                       "compare, plot, serve.")
+
+
+def _version(value: bool):
+    if value:
+        out.print(f"rapport {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print the version and exit")):
+    """Swedish NLP for the reports of Swedish regions."""
+
+
+# ---------------------------------------------------------------- shared checks
+CorpusArg = typer.Argument(None, help="report files or folders (.txt, .pdf); default: the bundled sample corpus",
+                           show_default=False)
+CorpusOpt = typer.Option(None, "--corpus", help="report files or folders (repeatable); default: the bundled sample "
+                                                "corpus", show_default=False)
+ManifestOpt = typer.Option(None, "--manifest", help="TSV/CSV with file, region, kind, period for each report")
+JsonOpt = typer.Option(False, "--json", help="print JSON (one object per line) instead of tables")
+RegionOpt = typer.Option(None, "--region", help="only this region (as in the reports: Norrbotten, Västerbotten …)")
+DocOpt = typer.Option(None, "--doc", help="only this report (its file name)")
+KindOpt = typer.Option(None, "--kind", help="only this kind of report (årsredovisning, delårsrapport …)")
+SectionOpt = typer.Option(None, "--section", help="only passages whose section path contains this text")
+FromOpt = typer.Option(None, "--from", help="only reports of this period or later (2022 or 2022-08)")
+ToOpt = typer.Option(None, "--to", help="only reports of this period or earlier (2022 or 2022-08)")
 
 
 def _progress() -> bool:
     return sys.stderr.isatty()
 
 
-def _report_errors(errors: list[str]) -> None:
+def _say_errors(errors: list[str]) -> None:
     for e in errors:
-        err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {safe(e)}")
+
+
+def _check_k(k: int) -> int:
+    if not 1 <= k <= MAX_K:
+        raise Failure(f"--k must be from 1 to {MAX_K}, not {k}", 2)
+    return k
+
+
+def _check_query(q: str | None) -> str:
+    from .corpus import MAX_QUERY_CHARS
+
+    if q is None or not q.strip():
+        raise Failure("the query is empty", 2)
+    if len(q) > MAX_QUERY_CHARS:
+        raise Failure(f"the query is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,}", 2)
+    return q
+
+
+def _check_inputs(paths: list[Path] | None, what: str = "CORPUS") -> None:
+    for p in paths or []:
+        if not p.exists():
+            raise Failure(f"{visible(p)}: no such file or folder ({what})")
+
+
+def _check_period(name: str, value: str | None) -> None:
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value):
+        raise Failure(f"{name} must look like 2022 or 2022-08, not {value!r}", 2)
+
+
+def _check_out_file(path: Path | None, flag: str) -> None:
+    """A file we will write: its folder must exist and it must not be a folder."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise Failure(f"{flag} {visible(path)}: is a folder; give a file name", 2)
+    if not path.parent.is_dir():
+        raise Failure(f"{flag} {visible(path)}: folder {visible(path.parent)} does not exist", 2)
+
+
+def _open(paths, manifest=None):
+    from .corpus import Corpus
+
+    return Corpus(paths or None, manifest=manifest, show_progress=_progress())
+
+
+def _filters(c, **kw) -> dict:
+    from .corpus import CorpusError
+
+    try:
+        return c.check_filters(kw)
+    except CorpusError as e:
+        raise Failure(str(e), 2) from None
+
+
+def _run(fn, *a, **kw):
+    """Call into the API; its expected failures become one line."""
+    from .corpus import CorpusError
+    from .corpus import query_errors as _query_errors
+
+    try:
+        return fn(*a, **kw)
+    except (CorpusError, FileNotFoundError, RuntimeError) as e:
+        raise Failure(str(e)) from None
+    except _query_errors() as e:
+        raise Failure(str(e), 2) from None
+
 
 
 def _dump(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    from .outputs import dumps
+
+    sys.stdout.write(dumps(obj) + "\n")
 
 
+# ---------------------------------------------------------------- commands
 @app.command()
-def ingest(corpus: Optional[list[Path]] = CorpusArg,
-           as_json: bool = typer.Option(False, "--json", help="one JSON object per report"),
-           manifest: Optional[Path] = typer.Option(None, help="TSV/CSV with file, region, kind, period")):
-    """Read and structure reports; print what was found in each."""
+def ingest(corpus: Optional[list[Path]] = CorpusArg, as_json: bool = JsonOpt,
+           manifest: Optional[Path] = ManifestOpt):
+    """Read and structure reports; print what was found in each. Exits 1 if any input could not be read."""
     from . import api
 
+    _check_inputs([manifest] if manifest else None, "--manifest")
     docs, errors = api.ingest(corpus, manifest=manifest, show_progress=_progress())
-    _report_errors(errors)
+    _say_errors(errors)
     if as_json:
         for d in docs:
             _dump(api.summary(d))
-    else:
+    elif docs:
         from rich.table import Table
 
         t = Table("doc", "region", "kind", "period", "pages", "sections", "sentences", "tables", "warnings")
         for d in docs:
             s = api.summary(d)
-            t.add_row(*(str(v if not isinstance(v, list) else len(v)) for v in s.values()))
+            t.add_row(*(safe(v if not isinstance(v, list) else len(v)) for v in s.values()))
         out.print(t)
-    if not docs:
+    if errors or not docs:
         raise typer.Exit(1)
 
 
 @app.command()
 def extract(corpus: Optional[list[Path]] = CorpusArg,
-            out_dir: Path = typer.Option(..., "--out", help="folder for the JSONL, Parquet and CSV files"),
-            manifest: Optional[Path] = typer.Option(None)):
-    """Extract goal assessments, aggregates, targets, risks, events, links and tables into DIR."""
+            out_dir: Path = typer.Option(..., "--out", help="output folder (created; replaced whole when the run "
+                                                            "succeeds)"),
+            manifest: Optional[Path] = ManifestOpt):
+    """Extract goal assessments, aggregates, targets, risks, events, links and tables into --out
+    (JSONL, Parquet, CSV and one Excel workbook)."""
     from . import api
+    from .outputs import clean_leftovers
 
-    res = api.extract(corpus, out=out_dir, manifest=manifest, show_progress=_progress())
-    _report_errors(res.errors)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise Failure(f"--out {visible(out_dir)}: is a file, not a folder", 2)
+    _check_inputs([manifest] if manifest else None, "--manifest")
+    for line in clean_leftovers(out_dir):
+        err.print(f"[dim]{safe(line)}[/dim]")
+    try:
+        res = api.extract(corpus, out=out_dir, manifest=manifest, show_progress=_progress())
+    except OSError as e:
+        raise Failure(f"--out {visible(out_dir)}: cannot write ({e.strerror or e})") from None
+    _say_errors(res.errors)
+    if not res.documents:
+        raise Failure(f"no report could be read; {visible(out_dir)} left as it was")
     from rich.table import Table
 
-    t = Table("file", "records", title=f"{len(res.documents)} reports → {out_dir} ({res.seconds:.1f} s)")
+    t = Table("file", "records", title=f"{len(res.documents)} reports → {safe(out_dir)} ({res.seconds:.1f} s)")
     for name, n in res.written.items():
-        t.add_row(name, str(n))
+        t.add_row(safe(name), str(n))
     err.print(t)
     if res.errors:
         raise typer.Exit(1)
 
 
 @app.command()
-def tables(doc: Path = typer.Argument(..., help="one report file"),
-           csv: Optional[Path] = typer.Option(None, "--csv", help="write the long-form cells to this CSV"),
-           parquet: Optional[Path] = typer.Option(None, "--parquet", help="write the cells to this Parquet file")):
-    """Print the numeric tables recovered from one report."""
-    from rich.table import Table
-
+def tables(corpus: list[Path] = typer.Argument(..., help="report files or folders", show_default=False),
+           csv: Optional[Path] = typer.Option(None, "--csv", help="also write every cell (long form) to this CSV"),
+           parquet: Optional[Path] = typer.Option(None, "--parquet", help="also write every cell to this Parquet file"),
+           doc: Optional[str] = DocOpt):
+    """Print the numeric tables recovered from every report given, report by report."""
     from . import api
+    from .cli_render import table_views
 
-    docs, errors = api.ingest([doc])
-    _report_errors(errors)
-    if not docs:
-        raise typer.Exit(1)
-    for tb in docs[0].tables:
-        wide = tb.to_wide()
-        t = Table(*(["row"] + [str(c) for c in wide.columns]),
-                  title=f"{tb.id}: {tb.title or '(untitled)'} [{tb.unit or '?'}] check={tb.check}")
-        for label, row in wide.iterrows():
-            t.add_row(str(label), *("" if v != v else f"{v:,.2f}".replace(",", " ").rstrip("0").rstrip(".")
-                                    for v in row))
-        out.print(t)
+    _check_inputs(corpus)
+    _check_out_file(csv, "--csv")
+    _check_out_file(parquet, "--parquet")
+    docs, errors = api.ingest(corpus, show_progress=_progress())
+    _say_errors(errors)
+    if doc:
+        docs = [d for d in docs if d.name == doc] or _no_such("--doc", doc, [d.name for d in docs])
+    width = out.size.width
+    for d in docs:
+        out.rule(f"{safe(d.name)} · {len(d.tables)} tabeller")
+        for tb in d.tables:
+            for view in table_views(tb, width):
+                out.print(view)
     cells = api.tables_frame(docs)
+    from .outputs import atomic_file
+
     if csv:
-        cells.to_csv(csv, index=False)
+        with atomic_file(csv) as tmp:
+            cells.to_csv(tmp, index=False)
     if parquet:
-        cells.to_parquet(parquet, index=False)
+        with atomic_file(parquet) as tmp:
+            cells.to_parquet(tmp, index=False)
+    if errors or not docs:
+        raise typer.Exit(1)
+
+
+def _no_such(flag: str, value: str, known: list[str]):
+    raise Failure(f"{flag} {value!r} is not among the reports read: {', '.join(known)}", 2)
 
 
 @app.command()
-def links(doc: Path = typer.Argument(..., help="one report file"),
-          as_json: bool = typer.Option(False, "--json")):
+def links(doc: Path = typer.Argument(..., help="one report file", show_default=False), as_json: bool = JsonOpt):
     """Show each figure quoted in prose with the table cell behind it, and the contradictions."""
-    from rich.table import Table
+    from .cli_render import links_table
 
-    from . import api
-
-    res = api.extract([doc])
-    _report_errors(res.errors)
-    lk, cx = res.frames["links"], res.frames["contradictions"]
+    _check_inputs([doc], "DOC")
+    if doc.is_dir():
+        raise Failure(f"{visible(doc)}: is a folder; give one report file", 2)
+    c = _open([doc])
+    _say_errors(c.errors)
+    if not c.docs:
+        raise typer.Exit(1)
+    lk, cx = c.links, c.contradictions
+    errors = c.extraction.errors
+    _say_errors(errors)
     if as_json:
-        for r in lk.to_dict("records"):
+        from .frames import records
+
+        for r in records(lk):
             _dump(r)
-        for r in cx.to_dict("records"):
+        for r in records(cx):
             _dump({"contradiction": True, **r})
-        return
-    t = Table("value", "unit", "table", "row", "column", "conf", "sentence", title="links")
-    for r in lk.to_dict("records"):
-        t.add_row(str(r["value"]), str(r["unit"]), str(r["table"]), str(r["row"]), str(r["column"]),
-                  f"{r.get('confidence', 0):.2f}", r["text"][:90])
-    out.print(t)
-    if len(cx):
-        t = Table("prose", "table", "row", "sentence", title="contradictions", style="red")
-        for r in cx.to_dict("records"):
-            t.add_row(str(r["value"]), str(r["table_value"]), f"{r['table']} / {r['row']}", r["text"][:90])
-        out.print(t)
+    else:
+        out.print(links_table(lk, out.size.width))
+        if len(cx):
+            from rich.table import Table
 
-
-@app.command()
-def search(query: Optional[str] = typer.Argument(None),
-           corpus: Optional[list[Path]] = typer.Option(None, "--corpus", help="report files or folders"),
-           k: int = typer.Option(10, "--k"),
-           region: Optional[str] = typer.Option(None),
-           doc: Optional[str] = typer.Option(None),
-           kind: Optional[str] = typer.Option(None),
-           section: Optional[str] = typer.Option(None),
-           period_from: Optional[str] = typer.Option(None, "--from"),
-           period_to: Optional[str] = typer.Option(None, "--to"),
-           batch: Optional[Path] = typer.Option(None, "--batch", help="one query per line"),
-           as_json: bool = typer.Option(False, "--json")):
-    """Hybrid semantic + keyword search (Swedish or English queries)."""
-    from . import api
-
-    if not query and not batch:
-        err.print("error: give a QUERY or --batch FILE")
-        raise typer.Exit(2)
-    filters = {k_: v for k_, v in dict(region=region, doc=doc, kind=kind, section=section,
-                                       period_from=period_from, period_to=period_to).items() if v}
-    try:
-        s = api.searcher(corpus, show_progress=_progress())
-    except (FileNotFoundError, RuntimeError) as e:
-        err.print(f"[red]error:[/red] {escape(str(e))}")
+            t = Table("prose", "table", "row", "sentence", title="contradictions", style="red")
+            for r in cx.to_dict("records"):
+                t.add_row(safe(r["value"]), safe(r["table_value"]), f"{safe(r['table'])} / {safe(r['row'])}",
+                          safe(str(r["text"])[:90]))
+            out.print(t)
+    if errors:
         raise typer.Exit(1)
-    queries = [query] if query else _read_queries(batch)
-    for q in queries:
-        hits = s.search(q, k=k, **filters)
-        if as_json or batch:
-            _dump({"query": q, "results": hits.to_dict("records")})
-        else:
-            _print_hits(q, hits)
 
 
-def _read_queries(path: Path) -> list[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        err.print(f"[red]error:[/red] {escape(f'{path}: {e}')}")
-        raise typer.Exit(1)
-    return [ln.strip() for ln in lines if ln.strip()]
-
-
-def _print_hits(q: str, hits) -> None:
-    from rich.table import Table
-
-    t = Table("#", "score", "region", "doc", "section", "text", title=q)
-    for r in hits.to_dict("records"):
-        t.add_row(str(r["rank"]), f"{r['score']:.3f}", *(escape(str(x)) for x in (
-            r["region"], r["doc"], r["section"] or "", r["text"][:200])))
-    out.print(t)
-
-
-@app.command()
-def compare(query: str = typer.Argument(...),
-            by: str = typer.Option("region", "--by"),
-            corpus: Optional[list[Path]] = typer.Option(None, "--corpus"),
-            k: int = typer.Option(5, "--k"),
-            as_json: bool = typer.Option(False, "--json")):
-    """The best passages per region side by side, with the facts that bear on the query."""
-    from . import api
-
-    try:
-        res = api.compare(query, corpus, by=by, k=k, show_progress=_progress())
-    except (FileNotFoundError, RuntimeError, ValueError) as e:
-        err.print(f"[red]error:[/red] {escape(str(e))}")
-        raise typer.Exit(1)
-    if as_json:
-        _dump(res)
-        return
-    from rich.columns import Columns
-    from rich.panel import Panel
-
-    def labels(f: dict, keys: tuple[str, ...]) -> str:
-        # escaped: rich would take "[not_achieved]" for a style tag and print nothing
-        return escape(f"[{', '.join(str(f.get(x)) for x in keys if f.get(x) is not None)}]")
-
-    panels = []
-    for group, entry in res["groups"].items():
-        lines = [f"[bold]{i + 1}.[/bold] {escape(p['text'][:300])}\n[dim]{escape(p['doc'])} · "
-                 f"{escape(p['section'] or '')} · {p['score']:.3f}[/dim]" for i, p in enumerate(entry["passages"])]
-        for kind, keys in (("goal_assessments", ("status", "horizon")), ("risks", ("category",)),
-                           ("links", ("value", "column"))):
-            for f in entry[kind]:
-                lines.append(f"[cyan]{kind}[/cyan] {labels(f, keys)} {escape(f['text'][:160])}")
-        panels.append(Panel("\n".join(lines) or "(no passages)", title=f"{by}: {group}", expand=True))
-    out.print(f"[bold]{query}[/bold]")
-    out.print(Columns(panels, equal=True, expand=True))
-
-
-@app.command()
-def serve(corpus: Optional[list[Path]] = typer.Option(None, "--corpus"),
-          host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)):
-    """A web page for search, comparison and plots."""
-    import uvicorn
-
-    from .web.app import create_app
-
-    uvicorn.run(create_app(corpus), host=host, port=port)
+from . import cli_search  # noqa: E402,F401  (registers search, compare, plot, serve on `app`)
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        raise SystemExit(130)
+    app()
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m rapport.app.cli`: run the one module the commands registered on
+    from rapport.app.cli import main as _registered_main
+
+    _registered_main()

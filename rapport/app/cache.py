@@ -1,0 +1,244 @@
+"""The structured corpus and its facts, cached by content so a second run reads instead of re-parsing.
+
+Reading and structuring a report costs tenths of a second and extracting its
+facts seconds; a search or compare on a corpus nobody changed should cost
+neither. Each report is cached on its own, keyed by
+
+  * the file's sha256 (its content, not its path or mtime),
+  * its manifest entry (region/kind/period given by the user),
+  * a hash of the code and data that turn a file into a Document
+    (`rapport/corpus/**`), and for facts also `rapport/pipeline/**`,
+    `rapport/models/**` and the embedding model's stamp,
+
+so an edited report, a changed manifest or a new version of the code each
+miss the cache, and nothing else does. Entries are pickles under
+`RAPPORT_HOME/cache/{docs,facts}/`, written atomically; the oldest are
+pruned past CACHE_LIMIT bytes. A corrupt or unreadable entry is a miss.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CACHE_LIMIT = 2 << 30  # bytes per kind; oldest (by access) removed beyond it
+_FORMAT = 2  # bump when what is pickled changes shape
+_lock = threading.Lock()
+
+
+def rapport_home() -> Path:
+    return Path(os.environ.get("RAPPORT_HOME", Path.home() / ".cache" / "rapport"))
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tree_hash(*packages: str) -> str:
+    """sha256 over the relative paths and bytes of every file under the given rapport sub-packages."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pkg in packages:
+        for p in sorted((root / pkg).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
+                h.update(str(p.relative_to(root)).encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def documents_version() -> str:
+    """What a Document depends on besides the file: the corpus layer's code and data."""
+    return f"{_FORMAT}:{_tree_hash('corpus')}"
+
+
+@lru_cache(maxsize=1)
+def facts_version() -> str:
+    """What a document's facts depend on: corpus, pipeline, models (patterns, heads, config), spaCy, the model stamp."""
+    from importlib.metadata import version
+
+    from rapport.models.build_embedder import STAMP, default_model_dir
+
+    try:
+        stamp = (default_model_dir() / STAMP).read_text(encoding="utf-8")
+    except OSError:
+        stamp = ""
+    return f"{_FORMAT}:{version('spacy')}:{_tree_hash('corpus', 'pipeline', 'models')}:{stamp}"
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _meta_key(meta) -> str:
+    return json.dumps(None if meta is None else [meta.region, meta.kind, meta.period, meta.source])
+
+
+class Store:
+    """One cache folder of pickles keyed by hex strings."""
+
+    def __init__(self, kind: str, root: Path | None = None):
+        self.dir = (root or rapport_home()) / "cache" / kind
+
+    def get(self, key: str):
+        p = self.dir / f"{key}.pkl"
+        try:
+            with open(p, "rb") as f:
+                value = pickle.load(f)
+            os.utime(p)  # recently used: pruned last
+            return value
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged or foreign entry is a miss, and is replaced
+            p.unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, value) -> None:
+        tmp = None
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", dir=self.dir)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.dir / f"{key}.pkl")
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            # a read-only or full cache, or an unpicklable value, must not fail the work it would have saved
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            return
+        self.prune()
+
+    def prune(self, limit: int = CACHE_LIMIT) -> None:
+        """Drop the least recently used entries past `limit` bytes, and temp files a killed writer left."""
+        now = time.time()
+        for p in self.dir.glob(".*"):
+            try:
+                if now - p.stat().st_mtime > 3600:
+                    p.unlink()
+            except OSError:
+                pass
+        try:
+            entries = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in self.dir.glob("*.pkl"))
+        except OSError:
+            return
+        total = sum(size for _, size, _ in entries)
+        for _, size, p in entries:
+            if total <= limit:
+                break
+            p.unlink(missing_ok=True)
+            total -= size
+
+
+def load_documents(paths, manifest=None, show_progress: bool = False, root: Path | None = None):
+    """`rapport.corpus.load_corpus`, reading each unchanged report from the cache.
+
+    Returns (documents, error lines) exactly as load_corpus does; `Document.meta`
+    still comes from the manifest of this call (it is part of the key).
+    """
+    from rapport.corpus import ReadError, load_document
+    from rapport.corpus import meta as corpus_meta
+    from rapport.corpus.readers import find_report_files
+
+    paths = [Path(p) for p in paths]
+    files, errors = find_report_files(paths)
+    man = {}
+    manifests = [Path(manifest)] if manifest else [p / "MANIFEST.tsv" for p in paths if p.is_dir()]
+    for m in manifests:
+        if m.exists():
+            man.update(corpus_meta.read_manifest(m))
+    store, version = Store("docs", root), documents_version()
+    docs = []
+    for f in _progress(files, show_progress, "reading reports"):
+        try:
+            sha = file_sha256(f)
+        except OSError as e:
+            errors.append(f"{f}: cannot read ({e.strerror or e})")
+            continue
+        key = _key(version, sha, f.name, _meta_key(man.get(f.name)))
+        doc = store.get(key)
+        if doc is None:
+            try:
+                doc = load_document(f, man)
+            except ReadError as e:
+                errors.append(str(e))
+                continue
+            store.put(key, doc)
+        doc.path = str(f)  # the same bytes may sit at another path now
+        doc.sha256 = sha
+        docs.append(doc)
+    return docs, errors
+
+
+@dataclass
+class Facts:
+    """What the pipeline found (rapport.pipeline.run.Extraction's fields, without importing spaCy to read it)."""
+
+    records: dict[str, list] = field(default_factory=dict)
+    unlinked: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def extract_documents(docs, show_progress: bool = False, root: Path | None = None):
+    """`rapport.pipeline.run.extract` over `docs`, reusing each unchanged document's facts.
+
+    spaCy and the pipeline are loaded only when some document is not cached.
+    """
+    from rapport.pipeline.records import OUTPUTS
+
+    store, version = Store("facts", root), facts_version()
+    out = Facts({k: [] for k in OUTPUTS})
+    todo = []
+    for d in docs:
+        key = _key(version, getattr(d, "sha256", None) or file_sha256(d.path), d.name, _meta_key(d.meta))
+        part = store.get(key)
+        if part is None:
+            todo.append((key, d))
+        else:
+            _merge(out, part)
+    if todo:
+        from rapport.pipeline.nlp import shared_nlp
+        from rapport.pipeline.run import extract as run_extract
+
+        with _lock:
+            nlp = shared_nlp()
+        for key, d in _progress(todo, show_progress, "extracting"):
+            ex = run_extract(nlp, [d])
+            part = Facts(dict(ex.records), list(ex.unlinked), list(ex.warnings), list(ex.errors), ex.seconds)
+            if not part.errors:  # a failure is retried next time, not remembered
+                store.put(key, part)
+            _merge(out, part)
+    # facts in the order of `docs`, whatever came from the cache
+    order = {d.name: i for i, d in enumerate(docs)}
+    for kind, rows in out.records.items():
+        rows.sort(key=lambda r: order.get(r.doc, len(order)))
+    return out
+
+
+def _merge(out, part) -> None:
+    for kind, rows in part.records.items():
+        out.records.setdefault(kind, []).extend(rows)
+    out.unlinked += part.unlinked
+    out.warnings += part.warnings
+    out.errors += part.errors
+    out.seconds += part.seconds
+
+
+def _progress(items, show: bool, desc: str):
+    if not show or not items:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="report")
