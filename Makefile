@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RAPPORT := $(VENV)/bin/rapport
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 
-.PHONY: setup models demo test test-fast bench eval clean
+.PHONY: setup models browser demo test test-fast bench eval clean
 
 # torch first, exactly this CPU build: a bare `torch` requirement would pull gigabytes of CUDA.
 $(STAMP): pyproject.toml
@@ -29,7 +29,12 @@ demo: setup
 	$(RAPPORT) search "ekonomin går inte ihop" --k 5
 	$(RAPPORT) compare "sjukfrånvaro Norrbotten jämfört med Västerbotten" --by region --k 3
 
-test: setup
+# Debian's Chromium for the end-to-end browser test (tests/test_web_e2e.py skips, saying why, without it).
+browser:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "no chromium: the browser test will skip"; }
+
+test: setup browser
 	$(PY) -m pytest
 
 test-fast: $(STAMP)
