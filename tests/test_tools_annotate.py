@@ -142,3 +142,17 @@ def test_sample_select_is_seeded_and_drops_duplicates():
     assert [p.file for p in a] == [p.file for p in b]
     assert len(a) == 20
     assert [p.file for p in sample.select(recs, seed=2)] != [p.file for p in a]
+
+
+def test_anchor_stores_long_strings_as_offsets_and_resolves_them():
+    from tools.annotate import anchor
+    raw = "Mål 2\nAndelen patienter som får en första bedömning inom tre dagar ska öka.\n"
+    goal = "andelen patienter som får en första bedömning inom tre dagar"
+    lab = {"goals": [{"goal": goal, "level": "goal", "assessor": None, "status": "achieved", "horizon": "current"}],
+           "events": [{"type": "decision", "date": None, "actor": "Regionstyrelsen"}]}
+    stored = anchor.anchor(lab, raw, near=0)
+    assert stored["goals"][0]["goal"] == {"at": [6, 6 + len(goal)]}
+    assert stored["events"][0]["actor"] == "Regionstyrelsen"  # short: kept as written
+    assert anchor.resolve(stored, raw)["goals"][0]["goal"] == raw[6:6 + len(goal)]
+    invented = {"targets": [{"goal": None, "target": "en lång formulering som inte finns i någon källa alls"}]}
+    assert anchor.unanchored(anchor.anchor(invented, raw, 0))

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .anchor import resolve
 from .paths import ANNOTATIONS, read_raw, source_path
 
 HELD_OUT_BUCKETS = 5
@@ -112,6 +113,6 @@ def load(root: Path = ANNOTATIONS, *, sources: set[str] | None = None, exclude_s
             heading = " – ".join(filter(None, (_slice(raw, s) for s in ctx.get("heading") or []))) or None
             out.append(Row(file=r["file"], source=src, start=r["start"], end=r["end"], text=squash(piece),
                            heading=heading, prev=_slice(raw, ctx.get("prev")), next=_slice(raw, ctx.get("next")),
-                           block_kind=ctx.get("block_kind"), labels=r["labels"], annotator=r.get("annotator", ""),
+                           block_kind=ctx.get("block_kind"), labels=resolve(r["labels"], raw), annotator=r.get("annotator", ""),
                            split=split_of(r["file"])))
     return out

@@ -22,6 +22,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from .anchor import anchor, drop_unanchored, locate, norm_with_map
 from .importer import sha1, write
 from .labels import parse
 from .paths import ANNOTATIONS, REPO, SHARED
@@ -32,43 +33,6 @@ SAMPLE_GOLD = REPO / "tests" / "fixtures" / "gold"
 SAMPLE_DIR = REPO / "rapport" / "corpus" / "sample"
 OTHER_HN = re.compile(r"boilerplate|disclosure|balance[- ]requirement|insurance|customers", re.I)
 SINGLE = {"goal_assessments", "aggregates", "targets"}  # one statement, one sentence
-
-
-def _norm_with_map(text: str) -> tuple[str, list[int]]:
-    """Lower-cased text with whitespace runs as one space and '-⏎' joins removed, plus for
-    each normalised character the offset it came from."""
-    out, where, i, n = [], [], 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "-" and i + 1 < n and text[i + 1] in "\n\r" and i > 0 and text[i - 1].isalpha():
-            j = i + 1
-            while j < n and text[j].isspace():
-                j += 1
-            if j < n and text[j].islower():
-                i = j
-                continue
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                where.append(i)
-            i += 1
-            continue
-        out.append(ch.lower())
-        where.append(i)
-        i += 1
-    return "".join(out), where
-
-
-def locate(text: str, quote: str, norm: tuple[str, list[int]] | None = None) -> tuple[int, int] | None:
-    """The [start, end) of `quote` in `text` under the scorer's normalisation, or None."""
-    hay, where = norm or _norm_with_map(text)
-    # "hälso-⏎och" is a compound list, not a hyphenated word: try the quote both ways
-    for variant in (quote.strip(), re.sub(r"-\s*\n\s*", "- ", quote.strip())):
-        needle = _norm_with_map(variant)[0].strip()
-        k = hay.find(needle) if needle else -1
-        if k >= 0:
-            return where[k], where[k + len(needle) - 1] + 1
-    return None
 
 
 def _label_of(kind: str, rec: dict) -> dict:
@@ -111,7 +75,8 @@ def convert_document(path: Path, records: list[tuple[str, dict]], file: str, sou
                      annotator: str) -> tuple[list[dict], list[str]]:
     """Rows for every unit of one document, labelled from its gold records; plus unmatched quotes."""
     doc, raw, units = document_units(path)
-    norm = _norm_with_map(doc.text)
+    norm = norm_with_map(doc.text)
+    raw_norm = norm_with_map(raw)
     labels: dict[int, dict] = defaultdict(dict)
     missed = []
     for kind, rec in records:
@@ -133,6 +98,9 @@ def convert_document(path: Path, records: list[tuple[str, dict]], file: str, sou
         norm_label, errs = parse(labels.get(i, {}))
         if errs:
             raise ValueError(f"{path.name}: gold label at {u.start}: {errs}")
+        norm_label = anchor(norm_label, raw, u.start, raw_norm)
+        if source == "dev000":  # text of a shared report: cited by offsets or not at all
+            norm_label = drop_unanchored(norm_label)
         rows.append({"file": file, "start": u.start, "end": u.end, "sha1": sha1(u.text), "labels": norm_label,
                      "annotator": annotator, "source": source, "batch": None,
                      "ctx": {"heading": [list(s) for s in u.heading if not (s[0] <= u.start < s[1])],

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from .anchor import anchor, norm_with_map, unanchored
 from .labels import parse
 from .paths import ANNOTATIONS, BATCHES, LABELS, read_raw, source_path
 
@@ -53,6 +54,7 @@ def build(batch_file: Path, labels_file: Path, annotator: str, source: str = "g0
     if missing:
         errs.append(f"{labels_file.name}: {len(missing)} ids unlabelled (first {missing[0]}); label every sentence")
     raws: dict[str, str] = {}
+    norms: dict[str, tuple] = {}
     rows = []
     number = batch_file.stem.split("_")[-1]
     for b in batch:
@@ -70,7 +72,10 @@ def build(batch_file: Path, labels_file: Path, annotator: str, source: str = "g0
             continue
         label = {k: v for k, v in by_id[b["id"]].items() if k != "id"}
         norm, problems = parse(label)
-        errs += [f"{b['id']}: {p}" for p in problems]
+        if b["file"] not in norms:
+            norms[b["file"]] = norm_with_map(raw)
+        norm = anchor(norm, raw, b["start"], norms[b["file"]])
+        errs += [f"{b['id']}: {p}" for p in problems + unanchored(norm)]
         rows.append({"file": b["file"], "start": b["start"], "end": b["end"], "sha1": sha1(b["text"]),
                      "labels": norm, "annotator": annotator, "source": source, "batch": number,
                      "ctx": {**(b.get("spans") or {}), "block_kind": b.get("block_kind")}})
