@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from .paths import BATCHES, EXTRA, WORK
+from .paths import BATCHES, EXTRA, REPO, WORK
 from .sample import RISKY, TOPICS, Pick
 from .units import Unit, context, document_units
 
@@ -59,7 +59,7 @@ def next_batch_number(batches: Path = BATCHES) -> int:
     return max(nums, default=0) + 1
 
 
-def lines_for(pick: Pick, root: Path = EXTRA) -> list[dict]:
+def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse") -> list[dict]:
     """The batch lines (without ids) for one pick; [] when rapport cannot read the file."""
     try:
         _, raw, units = document_units(root / pick.file)
@@ -75,7 +75,7 @@ def lines_for(pick: Pick, root: Path = EXTRA) -> list[dict]:
                      "prev": [units[i - 1].start, units[i - 1].end] if i > 0 else None,
                      "next": [units[i + 1].start, units[i + 1].end] if i + 1 < len(units) else None}
             out.append({"file": pick.file, "start": u.start, "end": u.end, "text": u.text, **ctx,
-                        "spans": spans, "stratum": pick.stratum})
+                        "spans": spans, "stratum": pick.stratum, "source": source})
     return out
 
 
@@ -114,13 +114,36 @@ def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Pat
     return written
 
 
+def export_written(path: Path, batches: Path = BATCHES) -> Path:
+    """One batch (written_<stem>.jsonl) holding every unit of a report we wrote ourselves
+    (data/annotations/reports/*.txt, source "written")."""
+    rel = path.resolve().relative_to(REPO)
+    pick = Pick(file=str(rel), stratum="written", folder="reports", title=path.stem, topics=(), risky=0)
+    lines = lines_for(pick, REPO, source="written")
+    out = batches / f"written_{path.stem}.jsonl"
+    batches.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for k, line in enumerate(lines):
+            fh.write(json.dumps({"id": f"w{path.stem[:2]}-{k:04d}", **line}, ensure_ascii=False) + "\n")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--picks", type=Path, default=WORK / "picks.jsonl", help="output of tools.annotate.sample --out")
     ap.add_argument("--batches", type=int, default=1, help="how many new batches to write")
     ap.add_argument("--stratum", choices=["topic", "risk", "clinical"], action="append",
                     help="only picks of these strata (default: all, interleaved)")
+    ap.add_argument("--written", type=Path, nargs="+", help="export these written reports instead (one batch each)")
     args = ap.parse_args(argv)
+    if args.written:
+        for path in args.written:
+            if not path.is_file():
+                print(f"{path}: no such report", file=sys.stderr)
+                return 2
+            out = export_written(path)
+            print(f"{out}: {sum(1 for _ in out.open(encoding='utf-8'))} units")
+        return 0
     if not args.picks.exists():
         print(f"{args.picks}: no picks file (run python -m tools.annotate.sample --out {args.picks})", file=sys.stderr)
         return 2

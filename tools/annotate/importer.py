@@ -37,8 +37,9 @@ def _jsonl(path: Path, what: str) -> tuple[list[dict], list[str]]:
     return rows, errs
 
 
-def build(batch_file: Path, labels_file: Path, annotator: str, source: str = "g0vse") -> tuple[list[dict], list[str]]:
-    """The repo rows for one batch, and every problem found (rows are only usable when there are none)."""
+def build(batch_file: Path, labels_file: Path, annotator: str) -> tuple[list[dict], list[str]]:
+    """The repo rows for one batch, and every problem found (rows are only usable when there are none).
+    Each batch line names its source (g0vse unless it says otherwise)."""
     batch, errs = _jsonl(batch_file, "batch")
     labels, lerrs = _jsonl(labels_file, "label")
     errs += lerrs
@@ -56,8 +57,9 @@ def build(batch_file: Path, labels_file: Path, annotator: str, source: str = "g0
     raws: dict[str, str] = {}
     norms: dict[str, tuple] = {}
     rows = []
-    number = batch_file.stem.split("_")[-1]
+    number = batch_file.stem.removeprefix("batch_")
     for b in batch:
+        source = b.get("source", "g0vse")
         if b["file"] not in raws:
             path = source_path(source, b["file"])
             raws[b["file"]] = read_raw(path) if path.exists() else None
@@ -99,16 +101,12 @@ def write(rows: list[dict], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("batches", nargs="+", help="batch numbers (7 or 007) to import")
+    ap.add_argument("batches", nargs="+", help="batch numbers (7 or 007), or batch names (written_01_x)")
     ap.add_argument("--annotator", help="default: the name in labels/batch_NNN.claimed")
     args = ap.parse_args(argv)
     status = 0
     for num in args.batches:
-        if not num.isdigit():
-            print(f"{num}: not a batch number", file=sys.stderr)
-            status = 2
-            continue
-        name = f"batch_{int(num):03d}"
+        name = f"batch_{int(num):03d}" if num.isdigit() else num.removesuffix(".jsonl")
         batch_file, labels_file = BATCHES / f"{name}.jsonl", LABELS / f"{name}.labels.jsonl"
         absent = [f for f in (batch_file, labels_file) if not f.exists()]
         for f in absent:
@@ -129,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: {len(errs)} problems, nothing written", file=sys.stderr)
             status = 1
             continue
-        out = ANNOTATIONS / "g0vse" / f"{name}.jsonl"
+        out = ANNOTATIONS / rows[0]["source"] / f"{name}.jsonl" if rows else None
+        if out is None:
+            print(f"{name}: empty batch, nothing written", file=sys.stderr)
+            status = 1
+            continue
         write(rows, out)
         print(f"{out}: {len(rows)} sentences by {annotator}")
     return status
