@@ -25,15 +25,15 @@ BATCH_MIN, BATCH_MAX = 150, 250
 _TOPICAL = re.compile("|".join(TOPICS.values()))
 
 
-def runs_of(pick: Pick, units: list[Unit]) -> list[tuple[int, int]]:
-    """Half-open unit index ranges to label for one pick."""
+def runs_of(pick: Pick, units: list[Unit], window: int = CLINICAL_WINDOW) -> list[tuple[int, int]]:
+    """Half-open unit index ranges to label for one pick (`window`: units either side of a clinical hit)."""
     if pick.stratum == "clinical":
         spans = []
         for off in pick.near:
             hit = next((i for i, u in enumerate(units) if u.start <= off < u.end), None)
             if hit is None:
                 continue
-            a, b = max(0, hit - CLINICAL_WINDOW), min(len(units), hit + CLINICAL_WINDOW + 1)
+            a, b = max(0, hit - window), min(len(units), hit + window + 1)
             if spans and a <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
             else:
@@ -59,7 +59,7 @@ def next_batch_number(batches: Path = BATCHES) -> int:
     return max(nums, default=0) + 1
 
 
-def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse") -> list[dict]:
+def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse", window: int = CLINICAL_WINDOW) -> list[dict]:
     """The batch lines (without ids) for one pick; [] when rapport cannot read the file."""
     try:
         _, raw, units = document_units(root / pick.file)
@@ -67,7 +67,7 @@ def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse") -> list[dic
         print(f"{pick.file}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
         return []
     out = []
-    for a, b in runs_of(pick, units):
+    for a, b in runs_of(pick, units, window):
         for i in range(a, b):
             u = units[i]
             ctx = context(raw, units, i)
@@ -79,7 +79,8 @@ def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse") -> list[dic
     return out
 
 
-def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Path = EXTRA) -> list[Path]:
+def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Path = EXTRA,
+           window: int = CLINICAL_WINDOW) -> list[Path]:
     """Fill up to `n_batches` new batches from `picks` in order, skipping documents already exported.
 
     A batch closes before the run that would take it past BATCH_MAX once it holds BATCH_MIN;
@@ -102,7 +103,7 @@ def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Pat
             break
         if pick.file in done:
             continue
-        lines = lines_for(pick, root)
+        lines = lines_for(pick, root, window=window)
         if pending and len(pending) >= BATCH_MIN and len(pending) + len(lines) > BATCH_MAX:
             flush()
             if len(written) >= n_batches:
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batches", type=int, default=1, help="how many new batches to write")
     ap.add_argument("--stratum", choices=["topic", "risk", "clinical"], action="append",
                     help="only picks of these strata (default: all, interleaved)")
+    ap.add_argument("--window", type=int, default=CLINICAL_WINDOW, help="units either side of a clinical hit")
     ap.add_argument("--written", type=Path, nargs="+", help="export these written reports instead (one batch each)")
     args = ap.parse_args(argv)
     if args.written:
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
              for d in map(json.loads, args.picks.open(encoding="utf-8"))]
     if args.stratum:
         picks = [p for p in picks if p.stratum in args.stratum]
-    for path in export(picks, args.batches):
+    for path in export(picks, args.batches, window=args.window):
         n = sum(1 for _ in path.open(encoding="utf-8"))
         print(f"{path}: {n} sentences")
     return 0

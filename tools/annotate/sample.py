@@ -53,6 +53,10 @@ ANCHOR_PER_1000 = 0.8  # a long speech that names the regions once is not about 
 # Wording that tends to come with threats; used to enrich the risk stratum, never to label.
 RISKY = re.compile(r"\brisk(?:er|en|erna)?\b|riskera|osäker|\bbrist|utmaning|försämr|underskott|hot(?:et|en|ar)?\b"
                    r"|sårbar|svårt att|påfrestning|ansträngd|ökande kostnad|försen|störning|befara|oro\b|allvarlig")
+# The Foreign Ministry's country reports on human rights match "sjukvård" and "kris" but are
+# about other countries' states, not Swedish regions: their risk statements would teach the
+# wrong domain (batch 004 held one).
+OFF_TOPIC = re.compile(r"Mänskliga rättigheter, demokrati och rättsstatens principer i ")
 RISKY_PER_1000 = 0.8  # about the densest tenth of topical documents
 
 # Clinical uses of risk vocabulary: hard negatives for the risk head.
@@ -113,8 +117,8 @@ def select(records: list[dict], seed: int = 11) -> list[Pick]:
     """Every eligible pick, ordered for export: strata interleaved, folders by their share."""
     seen_heads, by_stratum = set(), {"topic": [], "risk": [], "clinical": []}
     for rec in sorted(records, key=lambda r: _key(seed, r["file"])):
-        if rec["head"] in seen_heads or rec["chars"] < 300:
-            continue  # the same text published twice, or a stub
+        if rec["head"] in seen_heads or rec["chars"] < 300 or OFF_TOPIC.match(rec["title"]):
+            continue  # the same text published twice, a stub, or a country report on another continent
         seen_heads.add(rec["head"])
         topics = _topical(rec)
         base = dict(file=rec["file"], folder=rec["folder"], title=rec["title"], topics=topics, risky=rec["risky"])
