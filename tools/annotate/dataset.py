@@ -74,7 +74,8 @@ def _slice(raw: str, span) -> str | None:
 
 
 def read_rows(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def load(root: Path = ANNOTATIONS, *, sources: set[str] | None = None, exclude_sources: set[str] = frozenset(),

@@ -49,8 +49,8 @@ def runs_of(pick: Pick, units: list[Unit], window: int = CLINICAL_WINDOW) -> lis
 def exported_files(batches: Path = BATCHES) -> set[str]:
     seen = set()
     for f in sorted(batches.glob("batch_*.jsonl")):
-        for line in f.open(encoding="utf-8"):
-            seen.add(json.loads(line)["file"])
+        with f.open(encoding="utf-8") as fh:
+            seen.update(json.loads(line)["file"] for line in fh)
     return seen
 
 
@@ -144,18 +144,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: no such report", file=sys.stderr)
                 return 2
             out = export_written(path)
-            print(f"{out}: {sum(1 for _ in out.open(encoding='utf-8'))} units")
+            print(f"{out}: {len(out.read_text(encoding='utf-8').splitlines())} units")
         return 0
     if not args.picks.exists():
         print(f"{args.picks}: no picks file (run python -m tools.annotate.sample --out {args.picks})", file=sys.stderr)
         return 2
-    picks = [Pick(**{**d, "topics": tuple(d["topics"]), "near": tuple(d["near"])})
-             for d in map(json.loads, args.picks.open(encoding="utf-8"))]
+    with args.picks.open(encoding="utf-8") as fh:
+        picks = [Pick(**{**d, "topics": tuple(d["topics"]), "near": tuple(d["near"])}) for d in map(json.loads, fh)]
     if args.stratum:
         picks = [p for p in picks if p.stratum in args.stratum]
     for path in export(picks, args.batches, window=args.window):
-        n = sum(1 for _ in path.open(encoding="utf-8"))
-        print(f"{path}: {n} sentences")
+        print(f"{path}: {len(path.read_text(encoding='utf-8').splitlines())} sentences")
     return 0
 
 

@@ -115,7 +115,7 @@ def _gold_records(folder: Path) -> dict[str, list[tuple[str, dict]]]:
     for kind in ("goal_assessments", "aggregates", "targets", "risks", "events", "hard_negatives"):
         f = folder / f"{kind}.jsonl"
         if f.exists():
-            for line in f.open(encoding="utf-8"):
+            for line in f.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     rec = json.loads(line)
                     by_doc[rec["doc"]].append((kind, rec))

@@ -27,7 +27,9 @@ def sha1(text: str) -> str:
 
 def _jsonl(path: Path, what: str) -> tuple[list[dict], list[str]]:
     rows, errs = [], []
-    for n, line in enumerate(path.open(encoding="utf-8"), 1):
+    with path.open(encoding="utf-8") as fh:
+        lines = fh.readlines()
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
