@@ -59,3 +59,23 @@ def process_text(nlp, path: Path, text: str):
 
 def deep(obj):
     return copy.deepcopy(obj)
+
+
+# --- hypothesis profiles (property tests: tests/test_*_properties.py, tests/test_corpus_numbers.py) ---
+# "ci" (default): a few hundred inputs per property, derandomised so a run is repeatable.
+# "long": bench/fuzz.py (or HYPOTHESIS_PROFILE=long pytest ...) tries tens of thousands, randomly.
+def _register_hypothesis_profiles() -> None:
+    import os
+
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:  # property tests importorskip hypothesis themselves
+        return
+    settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("long", max_examples=int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "20000")),
+                              deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+_register_hypothesis_profiles()

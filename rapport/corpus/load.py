@@ -1,14 +1,13 @@
 """From a path to a structured Document: read → clean → tables → layout → metadata."""
 from __future__ import annotations
 
-import bisect
 import re
 from pathlib import Path
 
 from . import layout, meta
 from .clean import clean
 from .readers import find_report_files, read_file
-from .records import Document, Metadata, Page, ReadError
+from .records import Document, Metadata, ReadError, page_lookup, printable
 
 
 MAX_ROW_CHARS = 400
@@ -22,13 +21,8 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
     text = cleaned.text
     if not text.strip():
         raise ReadError(str(path), "no text left after cleaning")
-    pages = _pages(cleaned.page_starts, cleaned.first_page, len(text))
-    starts = [p.start for p in pages]
-
-    def page_at(offset: int) -> int | None:
-        if not pages:
-            return None
-        return pages[max(bisect.bisect_right(starts, offset) - 1, 0)].number
+    pages = cleaned.pages
+    page_at = page_lookup(pages)
 
     tables, warnings = _find_tables(text, path.name, page_at)
     spans = [(t.start, t.end) for t in tables] + _numeric_runs(text, [(t.start, t.end) for t in tables])
@@ -40,33 +34,48 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
                    sections=sections, blocks=blocks, sentences=sentences, tables=tables, warnings=warnings)
     if info.region is None:
         doc.warnings.append(f"{path.name}: region not found in the text; pass a manifest")
+    doc.warnings = [printable(w) for w in doc.warnings]  # a file name may hold a newline or an escape
     return doc
 
 
 def load_corpus(paths: list[str | Path], manifest: str | Path | None = None,
                 show_progress: bool = False) -> tuple[list[Document], list[str]]:
-    """Every readable report under `paths`; each unreadable one becomes one error line."""
+    """Every readable report under `paths`, and one error line for each path, folder, manifest or
+    report that could not be read (or structured); a failure never costs the other reports."""
     files, errors = find_report_files(paths)
     man = {}
-    manifests = [Path(manifest)] if manifest else [p / "MANIFEST.tsv" for p in map(Path, paths) if p.is_dir()]
-    for m in manifests:
-        if m.exists():
+    for m in _manifests(paths, manifest):
+        try:
             man.update(meta.read_manifest(m))
+        except Exception as e:  # unreadable, undecodable or malformed: the reports still load, uninformed
+            errors.append(f"{printable(str(m))}: manifest not read ({_reason(e)}); metadata inferred from the text")
     docs = []
     for f in _progress(files, show_progress, "reading reports"):
         try:
             docs.append(load_document(f, man))
         except ReadError as e:
             errors.append(str(e))
+        except Exception as e:  # a bug on one report's text must not cost the others
+            errors.append(f"{printable(str(f))}: could not be structured ({_reason(e)})")
     return docs, errors
 
 
-def _pages(starts: list[int], first: int, length: int) -> list[Page]:
-    if not starts:
-        return []
-    starts = sorted(set([0] + starts)) if starts[0] != 0 else sorted(set(starts))
-    ends = starts[1:] + [length]
-    return [Page(first + i, s, e) for i, (s, e) in enumerate(zip(starts, ends)) if e > s or i == 0]
+def _manifests(paths, manifest) -> list[Path]:
+    if manifest:
+        return [Path(manifest)]
+    out = []
+    for p in map(Path, paths):
+        try:
+            if p.is_dir() and (p / "MANIFEST.tsv").exists():
+                out.append(p / "MANIFEST.tsv")
+        except OSError:
+            pass  # find_report_files has reported the folder
+    return out
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).splitlines()[0] if str(e) else ""
+    return printable(f"{type(e).__name__}: {text[:160]}" if text else type(e).__name__)
 
 
 def _find_tables(text: str, name: str, page_at):

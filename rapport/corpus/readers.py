@@ -1,19 +1,25 @@
 """Turn a report file into raw text plus page spans, or a ReadError that says why.
 
-Encoding is detected, not guessed: UTF-8 (with or without BOM) first, because
-it is what modern dumps are and it fails loudly on anything else; then
-charset-normalizer, accepted only when it is confident, so cp1252/latin-1
-dumps of Swedish text read right and binary junk is refused.
+Encoding is detected, not guessed: a byte-order mark says UTF-32 or UTF-16 outright
+(Windows tools write them); otherwise UTF-8 (with or without BOM) first, because it
+is what modern dumps are and it fails loudly on anything else; then
+charset-normalizer, accepted only when it is confident, so cp1252/latin-1 dumps of
+Swedish text read right and binary junk is refused. Every failure, including an
+unreadable file or folder, is one ReadError line naming the file.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import ReadError
+from .records import ReadError, printable
 
 MAX_BYTES = 40 * 1024 * 1024  # a 200-page report as text is < 1 MB; as PDF rarely > 30 MB
 SUFFIXES = (".txt", ".pdf")
+# longest first: the UTF-32-LE mark begins with the UTF-16-LE one
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,34 +31,61 @@ class RawText:
 
 def read_file(path: str | Path) -> RawText:
     path = Path(path)
-    if not path.exists():
-        raise ReadError(str(path), "no such file")
-    if path.is_dir():
-        raise ReadError(str(path), "is a folder, not a report file")
-    size = path.stat().st_size
-    if size == 0:
-        raise ReadError(str(path), "empty file")
-    if size > MAX_BYTES:
-        raise ReadError(str(path), f"too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB limit)")
-    data = path.read_bytes()
+    try:
+        if not path.exists():
+            raise ReadError(str(path), "no such file")
+        if path.is_dir():
+            raise ReadError(str(path), "is a folder, not a report file")
+        size = path.stat().st_size
+        if size == 0:
+            raise ReadError(str(path), "empty file")
+        if size > MAX_BYTES:
+            raise ReadError(str(path), f"too large ({size / 2**20:.0f} MB > {MAX_BYTES // 2**20} MB limit)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(str(path), f"cannot read ({os_reason(e)})") from None
     if path.suffix.lower() == ".pdf" or data[:5] == b"%PDF-":
         return read_pdf(path)
-    return RawText(decode(data, str(path)), None, "utf-8")
+    text, encoding = decode_as(data, str(path))
+    return RawText(text, None, encoding)
+
+
+def os_reason(e: OSError) -> str:
+    """"permission denied", "input/output error": the OS's words, lower case, no path."""
+    return (e.strerror or type(e).__name__).lower()
 
 
 def decode(data: bytes, name: str) -> str:
+    return decode_as(data, name)[0]
+
+
+def decode_as(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding name) or ReadError."""
+    bom = next((enc for mark, enc in BOMS if data.startswith(mark)), None)
+    if bom:
+        try:
+            text = data.decode(bom)  # the codec reads the mark and drops it
+        except UnicodeDecodeError:
+            raise ReadError(name, f"undecodable bytes: not valid {bom.upper()} after its byte-order mark") from None
+        return _checked(text, name), bom
     if b"\x00" in data[:65536]:
         raise ReadError(name, "binary data, not text (NUL bytes)")
     try:
-        text = data.decode("utf-8-sig")
+        return _checked(data.decode("utf-8-sig"), name), "utf-8"
     except UnicodeDecodeError:
-        text = _detect(data, name)
+        text, enc = _detect(data, name)
+        return _checked(text, name), enc
+
+
+def _checked(text: str, name: str) -> str:
+    if "\x00" in text[:65536]:
+        raise ReadError(name, "binary data, not text (NUL characters)")
     if not text.strip():
         raise ReadError(name, "no text (only whitespace)")
     return text
 
 
-def _detect(data: bytes, name: str) -> str:
+def _detect(data: bytes, name: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "utf_16", "mac_roman"]).best()
@@ -63,7 +96,7 @@ def _detect(data: bytes, name: str) -> str:
     junk = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     if junk > len(text) * 0.001:
         raise ReadError(name, "undecodable bytes: binary content")
-    return text
+    return text, best.encoding
 
 
 def read_pdf(path: Path) -> RawText:
@@ -73,7 +106,7 @@ def read_pdf(path: Path) -> RawText:
     table's columns are known from the layout instead of guessed from spaces.
     """
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     from .tables import layout_text
 
@@ -85,10 +118,15 @@ def read_pdf(path: Path) -> RawText:
                 starts.append(pos)
                 parts.append(text)
                 pos += len(text) + 1
-    except PDFPasswordIncorrect:
-        raise ReadError(str(path), "encrypted PDF (password required)") from None
-    except Exception as e:  # pdfminer raises many types for broken files
-        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+    except OSError as e:
+        raise ReadError(str(path), f"cannot read ({os_reason(e)})") from None
+    except Exception as e:  # pdfminer raises many types for broken files; pdfplumber wraps them
+        cause = _root_cause(e)
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise ReadError(str(path), "encrypted PDF (a password is needed to open it)") from None
+        if isinstance(cause, PDFEncryptionError):
+            raise ReadError(str(path), f"encrypted PDF (encryption not supported: {str(cause)[:80]})") from None
+        reason = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
         raise ReadError(str(path), f"corrupt or unreadable PDF ({reason[:120]})") from None
     text = "\f".join(parts)
     if not text.strip():
@@ -96,14 +134,41 @@ def read_pdf(path: Path) -> RawText:
     return RawText(text, starts, "pdf")
 
 
+def _root_cause(e: BaseException) -> BaseException:
+    """pdfplumber's PdfminerException carries pdfminer's own exception as its argument."""
+    seen = set()
+    while id(e) not in seen:
+        seen.add(id(e))
+        inner = next((a for a in getattr(e, "args", ()) if isinstance(a, BaseException)), None) or e.__cause__
+        if inner is None:
+            break
+        e = inner
+    return e
+
+
 def find_report_files(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders into report files; missing paths become error lines, not exceptions."""
+    """Expand folders into report files (sorted); a missing path or an unreadable folder becomes one
+    error line, and the rest is still found."""
     files, errors = [], []
     for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
-        elif p.exists():
+        try:
+            is_dir, exists = p.is_dir(), p.exists()
+        except OSError as e:
+            errors.append(f"{printable(str(p))}: cannot read ({os_reason(e)})")
+            continue
+        if is_dir:
+            found: list[Path] = []
+
+            def unreadable(e: OSError) -> None:
+                errors.append(f"{printable(e.filename or str(p))}: cannot read folder ({os_reason(e)})")
+
+            for folder, dirs, names in os.walk(p, onerror=unreadable):
+                dirs.sort()
+                found += [Path(folder) / n for n in names if Path(n).suffix.lower() in SUFFIXES
+                          and not (Path(folder) / n).is_dir()]
+            files += sorted(found)
+        elif exists:
             files.append(p)
         else:
-            errors.append(f"{p}: no such file or folder")
+            errors.append(f"{printable(str(p))}: no such file or folder")
     return files, errors

@@ -22,19 +22,52 @@ class BlockKind(StrEnum):
 
 
 class ReadError(Exception):
-    """A file that cannot be read; the message names the file and the reason."""
+    """A file that cannot be read; the message names the file (escaped: one line) and the reason."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{printable(path)}: {printable(reason)}")
         self.path = path
         self.reason = reason
 
 
+def printable(s: str) -> str:
+    """`s` safe to print on one line: control and format characters (a newline, an escape
+    sequence, a right-to-left override) become escapes like \\n and \\x1b, and bytes a file
+    name could not decode (surrogate escapes) become \\xNN; letters, "å" included, stay."""
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= o <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte
+            out.append(f"\\x{o - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A stretch [start, end) of the cleaned text known to be on printed/PDF page `number`.
+
+    Only known stretches are pages: text between them has no page (corpus.pages)."""
+
     number: int
     start: int
     end: int
+
+
+def page_lookup(pages: list[Page]):
+    """offset -> page number or None, in O(log pages); `pages` sorted and non-overlapping."""
+    starts = [p.start for p in pages]
+
+    def page_at(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return pages[i].number if i >= 0 and offset < pages[i].end else None
+
+    return page_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +139,9 @@ class Document:
         return self.text[start:end]
 
     def page_at(self, offset: int) -> int | None:
-        if not self.pages:
-            return None
-        i = bisect.bisect_right([p.start for p in self.pages], offset) - 1
-        return self.pages[max(i, 0)].number
+        """The page `offset` is on, or None where the text holds no evidence of it."""
+        i = bisect.bisect_right(self.pages, offset, key=lambda p: p.start) - 1
+        return self.pages[i].number if i >= 0 and offset < self.pages[i].end else None
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section whose span holds `offset`."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from rapport.corpus.meta import MONTHS
 
@@ -100,6 +101,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 _NAME_BEFORE_YEAR = re.compile(r"(?i)(?:strategi\w*|\w*plan(?:en)?|agenda|vision(?:en)?|\w*program(?:met)?|budget(?:en)?|"
                                r"\w*rapport(?:en)?|\w*redovisning(?:en)?|\w+perioden|direktiv(?:et)?|\w*avtal(?:et)?)"
                                r"\s*$")
+_RANGES = {"day_range", "day_to_month", "week_range", "month_range", "between_months", "year_range"}
 _ORDINAL = {"första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "1:a": 1, "2:a": 2, "3:e": 3, "4:e": 4}
 _INTRO = re.compile(r"(från\s+och\s+med|fr\.?\s?o\.?\s?m\.?|till\s+och\s+med|t\.?\s?o\.?\s?m\.?|senast|inför|"
                     r"före|efter|till|från|sedan|fram\s+till|per|för)\s+(?:den\s+)?$", re.I)
@@ -127,7 +129,9 @@ def find_dates(text: str, period: str | None = None) -> list[DateExpr]:
                 continue
             value, rank = _value(kind, m, ref)
             if value is None:
-                continue
+                if kind in _RANGES:
+                    taken.append((m.start(), m.end()))  # a backward or unplaceable range: no date, and no
+                continue                                # single day or month read out of it either
             taken.append((m.start(), m.end()))
             intro = _INTRO.search(text[max(0, m.start() - 24):m.start()])
             found.append(DateExpr(m.start(), m.end(), value, rank,
@@ -155,47 +159,88 @@ def _year(m: re.Match, *names: str, ref: int | None) -> int | None:
     return ref
 
 
+def _day(y: int, mo: int, d: int) -> date | None:
+    """The calendar day, or None for "31 april" and "29 februari 2021"."""
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _week_exists(y: int, w: int) -> bool:
+    """ISO week `w` of `y` exists (week 53 only in long years)."""
+    try:
+        date.fromisocalendar(y, w, 1)
+        return True
+    except ValueError:
+        return False
+
+
+def _years(m: re.Match, ref: int | None, m1: int, m2: int) -> tuple[int | None, int | None]:
+    """Start and end year of a range from m1 to m2 whose years may be written at either end.
+
+    "15 december – mars 2021" runs from December 2020: a start month after the end month
+    means the start lies in the year before a written end year (or the end in the year after
+    a written start year). With only the report's year to go on, such a range is unknown.
+    """
+    g = m.groupdict()
+    y1, y2 = g.get("y1"), g.get("y") or g.get("y2")
+    y1, y2 = (int(y1) if y1 else None), (int(y2) if y2 else None)
+    if y1 is None and y2 is None:
+        return (ref, ref) if ref is not None and m1 <= m2 else (None, None)
+    if y1 is None:
+        return (y2 - 1 if m1 > m2 else y2), y2
+    if y2 is None:
+        return y1, (y1 + 1 if m1 > m2 else y1)
+    return y1, y2
+
+
 def _value(kind: str, m: re.Match, ref: int | None) -> tuple[str | None, int]:
+    """(ISO value, precision rank), or (None, 0) for what is no date: days that are not in
+    the calendar, ranges that run backwards, weeks a year does not have."""
     g = m.groupdict()
     if kind == "iso_day":
-        return f"{g['y']}-{g['mo']}-{g['d']}", DAY
+        ok = _day(int(g["y"]), int(g["mo"]), int(g["d"]))
+        return (ok.isoformat(), DAY) if ok else (None, 0)
     if kind == "day_range":
-        y = _year(m, "y", ref=ref)
         m2 = _month(g["m2"])
         m1 = _month(g.get("m1")) or m2
-        d1, d2 = int(g["d1"]), int(g["d2"])
-        if y is None or not (1 <= d1 <= 31 and 1 <= d2 <= 31):
+        y1, y2 = _years(m, ref, m1, m2)
+        if y1 is None:
             return None, 0
-        return f"{y}-{m1:02d}-{d1:02d}..{y}-{m2:02d}-{d2:02d}", DAY
+        a, b = _day(y1, m1, int(g["d1"])), _day(y2, m2, int(g["d2"]))
+        if a is None or b is None or not a < b:
+            return None, 0
+        return f"{a.isoformat()}..{b.isoformat()}", DAY
     if kind == "day_to_month":
-        y = _year(m, "y", "y1", ref=ref)
-        y1 = _year(m, "y1", "y", ref=ref)
-        if y is None:
+        m1, m2 = _month(g["m1"]), _month(g["m2"])
+        y1, y2 = _years(m, ref, m1, m2)
+        if y1 is None or _day(y1, m1, int(g["d1"])) is None or (y1, m1) > (y2, m2):
             return None, 0
-        return f"{y1}-{_month(g['m1']):02d}..{y}-{_month(g['m2']):02d}", RANGE_MONTH
+        if (y1, m1) == (y2, m2):
+            return f"{y1}-{m1:02d}", MONTH
+        return f"{y1}-{m1:02d}..{y2}-{m2:02d}", RANGE_MONTH
     if kind == "day":
-        y, d = _year(m, "y", ref=ref), int(g["d"])
-        if y is None or not 1 <= d <= 31:
-            return None, 0
-        return f"{y}-{_month(g['m']):02d}-{d:02d}", DAY
+        y = _year(m, "y", ref=ref)
+        ok = _day(y, _month(g["m"]), int(g["d"])) if y is not None else None
+        return (ok.isoformat(), DAY) if ok else (None, 0)
     if kind in ("week_range", "week"):
         y = _year(m, "y", ref=ref)
         if y is None:
             return None, 0
         if kind == "week":
             w = int(g["w"])
-            return (f"{y}-W{w:02d}", WEEK) if 1 <= w <= 53 else (None, 0)
+            return (f"{y}-W{w:02d}", WEEK) if _week_exists(y, w) else (None, 0)
         w1, w2 = int(g["w1"]), int(g["w2"])
-        if not 1 <= w1 < w2 <= 53:
+        if not (1 <= w1 < w2 and _week_exists(y, w2)):
             return None, 0
         return f"{y}-W{w1:02d}..W{w2:02d}", WEEK
     if kind in ("month_range", "between_months"):
-        y = _year(m, "y", "y1", ref=ref)
-        y1 = _year(m, "y1", "y", ref=ref)
         m1, m2 = _month(g["m1"]), _month(g["m2"])
-        if y is None or (y1 == y and m1 >= m2):
+        y1, y2 = _years(m, ref, m1, m2)
+        if y1 is None or (y1, m1) >= (y2, m2):
             return None, 0
-        return f"{y1}-{m1:02d}..{y}-{m2:02d}", RANGE_MONTH
+        return f"{y1}-{m1:02d}..{y2}-{m2:02d}", RANGE_MONTH
     if kind == "month":
         y = _year(m, "y", ref=ref)
         word = g["m"].lower().rstrip(".")
@@ -230,6 +275,8 @@ def _value(kind: str, m: re.Match, ref: int | None) -> tuple[str | None, int]:
         return str(y), YEAR  # winter straddles two years: say no more than the year
     if kind == "new_year":
         y = _year(m, "y", ref=ref)
+        if g.get("y1") and int(g["y1"]) + 1 != y:
+            return None, 0  # "årsskiftet 2021/2020" names no turn of a year
         return (f"{y}-01", MONTH) if y else (None, 0)
     if kind == "year_range":
         y1, y2 = int(g["y1"]), int(g["y2"])

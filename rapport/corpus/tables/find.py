@@ -1,0 +1,66 @@
+"""The entry point: every numeric and indicator table in a text, in text order, with warnings."""
+from __future__ import annotations
+
+from typing import Callable
+import re
+from .blocks import _blocks, _is_title_line, _split_subtables
+from .build import _build_numeric
+from .indicator import _indicator_tables
+from .lines import _classify, _lines, _mark_contents
+from .records import Table
+from .titles import _find_title
+
+# ====================================================================== entry point
+
+def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None] | None = None
+                ) -> tuple[list[Table], list[str]]:
+    """All numeric and indicator tables in `text`, plus warnings naming doc and line.
+
+    Tables come back in text order with non-overlapping spans.
+    """
+    lines = _lines(text)
+    for ln in lines:
+        _classify(ln)
+    _mark_contents(lines)
+    warnings: list[str] = []
+    counter = [0]
+
+    def next_id():
+        counter[0] += 1
+        return f"{_doc_stem(doc)}t{counter[0]:03d}"
+
+    indicator = _indicator_tables(lines, text, doc, page_at, next_id)
+    taken = [(t.start, t.end) for t in indicator]
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    index_of = {id(ln): k for k, ln in enumerate(nb)}
+    numeric: list[Table] = []
+    for block in _blocks(lines):
+        if any(s <= block[0].start < e or s < block[-1].end <= e for s, e in taken):
+            continue
+        for part in _split_subtables(block):
+            first = part[0]
+            title = _find_title(nb, index_of[id(first)])
+            if any(_is_title_line(ln) for ln in part if ln.kind == "text"
+                   and part.index(ln) < next(k for k, x in enumerate(part) if x.kind == "row")):
+                title = []  # the table's own lines hold a title
+            t = _build_numeric(part, text, doc, page_at, "", warnings, title)
+            if t is None:
+                continue
+            if numeric and t.start < numeric[-1].end:
+                t.start = min(r.start for r in t.rows)
+            numeric.append(t)
+    # notes tables share the unit of the statement they belong to ("NOTER (belopp i mkr)")
+    for prev, t in zip(numeric, numeric[1:]):
+        if t.unit is None and prev.unit and t.title and re.match(r"not(er)?\b", t.title, re.I) \
+                and prev.title and re.match(r"not(er)?\b", prev.title, re.I) and t.line - prev.line < 80:
+            t.unit = prev.unit
+    tables = sorted(indicator + numeric, key=lambda t: t.start)
+    for k, t in enumerate(tables, 1):
+        t.id = f"{_doc_stem(doc)}t{k:03d}"
+        warnings.extend(t.warnings)
+    return tables, warnings
+
+
+def _doc_stem(doc: str) -> str:
+    stem = re.sub(r"\.[a-z]+$", "", doc or "")
+    return f"{stem}:" if stem else ""

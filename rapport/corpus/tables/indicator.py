@@ -1,0 +1,253 @@
+"""Indicator (goal follow-up) tables: free-text cells after a committee code, numbers in reading
+order, and the header columns they fill when they line up."""
+from __future__ import annotations
+
+import re
+
+from rapport.corpus.numbers import Atom, atom_groupings, classify_atom, greedy_cells, normalise_spaces, numbers_in_text, parse_number, tokens_with_gaps
+from .blocks import _clean_label, _label_continues
+from .header import _TEXT_COLS, _dehyphen_join, parse_header
+from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _KNOWN_CODES, _NUMBERED_HEADING, _STATUS_WORDS
+from .lines import _Line
+from .records import Table, TableRow
+
+# ====================================================================== indicator tables
+
+
+
+
+def _cell_numbers(cell_text: str, footnotes: set[str]) -> list[float]:
+    """Numbers in a free-text cell; a footnote digit glued to a year or to the second
+    half of a pair ('augusti 20217', '70/503' with footnote 3 on the page) is dropped."""
+    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
+               cell_text)
+
+    def pair(m):
+        a, b = m.group(1), m.group(2)
+        if len(b) == len(a) + 1 and b[-1] in footnotes:
+            return f"{a}/{b[:-1]}"
+        return m.group(0)
+    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])", pair, t)
+    t = t.replace("/", " / ")
+    return [v for v, s, e, u in numbers_in_text(t)]
+
+
+
+def _heading_like(ln: _Line) -> bool:
+    """A short heading line ("Kostnadseffektiv verksamhet"), not a cell ("Öka", "RUN 2", "- ")."""
+    t = ln.text.strip()
+    words = t.split()
+    return (ln.kind == "text" and 2 <= len(words) <= 8 and len(t) <= 60 and t[:1].isupper()
+            and not re.search(r"\d|[.:;,]$", t) and not any(w in _KNOWN_CODES for w in words)
+            and len(words[0]) >= 3 and not any(w.lower() in _STATUS_WORDS for w in words)
+            and not _IND_HEADER.match(t))
+
+
+def _indicator_title(nb: list[_Line], i: int) -> tuple[_Line | None, str | None]:
+    """An indicator table's title: a goal line ("Mål 3. …") just above its header, a heading
+    right above it, or the nearest success factor ("Framgångsfaktor: …") above; never the
+    header line itself."""
+    for q in range(i - 1, max(-1, i - 4), -1):
+        if _GOAL_LINE.match(nb[q].text):
+            return nb[q], nb[q].text
+    if i > 0 and _heading_like(nb[i - 1]):
+        return nb[i - 1], nb[i - 1].text
+    for q in range(i - 1, max(-1, i - 150), -1):
+        t = nb[q].text
+        if _FACTOR_LINE.match(t) or _GOAL_LINE.match(t):
+            title = re.sub(r"\s+", " ", t).strip()
+            nxt = nb[q + 1].text.strip() if q + 1 < i else ""
+            if nxt and len(nxt) <= 80 and not _FACTOR_LINE.match(nxt) and not _IND_HEADER.match(nxt) \
+                    and _label_continues(title, nxt):
+                title = _dehyphen_join(title, nxt)  # a wrapped title line
+            return nb[q], title
+    return None, None
+
+
+def _indicator_targets(columns: list[str]) -> tuple[list[str], int]:
+    """The header columns that hold a row's cells after its committee code, and how many
+    of them come before the trailing text columns (Måluppfyllelse, Kommentar)."""
+    cols = list(columns)
+    if cols and _IND_HEADER.match(cols[0]) or cols and cols[0].split()[0].lower() in _TEXT_COLS:
+        cols = cols[1:]  # the label column ("Indikator", "Styrmått")
+    cols = [c for c in cols if c.lower() not in ("nämnd", "ansvar", "ansvarig", "nämnd/styrelse")]
+    n = len(cols)
+    while n and cols[n - 1].split()[0].lower() in ("måluppfyllelse", "bedömning", "kommentar", "status",
+                                                    "utveckling", "trend", "mål-uppfyllelse"):
+        n -= 1
+    return cols, n
+
+
+_CELL_WORDS = _STATUS_WORDS | {"ja", "nej", "oförändrat", "bibehålls", "uppnås", "öka", "minska"}
+
+
+def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[str], n_values: int,
+                           values: list[float]):
+    """(cells, values, value_columns) when the row's cells line up with the header, else None.
+
+    A cell is a number (read the usual way: "2 315" is one), a pair ("81/77", women/men),
+    a dash (no value) or one status word ("Öka"); a year in parentheses annotates the cell
+    before it ("8 (2020)"). Free text ("Ingen mätning före 2022") is never aligned. The
+    cells must fill exactly the value columns, or those and the trailing text columns,
+    and give the same numbers as `values`; when another grouping of the numbers could
+    fill the value columns instead, the columns would be a guess and nothing is aligned.
+    """
+    if not targets or not n_values:
+        return None
+    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
+               normalise_spaces(cell_text))
+    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])",
+               lambda m: f"{m.group(1)}/{m.group(2)[:-1]}" if len(m.group(2)) == len(m.group(1)) + 1
+               and m.group(2)[-1] in footnotes else m.group(0), t)
+    items: list[tuple[str, list[float]]] = []
+    run: list[Atom] = []
+    alternatives = 0  # extra cells another grouping of the runs could make
+
+    def flush():
+        nonlocal alternatives
+        if run:
+            cells = greedy_cells(run)
+            items.extend((c.text, [] if c.value is None else [c.value]) for c in cells)
+            alternatives += max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+            run.clear()
+
+    for tok, start, end, gap in tokens_with_gaps(t):
+        kind = classify_atom(tok)
+        if re.fullmatch(r"\((?:19|20)\d\d\)", tok):
+            flush()
+            if not items:
+                return None
+            items[-1] = (f"{items[-1][0]} {tok}", items[-1][1])
+        elif kind in ("num", "pct", "dash"):
+            run.append(Atom(tok, start, end, kind, gap))
+        elif re.fullmatch(r"\d+(?:,\d+)?/\d+(?:,\d+)?%?", tok):
+            flush()
+            items.append((tok, [parse_number(x) for x in tok.rstrip("%").split("/")]))
+        elif tok.lower().strip(".,") in _CELL_WORDS:
+            flush()
+            items.append((tok, []))
+        else:
+            return None  # free text
+    flush()
+    n = len(items)
+    if n not in (len(targets), n_values):
+        return None
+    if alternatives and n < n_values <= n + alternatives:
+        return None  # "1 200 1 350" read as 1, 200, 1 350 would fill the value columns
+    got = [v for _, vs in items for v in vs]
+    if got != list(values):
+        return None
+    names = [col for (_, vs), col in zip(items, targets) for _ in vs]
+    return [txt for txt, _ in items], got, names
+
+
+def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    out = []
+    i = 0
+    while i < len(nb):
+        ln = nb[i]
+        if not (_IND_HEADER.match(ln.text) and re.search(r"nämnd|utfall|målvärde|mål 20\d\d", ln.text, re.I)):
+            i += 1
+            continue
+        # region: until the next goal line / numbered heading / indicator header
+        j = i + 1
+        while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _IND_HEADER.match(nb[j].text)
+                                   or _FACTOR_LINE.match(nb[j].text)
+                                   or (_NUMBERED_HEADING.match(nb[j].text) and len(nb[j].text) <= 60
+                                       and not nb[j].text.rstrip().endswith("."))):
+            j += 1
+        if j < len(nb) and _IND_HEADER.match(nb[j].text) and j - 1 > i + 1 and _heading_like(nb[j - 1]):
+            j -= 1  # the next table's title ("Kostnadseffektiv verksamhet") is not a cell of this one
+        footnotes = {m.group(1) for ln2 in nb[i: min(len(nb), j + 40)]
+                     if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
+        region = nb[i + 1: j]
+        targets, n_values = _indicator_targets(parse_header([ln.text]))
+        codes = set(_KNOWN_CODES)
+        firsts: dict[str, int] = {}
+        for r in region:
+            tok = r.text.split()[0] if r.text.split() else ""
+            if re.fullmatch(r"[A-ZÅÄÖ]{2,5}", tok):
+                firsts[tok] = firsts.get(tok, 0) + 1
+        codes |= {t for t, c in firsts.items() if c >= 2}
+        code_rx = re.compile(r"(?:^|\s)(" + "|".join(sorted(codes, key=len, reverse=True)) + r")(?=\s|$)")
+        row_idx = []  # (line index in region, code match)
+        for k, r in enumerate(region):
+            m = code_rx.search(r.text)
+            if m and (m.start() == 0 or len(r.text[: m.start()].split()) >= 1):
+                row_idx.append((k, m))
+        rows = []
+        prev_end = 0
+        for n, (k, m) in enumerate(row_idx):
+            # label: text before the code, plus wrapped lines above it
+            lab_lines = []
+            before = region[k].text[: m.start()].strip()
+            q = k - 1
+            need_more = not before or before[:1].islower()
+            while q >= prev_end and q >= 0:
+                cur_first = (lab_lines[0].text if lab_lines else before)
+                above = region[q].text
+                if not need_more and not _label_continues(above, cur_first):
+                    break
+                if len(above) > 90 or code_rx.search(above) and q != k:
+                    break
+                lab_lines.insert(0, region[q])
+                need_more = False
+                q -= 1
+                if len(lab_lines) >= 4:
+                    break
+            label = ""
+            for p in lab_lines:
+                label = _dehyphen_join(label, p.text)
+            label = _dehyphen_join(label, before) if before else label
+            label, note, foot = _clean_label(label)
+            # cells: after the code, through the lines before the next row's label
+            nxt = row_idx[n + 1][0] if n + 1 < len(row_idx) else len(region)
+            cell_lines = [region[k].text[m.end():]]
+            stop = nxt
+            if n + 1 < len(row_idx):
+                k2, m2 = row_idx[n + 1]
+                b2 = region[k2].text[: m2.start()].strip()
+                back = 0
+                need = not b2 or b2[:1].islower()
+                cf = b2
+                q = k2 - 1
+                while q > k and back < 4:
+                    above = region[q].text
+                    if not need and not _label_continues(above, cf):
+                        break
+                    back += 1
+                    need = False
+                    cf = above
+                    q -= 1
+                stop = k2 - back
+            cell_lines += [region[x].text for x in range(k + 1, stop)
+                           if not (re.match(r"^\d\s+[A-ZÅÄÖ]", region[x].text) and len(region[x].text) > 40)]
+            cell_text = " ".join(cell_lines)
+            vals = _cell_numbers(cell_text, footnotes)
+            start = lab_lines[0].start if lab_lines else region[k].start
+            end = region[max(k, stop - 1)].end
+            prev_end = max(k + 1, stop)
+            if not label:
+                continue
+            row = TableRow(label=label, values=vals, start=start, end=end, text=text[start:end],
+                           note=note, footnote=foot, cells=[cell_text.strip()])
+            aligned = _align_indicator_cells(cell_text, footnotes, targets, n_values, vals)
+            if aligned is not None:
+                row.cells, row.values, row.value_columns = aligned
+            rows.append(row)
+        if rows:
+            # title: the goal line above the header, if close
+            title_line, title = _indicator_title(nb, i)
+            if title_line is not None and nb.index(title_line) < i - 3:
+                title_line = None  # a title far above (a success factor) names the table but does not start it
+            start = title_line.start if title_line else ln.start
+            cols = parse_header([ln.text])
+            out.append(Table(
+                id=next_id(), title=title, unit=None, page=page_at(start) if page_at else None,
+                start=start, end=rows[-1].end, columns=cols, rows=rows, check=None, checks=[],
+                split="indicator table: free-text cells, numbers listed in reading order",
+                kind="indicator", doc=doc, line=(title_line or ln).no,
+            ))
+        i = max(j, i + 1)
+    return out
