@@ -141,6 +141,13 @@ def _lancedb(path, dim):
     return s.upsert, s.delete, s.search
 
 
+def _faiss(path, dim):
+    from rapport.index.stores.faiss import FaissStore
+
+    s = FaissStore(dim)
+    return s.upsert, s.delete, s.search
+
+
 def _qdrant(path, dim):
     from qdrant_client import QdrantClient
     from qdrant_client import models as qm
@@ -186,7 +193,7 @@ def _milvus(path, dim):
     return upsert, lambda ids: c.delete("c", ids=ids.tolist()), search
 
 
-CANDIDATES = {"lancedb": ("lancedb", _lancedb), "qdrant-local": ("qdrant_client", _qdrant),
+CANDIDATES = {"faiss (default)": ("faiss", _faiss), "lancedb": ("lancedb", _lancedb), "qdrant-local": ("qdrant_client", _qdrant),
               "milvus-lite": ("milvus_lite", _milvus)}
 
 

@@ -87,6 +87,7 @@ class LanceStore(VectorStore):
             self._tbl = self._db.open_table(table) if table in _table_names(self._db) else None
         except Exception as e:  # noqa: BLE001 - any failure to reach the database is one line
             raise StoreError(f"store {self.uri}: cannot open ({_reason(e)})") from None
+        self._indexed = self._has_vector_index()  # asked once: list_indices costs a round trip per call
         if self._tbl is not None and self._tbl.schema.field("vector").type.list_size != dim:
             raise StoreError(f"store {self.uri}: table {table} holds {self._tbl.schema.field('vector').type.list_size}"
                              f"-dimensional vectors, not {dim}")
@@ -146,10 +147,10 @@ class LanceStore(VectorStore):
         return (np.asarray(res["id"].to_numpy(), np.int64),
                 (1.0 - np.asarray(res["_distance"].to_numpy(), np.float64)).astype(np.float32))
 
-    @property
-    def _indexed(self) -> bool:
+    def _has_vector_index(self) -> bool:
         try:
-            return any(getattr(i, "columns", None) == ["vector"] for i in self._tbl.list_indices())
+            return self._tbl is not None and any(getattr(i, "columns", None) == ["vector"]
+                                                 for i in self._tbl.list_indices())
         except Exception:  # noqa: BLE001
             return False
 
@@ -170,6 +171,7 @@ class LanceStore(VectorStore):
             if self._tbl.count_rows() >= ANN_LIMIT:
                 if not self._indexed:
                     self._tbl.create_index(metric="dot", vector_column_name="vector", index_type="IVF_HNSW_SQ")
+                    self._indexed = True
                 else:
                     self._tbl.optimize()  # folds new rows into the index
             tags = self._tbl.tags
