@@ -177,7 +177,12 @@ def _lancedb(path, dim):
     from rapport.index.stores.lancedb import LanceStore
 
     s = LanceStore(str(path), "bench", dim)
-    return s.upsert, s.delete, s.search
+
+    def upsert(ids, x, payload):
+        s.upsert(ids, x, payload)
+        s.commit("bench")  # past ANN_LIMIT rows this builds (or refreshes) the vector index
+
+    return upsert, s.delete, s.search
 
 
 def _faiss(path, dim):
