@@ -241,11 +241,13 @@ CANDIDATES = {"faiss (default)": ("faiss", _faiss), "lancedb": ("lancedb", _lanc
               "milvus-lite": ("milvus_lite", _milvus)}
 
 
-def candidates(sizes: list[int]) -> list[dict]:
+def candidates(sizes: list[int], only: list[str] | None = None) -> list[dict]:
     import importlib.util
 
     rows = []
     for name, (module, make) in CANDIDATES.items():
+        if only and not any(name.startswith(o) for o in only):
+            continue
         if importlib.util.find_spec(module) is None:
             rows.append({"db": name, "skipped": f"{module} is not installed"})
             continue
@@ -290,6 +292,7 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="store URI to compare with faiss (default: a temporary lancedb:DIR)")
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     ap.add_argument("--index-dir", type=Path, default=None)
+    ap.add_argument("--only", default=None, help="with --candidates: these databases only, e.g. faiss,lancedb")
     ap.add_argument("--model", type=Path, default=None, help="embedder folder (default: the project's e5)")
     ap.add_argument("--candidates", default=None, help="sizes, e.g. 2400,50000: compare the candidate databases")
     ap.add_argument("--native-hybrid", action="store_true",
@@ -297,7 +300,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true", help="one JSON line")
     a = ap.parse_args(argv)
     if a.candidates:
-        res = candidates([int(x) for x in a.candidates.split(",")])
+        res = candidates([int(x) for x in a.candidates.split(",")], a.only.split(",") if a.only else None)
         print(json.dumps(res) if a.json else "\n".join(json.dumps(r) for r in res))
         return 0
     res = agreement(a)
