@@ -249,7 +249,7 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
             try:
                 manifest = check_generation(gdir, verify=verify)
             except IndexStoreError as e:
-                warn(f"rebuilding index {root}: {e}")
+                warn(f"rebuilding {e}")  # "index ROOT/gens/KEY: what is wrong"
         if manifest is None:
             manifest = _write_generation(root, key, per_doc, embedder, config, show_progress, say, warn,
                                          batch_size, extra_writer, t0)
