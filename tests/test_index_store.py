@@ -169,11 +169,23 @@ def test_store_failed_write_leaves_old_index(tmp_path, docs, tiny, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("rapport.index.dense.DenseIndex.save", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(IndexStoreError, match="disk full.*previous one is kept"):
         build_index(docs, tmp_path / "idx", tiny)
     assert read_manifest(tmp_path / "idx") == m
     assert _gens(tmp_path / "idx") == [m["key"]]
     assert not [p for p in (tmp_path / "idx").iterdir() if p.name.startswith(".tmp")]
+
+
+def test_store_read_only_folder_serves_its_sound_generation(tmp_path, docs, tiny, monkeypatch):
+    m = build_index(docs, tmp_path / "idx", tiny)
+
+    def no_write(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("rapport.index.generations._lock", no_write)
+    assert build_index(docs, tmp_path / "idx", tiny) == m
+    with pytest.raises(IndexStoreError, match="cannot write index .*Permission denied"):
+        build_index(docs[:1], tmp_path / "idx", tiny)
 
 
 def test_store_text_view_is_embedded_once_and_searched(tmp_path, docs, tiny):

@@ -150,7 +150,11 @@ def check_generation(folder: Path, *, verify: bool = False) -> dict:
         fresh = False
     if verify or not fresh:
         for name, info in files.items():
-            if _sha256(folder / name) != info.get("sha256"):
+            try:
+                digest = _sha256(folder / name)
+            except OSError as e:
+                raise IndexDamaged(f"{where}: {name} cannot be read ({e.strerror or e})") from None
+            if digest != info.get("sha256"):
                 raise IndexDamaged(f"{where}: {name} does not match its sha256 in the manifest")
         _write_marker(folder, files)
     return m
@@ -215,8 +219,9 @@ def key_lock(root: Path, key: str, *, timeout: float = LOCK_TIMEOUT,
     """Hold the build lock of one key; say who holds it while waiting; IndexStoreError after `timeout`."""
     from filelock import Timeout
 
-    lock, owner = _lock(root, key), Path(root) / LOCKS / f"{key}.owner"
+    owner = Path(root) / LOCKS / f"{key}.owner"
     try:
+        lock = _lock(root, key)
         lock.acquire(timeout=0)
     except Timeout:
         try:

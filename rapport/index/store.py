@@ -34,6 +34,7 @@ import logging
 import os
 import sqlite3
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -182,8 +183,8 @@ def _vector_cache(root: Path, embedder, warn):
 
 
 def _embed(texts: list[str], root: Path, embedder, batch_size: int, show_progress: bool, say, warn,
-           describe: Callable[[int], str]) -> np.ndarray:
-    """(n, dim) vectors for unique `texts`: cached ones read back, only the rest embedded (and cached)."""
+           describe: Callable[[int], str]) -> tuple[np.ndarray, int]:
+    """((n, dim) vectors, how many were embedded) for unique `texts`: cached ones read back, the rest embedded."""
     from rapport.models.vectors import encode_cached, text_key
 
     cache = _vector_cache(root, embedder, warn)
@@ -217,7 +218,7 @@ def _embed(texts: list[str], root: Path, embedder, batch_size: int, show_progres
             bar.close()
         if cache is not None:
             cache.close()
-    return vecs.reshape(len(texts), embedder.dim)
+    return vecs.reshape(len(texts), embedder.dim), todo
 
 
 def build_index(documents, index_dir: str | Path, embedder, *, config: PassageConfig | None = None,
@@ -242,18 +243,28 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
     per_doc = _cut(documents, config)
     key = _key(per_doc, embedder, config)
     gdir = root / GENS / key
-    root.mkdir(parents=True, exist_ok=True)
-    with key_lock(root, key, log=say):
+    with ExitStack() as stack:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(key_lock(root, key, log=say))
+        except OSError as e:
+            # a folder we may read but not write (a shared, read-only index): a sound generation is used as it is
+            if not gdir.is_dir():
+                raise IndexStoreError(f"cannot write index {root} ({e.strerror or e})") from None
+            return check_generation(gdir, verify=verify)
         manifest = None
         if gdir.exists():
             try:
                 manifest = check_generation(gdir, verify=verify)
             except IndexStoreError as e:
                 warn(f"rebuilding {e}")  # "index ROOT/gens/KEY: what is wrong"
-        if manifest is None:
-            manifest = _write_generation(root, key, per_doc, embedder, config, show_progress, say, warn,
-                                         batch_size, extra_writer, t0)
-        set_current(root, key)
+        try:
+            if manifest is None:
+                manifest = _write_generation(root, key, per_doc, embedder, config, show_progress, say, warn,
+                                             batch_size, extra_writer, t0)
+            set_current(root, key)
+        except OSError as e:
+            raise IndexStoreError(f"cannot write index {root} ({e.strerror or e}); the previous one is kept") from e
         touch(gdir)
     collect_garbage(root, keep_keys={key})
     return manifest
@@ -289,7 +300,7 @@ def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: Pas
                 f"({len(df)} passages, views {', '.join(config.dense_views)})")
 
     t_embed = time.perf_counter()
-    vecs = _embed(uniq, root, embedder, batch_size, show_progress, say, warn, describe)
+    vecs, embedded = _embed(uniq, root, embedder, batch_size, show_progress, say, warn, describe)
     t_embed = time.perf_counter() - t_embed
     row = {t: i for i, t in enumerate(uniq)}
     view_vecs = {view: vecs[[row[t] for t in ts]] if ts else np.zeros((0, embedder.dim), np.float32)
@@ -312,7 +323,7 @@ def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: Pas
                              "passages_sha256": sha, "passages": len(ps), "region": d.meta.region,
                              "kind": d.meta.kind, "period": d.meta.period}
                       for name, (d, ps, sha) in sorted(per_doc.items())},
-        "build": {"seconds": None, "embed_seconds": round(t_embed, 2), "texts": len(uniq)},
+        "build": {"seconds": None, "embed_seconds": round(t_embed, 2), "texts": len(uniq), "embedded": embedded},
     }
     with new_generation(root, key) as tmp:
         df.to_parquet(tmp / "passages.parquet", index=False)
