@@ -98,3 +98,28 @@ def test_cli_stores_object_storage_refusing_is_one_line(opened, monkeypatch):
     errors = _errors(res)
     assert res.exit_code == 1 and len(errors) == 1, res.output
     assert "store lancedb:s3://rapport-test/vectors: cannot open" in errors[0] and "refused" in errors[0]
+
+
+@needs_lance
+def test_cli_stores_web_answers_503_when_the_database_goes_down(app_home, tmp_path):
+    """serve --store: the database dies after start; /api/search says so in one line (503), the server goes on."""
+    from fastapi.testclient import TestClient
+
+    from rapport.app.corpus import Corpus
+    from rapport.app.web.app import create_app
+    from rapport.index.stores import StoreError
+    from tests.fixtures.tiny_model.build import tiny_model_dir
+
+    uri = f"lancedb:{tmp_path / 'lance'}"
+    c = Corpus([SAMPLE], model=tiny_model_dir(), index_dir=app_home / "index-web-store", store=uri)
+    client = TestClient(create_app(c, trusted_hosts=["testserver"], warm=False))
+    assert client.get("/api/search", params={"q": "ekonomi"}).status_code == 200
+    store = c.searcher.views["context"].store
+
+    def down(*a, **kw):
+        raise StoreError(f"store {uri}: cannot search table {store.table_name} (Connection refused)")
+
+    store.search = down
+    res = client.get("/api/search", params={"q": "sjukfrånvaro"})
+    assert res.status_code == 503 and res.json()["error"].startswith(f"store {uri}: cannot search")
+    assert client.get("/api/meta").status_code == 200

@@ -16,6 +16,7 @@ racing.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -143,7 +144,8 @@ class Corpus:
                 if self.store.scheme != "faiss":
                     from rapport.index.stores import attach_store
 
-                    attach_store(searcher, self.store, name=store_name(self.paths))
+                    say = (lambda m: print(m, file=sys.stderr)) if self.show_progress else None
+                    attach_store(searcher, self.store, name=store_name(self.paths), say=say)
                 self._searcher = searcher
             return self._searcher
 

@@ -108,6 +108,13 @@ def _errors(app: FastAPI) -> None:
         # a damaged or locked index the rebuild could not mend: say what, in one line; the server goes on
         return JSONResponse({"error": _one_line(exc)}, status_code=503)
 
+    from rapport.index.stores import StoreError
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError):
+        # the --store database went down while serving: name it in one line; the server goes on
+        return JSONResponse({"error": _one_line(exc)}, status_code=503)
+
     from ..corpus import query_errors
 
     for err in query_errors():

@@ -69,6 +69,8 @@ def sync_store(store: VectorStore, ids: np.ndarray, vectors: np.ndarray, payload
     for a in range(0, len(new), UPSERT_BATCH):
         rows = new[a:a + UPSERT_BATCH]
         store.upsert(ids[rows], vectors[rows], {c: [v[i] for i in rows] for c, v in payload.items()})
+        if say and len(new) > UPSERT_BATCH:
+            say(f"store {store.uri}: {min(a + UPSERT_BATCH, len(new))}/{len(new)} passages written")
     store.delete(stale)
     store.commit(tag)
     if not store.at(tag):
