@@ -178,3 +178,19 @@ def test_stores_lancedb_down_is_one_line_naming_it(tmp_path):
         s.upsert(np.arange(3), _unit(3), _payload(3))
     msg = str(e.value)
     assert msg.startswith(f"store lancedb:{blocker / 'db'}:") and "\n" not in msg
+
+
+@needs_lance
+def test_stores_lancedb_reader_keeps_its_snapshot_while_another_handle_updates(tmp_path):
+    """Two connections to one database (as two processes would have): the reader's tagged version
+    does not move under it while the writer syncs the next generation."""
+    uri = f"lancedb:{tmp_path / 'db'}"
+    x, ids = _unit(20), np.arange(20, dtype=np.int64)
+    writer = open_store(uri, "t_context", DIM)
+    sync_store(writer, ids[:10], x[:10], _payload(10), "g1")
+    reader = open_store(uri, "t_context", DIM)
+    assert reader.at("g1")
+    sync_store(writer, ids[10:], x[10:], _payload(10), "g2")  # replaces every row
+    assert set(reader.search(x[0], 20)[0].tolist()) == set(range(10))
+    fresh = open_store(uri, "t_context", DIM)
+    assert fresh.at("g2") and set(fresh.search(x[0], 20)[0].tolist()) == set(range(10, 20))
