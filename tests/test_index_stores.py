@@ -194,3 +194,23 @@ def test_stores_lancedb_reader_keeps_its_snapshot_while_another_handle_updates(t
     assert set(reader.search(x[0], 20)[0].tolist()) == set(range(10))
     fresh = open_store(uri, "t_context", DIM)
     assert fresh.at("g2") and set(fresh.search(x[0], 20)[0].tolist()) == set(range(10, 20))
+
+
+def test_stores_view_long_id_lists_go_in_chunks_and_stay_exact(monkeypatch):
+    """A passage-level mask (a section filter) over many rows: chunked id filters, merged top k."""
+    from rapport.index.stores import StoreView
+
+    n = 90
+    x, df = _unit(n, seed=4), pd.DataFrame({"doc": [f"d{i % 3}" for i in range(n)], "start": range(n)})
+    ids = np.arange(n, dtype=np.int64) * 3 + 1
+    store = open_store("faiss:", "t", DIM)
+    store.upsert(ids, x, {**_payload(n), "kind": [None if i % 2 else "årsredovisning" for i in range(n)]})
+    monkeypatch.setattr("rapport.index.stores.attach.ID_CHUNK", 7)
+    view = StoreView(store, ids, df)
+    mask = np.arange(n) % 4 != 0  # not whole reports: goes as ids
+    assert "id" in view.filters_for(mask)
+    q = _unit(1, seed=5)[0]
+    rows, scores = view.search(q, 10, mask)
+    want = np.flatnonzero(mask)[np.argsort(-(x[mask] @ q))[:10]]
+    assert rows.tolist() == want.tolist() and np.allclose(scores, x[want] @ q, atol=1e-5)
+    assert len(store.search(q, 90, {"kind": ["årsredovisning"]})[0]) == 45

@@ -24,6 +24,7 @@ from rapport.index.stores.base import (StoreError, StoreURI, VectorStore, parse_
                                        payload_frame)
 
 UPSERT_BATCH = 5_000
+ID_CHUNK = 20_000  # allowed ids per store query: longer lists go in chunks whose top k are merged (still exact)
 
 
 def open_store(uri: str | StoreURI, table: str, dim: int) -> VectorStore:
@@ -114,7 +115,15 @@ class StoreView:
     def search(self, q: np.ndarray, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if self.n == 0 or k <= 0 or (mask is not None and not mask.any()):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        ids, scores = self.store.search(q, min(k, self.n), self.filters_for(mask))
+        flt = self.filters_for(mask)
+        if flt is not None and len(flt.get("id", ())) > ID_CHUNK:
+            allowed = flt["id"]
+            parts = [self.store.search(q, k, {"id": allowed[a:a + ID_CHUNK]}) for a in range(0, len(allowed), ID_CHUNK)]
+            ids, scores = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+            best = np.lexsort((ids, -scores))[:k]
+            ids, scores = ids[best], scores[best]
+        else:
+            ids, scores = self.store.search(q, min(k, self.n), flt)
         pos = np.searchsorted(self._sorted, ids)
         known = (pos < len(self._sorted)) & (self._sorted[np.minimum(pos, len(self._sorted) - 1)] == ids)
         return self._rows[pos[known]].astype(np.int64), scores[known].astype(np.float32)

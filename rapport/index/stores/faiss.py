@@ -55,8 +55,8 @@ class FaissStore(VectorStore):
             return None
         m = np.ones(len(self._ids), bool)
         for field, allowed in filters.items():
-            col = self._ids if field == "id" else self._payload[field].to_numpy(dtype=object)
-            m &= np.isin(col, np.asarray(allowed, dtype=col.dtype))
+            col = pd.Series(self._ids) if field == "id" else self._payload[field]
+            m &= col.isin(allowed).to_numpy()  # hashing, so None among strings is fine
         return m
 
     def search(self, vector, k, filters=None):

@@ -165,8 +165,11 @@ class LanceStore(VectorStore):
             return np.zeros(0, np.int64)
         try:
             self._tbl.checkout_latest()
-            return np.asarray(self._tbl.to_arrow().column("id").to_numpy(), np.int64) \
-                if self._tbl.count_rows() else np.zeros(0, np.int64)
+            n = self._tbl.count_rows()
+            if not n:
+                return np.zeros(0, np.int64)
+            # the id column alone: a plain scan that never reads the vectors
+            return np.asarray(self._tbl.search().select(["id"]).limit(n).to_arrow().column("id").to_numpy(), np.int64)
         except Exception as e:  # noqa: BLE001
             raise self._fail("read ids of", e) from None
 
