@@ -47,6 +47,7 @@ def main(argv=None) -> int:
     ap.add_argument("--dev", type=Path, default=SHARED / "eval" / "dev" / "queries.jsonl")
     ap.add_argument("--adapter", type=Path, action="append", default=None,
                     help="adapter folder (repeatable); default the shipped one")
+    ap.add_argument("--alphas", default="1", help="scale the adapter's residual by these (1 = as trained)")
     ap.add_argument("--modes", default="hybrid,dense")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--json", action="store_true")
@@ -56,7 +57,7 @@ def main(argv=None) -> int:
 
     from rapport.corpus.load import load_corpus
     from rapport.index.search import build_or_load_index
-    from rapport.models.adapter import SHIPPED, adapt_queries
+    from rapport.models.adapter import SHIPPED, AdaptedEmbedder, QueryAdapter, load_adapter
     from rapport.models.build_embedder import cache_root
     from rapport.models.embedder import load_embedder
 
@@ -69,15 +70,19 @@ def main(argv=None) -> int:
     dev = read_queries(a.dev)
     tuning = read_queries(ROOT / "bench" / "tuning_queries.jsonl")
     units = sentence_units(docs)
-    arms = {"stock": False, **{str(p): p for p in (a.adapter or [SHIPPED])}}
+    arms = {"stock": base}
+    for folder in a.adapter or [SHIPPED]:
+        qa = load_adapter(folder, base.fingerprint)
+        for alpha in map(float, a.alphas.split(",")):
+            arms[f"{Path(folder).name}@{alpha:g}"] = AdaptedEmbedder(base, QueryAdapter(qa.down, qa.up * alpha))
     table = []
     for mode in a.modes.split(","):
-        for name, setting in arms.items():
-            searcher.embedder = adapt_queries(base, setting)
+        for name, embedder in arms.items():
+            searcher.embedder = embedder
             searcher._qcache.clear()
             d = score_dev(run(searcher, dev, mode), a.dev)
             t = score_tuning(units, tuning, run(searcher, tuning, mode))
-            row = {"mode": mode, "arm": name if name == "stock" else "adapted:" + Path(name).name,
+            row = {"mode": mode, "arm": name,
                    "dev": d["ndcg@10"], "dev_by_kind": d["by_kind"], "dev_cmp_both": d["compare_both_regions"],
                    "tuning": t["ndcg@10"], "tuning_by_kind": t["by_kind"],
                    "dev_per_query": {p["id"]: p["ndcg@10"] for p in d["per_query"]}}

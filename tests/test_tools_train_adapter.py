@@ -64,3 +64,23 @@ def test_train_adapter_learns_a_planted_query_distortion():
     from rapport.models.adapter import QueryAdapter
 
     assert abs(ta.retrieval(QueryAdapter(down, up).apply(q[500:]), p[500:])["mrr"] - after) < 1e-3
+
+
+def test_train_adapter_written_queries_are_not_evaluation_queries():
+    """No written training query repeats a tuning or dev query (word sets overlap under half)."""
+    import json
+    import re
+
+    from tests.conftest import ROOT, SHARED
+
+    def words(s):
+        return set(re.findall(r"\w+", s.lower()))
+
+    paths = [ROOT / "bench" / "tuning_queries.jsonl", SHARED / "eval" / "dev" / "queries.jsonl"]
+    evals = [json.loads(x)["query"] for p in paths if p.exists() for x in p.read_text().splitlines() if x.strip()]
+    written = ta.written_pairs()
+    assert len(written) >= 150 and evals
+    for p in written:
+        for e in evals:
+            a, b = words(p.query), words(e)
+            assert len(a & b) / len(a | b) < 0.5, (p.query, e)

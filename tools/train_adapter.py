@@ -153,15 +153,18 @@ def embed(pairs: list[Pair], show: bool = True) -> tuple[np.ndarray, np.ndarray,
     emb = load_embedder()
     cache = VectorCache(emb.fingerprint, emb.dim)
 
-    def progress(label):
-        return (lambda done, todo: print(f"embedding {label}: {done}/{todo}", file=sys.stderr, flush=True)) \
-            if show else None
-
-    q = encode_cached([p.query for p in pairs], "query", lambda t: emb.encode_queries(t, batch_size=64), cache,
-                      chunk=256, on_progress=progress("queries"))
-    p = encode_cached([p.passage for p in pairs], "passage", lambda t: emb.encode_passages(t, batch_size=32),
-                      cache, chunk=256, on_progress=progress("passages"))
-    return q, p, emb.fingerprint
+    # pair by pair in chunks, so an interrupted run leaves whole pairs in the cache (the pair
+    # list is prefix-stable in --docs, so a smaller run then needs no embedding at all)
+    qs, ps, step = [], [], 500
+    for i in range(0, len(pairs), step):
+        part = pairs[i:i + step]
+        qs.append(encode_cached([x.query for x in part], "query", lambda t: emb.encode_queries(t, batch_size=64),
+                                cache, chunk=step))
+        ps.append(encode_cached([x.passage for x in part], "passage",
+                                lambda t: emb.encode_passages(t, batch_size=32), cache, chunk=step))
+        if show:
+            print(f"embedding pairs: {min(i + step, len(pairs))}/{len(pairs)}", file=sys.stderr, flush=True)
+    return np.concatenate(qs), np.concatenate(ps), emb.fingerprint
 
 
 def retrieval(q: np.ndarray, p: np.ndarray) -> dict:
