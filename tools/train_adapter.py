@@ -146,16 +146,31 @@ def written_pairs(path: Path = WRITTEN) -> list[Pair]:
     return out
 
 
+def cached_pairs(pairs: list[Pair]) -> tuple[list[Pair], np.ndarray, np.ndarray, str]:
+    """The pairs whose two vectors are already in the cache (no model load, no embedding)."""
+    from rapport.models.build_embedder import default_model_dir, read_stamp
+    from rapport.models.vectors import VectorCache, text_key
+
+    stamp = read_stamp(default_model_dir()) or {}
+    fingerprint = f"{stamp.get('name')}@{str(stamp.get('weights_sha256'))[:16]}"
+    cache = VectorCache(fingerprint, int(stamp.get("dim", 384)))
+    qk = [text_key("query", x.query) for x in pairs]
+    pk = [text_key("passage", x.passage) for x in pairs]
+    got = cache.get_many(qk + pk)
+    keep = [i for i in range(len(pairs)) if qk[i] in got and pk[i] in got]
+    return ([pairs[i] for i in keep], np.stack([got[qk[i]] for i in keep]), np.stack([got[pk[i]] for i in keep]),
+            fingerprint)
+
+
 def embed(pairs: list[Pair], show: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
     from rapport.models.embedder import load_embedder
     from rapport.models.vectors import VectorCache, encode_cached
 
     emb = load_embedder()
     cache = VectorCache(emb.fingerprint, emb.dim)
-
     # pair by pair in chunks, so an interrupted run leaves whole pairs in the cache (the pair
-    # list is prefix-stable in --docs, so a smaller run then needs no embedding at all)
-    qs, ps, step = [], [], 500
+    # list is prefix-stable in --docs; --cached-only then trains on what is there)
+    qs, ps, step = [], [], 250
     for i in range(0, len(pairs), step):
         part = pairs[i:i + step]
         qs.append(encode_cached([x.query for x in part], "query", lambda t: emb.encode_queries(t, batch_size=64),
@@ -238,6 +253,7 @@ def main(argv=None) -> int:
     ap.add_argument("--enable", action="store_true", help="ship the adapter switched on")
     ap.add_argument("--pairs-only", action="store_true", help="build and count pairs, embed nothing")
     ap.add_argument("--embed-only", action="store_true", help="fill the vector cache, train nothing")
+    ap.add_argument("--cached-only", action="store_true", help="train on the pairs already in the vector cache")
     ap.add_argument("--sweep", action="store_true", help="print held-out figures over a small grid, save nothing")
     a = ap.parse_args(argv)
     if not G0VSE.is_dir():
@@ -247,14 +263,19 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     pairs = g0vse_pairs(a.docs, a.seed)
     written = written_pairs() if WRITTEN.exists() else []
-    allp = pairs + written
+    allp = written + pairs  # written first: embedded first when a run is cut short
     counts = {k: sum(p.kind == k for p in allp) for k in ("title", "heading", "neighbour", "written")}
     print(json.dumps({"pairs": len(allp), "by_kind": counts, "docs": len({p.doc for p in pairs}),
                       "seconds": round(time.perf_counter() - t0, 1)}), file=sys.stderr)
     if a.pairs_only:
         return 0
     t1 = time.perf_counter()
-    q, p, fingerprint = embed(allp)
+    if a.cached_only:
+        allp, q, p, fingerprint = cached_pairs(allp)
+        counts = {k: sum(x.kind == k for x in allp) for k in counts}
+        print(json.dumps({"cached_pairs": len(allp), "by_kind": counts}), file=sys.stderr)
+    else:
+        q, p, fingerprint = embed(allp)
     t_embed = time.perf_counter() - t1
     if a.embed_only:
         print(json.dumps({"embed_s": round(t_embed, 1)}), file=sys.stderr)
