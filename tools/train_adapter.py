@@ -162,7 +162,8 @@ def cached_pairs(pairs: list[Pair]) -> tuple[list[Pair], np.ndarray, np.ndarray,
             fingerprint)
 
 
-def embed(pairs: list[Pair], show: bool = True) -> tuple[np.ndarray, np.ndarray, str]:
+def embed(pairs: list[Pair], show: bool = True, budget: float | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Vectors of every pair, or (with `budget` seconds) of the first pairs done in that time."""
     from rapport.models.embedder import load_embedder
     from rapport.models.vectors import VectorCache, encode_cached
 
@@ -170,8 +171,11 @@ def embed(pairs: list[Pair], show: bool = True) -> tuple[np.ndarray, np.ndarray,
     cache = VectorCache(emb.fingerprint, emb.dim)
     # pair by pair in chunks, so an interrupted run leaves whole pairs in the cache (the pair
     # list is prefix-stable in --docs; --cached-only then trains on what is there)
-    qs, ps, step = [], [], 250
+    qs, ps, step, t0 = [], [], 250, time.perf_counter()
     for i in range(0, len(pairs), step):
+        if budget is not None and time.perf_counter() - t0 > budget:
+            print(f"embedding stopped after {budget:.0f} s: {i} of {len(pairs)} pairs", file=sys.stderr)
+            break
         part = pairs[i:i + step]
         qs.append(encode_cached([x.query for x in part], "query", lambda t: emb.encode_queries(t, batch_size=64),
                                 cache, chunk=step))
@@ -253,6 +257,7 @@ def main(argv=None) -> int:
     ap.add_argument("--enable", action="store_true", help="ship the adapter switched on")
     ap.add_argument("--pairs-only", action="store_true", help="build and count pairs, embed nothing")
     ap.add_argument("--embed-only", action="store_true", help="fill the vector cache, train nothing")
+    ap.add_argument("--budget", type=float, default=None, help="stop embedding after this many seconds")
     ap.add_argument("--cached-only", action="store_true", help="train on the pairs already in the vector cache")
     ap.add_argument("--sweep", action="store_true", help="print held-out figures over a small grid, save nothing")
     a = ap.parse_args(argv)
@@ -272,10 +277,11 @@ def main(argv=None) -> int:
     t1 = time.perf_counter()
     if a.cached_only:
         allp, q, p, fingerprint = cached_pairs(allp)
-        counts = {k: sum(x.kind == k for x in allp) for k in counts}
-        print(json.dumps({"cached_pairs": len(allp), "by_kind": counts}), file=sys.stderr)
     else:
-        q, p, fingerprint = embed(allp)
+        q, p, fingerprint = embed(allp, budget=a.budget)
+        allp = allp[:len(q)]
+    counts = {k: sum(x.kind == k for x in allp) for k in counts}
+    print(json.dumps({"embedded_pairs": len(allp), "by_kind": counts}), file=sys.stderr)
     t_embed = time.perf_counter() - t1
     if a.embed_only:
         print(json.dumps({"embed_s": round(t_embed, 1)}), file=sys.stderr)
