@@ -15,6 +15,7 @@ No project imports; used by `corpus.tables` and by the linking stage.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -44,7 +45,8 @@ def parse_number(s: str) -> float | None:
     """'1 300' → 1300.0, '−2,5' → -2.5, '(2,5)' → -2.5, '5,49 %' → 5.49, '- 521' → -521.
 
     Returns None for anything that is not exactly one number ("1 30", "abc",
-    "-", ""). A "." is taken as a decimal point only with 1–2 digits after it
+    "-", "") and for a number too large for a float (309 digits would be inf,
+    written as the invalid JSON `Infinity`): values are always finite. A "." is taken as a decimal point only with 1–2 digits after it
     or when no space grouping is used; "1.300" is ambiguous and read as 1.3,
     which Swedish reports (space grouping) do not produce.
     """
@@ -63,6 +65,8 @@ def parse_number(s: str) -> float | None:
     value = float(m["int"].replace(" ", ""))
     if m["frac"]:
         value += float("0." + m["frac"])
+    if not math.isfinite(value):
+        return None
     sign = m["sign"]
     if sign and sign != "+":
         neg = not neg
