@@ -92,3 +92,46 @@ def test_numbers_numbers_in_text_never_yields_inf(digits):
     found = numbers_in_text(text)
     assert all(math.isfinite(v) for v, *_ in found)
     assert 1300.0 in [v for v, *_ in found]
+
+
+# --- atom_groupings: every reading valid, bounded work on any line ------------------------------------
+_ATOMS = ["1", "12", "123", "000", "452", "-", "–", "(3)", "5,4", "7%", "999", "034", "1 200"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_ATOMS), st.sampled_from([" ", "  "])), max_size=10))
+def test_numbers_atom_groupings_are_distinct_valid_readings(parts):
+    from rapport.corpus.numbers import atom_groupings, greedy_cells, split_numeric_tail
+
+    _, atoms = split_numeric_tail("Rad  " + "".join(a + gap for a, gap in parts).rstrip())
+    readings = [tuple((c.start, c.end, c.value) for c in g) for g in atom_groupings(atoms, limit=10**6)]
+    assert len(set(readings)) == len(readings)
+    for g in readings:
+        if atoms:
+            assert g[0][0] == atoms[0].start and g[-1][1] == atoms[-1].end
+        assert all(a[1] < b[0] for a, b in zip(g, g[1:]))
+        assert all(v is None or math.isfinite(v) for _, _, v in g)
+    greedy = tuple((c.start, c.end, c.value) for c in greedy_cells(atoms))
+    if atoms and all(c.value is not None or c.dash for c in greedy_cells(atoms)):
+        assert greedy in readings
+
+
+@given(st.integers(200, 2000))
+def test_numbers_atom_groupings_long_line_is_bounded_and_never_recurses(pairs):
+    from rapport.corpus.numbers import atom_groupings, split_numeric_tail
+
+    _, atoms = split_numeric_tail("Rad " + " ".join(["12", "345"] * (pairs // 2)))
+    readings = list(atom_groupings(atoms, limit=50))
+    assert len(readings) == 50 and all(g[-1].end == atoms[-1].end for g in readings)
+
+
+def test_numbers_atom_groupings_dead_end_line_costs_linear_work(monkeypatch):
+    """60 ambiguous atoms then one that is no number (309 digits overflow): 2^30 prefixes, no reading."""
+    import rapport.corpus.numbers as numbers
+    from rapport.corpus.numbers import atom_groupings, split_numeric_tail
+
+    calls = []
+    real = numbers._cell
+    monkeypatch.setattr(numbers, "_cell", lambda *a, **k: calls.append(1) or real(*a, **k))
+    _, atoms = split_numeric_tail("Rad " + " ".join(["12", "345"] * 30) + "  " + "9" * 309)
+    assert list(atom_groupings(atoms)) == []
+    assert len(calls) <= 4 * len(atoms)

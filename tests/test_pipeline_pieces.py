@@ -119,3 +119,10 @@ def test_run_extract_failing_piece_costs_only_that_piece(nlp, tmp_path, monkeypa
     first_end = piece_bounds(d, 3000)[0][1]
     assert all(f.start >= first_end for rows in ex.records.values() for f in rows)
     assert sum(map(len, ex.records.values())) > 0
+
+
+def test_run_extract_long_report_shows_progress_over_its_pieces(nlp, tmp_path, capsys):
+    d = _load(tmp_path, long_report(12_000, 4, "report"), name="lång.txt")
+    extract(nlp, [d], show_progress=True, piece_chars=3000)
+    err = capsys.readouterr().err
+    assert "lång.txt in pieces" in err and "piece" in err

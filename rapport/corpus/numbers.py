@@ -292,10 +292,14 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
     spaces is always a cell boundary (PDF dumps put double spaces between
     columns far more often than inside numbers). Yields lists of Cell; at
     most `limit` of them.
+
+    Bounded on any line: positions from which no complete reading exists are
+    found first (right to left) and never entered, so every step leads to a
+    reading and the work is at most `limit` × len(atoms); the search keeps its
+    own stack (a 1,000-number line would exceed Python's recursion limit).
     """
     atoms = lone_tokens_to_atoms(atoms)
     n = len(atoms)
-    count = 0
     ends_memo: dict[int, list[int]] = {}
     cell_memo: dict[tuple[int, int, bool], Cell] = {}
 
@@ -312,39 +316,47 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
             c = cell_memo[key] = _cell(atoms[i: j + 1], negate=negate)
         return c
 
-    def rec(i: int, acc: list[Cell]):
-        nonlocal count
-        if count >= limit:
-            return
-        if i == n:
-            count += 1
-            yield list(acc)
-            return
+    def options(i: int) -> list[tuple[Cell, int]]:
+        """(cell, next position) choices at position i, in reading order, unpruned."""
         a = atoms[i]
         if a.kind == "dash":
-            acc.append(Cell(None, a.text, a.start, a.end, dash=True))
-            yield from rec(i + 1, acc)
-            acc.pop()
+            out = [(Cell(None, a.text, a.start, a.end, dash=True), i + 1)]
             # "- 521": the dash is the sign of the following number
             if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
                     and atoms[i + 1].gap_before < hard_gap:
                 for j in ends(i + 1):
                     c = cell(i + 1, j, True)
-                    acc.append(Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent))
-                    yield from rec(j + 1, acc)
-                    acc.pop()
-            return
+                    out.append((Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent), j + 1))
+            return out
         if a.kind != "num":
-            return
-        for j in ends(i):
-            c = cell(i, j)
-            if c.value is None:
-                continue
-            acc.append(c)
-            yield from rec(j + 1, acc)
-            acc.pop()
+            return []
+        return [(c, j + 1) for j in ends(i) if (c := cell(i, j)).value is not None]
 
-    yield from rec(0, [])
+    reach = [False] * n + [True]  # reach[i]: some complete reading starts at position i
+    for i in range(n - 1, -1, -1):
+        reach[i] = any(reach[k] for _, k in options(i))
+    if not reach[0]:
+        return
+    if n == 0:
+        yield []
+        return
+    count, acc = 0, []
+    stack = [iter([o for o in options(0) if reach[o[1]]])]
+    while stack and count < limit:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            if acc:
+                acc.pop()
+            continue
+        c, k = step
+        acc.append(c)
+        if k == n:
+            count += 1
+            yield list(acc)
+            acc.pop()
+        else:
+            stack.append(iter([o for o in options(k) if reach[o[1]]]))
 
 
 def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:

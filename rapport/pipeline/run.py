@@ -36,11 +36,12 @@ class Extraction:
 def extract(nlp: Language, documents: Iterable[Document], show_progress: bool = False,
             piece_chars: int | None = None) -> Extraction:
     """Facts of every document. `piece_chars` forces pieces of that size on any document longer
-    (tests, benchmarks); by default only documents over `nlp.max_length` are cut."""
+    (tests, benchmarks); by default only documents over `nlp.max_length` are cut. With
+    `show_progress`, a bar over the reports (when more than one) and one over a long report's pieces."""
     out = Extraction()
     t0 = time.perf_counter()
     docs = list(documents)
-    for d in _progress(docs, show_progress, "extracting", "report"):
+    for d in _progress(docs, show_progress and len(docs) > 1, "extracting", "report"):
         out.warnings += d.warnings
         limit = piece_chars or (PIECE_CHARS if len(d.text) > nlp.max_length else len(d.text))
         bounds = piece_bounds(d, max(1, min(limit, nlp.max_length)))
