@@ -190,6 +190,15 @@ def context_of(d, span: Span, sentence) -> tuple[str | None, str, bool]:
     return d.section_path(sentence.section), d.blocks[sentence.block].kind.value, False
 
 
+def candidate_features(d, cands, specific: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Generic features of each (span, corpus Sentence) candidate, merged with its component's own."""
+    out = []
+    for (span, sentence), own in zip(cands, specific):
+        heading, kind, in_table = context_of(d, span, sentence)
+        out.append(generic_features(span, heading, kind, in_table, False) | own)
+    return out
+
+
 def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Sequence[dict[str, float]],
               rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None) -> list[tuple[int, float, str | None]]:
     """(index, P(yes), label or None) of the candidates the `kind` head accepts.

@@ -56,7 +56,7 @@ from rapport.corpus import BlockKind
 
 from rapport.models.heads import Heads, load_heads, resolve_folder
 
-from ..heads import clinical_only, context_of, generic_features, risk_features, run_heads
+from ..heads import candidate_features, clinical_only, risk_features, run_heads
 from ..records import MAX_EVIDENCE, Risk, RiskCategory
 from ..spans import document, evidence, nearest_heading
 
@@ -525,6 +525,17 @@ class PatternComponent:
             self.initialize()
         return self._heads
 
+    def candidates(self, doc: Doc, every: bool) -> tuple[list[tuple[Span, object]], dict[int, list]]:
+        """Prose sentences worth judging, (span, corpus Sentence or None), and their cue matches.
+
+        Table fragments and over-long sentences never are; without heads (`every` False)
+        only sentences the cue prefilter passes, with heads every one (the gate sorts them)."""
+        d = document(doc)
+        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))
+                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        return cands, self.cues.find(doc, [s for s, _ in cands])
+
     def _store(self, doc: Doc, spans: list[Span]) -> Doc:
         """Replace or extend the span group, as span_ruler's `overwrite` does."""
         if self.overwrite or self.spans_key not in doc.spans:
@@ -591,12 +602,8 @@ class RiskFinder(PatternComponent):
         With heads, every prose sentence is a candidate (the cue prefilter would keep only
         sentences with a listed cue); the gate decides which are embedded."""
         heads = self.loaded_heads()
-        d = document(doc)
-        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and (heads is not None or self.prefilter(s))
-                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        cands, buckets = self.candidates(doc, heads is not None)
         sents = [s for s, _ in cands]
-        buckets = self.cues.find(doc, sents)
         heading_topics = self._heading_topics(doc)
         judged = [self.judge(span, buckets.get(i, []), heading_topics) for i, span in enumerate(sents)]
         if heads is None:
@@ -604,11 +611,8 @@ class RiskFinder(PatternComponent):
                 if j is not None and j.raw >= self.threshold:
                     yield span, j.category, self.confidence(j.raw)
             return
-        feats = []
-        for i, (span, cs) in enumerate(cands):
-            heading, kind, in_table = context_of(d, span, cs)
-            feats.append(generic_features(span, heading, kind, in_table, False)
-                         | risk_features(judged[i], buckets.get(i, []), self.threshold))
+        feats = candidate_features(document(doc), cands, [risk_features(j, buckets.get(i, []), self.threshold)
+                                                          for i, j in enumerate(judged)])
         rule_yes = [j is not None and j.raw >= self.threshold for j in judged]
         veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
         for i, p, label in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
