@@ -88,10 +88,13 @@ def fit_lr(X, y, C, balanced=True):
     """A fitted (scaler-folded) logistic regression: (coef (k, d), intercept (k,), classes)."""
     from sklearn.linear_model import LogisticRegression
 
+    lr = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
+    if hasattr(X, "tocsr"):  # the gate: binary word columns, fitted unscaled and kept sparse
+        lr.fit(X, y)
+        return lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), [str(c) for c in lr.classes_]
     mu = X.mean(axis=0)
     sd = X.std(axis=0)
     sd[sd < 1e-6] = 1.0
-    lr = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
     lr.fit((X - mu) / sd, y)
     coef = lr.coef_ / sd
     intercept = lr.intercept_ - (lr.coef_ * (mu / sd)).sum(axis=1)
@@ -99,7 +102,7 @@ def fit_lr(X, y, C, balanced=True):
 
 
 def _proba(coef, intercept, X):
-    z = X @ coef.T + intercept
+    z = np.asarray(X @ coef.T) + intercept
     if coef.shape[0] == 1:
         return 1 / (1 + np.exp(-z[:, 0]))
     z = z - z.max(axis=1, keepdims=True)

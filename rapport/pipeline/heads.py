@@ -144,16 +144,17 @@ def vectorize(rows: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndar
     return out
 
 
-def hashed_matrix(texts: Sequence[str]) -> np.ndarray:
-    out = np.zeros((len(texts), HASH_DIM), dtype=np.float32)
+def gate_input(feats: np.ndarray, texts: Sequence[str]):
+    """[rule features | hashed words] as a sparse matrix: 16k word columns, a few dozen set per row."""
+    from scipy import sparse
+
+    rows, cols = [], []
     for r, t in enumerate(texts):
-        for j, v in hashed_words(t).items():
-            out[r, j] = v
-    return out
-
-
-def gate_input(feats: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    return np.hstack([feats, hashed_matrix(texts)])
+        for j in hashed_words(t):
+            rows.append(r)
+            cols.append(j)
+    words = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), HASH_DIM))
+    return sparse.hstack([sparse.csr_matrix(feats, dtype=np.float32), words], format="csr")
 
 
 def head_input(vectors: np.ndarray, feats: np.ndarray) -> np.ndarray:
