@@ -175,9 +175,9 @@ class EventFinder(PatternComponent):
         feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []))
                                                           for i, j in enumerate(judged)])
         out = []
-        for i, _, label in run_heads(doc, heads, "event", [s.text for s in sents], feats,
-                                     [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
-            j = judged[i]
+        for i, _, labels in run_heads(doc, heads, "event", [s.text for s in sents], feats,
+                                      [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
+            j, label = judged[i], labels.get("event_label")
             token = j[0].token if j is not None else _verb_like(sents[i], buckets.get(i, []))
             rule = j[1] if j is not None else EventType.OTHER
             out.append((sents[i], token, EventType(label) if self.label_head and label else rule))
