@@ -33,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from rapport.corpus import load_corpus
-    from rapport.app.api import write_outputs
+    from rapport.app.outputs import write_jsonl
     from rapport.pipeline.nlp import build_nlp
     from rapport.pipeline.run import extract
 
@@ -53,7 +53,9 @@ def main() -> None:
     secs = time.perf_counter() - t
     for e in ex.errors:
         print("error:", e, file=sys.stderr)
-    written = write_outputs(Path(args.out), ex, docs)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {f"{kind}.jsonl": write_jsonl(out / f"{kind}.jsonl", rows) for kind, rows in ex.records.items()}
     print(json.dumps({"seconds": round(secs, 2), "written": written}, ensure_ascii=False))
     if args.gold:
         subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "extract", args.out, *args.gold])

@@ -42,11 +42,12 @@ def log(msg: str) -> None:
 def featurize(rows, nlp):
     """(texts, risk feature dicts, event feature dicts, clinical-only flags, rule verdicts) per row."""
     from rapport.pipeline.components.risks import table_fragment
-    from rapport.pipeline.heads import clinical_only, event_features, generic_features, risk_features
+    from rapport.pipeline.heads import clinical_only, event_features, generic_features, goal_features, risk_features
 
     risks, events, lemmas = nlp.get_pipe("rapport_risks"), nlp.get_pipe("rapport_events"), nlp.get_pipe("rapport_lemmas")
-    out = {"texts": [], "risk": [], "event": [], "clinical": [], "rule_risk": [], "rule_cat": [], "rule_event": [],
-           "rule_type": []}
+    lexicon = nlp.get_pipe("rapport_goals").lexicon
+    out = {"texts": [], "risk": [], "event": [], "goal": [], "clinical": [], "rule_risk": [], "rule_cat": [],
+           "rule_event": [], "rule_type": []}
     for n, r in enumerate(rows):
         doc = lemmas(nlp.make_doc(r.text))
         span = doc[:]
@@ -60,6 +61,7 @@ def featurize(rows, nlp):
         out["texts"].append(r.text)
         out["risk"].append(gen | risk_features(judgement, rm, risks.threshold))
         out["event"].append(gen | event_features(found, em))
+        out["goal"].append(gen | goal_features(lexicon, span))
         out["clinical"].append(clinical_only(rm))
         rule_risk = judgement is not None and judgement.raw >= risks.threshold and not fragment
         out["rule_risk"].append(rule_risk)
@@ -88,10 +90,13 @@ def fit_lr(X, y, C, balanced=True):
     """A fitted (scaler-folded) logistic regression: (coef (k, d), intercept (k,), classes)."""
     from sklearn.linear_model import LogisticRegression
 
+    lr = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
+    if hasattr(X, "tocsr"):  # the gate: binary word columns, fitted unscaled and kept sparse
+        lr.fit(X, y)
+        return lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), [str(c) for c in lr.classes_]
     mu = X.mean(axis=0)
     sd = X.std(axis=0)
     sd[sd < 1e-6] = 1.0
-    lr = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
     lr.fit((X - mu) / sd, y)
     coef = lr.coef_ / sd
     intercept = lr.intercept_ - (lr.coef_ * (mu / sd)).sum(axis=1)
@@ -99,7 +104,7 @@ def fit_lr(X, y, C, balanced=True):
 
 
 def _proba(coef, intercept, X):
-    z = X @ coef.T + intercept
+    z = np.asarray(X @ coef.T) + intercept
     if coef.shape[0] == 1:
         return 1 / (1 + np.exp(-z[:, 0]))
     z = z - z.max(axis=1, keepdims=True)
@@ -177,6 +182,14 @@ def train_multi(name, X, y, groups, features):
 
 # ---------------------------------------------------------------- the two jobs
 
+# fact type -> (is the unit one?, {label head suffix: its label}); each gets a gate, a yes/no head, label heads
+TASKS = (
+    ("risk", lambda r: r.is_risk, {"label": lambda r: r.labels["risk"]}),
+    ("event", lambda r: r.is_event, {"label": lambda r: r.labels["events"][0]["type"]}),
+    ("goal", lambda r: r.is_goal, {"status": lambda r: r.labels["goals"][0]["status"],
+                                   "horizon": lambda r: r.labels["goals"][0]["horizon"]}),
+)
+
 def prepare(rows, nlp):
     from rapport.models.heads import embed
 
@@ -195,8 +208,7 @@ def train(rows, F, out: Path, nlp) -> dict:
 
     groups = np.array([r.file for r in rows])
     heads = []
-    for kind, is_pos, label in (("risk", lambda r: r.is_risk, lambda r: r.labels["risk"]),
-                                ("event", lambda r: r.is_event, lambda r: r.labels["events"][0]["type"])):
+    for kind, is_pos, labels in TASKS:
         names = names_of(F[kind])
         feats = vectorize(F[kind], names)
         y = np.array([int(is_pos(r)) for r in rows])
@@ -205,8 +217,9 @@ def train(rows, F, out: Path, nlp) -> dict:
         X = head_input(F["vectors"], feats)
         heads.append(train_binary(kind, X, y, groups, names, "vector+features"))
         pos = np.flatnonzero(y)
-        heads.append(train_multi(f"{kind}_label", X[pos], np.array([label(rows[i]) for i in pos], dtype=object),
-                                 groups[pos], names))
+        for suffix, label in labels.items():
+            heads.append(train_multi(f"{kind}_{suffix}", X[pos], np.array([label(rows[i]) for i in pos], dtype=object),
+                                     groups[pos], names))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.npz"):
         old.unlink()
@@ -243,10 +256,23 @@ def evaluate(rows, F, folder: Path) -> dict:
         labels = lab.decide(X)
         clinical = np.array([r.is_clinical for r in rows])
         report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
+                        "gate_only": _prf(keep, y, list(labels), gold, clinical),
                         "heads": _prf(yes, y, list(labels), gold, clinical),
                         "heads_rule_label": _prf(yes, y, [rl or lb for rl, lb in zip(rule_label, labels)], gold, clinical),
                         "gate_keeps": round(float(keep.mean()), 3),
                         "gate_recall": round(float((keep & y).sum() / max(1, y.sum())), 3)}
+    y = np.array([r.is_goal for r in rows])
+    head, gate = heads.get("goal"), heads.get("goal_gate")
+    if head is not None and y.any():
+        keep = gate.decide(gate_input(vectorize(F["goal"], gate.features), F["texts"]))
+        X = head_input(F["vectors"], vectorize(F["goal"], head.features))
+        yes = head.decide(X) & keep
+        status, horizon = heads.get("goal_status").decide(X), heads.get("goal_horizon").decide(X)
+        report["goal (heads only; rules need the whole document)"] = {
+            "status": _prf(yes, y, list(status), [r.labels["goals"][0]["status"] if r.is_goal else None for r in rows],
+                           np.zeros(len(rows), bool)),
+            "horizon_accuracy": _prf(yes, y, list(horizon), [r.labels["goals"][0]["horizon"] if r.is_goal else None
+                                                            for r in rows], np.zeros(len(rows), bool))["label_accuracy"]}
     return report
 
 
@@ -271,7 +297,7 @@ def main(argv=None) -> int:
     from tools.annotate.dataset import load
     from rapport.pipeline.nlp import build_nlp
 
-    nlp = build_nlp(only=["rapport_lemmas", "rapport_risks", "rapport_events"])
+    nlp = build_nlp(only=["rapport_lemmas", "rapport_goals", "rapport_risks", "rapport_events"])
     exclude = {s for s in args.exclude.split(",") if s}
     rows, F = prepare(load(exclude_sources=exclude, split=args.split), nlp)
     if not rows:

@@ -144,16 +144,17 @@ def vectorize(rows: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndar
     return out
 
 
-def hashed_matrix(texts: Sequence[str]) -> np.ndarray:
-    out = np.zeros((len(texts), HASH_DIM), dtype=np.float32)
+def gate_input(feats: np.ndarray, texts: Sequence[str]):
+    """[rule features | hashed words] as a sparse matrix: 16k word columns, a few dozen set per row."""
+    from scipy import sparse
+
+    rows, cols = [], []
     for r, t in enumerate(texts):
-        for j, v in hashed_words(t).items():
-            out[r, j] = v
-    return out
-
-
-def gate_input(feats: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    return np.hstack([feats, hashed_matrix(texts)])
+        for j in hashed_words(t):
+            rows.append(r)
+            cols.append(j)
+    words = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), HASH_DIM))
+    return sparse.hstack([sparse.csr_matrix(feats, dtype=np.float32), words], format="csr")
 
 
 def head_input(vectors: np.ndarray, feats: np.ndarray) -> np.ndarray:
@@ -190,15 +191,35 @@ def context_of(d, span: Span, sentence) -> tuple[str | None, str, bool]:
     return d.section_path(sentence.section), d.blocks[sentence.block].kind.value, False
 
 
+def candidate_features(d, cands, specific: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Generic features of each (span, corpus Sentence) candidate, merged with its component's own."""
+    out = []
+    for (span, sentence), own in zip(cands, specific):
+        heading, kind, in_table = context_of(d, span, sentence)
+        out.append(generic_features(span, heading, kind, in_table, False) | own)
+    return out
+
+
+def goal_features(lexicon, span: Span) -> dict[str, float]:
+    """Which one-word goal cue lists (attain, negation, degree, frame, horizon …) the sentence hits."""
+    f: dict[str, float] = {}
+    for t in span:
+        if not t.is_space:
+            for label in lexicon.labels(t.text, t.lower_, t.lemma_):
+                f[f"g_{label}"] = 1.0
+    return f
+
+
 def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Sequence[dict[str, float]],
-              rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None) -> list[tuple[int, float, str | None]]:
-    """(index, P(yes), label or None) of the candidates the `kind` head accepts.
+              rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None) -> list[tuple[int, float, dict]]:
+    """(index, P(yes), {label head name: label}) of the candidates the `kind` head accepts.
 
     The gate (`<kind>_gate`) picks which candidates are embedded, the rules' yes always is;
-    `<kind>` decides yes/no on vector + rule features; `<kind>_label` (if shipped) names the
-    category or type. A vetoed candidate (a clinical "riskgrupp" sentence) is never accepted.
+    `<kind>` decides yes/no on vector + rule features; every other `<kind>_*` head (category,
+    type, status, horizon) names its label. A vetoed candidate (a clinical "riskgrupp"
+    sentence) is never accepted.
     """
-    head, gate, label = heads.get(kind), heads.get(f"{kind}_gate"), heads.get(f"{kind}_label")
+    head, gate = heads.get(kind), heads.get(f"{kind}_gate")
     if head is None or not len(texts):
         return []
     rule_yes = np.asarray(rule_yes, dtype=bool)
@@ -208,7 +229,36 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
     if not len(idx):
         return []
     vecs = doc_vectors(doc, [texts[i] for i in idx], heads, encoder=encoder)
-    X = head_input(vecs, vectorize([feats[i] for i in idx], head.features))
-    p = head.proba(X)
-    names = label.decide(X) if label is not None else [None] * len(idx)
-    return [(int(i), float(pi), names[k]) for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold]
+    chosen = [feats[i] for i in idx]
+    p = head.proba(head_input(vecs, vectorize(chosen, head.features)))
+    labels = {name: h.decide(head_input(vecs, vectorize(chosen, h.features)))
+              for name, h in heads.heads.items() if name.startswith(f"{kind}_") and name != f"{kind}_gate"}
+    return [(int(i), float(pi), {name: str(v[k]) for name, v in labels.items()})
+            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold]
+
+
+class HeadsUser:
+    """`initialize` / `loaded_heads` for a component with a `heads` setting (a folder name)."""
+
+    heads: str = ""
+    _heads: Heads | None = None
+    _heads_from: str | None = None
+    encoder = None  # None: the project's e5 (tests put a stand-in here)
+
+    def initialize(self, get_examples=None, *, nlp=None, heads: str | None = None) -> None:
+        """Load the learned heads (spaCy calls this from `nlp.initialize()`; the first call does too).
+
+        `heads` overrides the configured folder; "" switches them off (rules only). A folder
+        that is missing or whose weights fail their manifest hash is a HeadsError naming it."""
+        from rapport.models.heads import load_heads, resolve_folder
+
+        if heads is not None:
+            self.heads = heads
+        folder = resolve_folder(self.heads)
+        self._heads = load_heads(folder) if folder is not None else None
+        self._heads_from = self.heads
+
+    def loaded_heads(self) -> Heads | None:
+        if self._heads_from != self.heads:
+            self.initialize()
+        return self._heads

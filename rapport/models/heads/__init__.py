@@ -61,7 +61,9 @@ class LinearHead:
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """P(yes) (n,) for a binary head, else (n, k) class probabilities."""
-        z = np.asarray(x, dtype=np.float32) @ self.coef.T + self.intercept
+        if not hasattr(x, "tocsr"):  # scipy sparse rows (the gate's hashed words) stay sparse
+            x = np.asarray(x, dtype=np.float32)
+        z = np.asarray(x @ self.coef.T) + self.intercept
         if self.binary:
             return 1.0 / (1.0 + np.exp(-z[:, 0]))
         z = z - z.max(axis=1, keepdims=True)

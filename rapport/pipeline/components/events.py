@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from rapport.corpus import BlockKind
 
 from ..dates import MONTH, find_dates
-from ..heads import context_of, event_features, generic_features, run_heads
+from ..heads import candidate_features, event_features, run_heads
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
 from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, table_fragment,
@@ -167,23 +167,17 @@ class EventFinder(PatternComponent):
         The date and the actor are always read by rules around the trigger; a sentence the
         head accepts without a listed trigger verb gets its first verb-like word as one."""
         heads = self.loaded_heads()
-        d = document(doc)
-        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and (heads is not None or self.prefilter(s))
-                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        cands, buckets = self.candidates(doc, heads is not None)
         sents = [s for s, _ in cands]
-        buckets = self.cues.find(doc, sents)
         judged = [self.judge(sent, buckets.get(i, [])) for i, sent in enumerate(sents)]
         if heads is None:
             return [(sent, j[0].token, j[1]) for sent, j in zip(sents, judged) if j is not None]
-        feats = []
-        for i, (span, cs) in enumerate(cands):
-            heading, kind, in_table = context_of(d, span, cs)
-            feats.append(generic_features(span, heading, kind, in_table, False) | event_features(judged[i], buckets.get(i, [])))
+        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []))
+                                                          for i, j in enumerate(judged)])
         out = []
-        for i, _, label in run_heads(doc, heads, "event", [s.text for s in sents], feats,
-                                     [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
-            j = judged[i]
+        for i, _, labels in run_heads(doc, heads, "event", [s.text for s in sents], feats,
+                                      [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
+            j, label = judged[i], labels.get("event_label")
             token = j[0].token if j is not None else _verb_like(sents[i], buckets.get(i, []))
             rule = j[1] if j is not None else EventType.OTHER
             out.append((sents[i], token, EventType(label) if self.label_head and label else rule))

@@ -54,9 +54,7 @@ from spacy.tokens import Doc, Span, Token
 
 from rapport.corpus import BlockKind
 
-from rapport.models.heads import Heads, load_heads, resolve_folder
-
-from ..heads import clinical_only, context_of, generic_features, risk_features, run_heads
+from ..heads import HeadsUser, candidate_features, clinical_only, risk_features, run_heads
 from ..records import MAX_EVIDENCE, Risk, RiskCategory
 from ..spans import document, evidence, nearest_heading
 
@@ -479,7 +477,7 @@ def make_risks(nlp: Language, name: str, spans_key: str, patterns: str, threshol
                       label_head=label_head)
 
 
-class PatternComponent:
+class PatternComponent(HeadsUser):
     """What rapport_risks and rapport_events share: pattern rows in, saved with the pipeline.
 
     Like spaCy's span_ruler, `to_disk` writes the rows (patterns.jsonl) and
@@ -493,9 +491,6 @@ class PatternComponent:
                  table_prose: bool, overwrite: bool, heads: str = ""):
         self.name = name
         self.heads = heads  # heads folder (relative to rapport/models/heads/), "" for rules only
-        self._heads: Heads | None = None
-        self._heads_from: str | None = None
-        self.encoder = None  # None: the project's e5 (tests put a stand-in here)
         self.table_prose = table_prose
         self.spans_key = spans_key
         self.patterns = patterns
@@ -509,21 +504,16 @@ class PatternComponent:
         self.cues = CuePatterns(vocab, self.pattern_rows)
         self.prefilter = Prefilter([r for r in self.pattern_rows if self._required(r)])
 
-    def initialize(self, get_examples=None, *, nlp=None, heads: str | None = None) -> None:
-        """Load the learned heads (spaCy calls this from `nlp.initialize()`; the first call does too).
+    def candidates(self, doc: Doc, every: bool) -> tuple[list[tuple[Span, object]], dict[int, list]]:
+        """Prose sentences worth judging, (span, corpus Sentence or None), and their cue matches.
 
-        `heads` overrides the configured folder; "" switches them off (rules only). A folder
-        that is missing or whose weights fail their manifest hash is a HeadsError naming it."""
-        if heads is not None:
-            self.heads = heads
-        folder = resolve_folder(self.heads)
-        self._heads = load_heads(folder) if folder is not None else None
-        self._heads_from = self.heads
-
-    def loaded_heads(self) -> Heads | None:
-        if self._heads_from != self.heads:
-            self.initialize()
-        return self._heads
+        Table fragments and over-long sentences never are; without heads (`every` False)
+        only sentences the cue prefilter passes, with heads every one (the gate sorts them)."""
+        d = document(doc)
+        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))
+                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        return cands, self.cues.find(doc, [s for s, _ in cands])
 
     def _store(self, doc: Doc, spans: list[Span]) -> Doc:
         """Replace or extend the span group, as span_ruler's `overwrite` does."""
@@ -591,12 +581,8 @@ class RiskFinder(PatternComponent):
         With heads, every prose sentence is a candidate (the cue prefilter would keep only
         sentences with a listed cue); the gate decides which are embedded."""
         heads = self.loaded_heads()
-        d = document(doc)
-        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and (heads is not None or self.prefilter(s))
-                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        cands, buckets = self.candidates(doc, heads is not None)
         sents = [s for s, _ in cands]
-        buckets = self.cues.find(doc, sents)
         heading_topics = self._heading_topics(doc)
         judged = [self.judge(span, buckets.get(i, []), heading_topics) for i, span in enumerate(sents)]
         if heads is None:
@@ -604,15 +590,13 @@ class RiskFinder(PatternComponent):
                 if j is not None and j.raw >= self.threshold:
                     yield span, j.category, self.confidence(j.raw)
             return
-        feats = []
-        for i, (span, cs) in enumerate(cands):
-            heading, kind, in_table = context_of(d, span, cs)
-            feats.append(generic_features(span, heading, kind, in_table, False)
-                         | risk_features(judged[i], buckets.get(i, []), self.threshold))
+        feats = candidate_features(document(doc), cands, [risk_features(j, buckets.get(i, []), self.threshold)
+                                                          for i, j in enumerate(judged)])
         rule_yes = [j is not None and j.raw >= self.threshold for j in judged]
         veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
-        for i, p, label in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
-                                     encoder=self.encoder):
+        for i, p, labels in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
+                                      encoder=self.encoder):
+            label = labels.get("risk_label")
             rule = judged[i].category if judged[i] is not None else RiskCategory.OTHER
             category = RiskCategory(label) if self.label_head and label else rule
             yield sents[i], category, min(0.999, round(p, 3))
