@@ -201,12 +201,17 @@ def test_generations_cleanup_removes_dead_temp_folders_and_old_generations(tmp_p
     dead.mkdir()
     (dead / "passages.parquet").write_bytes(b"half")
     (root / ".trash-x-1-2").mkdir()
+    legacy = root / "0123456789ab"  # the path-keyed index folders of before
+    legacy.mkdir()
+    (legacy / "manifest.json").write_text('{"schema_version": 1, "documents": {}}')
+    (root / "notes").mkdir()  # anything else is left alone
     live = root / ".tmp-live-1-2"
     live.mkdir()
     with key_lock(root, "live"):  # a build in progress keeps its temp folder
         build_index(docs, root, tiny)
     names = {p.name for p in root.iterdir()}
     assert dead.name not in names and ".trash-x-1-2" not in names and live.name in names
+    assert legacy.name not in names and "notes" in names
     # old generations: kept while recent, removed past `keep` once older than `grace`
     assert len(list((root / GENS).iterdir())) == 3
     old = time.time() - 3600

@@ -201,6 +201,7 @@ def test_store_text_view_is_embedded_once_and_searched(tmp_path, docs, tiny):
     assert "embeddings_text.npy" in m["files"]
     _, df, _, views = load_parts(tmp_path / "idx")
     assert set(views) == {"context", "text"} and views["text"].n == len(df)
+    assert load_parts(tmp_path / "idx", dense=False)[3] == {}
     again = emb.calls
     build_index(docs, tmp_path / "idx", emb, config=both)  # the list/tuple round trip is not a change
     assert emb.calls == again

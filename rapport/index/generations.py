@@ -297,6 +297,14 @@ def _key_of_temp(name: str) -> str:
     return name[len(TMP):].rsplit("-", 2)[0]
 
 
+def _legacy(p: Path) -> bool:
+    """A folder of the path-keyed layout before generations (ROOT/<12 hex>/manifest.json, schema 1)."""
+    if len(p.name) != 12 or any(c not in "0123456789abcdef" for c in p.name) or not p.is_dir():
+        return False
+    m = read_manifest(p)
+    return m is not None and m.get("schema_version") == 1 and "files" not in m
+
+
 def collect_garbage(root: Path, keep_keys=(), *, keep: int = KEEP, grace: float = GRACE_SECONDS) -> list[str]:
     """Remove dead builds' temp folders, trash, and generations past the `keep` most recently used.
 
@@ -321,6 +329,9 @@ def collect_garbage(root: Path, keep_keys=(), *, keep: int = KEEP, grace: float 
                 removed.append(p.name)
             elif p.name.startswith(f".{CURRENT}.") and time.time() - p.stat().st_mtime > grace:
                 p.unlink(missing_ok=True)  # a pointer temp file of a killed writer
+            elif _legacy(p):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p.name)
         protected = set(keep_keys) | {read_current(root)}
         gens = []
         for g in (root / GENS).iterdir() if (root / GENS).is_dir() else ():

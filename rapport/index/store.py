@@ -337,7 +337,7 @@ def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: Pas
     return manifest
 
 
-def _load(gdir: Path, verify: bool):
+def _load(gdir: Path, verify: bool, dense: bool = True):
     manifest = check_generation(gdir, verify=verify)
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise IndexStoreError(f"index at {gdir} has schema {manifest.get('schema_version')}, "
@@ -349,7 +349,7 @@ def _load(gdir: Path, verify: bool):
         analyzer = Analyzer(compounds=manifest["passages_config"].get("compounds", True))
         bm25 = BM25Index.load(gdir / "bm25", analyzer)
         views = {}
-        for view in manifest["passages_config"].get("dense_views", ["context"]):
+        for view in manifest["passages_config"].get("dense_views", ["context"]) if dense else ():
             part = "/".join(view_files(view))
             views[view] = DenseIndex.load(gdir, view)
     except Exception as e:  # noqa: BLE001 - any reader's failure on these files means they are damaged
@@ -364,9 +364,12 @@ def _load(gdir: Path, verify: bool):
     return manifest, df, bm25, views
 
 
-def load_parts(index_dir: str | Path, verify: bool | None = None) -> tuple[dict, pd.DataFrame, BM25Index,
-                                                                          dict[str, DenseIndex]]:
+def load_parts(index_dir: str | Path, verify: bool | None = None, *, dense: bool = True) \
+        -> tuple[dict, pd.DataFrame, BM25Index, dict[str, DenseIndex]]:
     """Read one generation: `index_dir` is ROOT (CURRENT's generation) or a generation folder.
+
+    dense=False leaves the vectors and faiss files unread (still size/hash-checked),
+    for a searcher whose dense views live in a database backend.
 
     Raises IndexStoreError (no index, other schema) or IndexDamaged (a file is not
     what the manifest lists), each with a one-line message.
@@ -376,7 +379,7 @@ def load_parts(index_dir: str | Path, verify: bool | None = None) -> tuple[dict,
     for attempt in range(3):
         gdir = resolve(path)
         try:
-            return _load(gdir, verify)
+            return _load(gdir, verify, dense)
         except IndexDamaged:
             # cleanup may have removed a generation CURRENT no longer names: read the pointer again
             if attempt == 2 or gdir.exists() or resolve(path) == gdir:
