@@ -115,11 +115,50 @@ def agreement(a) -> dict:
                 units = sentence_units(docs)
                 for who in runs:
                     out[f"tuning_ndcg10_{who}"] = round(score_tuning(units, queries, runs[who])["ndcg@10"], 4)
+    if a.native_hybrid:
+        nh = native_hybrid(plain, sets["tuning"], tmp / "native", sentence_units(docs))
+        out.update({f"tuning_{k}" if not k.startswith("tuning") else k: v for k, v in nh.items()})
     for who, xs in lat.items():
         out[f"query_ms_p50_{who}"], out[f"query_ms_p95_{who}"] = _pct(xs, 50), _pct(xs, 95)
     out["queries"] = {k: len(v) for k, v in sets.items()}
     out["loadavg_end"] = loadavg()
     shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def native_hybrid(plain, queries: list[dict], folder: Path, units) -> dict:
+    """LanceDB's own hybrid search (its BM25 over our analysed terms + the context view, RRF) against
+    the Searcher's hybrid: how far a database-native keyword side would move the results."""
+    import pyarrow as pa
+    import lancedb
+    from lancedb.rerankers import RRFReranker
+
+    analyzer = plain.bm25.analyzer
+    vec = plain.views["context"].vectors
+    terms = [" ".join(analyzer(t)) for t in plain.passages["search_text"]]
+    tbl = lancedb.connect(str(folder)).create_table("native", pa.table({
+        "row": np.arange(len(terms)), "terms": terms,
+        "vector": pa.FixedSizeListArray.from_arrays(pa.array(vec.ravel()), vec.shape[1])}))
+    tbl.create_fts_index("terms", base_tokenizer="whitespace", lower_case=False, stem=False,
+                         remove_stop_words=False, ascii_folding=False)
+    ov, runs = [], []
+    for q in queries:
+        qv, qt = plain.query_vector(q["query"]), " ".join(analyzer(q["query"]))
+        n = plain.fusion.candidates
+        if qt:
+            res = (tbl.search(query_type="hybrid").vector(qv).text(qt).limit(n)
+                   .rerank(RRFReranker(K=int(plain.fusion.rrf_k))).to_arrow())
+            rows, sc = res["row"].to_numpy(), res["_relevance_score"].to_numpy()
+        else:
+            res = tbl.search(qv).distance_type("dot").limit(n).to_arrow()
+            rows, sc = res["row"].to_numpy(), 1 - res["_distance"].to_numpy()
+        keep, ks = plain._dedupe(rows, sc, 10)
+        df = plain._frame(keep, ks)
+        ov.append(overlap(_keys(plain.search(q["query"], 10, understand_regions=False)), _keys(df)))
+        runs.append({"query": q["query"], "results": result_records(df)})
+    out = {"native_hybrid_overlap_mean": round(float(np.mean(ov)), 4)}
+    if units is not None:
+        out["tuning_ndcg10_native_hybrid"] = round(score_tuning(units, queries, runs)["ndcg@10"], 4)
     return out
 
 
@@ -138,7 +177,12 @@ def _lancedb(path, dim):
     from rapport.index.stores.lancedb import LanceStore
 
     s = LanceStore(str(path), "bench", dim)
-    return s.upsert, s.delete, s.search
+
+    def upsert(ids, x, payload):
+        s.upsert(ids, x, payload)
+        s.commit("bench")  # past ANN_LIMIT rows this builds (or refreshes) the vector index
+
+    return upsert, s.delete, s.search
 
 
 def _faiss(path, dim):
@@ -197,11 +241,13 @@ CANDIDATES = {"faiss (default)": ("faiss", _faiss), "lancedb": ("lancedb", _lanc
               "milvus-lite": ("milvus_lite", _milvus)}
 
 
-def candidates(sizes: list[int]) -> list[dict]:
+def candidates(sizes: list[int], only: list[str] | None = None) -> list[dict]:
     import importlib.util
 
     rows = []
     for name, (module, make) in CANDIDATES.items():
+        if only and not any(name.startswith(o) for o in only):
+            continue
         if importlib.util.find_spec(module) is None:
             rows.append({"db": name, "skipped": f"{module} is not installed"})
             continue
@@ -246,12 +292,15 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="store URI to compare with faiss (default: a temporary lancedb:DIR)")
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     ap.add_argument("--index-dir", type=Path, default=None)
+    ap.add_argument("--only", default=None, help="with --candidates: these databases only, e.g. faiss,lancedb")
     ap.add_argument("--model", type=Path, default=None, help="embedder folder (default: the project's e5)")
     ap.add_argument("--candidates", default=None, help="sizes, e.g. 2400,50000: compare the candidate databases")
+    ap.add_argument("--native-hybrid", action="store_true",
+                    help="also LanceDB's own hybrid (its BM25 over our terms + dense, RRF) against ours")
     ap.add_argument("--json", action="store_true", help="one JSON line")
     a = ap.parse_args(argv)
     if a.candidates:
-        res = candidates([int(x) for x in a.candidates.split(",")])
+        res = candidates([int(x) for x in a.candidates.split(",")], a.only.split(",") if a.only else None)
         print(json.dumps(res) if a.json else "\n".join(json.dumps(r) for r in res))
         return 0
     res = agreement(a)

@@ -67,6 +67,14 @@ def test_cli_stores_search_through_lancedb_matches_default(opened, tmp_path):
     assert res.exit_code == 0 and json.loads(res.stdout)["groups"]
 
 
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @needs_lance
 @pytest.mark.parametrize("cmd", [["index"], ["search", "ekonomi"], ["compare", "ekonomi"], ["serve"]])
 def test_cli_stores_database_down_is_one_line(opened, tmp_path, cmd):
@@ -77,3 +85,16 @@ def test_cli_stores_database_down_is_one_line(opened, tmp_path, cmd):
     assert res.exit_code == 1, res.output
     errors = _errors(res)
     assert len(errors) == 1 and f"store {uri}" in errors[0] and "Traceback" not in res.output
+
+
+@needs_lance
+def test_cli_stores_object_storage_refusing_is_one_line(opened, monkeypatch):
+    """LanceDB on s3:// with the endpoint down (a closed local port): the real client fails, in seconds."""
+    port = _closed_port()
+    for k, v in {"AWS_ENDPOINT": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                 "AWS_REGION": "us-east-1", "AWS_ALLOW_HTTP": "true", "RAPPORT_STORE_RETRIES": "0"}.items():
+        monkeypatch.setenv(k, v)
+    res = runner.invoke(app, ["search", "ekonomi", "--store", "lancedb:s3://rapport-test/vectors"])
+    errors = _errors(res)
+    assert res.exit_code == 1 and len(errors) == 1, res.output
+    assert "store lancedb:s3://rapport-test/vectors: cannot open" in errors[0] and "refused" in errors[0]

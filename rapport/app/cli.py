@@ -7,6 +7,8 @@ exit, and heavy imports (spaCy, torch, faiss) happen inside the commands, so
 """
 from __future__ import annotations
 
+import os
+
 import sys
 from pathlib import Path
 from typing import Optional
@@ -82,8 +84,14 @@ def _version(value: bool):
 
 @app.callback()
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="print the version and exit")):
+                                       help="print the version and exit"),
+          verify: bool = typer.Option(False, "--verify", help="hash every index file when it is opened (sizes are "
+                                      "always checked; hashes on first open): a damaged index is rebuilt")):
     """Swedish NLP for the reports of Swedish regions."""
+    if verify:
+        from rapport.index.store import VERIFY_ENV
+
+        os.environ[VERIFY_ENV] = "1"  # read by the index store when it opens a generation in this process
 
 
 # ---------------------------------------------------------------- shared checks

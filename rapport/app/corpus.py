@@ -132,7 +132,7 @@ class Corpus:
                 from rapport.index import build_or_load_index
 
                 from .api import index_dir_for
-                from .query_encoder import LazyEmbedder
+                from rapport.models.embedder import LazyEmbedder
 
                 docs = self.require_documents()
                 index_dir = Path(self._index_dir) if self._index_dir else index_dir_for(self.paths)

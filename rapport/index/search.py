@@ -67,11 +67,13 @@ class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
     def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
+        from rapport.models.adapter import adapt_queries
         from rapport.models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
-        self.embedder = embedder if embedder is not None else load_embedder()
+        # the query-side adapter, when switched on (models/adapter.py); passages are unaffected
+        self.embedder = adapt_queries(embedder if embedder is not None else load_embedder())
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "

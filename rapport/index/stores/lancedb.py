@@ -32,6 +32,10 @@ BATCH = 20_000  # rows per write: bounds memory, and each batch is one atomic ve
 def _reason(e: BaseException) -> str:
     """The first line of a library error, shortened: the user needs what failed, not a Rust backtrace."""
     text = " ".join(str(e).split()) or type(e).__name__
+    said = re.findall(r'message: "([^"]+)"', text)  # the OS's own words, deepest last
+    if said:
+        where = re.search(r"uri: Some\((\w+://[^/\s)]+)", text)
+        return said[-1] + (f" at {where.group(1)}" if where else "")
     return text[:200] + ("…" if len(text) > 200 else "")
 
 
@@ -69,7 +73,9 @@ def connect_options(location: str) -> dict:
                                   ("region", os.environ.get("LANCEDB_REGION"))) if v}
     if re.match(r"[a-z0-9]+://", location):
         return {"storage_options": {"connect_timeout": os.environ.get("RAPPORT_STORE_CONNECT_TIMEOUT", "5s"),
-                                    "timeout": os.environ.get("RAPPORT_STORE_TIMEOUT", "30s")}}
+                                    "timeout": os.environ.get("RAPPORT_STORE_TIMEOUT", "30s"),
+                                    "client_max_retries": os.environ.get("RAPPORT_STORE_RETRIES", "2"),
+                                    "client_retry_timeout": "10"}}
     return {}
 
 
