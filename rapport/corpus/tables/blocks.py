@@ -129,9 +129,20 @@ class _RawRow:
 
     @property
     def groupings(self) -> list:
-        """Every reading of the row's numbers (computed once; shared by all column counts)."""
+        """Every reading of the row's numbers (computed once; shared by all column counts).
+
+        A thousands group never stands alone ("000" is no number). On a line laid out from
+        PDF word positions (tabs at wide gaps), a single space between numbers is the
+        space inside one: readings that split there go, unless no other reading is left.
+        """
         if self._groupings is None:
-            self._groupings = list(atom_groupings(self.atoms, limit=4000))
+            gs = [g for g in atom_groupings(self.atoms, limit=4000)
+                  if not any(_LEADING_ZERO.match(c.text) for c in g)]
+            if any(a.gap_before >= _TAB_GAP for a in self.atoms):
+                gap = {a.start: a.gap_before for a in self.atoms}
+                laid = [g for g in gs if all(gap.get(c.start, 2) >= 2 for c in g[1:])]
+                gs = laid or gs
+            self._groupings = gs
         return self._groupings
 
 
@@ -201,6 +212,10 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
         rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section,
                             note_word=tail_note is not None))
     return rows, pre
+
+# "000", "−050": a thousands group cut off from its number, never a number of its own
+_LEADING_ZERO = re.compile(r"^[-−–(]?\s?0\d")
+_TAB_GAP = 8  # corpus.numbers counts a tab as 8 spaces
 
 _NOTE_TAIL = re.compile(r"\s*\(?\b(?:not|noter)\s*$", re.I)
 _NOTE_REF = re.compile(r"[1-9]\d?")

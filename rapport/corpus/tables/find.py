@@ -29,8 +29,11 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
         counter[0] += 1
         return f"{_doc_stem(doc)}t{counter[0]:03d}"
 
-    indicator = _indicator_tables(lines, text, doc, page_at, next_id)
-    taken = [(t.start, t.end) for t in indicator]
+    indicator, unread = _indicator_tables(lines, text, doc, page_at, next_id)
+    taken = [(t.start, t.end) for t in indicator] + unread
+    for s, _e in unread:
+        no = text.count("\n", 0, s) + 1
+        warnings.append(f"{doc}:{no}: goal table without owner codes; its rows are kept as text")
     nb = [ln for ln in lines if ln.kind != "blank"]
     index_of = {id(ln): k for k, ln in enumerate(nb)}
     numeric: list[Table] = []

@@ -59,8 +59,18 @@ def _any_sum_holds(table: Table, t: int, cols) -> bool:
         if _sum_holds(vals, parts, (), t, cols) or _sum_holds(vals, parts, costs, t, cols):
             return True
     subs = [p for p in range(t) if _total_kind(labels[p])]
-    return any(_sum_holds(vals, tuple(subs[-m:]), (), t, cols)
-               for m in range(2, min(MAX_SUBTOTALS, len(subs)) + 1))
+    if any(_sum_holds(vals, tuple(subs[-m:]), (), t, cols) for m in range(2, min(MAX_SUBTOTALS, len(subs)) + 1)):
+        return True
+    # runs in which the sums that hold stand for their parts
+    proven = [(c.rows[-1], c.parts) for c in table.check_detail if c.kind == "sum" and c.ok and c.parts]
+    for s in range(t - 1, max(-1, t - reach - 1), -1):
+        covered = {p for tot, parts in proven if s <= tot < t for p in parts}
+        if not covered:
+            continue
+        run = tuple(x for x in range(s, t) if not _VARAV.match(labels[x]) and x not in covered)
+        if len(run) >= 2 and (_sum_holds(vals, run, (), t, cols) or _sum_holds(vals, run, costs, t, cols)):
+            return True
+    return False
 
 
 def _column_identity_holds(kind: str, args, v) -> bool:
