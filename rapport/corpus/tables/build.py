@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from rapport.corpus.numbers import parse_unit
-from .blocks import _logical_rows
+from .blocks import MAX_ATOMS, _logical_rows
 from .header import _TEXT_COLS, _UNIT_PAREN, _gap_chunks, _split_header_lead, _split_title_header, parse_header
 from .lexicon import _SENTENCE_END, _is_period, _known_header_word
 from .lines import _Line, _SECTION_NO
@@ -18,6 +18,10 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
                    title_above: list[_Line]) -> Table | None:
     raws, pre = _logical_rows(block)
     raws = [r for r in raws if r.atoms]
+    for r in raws:
+        if len(r.atoms) > MAX_ATOMS:
+            warnings.append(f"{doc}:{r.lines[-1].no}: row '{r.label[:60]}' has {len(r.atoms)} numbers; "
+                            f"over {MAX_ATOMS} they are read greedily, not searched")
     if sum(1 for r in raws if any(a.kind == "num" for a in r.atoms)) < 2:
         return None
     hidx = [k for k, ln in enumerate(pre) if ln.kind == "header"]
@@ -175,6 +179,7 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         if not any(len(x) > 100 or (_SENTENCE_END.search(x) and len(x.split()) > 6) for x in between):
             start = title_line.start  # (a caption above a paragraph names the table but does not start it)
     end = rows[-1].end
+    twarn += _mixed_units(rows, [r.lines[-1].no for r in raws], columns[:K], doc, title or raws[0].label)
     unit = _table_unit(title, hdr_texts, block, text, start)
     cells = [x for r in rows for x in r.cells if x]
     if unit is None and cells and sum(1 for x in cells if x.endswith("%")) >= 0.8 * len(cells):
@@ -231,6 +236,24 @@ def _settle_check(table: Table) -> Table:
     table.check = honest_check(settled)
     table.checks = [("ok: " if ch.ok else "FAIL: ") + ch.text for ch in settled]
     return table
+
+
+def _mixed_units(rows: list[TableRow], line_nos: list[int], columns: list[str], doc: str,
+                 name: str) -> list[str]:
+    """A column holding both percentages and amounts, outside rows given wholly in percent
+    ("Resultat i % av skatteintäkter" under mkr columns is a row's own unit): one warning."""
+    mixed = []
+    for c, col in enumerate(columns):
+        pct = [k for k, r in enumerate(rows) if c < len(r.cells) and r.cells[c].endswith("%")
+               and not all(x.endswith("%") for x in r.cells if x)]
+        plain = [k for k, r in enumerate(rows) if c < len(r.cells) and r.cells[c] and not r.cells[c].endswith("%")]
+        if pct and plain:
+            mixed.append((col, pct[0]))
+    if not mixed:
+        return []
+    k = mixed[0][1]
+    return [f"{doc}:{line_nos[k]}: table '{name}': column(s) {', '.join(c for c, _ in mixed)} mix "
+            f"percentages and amounts (row '{rows[k].label}')"]
 
 
 def _table_unit(title, hdr_texts, block, text, start) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rapport.corpus.numbers import Atom, atom_groupings, classify_atom, greedy_cells, normalise_spaces, numbers_in_text, parse_number, tokens_with_gaps
-from .blocks import _clean_label, _label_continues
+from .blocks import MAX_ATOMS, _clean_label, _label_continues
 from .header import _TEXT_COLS, _dehyphen_join, parse_header
 from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _STATUS_WORDS
 from .lines import _Line
@@ -105,7 +105,9 @@ def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[st
         if run:
             cells = greedy_cells(run)
             items.extend((c.text, [] if c.value is None else [c.value]) for c in cells)
-            alternatives += max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+            # (past MAX_ATOMS the other readings are not counted: such a row is never aligned)
+            alternatives += (max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+                             if len(run) <= MAX_ATOMS else MAX_ATOMS)
             run.clear()
 
     prev_word = False  # the token before was a status word
