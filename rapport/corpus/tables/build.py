@@ -156,15 +156,14 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     twarn += dash_warn
     details = [Check(ch.kind, ch.ok, ch.text, tuple(ch.rows), ch.parts, ch.neg, ch.cols, ch.args)
                for ch in checks]
-    # rows whose split is still a coin toss: say so, and the check cannot vouch for them
+    # rows whose split is close to a coin toss: the runner-up reading, for the check to test
+    close = []
     for i in ambiguous:
-        pri = sorted(sol.prior[id(x)] for x in sol.opts[i][:40])
-        in_ok = any(ch.ok and i in (ch.parts + ch.rows[-1:] if ch.kind == "sum" else ch.rows) for ch in checks)
-        if len(pri) > 1 and abs(pri[0] - pri[1]) < 0.3 and not in_ok:
-            twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
-                         f"(chose {choice[i].cells} of {len(sol.opts[i])} readings)")
-            details.append(Check("split", False, f"'{raws[i].label}': {len(sol.opts[i])} readings, "
-                                 f"none confirmed by a sum or identity", (i,)))
+        mine = sol.prior[id(choice[i])]
+        alts = sorted((sol.prior[id(x)], k) for k, x in enumerate(sol.opts[i][:40])
+                      if x.values != choice[i].values)
+        if alts and alts[0][0] - mine < _COIN_TOSS:
+            close.append((i, sol.opts[i][alts[0][1]]))
     rows = []
     for r, c in zip(raws, choice):
         rows.append(TableRow(
@@ -203,7 +202,17 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         start=start, end=end, columns=columns[:K], rows=rows, split=split,
         warnings=twarn, doc=doc, line=line_no, check_detail=details,
     )
+    for i, alt in close:
+        ch = Check("split", False, f"'{raws[i].label}': {choice[i].cells} or {alt.cells}; no sum or "
+                   f"identity tells them apart", (i,), alt=tuple(alt.values))
+        if not recheck(ch, table):
+            table.check_detail.append(ch)
+            twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
+                         f"(chose {choice[i].cells} over {alt.cells})")
     return _settle_check(table)
+
+
+_COIN_TOSS = 0.5  # prior difference below which two readings of a row are equally likely
 
 
 def _header_agrees(header_cols: list[str], header_k: int, K: int) -> bool:
