@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     tuning = read_queries(ROOT / "bench" / "tuning_queries.jsonl")
     units = sentence_units(docs)
     arms = {"stock": base}
-    for folder in a.adapter or [SHIPPED]:
+    for folder in a.adapter or ([SHIPPED] if (SHIPPED / "manifest.json").exists() else []):
         qa = load_adapter(folder, base.fingerprint)
         for alpha in map(float, a.alphas.split(",")):
             arms[f"{Path(folder).name}@{alpha:g}"] = AdaptedEmbedder(base, QueryAdapter(qa.down, qa.up * alpha))
