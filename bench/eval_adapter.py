@@ -23,6 +23,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 SHARED = ROOT.parent / "shared"
 
 
+class Memo:
+    """The stock embedder with its query vectors remembered: every arm adapts the same ones."""
+
+    def __init__(self, base):
+        self.base, self.seen = base, {}
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def encode_queries(self, texts, *args, **kwargs):
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        todo = [t for t in texts if t not in self.seen]
+        if todo:
+            self.seen.update(zip(todo, self.base.encode_queries(todo, *args, **kwargs)))
+        import numpy as np
+
+        return np.stack([self.seen[t] for t in texts])
+
+
 def run(searcher, queries: list[dict], mode: str) -> list[dict]:
     from eval_search import result_records
 
@@ -64,7 +83,7 @@ def main(argv=None) -> int:
     docs, errors = load_corpus([a.corpus])
     for e in errors:
         print(e, file=sys.stderr)
-    base = load_embedder()
+    base = Memo(load_embedder())
     index_dir = a.index_dir or cache_root() / "bench-index" / "adapter"
     searcher = build_or_load_index(docs, index_dir, base, log=lambda m: print(m, file=sys.stderr))
     dev = read_queries(a.dev)
