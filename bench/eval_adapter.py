@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -37,8 +39,6 @@ class Memo:
         todo = [t for t in texts if t not in self.seen]
         if todo:
             self.seen.update(zip(todo, self.base.encode_queries(todo, *args, **kwargs)))
-        import numpy as np
-
         return np.stack([self.seen[t] for t in texts])
 
 
@@ -68,6 +68,9 @@ def main(argv=None) -> int:
                     help="adapter folder (repeatable); default the shipped one")
     ap.add_argument("--alphas", default="1", help="scale the adapter's residual by these (1 = as trained)")
     ap.add_argument("--modes", default="hybrid,dense")
+    ap.add_argument("--controls", type=int, default=0,
+                    help="also score N controls per adapter: its residual turned by a random rotation "
+                         "(same size, no learnt direction), to show how far chance moves these figures")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
@@ -94,6 +97,10 @@ def main(argv=None) -> int:
         qa = load_adapter(folder, base.fingerprint)
         for alpha in map(float, a.alphas.split(",")):
             arms[f"{Path(folder).name}@{alpha:g}"] = AdaptedEmbedder(base, QueryAdapter(qa.down, qa.up * alpha))
+        for c in range(a.controls):
+            rot, _ = np.linalg.qr(np.random.default_rng(c).normal(size=(qa.dim, qa.dim)))
+            arms[f"{Path(folder).name}:control{c}"] = AdaptedEmbedder(
+                base, QueryAdapter(qa.down, (qa.up @ rot).astype(np.float32)))
     table = []
     for mode in a.modes.split(","):
         for name, embedder in arms.items():
