@@ -260,6 +260,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs-only", action="store_true", help="build and count pairs, embed nothing")
     ap.add_argument("--embed-only", action="store_true", help="fill the vector cache, train nothing")
     ap.add_argument("--budget", type=float, default=None, help="stop embedding after this many seconds")
+    ap.add_argument("--max-pairs", type=int, default=None,
+                    help="use only the first N pairs (the manifest's `pairs` reproduces a shipped adapter)")
     ap.add_argument("--cached-only", action="store_true", help="train on the pairs already in the vector cache")
     ap.add_argument("--sweep-dir", type=Path, default=None,
                     help="train a small grid (rank × tau × written weight), one adapter folder each in this folder")
@@ -271,7 +273,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     pairs = g0vse_pairs(a.docs, a.seed)
     written = written_pairs() if WRITTEN.exists() else []
-    allp = written + pairs  # written first: embedded first when a run is cut short
+    allp = (written + pairs)[:a.max_pairs]  # written first: embedded first when a run is cut short
     counts = {k: sum(p.kind == k for p in allp) for k in ("title", "heading", "neighbour", "written")}
     print(json.dumps({"pairs": len(allp), "by_kind": counts, "docs": len({p.doc for p in pairs}),
                       "seconds": round(time.perf_counter() - t0, 1)}), file=sys.stderr)
