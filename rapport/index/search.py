@@ -21,7 +21,7 @@ import pandas as pd
 from rapport.index.fusion import Filters, rrf, top_ids
 from rapport.index.query import ParsedQuery, parse_query
 from rapport.index.records import RESULT_COLUMNS
-from rapport.index.store import PassageConfig, build_index, load_parts
+from rapport.index.store import PassageConfig, build_index, generation_dir, load_parts
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -265,5 +265,6 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     from rapport.models.embedder import load_embedder
 
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
-    build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
-    return Searcher(index_dir, embedder, fusion)
+    manifest = build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
+    # the generation just checked, not whatever CURRENT names by now (another corpus may share the folder)
+    return Searcher(generation_dir(index_dir, manifest), embedder, fusion)
