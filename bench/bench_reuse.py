@@ -4,7 +4,12 @@
 
 In a private RAPPORT_HOME (the set-up model linked in), times one CLI search on the corpus
 (cold: every passage embedded), then the same search on a copy in another folder, on that copy
-moved, with one report added (a sample report), and with one removed. Reports seconds per step,
+moved, with one report added (our own short report), and with one removed.
+
+    python bench/bench_reuse.py --tiny [--corpus ../shared/corpus]
+
+does the same in one process with the tiny test embedder (cheap to embed, so no queue needed):
+the time of build_or_load_index itself (content key, checks, loading the generation), model excluded. Reports seconds per step,
 the texts embedded (from the generation's manifest) and the generations on disk. Prints JSON.
 """
 from __future__ import annotations
@@ -49,6 +54,49 @@ def _reuse_in_process(corpus: Path, home: Path) -> float:
     return round(time.perf_counter() - t, 3)
 
 
+def _tiny(corpus: Path) -> int:
+    work = Path(tempfile.mkdtemp(prefix="rapport-reuse-"))
+    os.environ["RAPPORT_HOME"] = str(work / "home")
+    from rapport.app import cache
+    from rapport.index.search import build_or_load_index
+    from rapport.models.embedder import load_embedder
+    from tests.fixtures.tiny_model.build import tiny_model_dir
+
+    emb = load_embedder(tiny_model_dir())
+    root = work / "home" / "index"
+    out = {"load_avg_before": os.getloadavg()[0]}
+
+    def step(name: str, folder: Path) -> None:
+        t = time.perf_counter()
+        docs, _ = cache.load_documents([folder])
+        t_docs = time.perf_counter() - t
+        t = time.perf_counter()
+        s = build_or_load_index(docs, root, emb, log=lambda m: None)
+        out[name] = {"read_s": round(t_docs, 3), "index_s": round(time.perf_counter() - t, 3),
+                     "embedded": s.manifest["build"]["embedded"], "passages": len(s),
+                     "generation": s.manifest["key"][:8]}
+
+    try:
+        step("cold", corpus)
+        step("same_folder", corpus)
+        copy = work / "elsewhere" / "copy"
+        shutil.copytree(corpus, copy)
+        step("copied", copy)
+        moved = work / "moved"
+        copy.rename(moved)
+        step("moved", moved)
+        (moved / "zz_tillagd_rapport.txt").write_text(ADDED, encoding="utf-8")
+        step("one_added", moved)
+        (moved / "zz_tillagd_rapport.txt").unlink()
+        sorted(p for p in moved.iterdir() if p.suffix in (".txt", ".pdf"))[0].unlink()
+        step("one_removed", moved)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out["load_avg_after"] = os.getloadavg()[0]
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
 def _search(corpus: Path, env: dict) -> float:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rapport.app.cli", "search", "sjukfrånvaro bland personalen", "--k", "3",
@@ -69,8 +117,11 @@ def _current(home: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
+    ap.add_argument("--tiny", action="store_true", help="in process, tiny test embedder")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT))
+    if a.tiny:
+        return _tiny(a.corpus)
     from rapport.models.build_embedder import default_model_dir
 
     work = Path(tempfile.mkdtemp(prefix="rapport-reuse-"))

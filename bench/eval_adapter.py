@@ -17,10 +17,29 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 SHARED = ROOT.parent / "shared"
+
+
+class Memo:
+    """The stock embedder with its query vectors remembered: every arm adapts the same ones."""
+
+    def __init__(self, base):
+        self.base, self.seen = base, {}
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def encode_queries(self, texts, *args, **kwargs):
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        todo = [t for t in texts if t not in self.seen]
+        if todo:
+            self.seen.update(zip(todo, self.base.encode_queries(todo, *args, **kwargs)))
+        return np.stack([self.seen[t] for t in texts])
 
 
 def run(searcher, queries: list[dict], mode: str) -> list[dict]:
@@ -49,6 +68,9 @@ def main(argv=None) -> int:
                     help="adapter folder (repeatable); default the shipped one")
     ap.add_argument("--alphas", default="1", help="scale the adapter's residual by these (1 = as trained)")
     ap.add_argument("--modes", default="hybrid,dense")
+    ap.add_argument("--controls", type=int, default=0,
+                    help="also score N controls per adapter: its residual turned by a random rotation "
+                         "(same size, no learnt direction), to show how far chance moves these figures")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
@@ -64,17 +86,21 @@ def main(argv=None) -> int:
     docs, errors = load_corpus([a.corpus])
     for e in errors:
         print(e, file=sys.stderr)
-    base = load_embedder()
+    base = Memo(load_embedder())
     index_dir = a.index_dir or cache_root() / "bench-index" / "adapter"
     searcher = build_or_load_index(docs, index_dir, base, log=lambda m: print(m, file=sys.stderr))
     dev = read_queries(a.dev)
     tuning = read_queries(ROOT / "bench" / "tuning_queries.jsonl")
     units = sentence_units(docs)
     arms = {"stock": base}
-    for folder in a.adapter or [SHIPPED]:
+    for folder in a.adapter or ([SHIPPED] if (SHIPPED / "manifest.json").exists() else []):
         qa = load_adapter(folder, base.fingerprint)
         for alpha in map(float, a.alphas.split(",")):
             arms[f"{Path(folder).name}@{alpha:g}"] = AdaptedEmbedder(base, QueryAdapter(qa.down, qa.up * alpha))
+        for c in range(a.controls):
+            rot, _ = np.linalg.qr(np.random.default_rng(c).normal(size=(qa.dim, qa.dim)))
+            arms[f"{Path(folder).name}:control{c}"] = AdaptedEmbedder(
+                base, QueryAdapter(qa.down, (qa.up @ rot).astype(np.float32)))
     table = []
     for mode in a.modes.split(","):
         for name, embedder in arms.items():

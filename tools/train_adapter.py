@@ -1,7 +1,7 @@
 """Train the query-side adapter of rapport.models.adapter from cached e5 vectors.
 
     python tools/train_adapter.py [--docs 3000] [--rank 64] [--out rapport/models/query_adapter]
-                                  [--enable] [--sweep] [--pairs-only]
+                                  [--enable] [--sweep-dir DIR] [--cached-only] [--budget S]
 
 1. Pairs (deterministic, no network): from ../shared/extra/g0vse, documents that use the
    vocabulary of regional reporting (health care, staff, economy, goals …), split into
@@ -158,6 +158,8 @@ def cached_pairs(pairs: list[Pair]) -> tuple[list[Pair], np.ndarray, np.ndarray,
     pk = [text_key("passage", x.passage) for x in pairs]
     got = cache.get_many(qk + pk)
     keep = [i for i in range(len(pairs)) if qk[i] in got and pk[i] in got]
+    if not keep:
+        raise SystemExit(f"train_adapter: no pair is in the vector cache {cache.path} yet (run without --cached-only)")
     return ([pairs[i] for i in keep], np.stack([got[qk[i]] for i in keep]), np.stack([got[pk[i]] for i in keep]),
             fingerprint)
 
@@ -258,8 +260,11 @@ def main(argv=None) -> int:
     ap.add_argument("--pairs-only", action="store_true", help="build and count pairs, embed nothing")
     ap.add_argument("--embed-only", action="store_true", help="fill the vector cache, train nothing")
     ap.add_argument("--budget", type=float, default=None, help="stop embedding after this many seconds")
+    ap.add_argument("--max-pairs", type=int, default=None,
+                    help="use only the first N pairs (the manifest's `pairs` reproduces a shipped adapter)")
     ap.add_argument("--cached-only", action="store_true", help="train on the pairs already in the vector cache")
-    ap.add_argument("--sweep", action="store_true", help="print held-out figures over a small grid, save nothing")
+    ap.add_argument("--sweep-dir", type=Path, default=None,
+                    help="train a small grid (rank × tau × written weight), one adapter folder each in this folder")
     a = ap.parse_args(argv)
     if not G0VSE.is_dir():
         print(f"train_adapter: {G0VSE} not found (the g0vse texts are needed)", file=sys.stderr)
@@ -268,7 +273,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     pairs = g0vse_pairs(a.docs, a.seed)
     written = written_pairs() if WRITTEN.exists() else []
-    allp = written + pairs  # written first: embedded first when a run is cut short
+    allp = (written + pairs)[:a.max_pairs]  # written first: embedded first when a run is cut short
     counts = {k: sum(p.kind == k for p in allp) for k in ("title", "heading", "neighbour", "written")}
     print(json.dumps({"pairs": len(allp), "by_kind": counts, "docs": len({p.doc for p in pairs}),
                       "seconds": round(time.perf_counter() - t0, 1)}), file=sys.stderr)
@@ -288,21 +293,24 @@ def main(argv=None) -> int:
         return 0
     tr, te = split(allp)
     w = np.array([i for i in tr if allp[i].kind == "written"], dtype=int)
-    tr_rep = np.concatenate([tr] + [w] * max(0, a.written_weight - 1))
     g_te = np.array([i for i in te if allp[i].kind != "written"])
     w_te = np.array([i for i in te if allp[i].kind == "written"], dtype=int)
-    grid = [dict(rank=a.rank, tau=a.tau, lr=a.lr, wd=a.wd)]
-    if a.sweep:
-        grid = [dict(rank=r, tau=t, lr=lr, wd=a.wd) for r in (16, 64, 384) for t in (0.02, 0.05) for lr in (1e-3, 3e-3)]
+    grid = [dict(rank=a.rank, tau=a.tau, lr=a.lr, written_weight=a.written_weight)]
+    if a.sweep_dir:
+        grid = [dict(rank=r, tau=t, lr=a.lr, written_weight=ww)
+                for r in (16, 64, 384) for t in (0.02, 0.05) for ww in (1, 5)]
+    from rapport.models.adapter import QueryAdapter, save_adapter
+
     for g in grid:
+        g = dict(g)
+        ww = g.pop("written_weight")
+        tr_rep = np.concatenate([tr] + [w] * max(0, ww - 1))
         t2 = time.perf_counter()
         down, up, info = train(q[tr_rep], p[tr_rep], q[g_te], p[g_te], epochs=a.epochs, batch=a.batch,
-                               seed=a.seed, **g)
+                               seed=a.seed, wd=a.wd, **g)
         t_train = time.perf_counter() - t2
-        from rapport.models.adapter import QueryAdapter
-
         ad = QueryAdapter(down, up)
-        res = {**g, "best_epoch": info["best_epoch"], "train_s": round(t_train, 1),
+        res = {**g, "written_weight": ww, "best_epoch": info["best_epoch"], "train_s": round(t_train, 1),
                "held_out_g0vse": {"stock": retrieval(q[g_te], p[g_te]), "adapted": retrieval(ad.apply(q[g_te]), p[g_te])}}
         by_kind = {}
         for k in ("title", "heading", "neighbour"):
@@ -313,14 +321,11 @@ def main(argv=None) -> int:
         if len(w_te):
             res["held_out_written"] = {"stock": retrieval(q[w_te], p[w_te]), "adapted": retrieval(ad.apply(q[w_te]), p[w_te])}
         print(json.dumps(res), flush=True)
-    if a.sweep:
-        return 0
-    from rapport.models.adapter import save_adapter
-
-    info = {"pairs": len(allp), "by_kind": counts, "train_pairs": int(len(tr)), "held_out_pairs": int(len(te)),
-            "docs": a.docs, "seed": a.seed, "embed_s": round(t_embed, 1), **res}
-    manifest = save_adapter(a.out, down, up, fingerprint, enabled=a.enable, info=info)
-    print(f"wrote {a.out} (sha256 {manifest['weights_sha256'][:12]}…, enabled={manifest['enabled']})", file=sys.stderr)
+        info = {"pairs": len(allp), "by_kind": counts, "train_pairs": int(len(tr)), "held_out_pairs": int(len(te)),
+                "docs": a.docs, "seed": a.seed, "epochs": a.epochs, "embed_s": round(t_embed, 1), **res}
+        out = a.sweep_dir / f"r{g['rank']}-t{g['tau']:g}-w{ww}" if a.sweep_dir else a.out
+        manifest = save_adapter(out, down, up, fingerprint, enabled=a.enable, info=info)
+        print(f"wrote {out} (sha256 {manifest['weights_sha256'][:12]}…, enabled={manifest['enabled']})", file=sys.stderr)
     return 0
 
 

@@ -36,8 +36,8 @@ class Check:
     "balance" (rows[0] = rows[1] in `cols`), "diff"/"pct"/"rowsum"/"colsum" (a column
     identity on rows[0]; `args` = (c, i, j)), "columns" (args = (header's count, columns
     emitted): the split has as many value columns as the header names), "split"
-    (rows[0] had several readings as close as a coin toss and no sum or identity that
-    holds covers it).
+    (rows[0] had a runner-up reading `alt` nearly as likely, and no sum or identity that
+    holds on the row would fail with `alt` in its place: the arithmetic cannot tell them apart).
     """
     kind: str
     ok: bool
@@ -47,11 +47,12 @@ class Check:
     neg: tuple[int, ...] = ()
     cols: tuple[int, ...] = ()
     args: tuple[int, ...] = ()
+    alt: tuple = ()  # "split": the runner-up reading of the row (float | None per column)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "ok": self.ok, "text": self.text, "rows": list(self.rows),
                 "parts": list(self.parts), "neg": list(self.neg), "cols": list(self.cols),
-                "args": list(self.args)}
+                "args": list(self.args), "alt": list(self.alt)}
 
 
 @dataclass

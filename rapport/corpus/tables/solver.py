@@ -12,6 +12,7 @@ from .checks import _RowFacts
 from .header import _TEXT_COLS
 from .identities import _all_checks, _check_score, _find_identities, _rowsum_holds
 from .lexicon import _DIFF_HEAD
+from .pairs import pair_moves
 
 # ====================================================================== split search
 
@@ -301,10 +302,18 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
         if not improved:
             # identities seen in the improved readings may unlock more rows
             again = _find_identities([c.values for c in choice], K, columns)
-            if set(again) <= set(idents):
+            if not set(again) <= set(idents):
+                idents = sorted(set(idents) | set(again))
+                best = total(choice)
+                continue
+            # a total that two misread rows keep from adding up: change them together
+            now = _all_checks(raws, [c.values for c in choice], K, columns, idents, pct_cols)
+            failing = [ch.rows[-1] for ch in now if ch.kind == "sum" and not ch.ok]
+            if not failing:
                 break
-            idents = sorted(set(idents) | set(again))
-            best = total(choice)
+            best, improved = pair_moves(choice, opts, prior, ambiguous, failing, total, best)
+            if not improved:
+                break
     vals = [c.values for c in choice]
     final = _find_identities(vals, K, columns)
     pct_cols = _percent_columns(choice, K)

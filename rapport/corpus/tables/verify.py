@@ -10,6 +10,8 @@ relation is judged the same way on both sides; only the numbers come from the ou
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .checks import _is_cost, _tol, _tol_for, _total_kind, _VARAV
 from .identities import _identity_holds, _rowsum_holds
 from .records import Check, Table
@@ -59,8 +61,18 @@ def _any_sum_holds(table: Table, t: int, cols) -> bool:
         if _sum_holds(vals, parts, (), t, cols) or _sum_holds(vals, parts, costs, t, cols):
             return True
     subs = [p for p in range(t) if _total_kind(labels[p])]
-    return any(_sum_holds(vals, tuple(subs[-m:]), (), t, cols)
-               for m in range(2, min(MAX_SUBTOTALS, len(subs)) + 1))
+    if any(_sum_holds(vals, tuple(subs[-m:]), (), t, cols) for m in range(2, min(MAX_SUBTOTALS, len(subs)) + 1)):
+        return True
+    # runs in which the sums that hold stand for their parts
+    proven = [(c.rows[-1], c.parts) for c in table.check_detail if c.kind == "sum" and c.ok and c.parts]
+    for s in range(t - 1, max(-1, t - reach - 1), -1):
+        covered = {p for tot, parts in proven if s <= tot < t for p in parts}
+        if not covered:
+            continue
+        run = tuple(x for x in range(s, t) if not _VARAV.match(labels[x]) and x not in covered)
+        if len(run) >= 2 and (_sum_holds(vals, run, (), t, cols) or _sum_holds(vals, run, costs, t, cols)):
+            return True
+    return False
 
 
 def _column_identity_holds(kind: str, args, v) -> bool:
@@ -80,12 +92,21 @@ def _column_identity_holds(kind: str, args, v) -> bool:
     return bool(_identity_holds(kind, x, y, d))
 
 
-def _covered(table: Table, row: int) -> bool:
-    """Does a relation that holds test this row?"""
-    for ch in table.check_detail:
-        if ch.kind in ARITHMETIC and ch.ok and row in (ch.parts + ch.rows[-1:] if ch.kind == "sum" else ch.rows):
-            return True
-    return False
+def _tests_row(ch: Check, row: int) -> bool:
+    return ch.kind in ARITHMETIC and row in (ch.parts + ch.rows[-1:] if ch.kind == "sum" else ch.rows)
+
+
+def _confirmed(table: Table, check: Check) -> bool:
+    """Does a relation that holds on the row tell its reading from the runner-up `alt`
+    (fail with `alt` in its place)?"""
+    row = check.rows[0]
+    covering = [c for c in table.check_detail if c.ok and _tests_row(c, row)]
+    if not covering or not check.alt:
+        return bool(covering)
+    rows = list(table.rows)
+    rows[row] = replace(rows[row], values=list(check.alt))
+    other = replace(table, rows=rows)
+    return any(not recheck(c, other) for c in covering)
 
 
 def recheck(check: Check, table: Table) -> bool:
@@ -109,7 +130,7 @@ def recheck(check: Check, table: Table) -> bool:
         n = check.args[0]
         return n == len(table.columns) and all(len(v) == n for v in vals)
     if k == "split":
-        return _covered(table, check.rows[0])
+        return _confirmed(table, check)
     raise ValueError(f"unknown check kind {k!r}")
 
 
