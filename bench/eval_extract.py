@@ -6,7 +6,8 @@
     python bench/eval_extract.py --heads ""                  # rules only (no learned heads)
     python bench/eval_extract.py --heads /tmp/heads_no000    # heads trained without 000: the out-of-sample figure
 
-`--heads` sets the heads folder of rapport_risks and rapport_events (default: models/config.cfg).
+`--heads` sets the heads folder of rapport_risks, rapport_events and rapport_goals (default:
+models/config.cfg).
 Figures on 000 with the shipped heads are in-sample (they are trained on 000 too).
 """
 from __future__ import annotations
@@ -29,7 +30,8 @@ def main() -> None:
     ap.add_argument("--docs", nargs="*", default=[str(SHARED / "corpus" / "000_aaca8210c76a1746.txt")])
     ap.add_argument("--gold", nargs="*", default=[str(SHARED / "eval" / "dev" / "000")])
     ap.add_argument("--out", default="/tmp/rapport_eval")
-    ap.add_argument("--heads", default=None, help='heads folder for risks and events; "" = rules only')
+    ap.add_argument("--heads", default=None, help='heads folder for risks, events and goals; "" = rules only')
+    ap.add_argument("--rule-labels", action="store_true", help="with heads: keep the rules' risk category / event type")
     args = ap.parse_args()
 
     from rapport.corpus import load_corpus
@@ -42,9 +44,11 @@ def main() -> None:
         only = ["rapport_sentences", "rapport_lemmas"] + args.only.split(",")
     nlp = build_nlp(only=only)
     if args.heads is not None:
-        for name in ("rapport_risks", "rapport_events"):
+        for name in ("rapport_risks", "rapport_events", "rapport_goals"):
             if name in nlp.pipe_names:
                 nlp.get_pipe(name).initialize(heads=args.heads)
+                if args.rule_labels and hasattr(nlp.get_pipe(name), "label_head"):
+                    nlp.get_pipe(name).label_head = False
     docs, errors = load_corpus(args.docs)
     for e in errors:
         print("error:", e, file=sys.stderr)

@@ -5,6 +5,7 @@ import pytest
 
 from rapport.corpus import load_document
 from tests.conftest import process_text
+from rapport.pipeline.heads import rules_only
 from rapport.pipeline.nlp import build_nlp, process
 from rapport.pipeline.records import Event
 
@@ -19,7 +20,7 @@ TAIL = """ Uppföljning sker i årsredovisningen.
 
 @pytest.fixture(scope="module")
 def event_nlp():
-    return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_events"])
+    return rules_only(build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_events"]))
 
 
 def run(nlp, tmp_path, sentence: str):
@@ -160,7 +161,7 @@ def test_events_bad_input_warns(event_nlp, tmp_path):
 
 
 def test_events_and_risks_on_one_sentence_keep_their_own_records(tmp_path):
-    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks", "rapport_events"])
+    nlp = rules_only(build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks", "rapport_events"]))
     path = tmp_path / "b.txt"
     path.write_text(HEAD + "Mottagningen stängdes i juli och det finns en risk att bristen på läkare består." + TAIL, encoding="utf-8")
     doc = process(nlp, load_document(path))

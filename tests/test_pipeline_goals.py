@@ -6,6 +6,7 @@ import spacy
 
 from rapport.corpus import load_document
 from tests.conftest import process_text
+from rapport.pipeline.heads import rules_only
 from rapport.pipeline.nlp import build_nlp, make_doc, process
 from rapport.pipeline.records import GoalAssessment, Horizon, Level, Status
 
@@ -16,7 +17,7 @@ HEAD = "Region Exempel\nDelårsrapport januari–augusti 2022\n\n1. Måluppfylle
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_nlp(only=COMPONENTS)
+    return rules_only(build_nlp(only=COMPONENTS))
 
 
 def run(nlp, tmp_path, body: str, name: str = "rapport.txt"):

@@ -5,6 +5,7 @@ import pytest
 
 from rapport.corpus import load_document
 from tests.conftest import process_text
+from rapport.pipeline.heads import rules_only
 from rapport.pipeline.nlp import build_nlp, process
 from rapport.pipeline.records import Risk
 
@@ -19,7 +20,7 @@ TAIL = """ Uppföljning sker i årsredovisningen.
 
 @pytest.fixture(scope="module")
 def risk_nlp():
-    return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"])
+    return rules_only(build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"]))
 
 
 def run(nlp, tmp_path, sentence: str, name: str = "r.txt"):
