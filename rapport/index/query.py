@@ -8,7 +8,37 @@ of the query when the index holds reports of it: otherwise the word is kept
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 10_000  # the searcher's own bound; the app refuses far less (rapport.app.corpus)
+
+
+class QueryError(ValueError):
+    """A query the searcher cannot take (not text, too long, nothing left once control
+    characters are gone). The message is one line; the CLI and web answer it as bad input."""
+
+
+def clean_query(query) -> str:
+    """The query as the retrievers see it: NFC, control characters as spaces, invisible format
+    characters (soft hyphens, zero-width joiners) dropped, whitespace collapsed.
+
+    Raises QueryError for non-text, more than MAX_QUERY_CHARS characters, or nothing left.
+    """
+    if not isinstance(query, str):
+        raise QueryError(f"the query must be text, not {type(query).__name__}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,}")
+    out = []
+    for ch in unicodedata.normalize("NFC", query):
+        cat = unicodedata.category(ch)
+        if cat == "Cf":
+            continue  # invisible inside a word: "sjuk\u00adfrånvaro" is one word
+        out.append(" " if cat[0] == "C" or cat in ("Zl", "Zp") else ch)
+    text = " ".join("".join(out).split())
+    if not text:
+        raise QueryError("the query is empty (nothing but spaces or control characters)")
+    return text
 
 # Sweden's 21 regions; the stems catch genitive and "län"/"Region X" forms.
 REGIONS: dict[str, tuple[str, ...]] = {
