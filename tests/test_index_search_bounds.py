@@ -85,3 +85,21 @@ def test_search_attrs_and_records_are_strict_json(searcher):
     df = searcher.search("ekonomi resultat", k=5)
     body = {"attrs": df.attrs, "rows": df.to_dict("records")}
     json.dumps(body, allow_nan=False, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("query, col, value", [
+    ("ekonomi resultat 2023", "period", "2023"),
+    ("ekonomi resultat mellan 2021 och 2022", "period", "2022-08"),
+    ("ekonomi i årsredovisningen", "kind", "årsredovisning"),
+    ("economy in the interim report", "kind", "delårsrapport"),
+])
+def test_search_years_and_kinds_in_the_query_filter(searcher, query, col, value):
+    df = searcher.search(query, k=5)
+    assert len(df) and (df[col] == value).all()
+
+
+def test_search_explicit_filters_win_over_the_query(searcher):
+    df = searcher.search("ekonomi 2023", k=5, period_from="2022", period_to="2022")
+    assert len(df) and (df["period"] == "2022-08").all()
+    pq = searcher.parse("ekonomi 2031")  # a year no report has stays a word
+    assert pq.period_from is None and pq.text == "ekonomi 2031"

@@ -20,7 +20,7 @@ import pandas as pd
 
 from rapport.index.fusion import Filters, rrf, top_ids
 from rapport.index.match import MatchEvidence, dense_evidence, lexical_coverage, load_calibration
-from rapport.index.query import ParsedQuery, clean_query, parse_query
+from rapport.index.query import ParsedQuery, clean_query, looks_english, parse_query
 from rapport.index.records import RESULT_COLUMNS
 from rapport.index.store import PassageConfig, build_index, load_parts
 
@@ -54,16 +54,6 @@ def _as_filters(filters, extra: dict | None = None) -> Filters:
     return Filters(**{k: v for k, v in base.items() if v is not None and v != ""})
 
 
-def looks_english(text: str) -> bool:
-    """More of the words are known English than known Swedish (simplemma's dictionaries)."""
-    import simplemma
-
-    try:
-        return simplemma.in_target_language(text, lang="en") > simplemma.in_target_language(text, lang="sv")
-    except Exception:  # noqa: BLE001 - a detector failure must not fail the search
-        return False
-
-
 class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
@@ -82,6 +72,8 @@ class Searcher:
         # a calibration fitted on another model's cosines would flag at random: none then
         self.calibration = cal if cal is not None and cal.fingerprint in (None, want) else None
         self.regions = set(self.passages["region"].dropna().unique())
+        self.kinds = set(self.passages["kind"].dropna().unique())
+        self.periods = set(self.passages["period"].dropna().astype(str).unique())
         self._doc = self.passages["doc"].to_numpy()
         self._start = self.passages["start"].to_numpy()
         self._end = self.passages["end"].to_numpy()
@@ -202,7 +194,17 @@ class Searcher:
     # ------------------------------------------------------------------ public API
 
     def parse(self, query: str) -> ParsedQuery:
-        return parse_query(query, self.regions)
+        """Regions, years and report kinds the index holds, taken out of the query (index.query)."""
+        return parse_query(query, self.regions, self.kinds, self.periods)
+
+    @staticmethod
+    def _understood(flt: Filters, pq: ParsedQuery) -> Filters:
+        """Years and report kinds named in the query as filters, unless the caller set those."""
+        if pq.kinds and flt.kind is None:
+            flt = replace(flt, kind=pq.kinds[0] if len(pq.kinds) == 1 else list(pq.kinds))
+        if (pq.period_from or pq.period_to) and flt.period_from is None and flt.period_to is None:
+            flt = replace(flt, period_from=pq.period_from, period_to=pq.period_to)
+        return flt
 
     def search(self, query: str, k: int = 10, filters=None, *, mode: str = "hybrid",
                understand_regions: bool = True, **filter_kw) -> pd.DataFrame:
@@ -220,6 +222,7 @@ class Searcher:
         query = clean_query(query)
         pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [])
         text = pq.text
+        flt = self._understood(flt, pq)
         if pq.regions and flt.region is None:
             if len(pq.regions) == 1:
                 flt = replace(flt, region=pq.regions[0])
@@ -252,6 +255,7 @@ class Searcher:
         flt = _as_filters(filters, filter_kw)
         pq = self.parse(clean_query(query))
         text = pq.text
+        flt = self._understood(flt, pq)
         base = self._mask(flt)
         values = self.passages[by]
         if by == "region" and pq.regions:
