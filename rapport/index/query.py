@@ -198,9 +198,9 @@ def parse_query(query: str, known_regions: set[str] | None = None, known_kinds: 
 
 def looks_english(text: str) -> bool:
     """More of the words are known English than known Swedish (simplemma's dictionaries)."""
-    import simplemma
+    from rapport.models.lemmas import in_target_language
 
     try:
-        return simplemma.in_target_language(text, lang="en") > simplemma.in_target_language(text, lang="sv")
+        return in_target_language(text, "en") > in_target_language(text, "sv")
     except Exception:  # noqa: BLE001 - a detector failure must not fail the search
         return False
