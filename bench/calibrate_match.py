@@ -69,6 +69,7 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--write", action="store_true", help="store the fitted calibration in rapport/index/")
+    ap.add_argument("--out", type=Path, default=None, help="with --write: this file instead")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
 
@@ -77,7 +78,7 @@ def main(argv=None) -> int:
 
     import rapport.index.search as search_mod
     from rapport.corpus.load import load_corpus
-    from rapport.index.match import CALIBRATION_FILE, Calibration, MatchEvidence, load_calibration
+    from rapport.index.match import CALIBRATION_FILE, FEATURES, Calibration, MatchEvidence, _read_calibration
     from rapport.models.build_embedder import cache_root
 
     docs, _ = load_corpus([a.corpus])
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
         return [cal.probability(MatchEvidence(*row)) < cal.threshold for row in xs.tolist()]
 
     x_held = features(s, [q for _, q in held_neg])
-    x_dev = features(s, dev) if dev else np.zeros((0, 3))
+    x_dev = features(s, dev) if dev else np.zeros((0, len(FEATURES)))
     by_sort: dict[str, list[bool]] = {}
     for (sort, _), f in zip(held_neg, flagged(x_held)):
         by_sort.setdefault(sort, []).append(f)
@@ -122,8 +123,7 @@ def main(argv=None) -> int:
         "held_out": {"nonsense_flagged": {k: f"{sum(v)}/{len(v)}" for k, v in by_sort.items()},
                      "nonsense_flagged_all": f"{sum(flagged(x_held))}/{len(x_held)}",
                      "dev_flagged (should be 0)": f"{sum(flagged(x_dev))}/{len(x_dev)}"},
-        "weights": dict(zip(("dense_top", "dense_margin", "lexical_coverage"), map(lambda w: round(w, 3),
-                                                                                    cal.weights))),
+        "weights": {f: round(w, 3) for f, w in zip(FEATURES, cal.weights)},
         "seconds": round(time.perf_counter() - t, 1), "passages": len(s), "loadavg": open("/proc/loadavg").read().split()[:3],
     }
     if not a.json:
@@ -131,9 +131,10 @@ def main(argv=None) -> int:
             print(f"{name:20s} mean features {np.round(np.nanmean(xs, axis=0), 4).tolist()}", file=sys.stderr)
     print(json.dumps(res, ensure_ascii=False, indent=None if a.json else 1))
     if a.write:
-        CALIBRATION_FILE.write_text(cal.to_json(fitted_on=res["fit"], held_out=res["held_out"]), encoding="utf-8")
-        load_calibration.cache_clear()
-        print(f"wrote {CALIBRATION_FILE}", file=sys.stderr)
+        target = a.out or CALIBRATION_FILE
+        target.write_text(cal.to_json(fitted_on=res["fit"], held_out=res["held_out"]), encoding="utf-8")
+        _read_calibration.cache_clear()
+        print(f"wrote {target}", file=sys.stderr)
     return 0
 
 

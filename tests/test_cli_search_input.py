@@ -10,7 +10,8 @@ from rapport.app.cli import app
 from rapport.index.match import Calibration
 
 runner = CliRunner()
-LEXICAL = Calibration(weights=(0.0, 0.0, 4.0), bias=0.0, mean=(0.0, 0.0, 0.5), scale=(1.0, 1.0, 0.25))
+LEXICAL = Calibration(weights=(0.0, 0.0, 0.0, 4.0), bias=0.0, mean=(0.0, 0.0, 0.0, 0.5),
+                      scale=(1.0, 1.0, 1.0, 0.25))
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from tests.fixtures.tiny_model.reports import NORR, VAST, make_document
 DOCS = [make_document("norr.txt", NORR),
         make_document("vast.txt", VAST, region="Västerbotten", kind="årsredovisning", period="2023")]
 # decides on the lexical evidence alone: the tiny test model's cosines mean nothing
-LEXICAL = Calibration(weights=(0.0, 0.0, 4.0), bias=0.0, mean=(0.0, 0.0, 0.5), scale=(1.0, 1.0, 0.25))
+LEXICAL = Calibration(weights=(0.0, 0.0, 0.0, 4.0), bias=0.0, mean=(0.0, 0.0, 0.0, 0.5),
+                      scale=(1.0, 1.0, 1.0, 0.25))
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,8 @@ def test_search_flags_nonsense_and_not_real_questions(searcher):
     nonsense = searcher.search("qwxzy plokth", k=3)
     assert real.attrs["no_good_match"] is False and real.attrs["match"] > 0.5
     assert nonsense.attrs["no_good_match"] is True and nonsense.attrs["match"] < 0.5
-    assert set(real.attrs["match_evidence"]) == {"dense_top", "dense_margin", "lexical_coverage"}
+    assert set(real.attrs["match_evidence"]) == {"dense_gap", "view_agreement", "lexical_agreement",
+                                                 "lexical_coverage"}
     assert searcher.search("ekonomi", filters={"region": "Skåne"}).attrs["no_good_match"] is True
 
 

@@ -1,14 +1,18 @@
 """How well did anything match? A calibrated probability behind every result set's no-good-match flag.
 
 Rank fusion always returns k passages, so nonsense ("qwxzy", emoji, a question
-about football) gets ten hits scored like real ones. Three pieces of evidence
-tell them apart, all read off what the retrievers computed anyway:
+about football) gets ten hits scored like real ones. e5 gives even a lone "." a
+cosine of 0.95 to some passage, so the raw best cosine says little; four pieces of
+evidence that the retrievers compute anyway tell them apart:
 
-- `dense_top`: the best e5 cosine of the query to a passage (any view). e5
-  crowds every score into 0.7-0.95, so on its own it separates little;
-- `dense_margin`: that best cosine minus the mean of the top 100, i.e. how far
-  the best passage stands out of the crowd. A query about nothing in the
-  reports is about as close to all of them;
+- `dense_gap`: the best cosine (context view) minus the query's mean cosine to a
+  fixed random sample of 2,000 indexed passages: how much closer the best passage
+  is than an arbitrary one. Nonsense is about as close to everything;
+- `view_agreement`: the share of the top 10 that the two dense views (passage with
+  and without its section path) have in common. For a real question both find the
+  same places; for nonsense each view's top 10 is an accident of its own;
+- `lexical_agreement`: the share of BM25's top 10 that a dense view also has in
+  its top 10 (0 when BM25 finds nothing);
 - `lexical_coverage`: the IDF-weighted share of the query's index terms that
   occur in the index at all (0 for random letters, 1 when every word is known).
 
@@ -28,7 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-FEATURES = ("dense_top", "dense_margin", "lexical_coverage")
+FEATURES = ("dense_gap", "view_agreement", "lexical_agreement", "lexical_coverage")
+BACKGROUND = 2000  # passages sampled once per index for the query's mean cosine
+TOP = 10  # how deep the agreement between lists is measured
 CALIBRATION_FILE = Path(__file__).with_name("match_calibration.json")
 
 
@@ -36,8 +42,9 @@ CALIBRATION_FILE = Path(__file__).with_name("match_calibration.json")
 class MatchEvidence:
     """What the retrievers saw for one query; None where a retriever did not run."""
 
-    dense_top: float | None = None
-    dense_margin: float | None = None
+    dense_gap: float | None = None
+    view_agreement: float | None = None
+    lexical_agreement: float | None = None
     lexical_coverage: float | None = None
 
     def as_dict(self) -> dict:
@@ -69,9 +76,14 @@ class Calibration:
         return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
 
 
-@lru_cache(maxsize=4)
-def load_calibration(path: str | Path = CALIBRATION_FILE) -> Calibration | None:
-    """The stored calibration, or None when there is none (then no flag is set)."""
+def load_calibration(path: str | Path | None = None) -> Calibration | None:
+    """The stored calibration (read once per process), or that of `path`; None when there is none
+    or it was fitted on other features (then no flag is set)."""
+    return _read_calibration(str(CALIBRATION_FILE)) if path is None else _read_calibration.__wrapped__(str(path))
+
+
+@lru_cache(maxsize=1)
+def _read_calibration(path: str) -> Calibration | None:
     try:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -82,14 +94,28 @@ def load_calibration(path: str | Path = CALIBRATION_FILE) -> Calibration | None:
                        float(d.get("threshold", 0.5)), d.get("fingerprint"))
 
 
-def dense_evidence(score_lists: list[np.ndarray]) -> tuple[float | None, float | None]:
-    """(best cosine over the views, mean over views of best minus the view's top-n mean)."""
-    lists = [np.asarray(s, dtype=np.float64) for s in score_lists if len(s)]
-    if not lists:
-        return None, None
-    top = max(float(s[0]) for s in lists)
-    margin = float(np.mean([s[0] - s.mean() for s in lists]))
-    return top, margin
+def background_sample(vectors: np.ndarray | None, n: int = BACKGROUND, seed: int = 0) -> np.ndarray | None:
+    """A fixed random sample of an index's passage vectors (None when the store exposes none)."""
+    if vectors is None or len(vectors) == 0:
+        return None
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(vectors), size=min(n, len(vectors)), replace=False)
+    return np.ascontiguousarray(vectors[np.sort(rows)], dtype=np.float32)
+
+
+def dense_gap(best: float | None, query_vector: np.ndarray, background: np.ndarray | None) -> float | None:
+    """Best cosine minus the query's mean cosine to the background sample."""
+    if best is None or background is None:
+        return None
+    return float(best - float(np.mean(background @ query_vector)))
+
+
+def agreement(a: np.ndarray | None, *others: np.ndarray, top: int = TOP) -> float | None:
+    """Share of the top `top` of ranking `a` found in the top `top` of any of `others` (None if absent)."""
+    if a is None or not others:
+        return None
+    theirs = set().union(*(set(o[:top].tolist()) for o in others))
+    return len(set(a[:top].tolist()) & theirs) / top
 
 
 def lexical_coverage(terms: list[str], doc_freq: dict[str, int], n_passages: int) -> float:

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from rapport.index.fusion import Filters, rrf, top_ids
-from rapport.index.match import MatchEvidence, dense_evidence, lexical_coverage, load_calibration
+from rapport.index.match import (MatchEvidence, agreement, background_sample, dense_gap, lexical_coverage,
+                                 load_calibration)
 from rapport.index.query import ParsedQuery, clean_query, looks_english, parse_query
 from rapport.index.records import RESULT_COLUMNS
 from rapport.index.store import PassageConfig, build_index, load_parts
@@ -68,6 +69,8 @@ class Searcher:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
                                "rebuild it (build_or_load_index / `rapport search` does so)")
         self.fusion = fusion or FusionConfig()
+        first = self.views.get("context") or next(iter(self.views.values()), None)
+        self._background = background_sample(getattr(first, "vectors", None))
         cal = load_calibration()
         # a calibration fitted on another model's cosines would flag at random: none then
         self.calibration = cal if cal is not None and cal.fingerprint in (None, want) else None
@@ -106,8 +109,8 @@ class Searcher:
         """Fused (ids, scores) best first, before de-duplication, and what the retrievers saw."""
         f = self.fusion
         english = mode == "hybrid" and looks_english(text)
-        rankings, weights, scores_by, dense_scores = [], [], [], []
-        coverage = None
+        rankings, weights, scores_by, dense = [], [], [], {}
+        coverage = lexical = qv = None
         if mode in ("hybrid", "bm25"):
             coverage = lexical_coverage(self.bm25.analyzer(text), self.bm25.doc_freq(), len(self))
             s = self.bm25.scores(text, mask)
@@ -115,16 +118,16 @@ class Searcher:
             rankings.append(ids)
             weights.append(f.english_bm25_weight if english else f.bm25_weight)
             scores_by.append((ids, s[ids]))
+            lexical = ids
         if mode in ("hybrid", "dense"):
             qv = self.query_vector(text)
-            for view, dense in self.views.items():
-                ids, sc = dense.search(qv, n, mask)
+            for view, index in self.views.items():
+                ids, sc = index.search(qv, n, mask)
                 rankings.append(ids)
                 weights.append(f.text_view_weight if view == "text" else f.dense_weight)
                 scores_by.append((ids, sc))
-                dense_scores.append(sc)
-        top, margin = dense_evidence(dense_scores)
-        evidence = MatchEvidence(top, margin, coverage)
+                dense[view] = (ids, sc)
+        evidence = self._evidence(qv, lexical, dense, coverage)
         if len(rankings) == 1:
             return (*scores_by[0], evidence)
         fused = rrf(rankings, weights, k=f.rrf_k)
@@ -140,6 +143,16 @@ class Searcher:
         sc = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
         order = np.lexsort((ids, -sc))
         return ids[order], sc[order].astype(np.float32), evidence
+
+    def _evidence(self, qv, lexical: np.ndarray | None, dense: dict, coverage: float | None) -> MatchEvidence:
+        """What index.match needs to judge the result set, from lists computed anyway."""
+        ctx = dense.get("context") or next(iter(dense.values()), None)
+        best = float(ctx[1][0]) if ctx is not None and len(ctx[1]) else None
+        gap = dense_gap(best, qv, self._background) if qv is not None else None
+        views = [ids for ids, _ in dense.values()]
+        view_agree = agreement(views[0], views[1]) if len(views) >= 2 else None
+        lexical_agree = agreement(lexical, *views) if lexical is not None and views else None
+        return MatchEvidence(gap, view_agree, lexical_agree, coverage)
 
     def _dedupe(self, ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[list[int], list[float]]:
         """Keep the best of any overlapping passages of the same report, up to k."""
