@@ -141,7 +141,8 @@ def compare_groups(df: pd.DataFrame, query: str, by: str) -> dict:
             entry[key] = [{k: v for k, v in r.items() if v is not None and k not in ("group", "what")}
                           for r in frames.records(rows.dropna(axis=1, how="all"))]
         groups[str(g)] = entry
-    return {"query": query, "by": by, "groups": groups}
+    return {"query": query, "by": by, "no_good_match": bool(df.attrs.get("no_good_match", False)),
+            "match": df.attrs.get("match"), "groups": groups}
 
 
 __all__ = ["ingest", "extract", "search", "compare", "compare_groups", "searcher", "open_corpus", "summary",

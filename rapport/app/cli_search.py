@@ -118,6 +118,9 @@ def compare(query: str = typer.Argument(..., help="what to compare, in Swedish o
         return
     if width:
         out.width = width
+    flag = _no_good_match(df)
+    if flag:
+        out.print(f"[yellow]{safe(flag)}[/yellow]")
     out.print(compare_view(query, by, df, width or out.size.width))
 
 

@@ -215,29 +215,19 @@ class Corpus:
                     facts["what"] = kind
                     rows.append(facts)
         if not rows:
-            return pd.DataFrame(columns=["group", "what", "rank", "doc", "page", "citation", "text"])
+            df = pd.DataFrame(columns=["group", "what", "rank", "doc", "page", "citation", "text"])
+            df.attrs.update(hits.attrs)
+            return df
         df = pd.concat(rows, ignore_index=True)
         lead = ["group", "what", "rank", "score", "doc", "region", "period", "kind", "section", "page",
                 "start", "end", "citation", "text"]
         df = _with_citation(df)
-        return df[[c for c in lead if c in df] + [c for c in df if c not in lead]]
+        df = df[[c for c in lead if c in df] + [c for c in df if c not in lead]]
+        df.attrs.update(hits.attrs)  # the searcher's no-good-match verdict (concat drops attrs)
+        return df
 
     def _grouped(self, query: str, by: str, k: int, flt: dict) -> pd.DataFrame:
-        """Searcher.compare; with filters, one filtered search per group (Searcher.compare's filtered
-        path writes into a read-only mask under pandas copy-on-write: reported in coord/workbench.md)."""
-        if not flt:
-            return self.searcher.compare(query, by=by, k=k)
-        frames_ = []
-        for g in self.known(by):
-            extra = {"period_from": g, "period_to": g} if by == "period" else {by: g}
-            if any(flt.get(key) not in (None, val) for key, val in extra.items()):
-                continue  # the filter already excludes this group
-            hits = self.searcher.search(query, k=k, **{**flt, **extra})
-            hits = hits[hits[by].astype(str) == g] if by == "period" else hits
-            if len(hits):
-                hits.insert(0, "group", g)
-                frames_.append(hits)
-        return pd.concat(frames_, ignore_index=True) if frames_ else pd.DataFrame(columns=["group", "rank"])
+        return self.searcher.compare(query, by=by, k=k, **flt)
 
     # ------------------------------------------------------------------ context
     def context(self, doc: str, start: int, end: int, width: int = 1500) -> dict:

@@ -117,10 +117,10 @@ def _errors(app: FastAPI) -> None:
 
     from ..corpus import query_errors
 
-    for err in query_errors():
+    for err in query_errors():  # a query with nothing to search is what an empty `q` is: 422
         @app.exception_handler(err)
         async def query_error(request: Request, exc: Exception):
-            return JSONResponse({"error": _one_line(exc)}, status_code=400)
+            return JSONResponse({"error": _one_line(exc)}, status_code=422)
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception):
