@@ -87,7 +87,7 @@ def one(mb: float, shape: str, seed: int, sample: int = 0) -> dict:
         extract_s, extract_cpu = (time.perf_counter() - t0) * scale, (_cpu_s() - c0) * scale
         bad = sum(1 for f in rows if doc.text[f.start:f.end][:len(f.text)] != f.text)
         return {"sampled": f"{done}/{pieces}" if sample else "all", "mb": mb,
-                 "shape": shape, "bytes": size, "chars": len(doc.text), "read_s": round(read_s, 1),
+                "shape": shape, "bytes": size, "chars": len(doc.text), "read_s": round(read_s, 1),
                 "read_cpu_s": round(read_cpu, 1), "extract_s": round(extract_s, 1),
                 "extract_cpu_s": round(extract_cpu, 1), "rss_start_mb": base, "rss_after_read_mb": read_rss,
                 "rss_peak_mb": _rss_mb(), "facts": len(rows), "facts_off_text": bad, "errors": errors,
