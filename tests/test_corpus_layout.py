@@ -2,6 +2,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rapport.corpus.layout import build, heading_shape
 from rapport.corpus.load import load_document
@@ -148,3 +150,17 @@ def test_layout_shape_warnings_quiet_on_an_ordinary_report(tmp_path):
     p.write_text(long_report(40_000, 2, "report"), encoding="utf-8")
     d = load_document(p)
     assert layout.shape_warnings(d.name, d.text, d.sections, d.blocks) == []
+
+
+@settings(max_examples=20)
+@given(st.sampled_from(["report", "no_headings", "bullets"]), st.integers(0, 10**6))
+def test_layout_block_section_is_the_innermost_holding_it(tmp_path_factory, shape, seed):
+    from rapport.corpus import load_document
+    from tests.fixtures.long_reports import long_report
+
+    p = tmp_path_factory.mktemp("s") / "r.txt"
+    p.write_text(long_report(6000, seed, shape), encoding="utf-8")
+    d = load_document(p)
+    for b in d.blocks:  # the definition, by brute force: the last listed section whose span holds the start
+        holding = [s.index for s in d.sections if s.start <= b.start < s.end]
+        assert b.section == (holding[-1] if holding else None)

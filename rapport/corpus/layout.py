@@ -92,11 +92,19 @@ def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tup
     """Lines that belong to a table. Prose lines inside a table's span stay prose:
     text dumps interleave indicator tables with the commentary on them."""
     out, prev_prose = [], False
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach, far = [], -1  # reach[k]: the furthest end among spans[:k + 1]
+    for _, e in spans:
+        far = max(far, e)
+        reach.append(far)
     for ln in lines:
         if not ln.stripped:
             out.append(False)
             continue
-        inside = any(s <= ln.start < e or s < ln.end <= e for s, e in spans)
+        # some span holds the line's start (s <= start < e) or its end (s < end <= e): O(log spans)
+        j, k = bisect.bisect_right(starts, ln.start), bisect.bisect_left(starts, ln.end)
+        inside = (j > 0 and reach[j - 1] > ln.start) or (k > 0 and reach[k - 1] >= ln.end)
         is_row = inside and _overlaps(rows, ln.start, ln.end)
         prose = not inside or (not is_row and _prose_like(ln.stripped)
                                and (not ln.stripped[:1].islower() or prev_prose))
@@ -203,19 +211,31 @@ def _sections(lines: list[Line], heads, text_len: int) -> list[Section]:
     return sections
 
 
-def _section_index(sections: list[Section], offset: int) -> int | None:
-    best = None
-    for s in sections:
-        if s.start <= offset < s.end:
-            best = s.index  # later sections nested inside earlier ones win
-    return best
+def _section_finder(sections: list[Section]):
+    """offset -> index of the innermost section holding it, in O(log sections + depth).
+
+    Sections nest (a child ends no later than its parent), so the innermost one holding an
+    offset is the last section starting at or before it, or the first of its ancestors that
+    still holds it."""
+    starts = [s.start for s in sections]
+
+    def find(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        while i is not None and i >= 0:
+            if sections[i].start <= offset < sections[i].end:
+                return i
+            i = sections[i].parent
+        return None
+
+    return find
 
 
 def _blocks(lines, in_table, heads, table_spans, sections, page_at) -> list[Block]:
     blocks: list[Block] = []
+    section_at = _section_finder(sections)
 
     def add(kind: BlockKind, start: int, end: int) -> None:
-        blocks.append(Block(kind, start, end, _section_index(sections, start), page_at(start)))
+        blocks.append(Block(kind, start, end, section_at(start), page_at(start)))
 
     cur: list[Line] = []
     cur_kind = BlockKind.PARAGRAPH
