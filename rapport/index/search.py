@@ -44,6 +44,17 @@ class FusionConfig:
     english_feedback_weight: float = 0.5
 
 
+MAX_DENSE_QUERY_CHARS = 300
+
+
+def dense_text(text: str, limit: int = MAX_DENSE_QUERY_CHARS) -> str:
+    """The start of `text` for the query encoder, cut at a space when one is near the limit."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit)
+    return text[: cut if cut > 0 else limit]
+
+
 def _as_filters(filters, extra: dict | None = None) -> Filters:
     """A Filters from a Filters, a dict and/or keyword arguments (unknown keys are an error)."""
     base = {} if filters is None else (
@@ -95,10 +106,14 @@ class Searcher:
 
     def query_vector(self, text: str) -> np.ndarray:
         """The e5 query vector, remembered for the last few hundred texts: compare() and
-        interleaved searches ask for the same text once per group."""
+        interleaved searches ask for the same text once per group.
+
+        Only the first MAX_DENSE_QUERY_CHARS characters are encoded: a question is shorter, and
+        the transformer's cost grows with the length (a 10,000-character query took 12x a normal
+        one at 512 tokens); BM25 still reads every word."""
         v = self._qcache.get(text)
         if v is None:
-            v = self.embedder.encode_queries([text])[0]
+            v = self.embedder.encode_queries([dense_text(text)])[0]
             if len(self._qcache) >= 512:
                 self._qcache.pop(next(iter(self._qcache)))
             self._qcache[text] = v
