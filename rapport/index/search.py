@@ -23,7 +23,7 @@ from rapport.index.match import (MatchEvidence, agreement, background_sample, de
                                  load_calibration)
 from rapport.index.query import ParsedQuery, clean_query, looks_english, parse_query
 from rapport.index.records import RESULT_COLUMNS
-from rapport.index.store import PassageConfig, build_index, load_parts
+from rapport.index.store import PassageConfig, build_index, generation_dir, load_parts
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -70,11 +70,13 @@ class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
     def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
+        from rapport.models.adapter import adapt_queries
         from rapport.models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
-        self.embedder = embedder if embedder is not None else load_embedder()
+        # the query-side adapter, when switched on (models/adapter.py); passages are unaffected
+        self.embedder = adapt_queries(embedder if embedder is not None else load_embedder())
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
@@ -324,5 +326,6 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     from rapport.models.embedder import load_embedder
 
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
-    build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
-    return Searcher(index_dir, embedder, fusion)
+    manifest = build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
+    # the generation just checked, not whatever CURRENT names by now (another corpus may share the folder)
+    return Searcher(generation_dir(index_dir, manifest), embedder, fusion)
