@@ -105,7 +105,7 @@ def main(argv=None) -> int:
     model.fit((x - mean) / scale, y)
     cal = Calibration(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]),
                       tuple(float(m) for m in mean), tuple(float(v) for v in scale), 0.5,
-                      s.embedder.fingerprint)
+                      s.query_encoder)
 
     def flagged(xs):
         return [cal.probability(MatchEvidence(*row)) < cal.threshold for row in xs.tolist()]

@@ -105,3 +105,14 @@ def test_search_explicit_filters_win_over_the_query(searcher):
     assert len(df) and (df["period"] == "2022-08").all()
     pq = searcher.parse("ekonomi 2031")  # a year no report has stays a word
     assert pq.period_from is None and pq.text == "ekonomi 2031"
+
+
+def test_search_dense_side_reads_a_bounded_prefix():
+    from rapport.index.search import MAX_DENSE_QUERY_CHARS, MAX_DENSE_QUERY_PIECES, dense_text
+
+    assert dense_text("kort fråga om sjukfrånvaro?") == "kort fråga om sjukfrånvaro?"
+    long = "kostnader för hyrpersonal " * 100
+    cut = dense_text(long)
+    assert len(cut) <= MAX_DENSE_QUERY_CHARS and long.startswith(cut) and not cut.endswith(" ")
+    assert len(dense_text("!?" * 500)) == MAX_DENSE_QUERY_PIECES  # a symbol is a piece
+    assert 0 < len(dense_text("x" * 10_000)) <= MAX_DENSE_QUERY_CHARS
