@@ -173,5 +173,6 @@ def test_heads_shipped_heads_on_the_real_model(tmp_path):
     nlp.get_pipe("rapport_risks").initialize(heads="e5")
     text = (HEAD + "Det finns en påtaglig risk att regionens ekonomiska underskott växer under nästa år.\n\n"
             "Personer i riskgrupperna erbjuds vaccination mot säsongsinfluensa under hösten.\n")
-    risks = [s._.fact for s in process_text(nlp, tmp_path / "r.txt", text).spans["risks"]]
+    doc = process_text(nlp, tmp_path / "r.txt", text)
+    risks = [s._.fact for s in doc.spans["risks"]]
     assert len(risks) == 1 and "underskott" in risks[0].text and risks[0].category == RiskCategory.FINANCE
