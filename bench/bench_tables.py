@@ -2,6 +2,8 @@
 and coverage of the gold table links of dev doc 000.
 
     python bench/bench_tables.py [--corpus DIR] [--gold FILE] [--show-fails N] [--misses] [--titles]
+    python bench/bench_tables.py --links DOC... --links-gold GOLD_DIR   # link P/R/title via the shared scorer
+    python bench/bench_tables.py --bad                                  # bad-input timings
 
 Time is wall clock and process CPU (the CPU figure is steadier on a busy machine).
 
@@ -22,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from rapport.corpus.tables import Table, find_tables, normalise_label  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
 
 
 def read_text(path: Path) -> tuple[str, object]:
@@ -78,14 +81,64 @@ def gold_coverage(tables: list[Table], gold: Path) -> tuple[int, int, list[str]]
     return hits, total, misses
 
 
+def link_scores(docs: list[str], gold: str, out: str = "/tmp/rapport_links_eval") -> dict:
+    """Run sentences, figures and links on `docs`, write links.jsonl, score with the shared
+    scorer (../shared/eval/score.py) against the gold folder."""
+    import dataclasses
+    import subprocess
+
+    from rapport.corpus import load_corpus
+    from rapport.pipeline.nlp import build_nlp
+    from rapport.pipeline.run import extract
+
+    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_figures", "rapport_links"])
+    loaded, errors = load_corpus(docs)
+    ex = extract(nlp, loaded)
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with open(Path(out) / "links.jsonl", "w", encoding="utf-8") as f:
+        for r in ex.records["links"]:
+            f.write(json.dumps(dataclasses.asdict(r), ensure_ascii=False, default=str) + "\n")
+    res = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "extract", out, gold],
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout)["links"]
+
+
+def bad_input_timings() -> None:
+    """CPU seconds for the bad inputs of tests/test_corpus_tables_bad.py at full size."""
+    import random
+
+    rng = random.Random(0)
+    nums = lambda n: " ".join(str(rng.randint(1, 999)) for _ in range(n))  # noqa: E731
+    rows = "\n".join(f"Post {chr(65 + i % 26)}{i // 26} {rng.randint(1, 99)} {rng.randint(100, 999)}"
+                     for i in range(10000))
+    cases = {"10 000-row table": f"Tabell (mnkr)\nUtfall 2023 Utfall 2022\n{rows}\n",
+             "row of 500 numbers": f"Rad (mnkr)\nUtfall 2023\nVärden {nums(500)}\nSumma 1 2\n",
+             "1 000 numbers on a line": f"Värden {nums(1000)}\nAndra 1 2\n"}
+    for name, text in cases.items():
+        c0 = time.process_time()
+        tables, warns = find_tables(text, doc="bad.txt")
+        print(f"{name:26} {time.process_time() - c0:6.2f} s CPU  tables {len(tables)}  "
+              f"warnings {len(warns)}: {warns[0][:90] if warns else '-'}")
+    print(f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--links", nargs="*", default=None, help="reports to link and score")
+    ap.add_argument("--links-gold", default=None, help="gold folder with links.jsonl")
+    ap.add_argument("--bad", action="store_true", help="time the bad inputs")
     ap.add_argument("--corpus", default=str(SHARED / "corpus"))
     ap.add_argument("--gold", default=str(SHARED / "eval" / "dev" / "000" / "links.jsonl"))
     ap.add_argument("--show-fails", type=int, default=40)
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--titles", action="store_true", help="list every table's title and columns")
     args = ap.parse_args()
+    if args.bad:
+        bad_input_timings()
+        return 0
+    if args.links is not None:
+        print(json.dumps(link_scores(args.links, args.links_gold), ensure_ascii=False))
+        return 0
     corpus = Path(args.corpus)
     files = sorted(corpus.glob("*.txt"))
     if not files:

@@ -16,6 +16,7 @@ racing.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -41,13 +42,18 @@ class Corpus:
     lists the files that could not be read (one line each).
     """
 
-    def __init__(self, paths=None, *, manifest=None, index_dir=None, model=None, show_progress: bool = False):
+    def __init__(self, paths=None, *, manifest=None, index_dir=None, model=None, show_progress: bool = False,
+                 store: str | None = None):
+        from rapport.index.stores import parse_store_uri
+
         from .api import sample_corpus
 
         self.paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])] \
             if paths else [sample_corpus()]
         self.manifest = manifest
-        self._index_dir = index_dir
+        # where the dense vectors live (rapport.index.stores): faiss:DIR is the index folder itself
+        self.store = parse_store_uri(store)
+        self._index_dir = index_dir or (self.store.location if self.store.scheme == "faiss" else None) or None
         self._model = model
         self.show_progress = show_progress
         self._lock = threading.RLock()
@@ -127,14 +133,20 @@ class Corpus:
                 from rapport.index import build_or_load_index
 
                 from .api import index_dir_for
-                from .query_encoder import LazyEmbedder
+                from rapport.models.embedder import LazyEmbedder
 
                 docs = self.require_documents()
                 index_dir = Path(self._index_dir) if self._index_dir else index_dir_for(self.paths)
                 embedder = LazyEmbedder(self._model)
                 # the query encoder loads in native code while this thread reads the index
                 threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
-                self._searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                if self.store.scheme != "faiss":
+                    from rapport.index.stores import attach_store
+
+                    say = (lambda m: print(m, file=sys.stderr)) if self.show_progress else None
+                    attach_store(searcher, self.store, name=store_name(self.paths), say=say)
+                self._searcher = searcher
             return self._searcher
 
     def known(self, name: str) -> list[str]:
@@ -203,29 +215,19 @@ class Corpus:
                     facts["what"] = kind
                     rows.append(facts)
         if not rows:
-            return pd.DataFrame(columns=["group", "what", "rank", "doc", "page", "citation", "text"])
+            df = pd.DataFrame(columns=["group", "what", "rank", "doc", "page", "citation", "text"])
+            df.attrs.update(hits.attrs)
+            return df
         df = pd.concat(rows, ignore_index=True)
         lead = ["group", "what", "rank", "score", "doc", "region", "period", "kind", "section", "page",
                 "start", "end", "citation", "text"]
         df = _with_citation(df)
-        return df[[c for c in lead if c in df] + [c for c in df if c not in lead]]
+        df = df[[c for c in lead if c in df] + [c for c in df if c not in lead]]
+        df.attrs.update(hits.attrs)  # the searcher's no-good-match verdict (concat drops attrs)
+        return df
 
     def _grouped(self, query: str, by: str, k: int, flt: dict) -> pd.DataFrame:
-        """Searcher.compare; with filters, one filtered search per group (Searcher.compare's filtered
-        path writes into a read-only mask under pandas copy-on-write: reported in coord/workbench.md)."""
-        if not flt:
-            return self.searcher.compare(query, by=by, k=k)
-        frames_ = []
-        for g in self.known(by):
-            extra = {"period_from": g, "period_to": g} if by == "period" else {by: g}
-            if any(flt.get(key) not in (None, val) for key, val in extra.items()):
-                continue  # the filter already excludes this group
-            hits = self.searcher.search(query, k=k, **{**flt, **extra})
-            hits = hits[hits[by].astype(str) == g] if by == "period" else hits
-            if len(hits):
-                hits.insert(0, "group", g)
-                frames_.append(hits)
-        return pd.concat(frames_, ignore_index=True) if frames_ else pd.DataFrame(columns=["group", "rank"])
+        return self.searcher.compare(query, by=by, k=k, **flt)
 
     # ------------------------------------------------------------------ context
     def context(self, doc: str, start: int, end: int, width: int = 1500) -> dict:
@@ -259,6 +261,15 @@ class Corpus:
         import html
 
         return f"<p>{html.escape(repr(self))}</p>" + (self.documents.to_html(max_rows=20) if self._docs else "")
+
+
+def store_name(paths) -> str:
+    """What a corpus is called in a vector database: one name per set of corpus locations (as the
+    folder names of the index were), so re-indexing a grown corpus updates its tables in place."""
+    import hashlib
+
+    key = "|".join(sorted(str(Path(p).resolve()) for p in paths))
+    return "rapport-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def query_errors() -> tuple[type, ...]:

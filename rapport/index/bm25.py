@@ -20,6 +20,7 @@ class BM25Index:
         self.n = 0
         self._doc_terms = None  # (per-passage offsets, term ids, scores), built on first feedback
         self._vocab = None
+        self._df = None
 
     def fit(self, term_lists: list[list[str]]) -> "BM25Index":
         import bm25s
@@ -61,6 +62,15 @@ class BM25Index:
         vocab = self._vocab_list()
         best = sorted(weight, key=weight.get, reverse=True)
         return [vocab[t] for t in best if len(vocab[t]) > 2 and not vocab[t].isdigit()][:n]
+
+    def doc_freq(self) -> dict[str, int]:
+        """Passages each index term occurs in (read once off the term x passage matrix)."""
+        if self._bm25 is None:
+            return {}
+        if getattr(self, "_df", None) is None:
+            counts = np.diff(np.asarray(self._bm25.scores["indptr"]))
+            self._df = {tok: int(counts[i]) for tok, i in self._bm25.vocab_dict.items() if tok and counts[i] > 0}
+        return self._df
 
     def _vocab_list(self) -> list[str]:
         if self._vocab is None:

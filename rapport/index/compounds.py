@@ -9,12 +9,18 @@ linking -s- or -e-/-a-/-u-/-o- ("korttid|s|sjukfrånvaro"). Swedish compounds
 are head-final, so the longest known head wins, and the modifier is split
 again. Parts are added as extra index terms next to the whole word, never
 instead of it; BM25's IDF keeps common parts ("vård") from dominating.
+
+Work per word is bounded: words over MAX_WORD letters (no Swedish compound
+in use is that long; a pasted hash or a run of letters is) are not split, so
+the split's recursion into the modifier is at most MAX_WORD / MIN_MODIFIER
+deep and its dictionary look-ups at most quadratic in MAX_WORD.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 MIN_WORD = 7  # shorter words are rarely compounds worth splitting
+MAX_WORD = 60  # longer "words" are not language (the longest compounds in reports are ~45 letters)
 MIN_HEAD = 4
 MIN_HEAD_LINKED = 3
 MIN_MODIFIER = 3
@@ -27,10 +33,10 @@ NOT_PARTS = frozenset({"ande", "ende", "ning", "ings", "tion", "ions", "heter", 
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    """simplemma's Swedish word-form → lemma mapping (loaded once, ~1 s)."""
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    """simplemma's Swedish word-form → lemma mapping (the one shared, trie-backed copy)."""
+    from rapport.models.lemmas import dictionary
 
-    return DefaultDictionaryFactory().get_dictionary("sv")
+    return dictionary("sv")
 
 
 def is_word(w: str) -> bool:
@@ -62,7 +68,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     ("digitalisering", not "digitaliseringen"): inflected endings invite false heads.
     """
     w = word.lower()
-    if len(w) < MIN_WORD or not w.isalpha():
+    if not MIN_WORD <= len(w) <= MAX_WORD or not w.isalpha():
         return ()
     for i in range(MIN_MODIFIER, len(w) - MIN_HEAD_LINKED + 1):
         head, left = w[i:], w[:i]
@@ -82,12 +88,18 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 
 def compound_parts(word: str) -> list[str]:
-    """Every part of `word` at every level, without the word itself.
+    """Every part of `word` at every level, without the word itself (depth first, modifier first).
 
     "korttidssjukfrånvaro" → ["korttid", "sjukfrånvaro", "kort", "tid", "sjuk", "frånvaro"].
+    Walked with an explicit stack: the depth is bounded by MAX_WORD, not by Python's recursion limit.
     """
     out: list[str] = []
-    for p in split_compound(word):
-        out.append(p)
-        out.extend(compound_parts(p))
+    stack = [iter(split_compound(word))]
+    while stack:
+        part = next(stack[-1], None)
+        if part is None:
+            stack.pop()
+            continue
+        out.append(part)
+        stack.append(iter(split_compound(part)))
     return [p for p in dict.fromkeys(out) if p != word]

@@ -19,9 +19,11 @@ import numpy as np
 import pandas as pd
 
 from rapport.index.fusion import Filters, rrf, top_ids
-from rapport.index.query import ParsedQuery, parse_query
+from rapport.index.match import (MatchEvidence, agreement, background_sample, dense_gap, lexical_coverage,
+                                 load_calibration)
+from rapport.index.query import ParsedQuery, clean_query, looks_english, parse_query
 from rapport.index.records import RESULT_COLUMNS
-from rapport.index.store import PassageConfig, build_index, load_parts
+from rapport.index.store import PassageConfig, build_index, generation_dir, load_parts
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -53,31 +55,30 @@ def _as_filters(filters, extra: dict | None = None) -> Filters:
     return Filters(**{k: v for k, v in base.items() if v is not None and v != ""})
 
 
-def looks_english(text: str) -> bool:
-    """More of the words are known English than known Swedish (simplemma's dictionaries)."""
-    import simplemma
-
-    try:
-        return simplemma.in_target_language(text, lang="en") > simplemma.in_target_language(text, lang="sv")
-    except Exception:  # noqa: BLE001 - a detector failure must not fail the search
-        return False
-
-
 class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
     def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
+        from rapport.models.adapter import adapt_queries
         from rapport.models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
-        self.embedder = embedder if embedder is not None else load_embedder()
+        # the query-side adapter, when switched on (models/adapter.py); passages are unaffected
+        self.embedder = adapt_queries(embedder if embedder is not None else load_embedder())
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
                                "rebuild it (build_or_load_index / `rapport search` does so)")
         self.fusion = fusion or FusionConfig()
+        first = self.views.get("context") or next(iter(self.views.values()), None)
+        self._background = background_sample(getattr(first, "vectors", None))
+        cal = load_calibration()
+        # a calibration fitted on another model's cosines would flag at random: none then
+        self.calibration = cal if cal is not None and cal.fingerprint in (None, want) else None
         self.regions = set(self.passages["region"].dropna().unique())
+        self.kinds = set(self.passages["kind"].dropna().unique())
+        self.periods = set(self.passages["period"].dropna().astype(str).unique())
         self._doc = self.passages["doc"].to_numpy()
         self._start = self.passages["start"].to_numpy()
         self._end = self.passages["end"].to_numpy()
@@ -105,26 +106,32 @@ class Searcher:
             self._qcache[text] = v
         return v
 
-    def _candidates(self, text: str, mask: np.ndarray | None, mode: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Fused (ids, scores) best first, before de-duplication."""
+    def _candidates(self, text: str, mask: np.ndarray | None, mode: str,
+                    n: int) -> tuple[np.ndarray, np.ndarray, MatchEvidence]:
+        """Fused (ids, scores) best first, before de-duplication, and what the retrievers saw."""
         f = self.fusion
         english = mode == "hybrid" and looks_english(text)
-        rankings, weights, scores_by = [], [], []
+        rankings, weights, scores_by, dense = [], [], [], {}
+        coverage = lexical = qv = None
         if mode in ("hybrid", "bm25"):
+            coverage = lexical_coverage(self.bm25.analyzer(text), self.bm25.doc_freq(), len(self))
             s = self.bm25.scores(text, mask)
             ids = top_ids(s, n, mask)
             rankings.append(ids)
             weights.append(f.english_bm25_weight if english else f.bm25_weight)
             scores_by.append((ids, s[ids]))
+            lexical = ids
         if mode in ("hybrid", "dense"):
             qv = self.query_vector(text)
-            for view, dense in self.views.items():
-                ids, sc = dense.search(qv, n, mask)
+            for view, index in self.views.items():
+                ids, sc = index.search(qv, n, mask)
                 rankings.append(ids)
                 weights.append(f.text_view_weight if view == "text" else f.dense_weight)
                 scores_by.append((ids, sc))
+                dense[view] = (ids, sc)
+        evidence = self._evidence(qv, lexical, dense, coverage)
         if len(rankings) == 1:
-            return scores_by[0]
+            return (*scores_by[0], evidence)
         fused = rrf(rankings, weights, k=f.rrf_k)
         if english and f.english_feedback_docs > 0 and fused:
             top = sorted(fused, key=fused.get, reverse=True)[: f.english_feedback_docs]
@@ -133,11 +140,21 @@ class Searcher:
             weights.append(f.english_feedback_weight)
             fused = rrf(rankings, weights, k=f.rrf_k)
         if not fused:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), evidence
         ids = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
         sc = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
         order = np.lexsort((ids, -sc))
-        return ids[order], sc[order].astype(np.float32)
+        return ids[order], sc[order].astype(np.float32), evidence
+
+    def _evidence(self, qv, lexical: np.ndarray | None, dense: dict, coverage: float | None) -> MatchEvidence:
+        """What index.match needs to judge the result set, from lists computed anyway."""
+        ctx = dense.get("context") or next(iter(dense.values()), None)
+        best = float(ctx[1][0]) if ctx is not None and len(ctx[1]) else None
+        gap = dense_gap(best, qv, self._background) if qv is not None else None
+        views = [ids for ids, _ in dense.values()]
+        view_agree = agreement(views[0], views[1]) if len(views) >= 2 else None
+        lexical_agree = agreement(lexical, *views) if lexical is not None and views else None
+        return MatchEvidence(gap, view_agree, lexical_agree, coverage)
 
     def _dedupe(self, ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[list[int], list[float]]:
         """Keep the best of any overlapping passages of the same report, up to k."""
@@ -153,10 +170,25 @@ class Searcher:
                 break
         return keep, ks
 
-    def _rank(self, text: str, mask: np.ndarray | None, k: int, mode: str) -> tuple[list[int], list[float]]:
+    def _rank(self, text: str, mask: np.ndarray | None, k: int,
+              mode: str) -> tuple[list[int], list[float], MatchEvidence]:
         n = max(self.fusion.candidates, 4 * k)
-        ids, sc = self._candidates(text, mask, mode, n)
-        return self._dedupe(ids, sc, k)
+        ids, sc, evidence = self._candidates(text, mask, mode, n)
+        return (*self._dedupe(ids, sc, k), evidence)
+
+    def _judge(self, df: pd.DataFrame, evidence: list[MatchEvidence]) -> pd.DataFrame:
+        """Say in df.attrs how well anything matched: `match` (calibrated P(good match), None when
+        not computable), `no_good_match` (bool), `match_evidence` (the features behind it).
+        Over several groups the best group decides: one region's answer is an answer."""
+        cal = self.calibration
+        probs = [p for p in (cal.probability(e) for e in evidence) if p is not None] if cal else []
+        best = max(range(len(probs)), key=probs.__getitem__) if probs else None
+        p = probs[best] if best is not None else None
+        df.attrs["match"] = None if p is None else round(p, 4)
+        df.attrs["no_good_match"] = bool(len(df) == 0 or (p is not None and p < cal.threshold))
+        df.attrs["match_evidence"] = evidence[best].as_dict() if best is not None else (
+            evidence[0].as_dict() if evidence else None)
+        return df
 
     def _mask(self, flt: Filters) -> np.ndarray | None:
         key = repr(flt)
@@ -177,7 +209,17 @@ class Searcher:
     # ------------------------------------------------------------------ public API
 
     def parse(self, query: str) -> ParsedQuery:
-        return parse_query(query, self.regions)
+        """Regions, years and report kinds the index holds, taken out of the query (index.query)."""
+        return parse_query(query, self.regions, self.kinds, self.periods)
+
+    @staticmethod
+    def _understood(flt: Filters, pq: ParsedQuery) -> Filters:
+        """Years and report kinds named in the query as filters, unless the caller set those."""
+        if pq.kinds and flt.kind is None:
+            flt = replace(flt, kind=pq.kinds[0] if len(pq.kinds) == 1 else list(pq.kinds))
+        if (pq.period_from or pq.period_to) and flt.period_from is None and flt.period_to is None:
+            flt = replace(flt, period_from=pq.period_from, period_to=pq.period_to)
+        return flt
 
     def search(self, query: str, k: int = 10, filters=None, *, mode: str = "hybrid",
                understand_regions: bool = True, **filter_kw) -> pd.DataFrame:
@@ -192,25 +234,27 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         flt = _as_filters(filters, filter_kw)
+        query = clean_query(query)
         pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [])
         text = pq.text
+        flt = self._understood(flt, pq)
         if pq.regions and flt.region is None:
             if len(pq.regions) == 1:
                 flt = replace(flt, region=pq.regions[0])
             else:
                 return self._interleaved(text, pq.regions, flt, k, mode)
-        ids, sc = self._rank(text, self._mask(flt), k, mode)
-        return self._frame(ids, sc)
+        ids, sc, evidence = self._rank(text, self._mask(flt), k, mode)
+        return self._judge(self._frame(ids, sc), [evidence])
 
     def _interleaved(self, text: str, regions: list[str], flt: Filters, k: int, mode: str) -> pd.DataFrame:
         per = [self._rank(text, self._mask(replace(flt, region=r)), k, mode) for r in regions]
         ids, sc = [], []
         for j in range(k):
-            for r_ids, r_sc in per:
+            for r_ids, r_sc, _ in per:
                 if j < len(r_ids) and len(ids) < k:
                     ids.append(r_ids[j])
                     sc.append(r_sc[j])
-        return self._frame(ids, sc)
+        return self._judge(self._frame(ids, sc), [ev for *_, ev in per])
 
     def compare(self, query: str, by: str = "region", k: int = 5, filters=None, *,
                 mode: str = "hybrid", **filter_kw) -> pd.DataFrame:
@@ -224,8 +268,9 @@ class Searcher:
         if by not in ("region", "doc", "kind", "period"):
             raise ValueError(f"compare by region, doc, kind or period, not {by!r}")
         flt = _as_filters(filters, filter_kw)
-        pq = self.parse(query)
+        pq = self.parse(clean_query(query))
         text = pq.text
+        flt = self._understood(flt, pq)
         base = self._mask(flt)
         values = self.passages[by]
         if by == "region" and pq.regions:
@@ -233,15 +278,18 @@ class Searcher:
         else:
             allowed = values if base is None else values[base]
             groups = sorted(allowed.dropna().unique().tolist())
-        frames = []
+        frames, evidence = [], []
         for g in groups:
-            m = (values == g).to_numpy()
+            m = (values == g).to_numpy()  # read-only under pandas copy-on-write: combine into a new array
             if base is not None:
-                m &= base
-            ids, sc = self._rank(text, m, k, mode)
+                m = m & base
+            ids, sc, ev = self._rank(text, m, k, mode)
             frames.append(self._frame(ids, sc, {"group": g}))
+            evidence.append(ev)
         cols = ["group"] + RESULT_COLUMNS + ["source"]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        df.attrs.clear()
+        return self._judge(df, evidence)
 
     def timed_search(self, query: str, k: int = 10, **kw) -> tuple[pd.DataFrame, float]:
         t = time.perf_counter()
@@ -263,5 +311,6 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     from rapport.models.embedder import load_embedder
 
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
-    build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
-    return Searcher(index_dir, embedder, fusion)
+    manifest = build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
+    # the generation just checked, not whatever CURRENT names by now (another corpus may share the folder)
+    return Searcher(generation_dir(index_dir, manifest), embedder, fusion)

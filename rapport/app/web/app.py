@@ -101,12 +101,26 @@ def _errors(app: FastAPI) -> None:
     async def corpus_error(request: Request, exc: CorpusError):
         return JSONResponse({"error": _one_line(exc)}, status_code=400)
 
+    from rapport.index.generations import IndexStoreError
+
+    @app.exception_handler(IndexStoreError)
+    async def index_error(request: Request, exc: IndexStoreError):
+        # a damaged or locked index the rebuild could not mend: say what, in one line; the server goes on
+        return JSONResponse({"error": _one_line(exc)}, status_code=503)
+
+    from rapport.index.stores import StoreError
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError):
+        # the --store database went down while serving: name it in one line; the server goes on
+        return JSONResponse({"error": _one_line(exc)}, status_code=503)
+
     from ..corpus import query_errors
 
-    for err in query_errors():
+    for err in query_errors():  # a query with nothing to search is what an empty `q` is: 422
         @app.exception_handler(err)
         async def query_error(request: Request, exc: Exception):
-            return JSONResponse({"error": _one_line(exc)}, status_code=400)
+            return JSONResponse({"error": _one_line(exc)}, status_code=422)
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception):

@@ -151,7 +151,8 @@ def compare(q: str = Q, by: str = Query("region", pattern="^(region|period|doc|k
         facts = {kind_: frames.records(part.dropna(axis=1, how="all"))
                  for kind_, part in frame[frame["what"] != "passage"].groupby("what", sort=False)}
         groups.append({"group": str(g), "passages": passages, "facts": facts})
-    return {"query": q, "by": by, "groups": groups, "filters": flt}
+    return {"query": q, "by": by, "no_good_match": bool(df.attrs.get("no_good_match", False)),
+            "match": df.attrs.get("match"), "groups": groups, "filters": flt}
 
 
 @router.get("/context", summary="A passage in its report: the text around it, its section and page")

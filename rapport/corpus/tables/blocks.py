@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import re
 
-from rapport.corpus.numbers import Atom, atom_groupings
+from rapport.corpus.numbers import Atom, atom_groupings, greedy_cells
 from .header import _dehyphen_join
 from .lexicon import _NOTE_IN_LABEL, _TITLE_CUE
 from .lines import _LEADERS, _Line
@@ -124,13 +124,29 @@ class _RawRow:
     note: str | None = None
     footnote: str | None = None
     section: str | None = None
+    note_word: bool = False  # the label ended in "Not": the first number may be its note ref
     _groupings: list | None = None
 
     @property
     def groupings(self) -> list:
-        """Every reading of the row's numbers (computed once; shared by all column counts)."""
+        """Every reading of the row's numbers (computed once; shared by all column counts).
+
+        A thousands group never stands alone ("000" is no number). On a line laid out from
+        PDF word positions (tabs at wide gaps), a single space between numbers is the
+        space inside one: readings that split there go, unless no other reading is left.
+        """
         if self._groupings is None:
-            self._groupings = list(atom_groupings(self.atoms, limit=4000))
+            if len(self.atoms) > MAX_ATOMS:
+                # a "row" of hundreds of numbers is no table row: one greedy reading, linear time
+                self._groupings = [greedy_cells(self.atoms)]
+                return self._groupings
+            gs = [g for g in atom_groupings(self.atoms, limit=4000)
+                  if not any(_LEADING_ZERO.match(c.text) for c in g)]
+            if any(a.gap_before >= _TAB_GAP for a in self.atoms):
+                gap = {a.start: a.gap_before for a in self.atoms}
+                laid = [g for g in gs if all(gap.get(c.start, 2) >= 2 for c in g[1:])]
+                gs = laid or gs
+            self._groupings = gs
         return self._groupings
 
 
@@ -187,10 +203,27 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
                 joined = _dehyphen_join(joined, p.text)
             label = _dehyphen_join(joined, label) if take else label
             pending = []
+        tail_note = _NOTE_TAIL.search(label)
+        if tail_note and len(ln.atoms) >= 2 and ln.atoms[0].kind == "num" \
+                and _NOTE_REF.fullmatch(ln.atoms[0].text):
+            # "Skatteintäkter Not 2 4 354 4 264": the word "Not" ends the label; its number is
+            # most likely the ref (the split search weighs that against the column count)
+            label = label[: tail_note.start()]
+        else:
+            tail_note = None
         label, note, foot = _clean_label(label)
         start = take[0].start if take else ln.start
-        rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section))
+        rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section,
+                            note_word=tail_note is not None))
     return rows, pre
+
+# "000", "−050": a thousands group cut off from its number, never a number of its own
+_LEADING_ZERO = re.compile(r"^[-−–(]?\s?0\d")
+_TAB_GAP = 8  # corpus.numbers counts a tab as 8 spaces
+MAX_ATOMS = 60  # numbers on one row beyond which its readings are not enumerated
+
+_NOTE_TAIL = re.compile(r"\s*\(?\b(?:not|noter)\s*$", re.I)
+_NOTE_REF = re.compile(r"[1-9]\d?")
 
 _JOINERS = ("i", "och", "för", "av", "med", "om", "inom", "kring", "via", "på", "till", "som", "samt",
             "eller", "per", "vid", "från", "efter", "mot", "under", "hos", "de", "den", "det", "ett", "en")

@@ -19,6 +19,13 @@ class _Check:
     rows: tuple[int, ...]
     ok: bool
     text: str
+    # what was tested, so the relation can be re-computed from the emitted cells
+    # (records.Check): the addends of a sum, those subtracted, the columns compared,
+    # and a column identity's (c, i, j)
+    parts: tuple[int, ...] = ()
+    neg: tuple[int, ...] = ()
+    cols: tuple[int, ...] = ()
+    args: tuple[int, ...] = ()
 
 
 def _tol(vals: list[float], cells: list[str] | None = None) -> float:
@@ -161,10 +168,11 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
     out = []
     totals = facts.totals
     cols = [c for c in range(K) if c not in skip]
+    proven: list[tuple[int, tuple[int, ...]]] = []  # (total, parts) of the sums that hold so far
     for ti, t in enumerate(totals):
         strong = facts.kinds[t] == 2
         if cache is None:
-            hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols)
+            hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols, proven)
         else:
             hit = _MISS
             # a run found from row s0 up depends on rows s0..t only: rows above s0 may change freely
@@ -179,7 +187,7 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
                 key = (t, tuple(ids[lo:t + 1]), tuple(ids[w] for w in totals[max(0, ti - 4):ti]))
                 hit = cache.get(key, _MISS)
                 if hit is _MISS:
-                    hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols)
+                    hit = _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols, proven)
                     if hit is not None and hit.ok and hit.text.startswith(f"'{rows[t].label}' = sum of rows"):
                         s0 = hit.rows[0]
                         cache.setdefault(t, set()).add(s0)
@@ -188,13 +196,35 @@ def _sum_checks(rows: list[_RawRow], vals: list[list[float | None]], K: int, ski
                         cache[key] = hit
         if hit is not None:
             out.append(hit)
+            if hit.ok:
+                proven.append((t, hit.parts))
     return out
 
 
 _MISS = object()
 
 
-def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | None:
+def _collapsed_run(rows, vals, K, skip, facts, t, strong, target, proven):
+    """A run of rows above t in which each proven subtotal stands for its parts ("Summa eget
+    kapital" + "Avsättningar" + "Summa skulder", the rows under the two summa rows left out)."""
+    for s in range(t - 1, max(-1, t - (31 if strong else 16)), -1):
+        inner = [(tot, parts) for tot, parts in proven if s <= tot < t]
+        if not inner:
+            continue
+        covered = {p for _, parts in inner for p in parts}
+        run = tuple(x for x in range(s, t) if not facts.part_of[x] and x not in covered)
+        if len(run) < 2:
+            continue
+        for signed in (False, True):
+            if _window_matches(rows, vals, K, list(run), target, signed, skip):
+                neg = tuple(x for x in run if facts.costs[x]) if signed else ()
+                what = "sum of rows '{}'..'{}' with subtotals for their parts".format(
+                    rows[s].label, rows[t - 1].label)
+                return (what + (" and costs subtracted" if signed else ""), tuple(range(s, t + 1)), run, neg)
+    return None
+
+
+def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols, proven=()) -> _Check | None:
     r = rows[t]
     target = vals[t]
     if t == 0 or all(target[c] is None for c in cols):
@@ -248,11 +278,13 @@ def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | 
                 _add_row(full, vals[r2], dcols, costs[r2])
         full_at = s
         plain, signed, n, dec = full
+        parts = tuple(x for x in range(s, t) if not part_of[x])
         if pre_plain and _sums_match(plain, n, dec, target, K, skip):
-            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)))
+            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)),
+                     parts, ())
         elif any_cost and pre_signed and _sums_match(signed, n, dec, target, K, skip):
             found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}' with costs subtracted",
-                     tuple(range(s, t + 1)))
+                     tuple(range(s, t + 1)), parts, tuple(x for x in parts if costs[x]))
         if found:
             break
     if not found:
@@ -262,13 +294,15 @@ def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | 
             if _window_prefilter(vals, window, c0, tv0, tv0_dec) \
                     and _window_matches(rows, vals, K, window, target, False, skip):
                 found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
-                         tuple(window) + (t,))
+                         tuple(window) + (t,), tuple(window), ())
                 break
+    if not found and proven:
+        found = _collapsed_run(rows, vals, K, skip, facts, t, strong, target, proven)
     if found:
-        return _Check("sum", found[1], True, f"'{r.label}' = {found[0]}")
+        return _Check("sum", found[1], True, f"'{r.label}' = {found[0]}", found[2], found[3], tuple(dcols))
     if strong:
         return _Check("sum", (t,), False,
-                      f"'{r.label}' is not the sum of any run of rows or subtotals above it")
+                      f"'{r.label}' is not the sum of any run of rows or subtotals above it", cols=tuple(dcols))
     return None
 
 
@@ -277,8 +311,8 @@ def _equal_checks(rows: list[_RawRow], vals, K, facts: _RowFacts | None = None) 
     out = []
     if facts.assets and facts.liab:
         a, b = facts.assets[-1], facts.liab[-1]
-        pairs = [(x, y) for x, y in zip(vals[a], vals[b]) if x is not None and y is not None]
-        ok = bool(pairs) and all(abs(x - y) <= 1 for x, y in pairs)
+        both = tuple(c for c, (x, y) in enumerate(zip(vals[a], vals[b])) if x is not None and y is not None)
+        ok = bool(both) and all(abs(vals[a][c] - vals[b][c]) <= 1 for c in both)
         out.append(_Check("balance", (a, b), ok,
-                          f"balance: '{rows[a].label}' {'=' if ok else '≠'} '{rows[b].label}'"))
+                          f"balance: '{rows[a].label}' {'=' if ok else '≠'} '{rows[b].label}'", cols=both))
     return out

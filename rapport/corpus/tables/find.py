@@ -6,7 +6,7 @@ import re
 from .blocks import _blocks, _is_title_line, _split_subtables
 from .build import _build_numeric
 from .indicator import _indicator_tables
-from .lines import _classify, _lines, _mark_contents
+from .lines import _Line, _classify, _lines, _mark_contents
 from .records import Table
 from .titles import _find_title
 
@@ -29,15 +29,18 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
         counter[0] += 1
         return f"{_doc_stem(doc)}t{counter[0]:03d}"
 
-    indicator = _indicator_tables(lines, text, doc, page_at, next_id)
-    taken = [(t.start, t.end) for t in indicator]
+    indicator, unread = _indicator_tables(lines, text, doc, page_at, next_id)
+    taken = [(t.start, t.end) for t in indicator] + unread
+    for s, _e in unread:
+        no = text.count("\n", 0, s) + 1
+        warnings.append(f"{doc}:{no}: goal table without owner codes; its rows are kept as text")
     nb = [ln for ln in lines if ln.kind != "blank"]
     index_of = {id(ln): k for k, ln in enumerate(nb)}
     numeric: list[Table] = []
     for block in _blocks(lines):
         if any(s <= block[0].start < e or s < block[-1].end <= e for s, e in taken):
             continue
-        for part in _split_subtables(block):
+        for part in _chunks(_split_subtables(block), doc, warnings):
             first = part[0]
             title = _find_title(nb, index_of[id(first)])
             if any(_is_title_line(ln) for ln in part if ln.kind == "text"
@@ -59,6 +62,28 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
         t.id = f"{_doc_stem(doc)}t{k:03d}"
         warnings.extend(t.warnings)
     return tables, warnings
+
+
+MAX_ROWS = 200  # rows solved together; the split search is quadratic in them
+
+
+def _chunks(parts: list[list[_Line]], doc: str, warnings: list[str]) -> list[list[_Line]]:
+    """Parts of at most MAX_ROWS rows: a longer table is read in pieces (each under the
+    header lines of the first), so time stays linear in its length; a warning says so."""
+    out = []
+    for part in parts:
+        rows = [k for k, ln in enumerate(part) if ln.kind == "row"]
+        if len(rows) <= MAX_ROWS:
+            out.append(part)
+            continue
+        head = part[: rows[0]]
+        cuts = rows[::MAX_ROWS] + [len(part)]
+        warnings.append(f"{doc}:{part[0].no}: table of {len(rows)} rows read in {len(cuts) - 1} pieces "
+                        f"of at most {MAX_ROWS} rows")
+        out.append(part[: cuts[1]])
+        for a, b in zip(cuts[1:], cuts[2:]):
+            out.append([ln for ln in head if ln.kind == "header"] + part[a:b])
+    return out
 
 
 def _doc_stem(doc: str) -> str:

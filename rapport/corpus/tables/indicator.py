@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 
 from rapport.corpus.numbers import Atom, atom_groupings, classify_atom, greedy_cells, normalise_spaces, numbers_in_text, parse_number, tokens_with_gaps
-from .blocks import _clean_label, _label_continues
+from .blocks import MAX_ATOMS, _clean_label, _label_continues
 from .header import _TEXT_COLS, _dehyphen_join, parse_header
-from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _KNOWN_CODES, _NUMBERED_HEADING, _STATUS_WORDS
+from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _STATUS_WORDS
 from .lines import _Line
+from .owners import _CELL_WORDS, _CODE, learn_codes, regions
 from .records import Table, TableRow
 
 # ====================================================================== indicator tables
-
-
-
 
 def _cell_numbers(cell_text: str, footnotes: set[str]) -> list[float]:
     """Numbers in a free-text cell; a footnote digit glued to a year or to the second
@@ -38,7 +36,7 @@ def _heading_like(ln: _Line) -> bool:
     t = ln.text.strip()
     words = t.split()
     return (ln.kind == "text" and 2 <= len(words) <= 8 and len(t) <= 60 and t[:1].isupper()
-            and not re.search(r"\d|[.:;,]$", t) and not any(w in _KNOWN_CODES for w in words)
+            and not re.search(r"\d|[.:;,]$", t) and not any(_CODE.fullmatch(w) for w in words)
             and len(words[0]) >= 3 and not any(w.lower() in _STATUS_WORDS for w in words)
             and not _IND_HEADER.match(t))
 
@@ -78,7 +76,6 @@ def _indicator_targets(columns: list[str]) -> tuple[list[str], int]:
     return cols, n
 
 
-_CELL_WORDS = _STATUS_WORDS | {"ja", "nej", "oförändrat", "bibehålls", "uppnås", "öka", "minska"}
 
 
 def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[str], n_values: int,
@@ -108,11 +105,15 @@ def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[st
         if run:
             cells = greedy_cells(run)
             items.extend((c.text, [] if c.value is None else [c.value]) for c in cells)
-            alternatives += max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+            # (past MAX_ATOMS the other readings are not counted: such a row is never aligned)
+            alternatives += (max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
+                             if len(run) <= MAX_ATOMS else MAX_ATOMS)
             run.clear()
 
+    prev_word = False  # the token before was a status word
     for tok, start, end, gap in tokens_with_gaps(t):
         kind = classify_atom(tok)
+        was_word, prev_word = prev_word, False
         if re.fullmatch(r"\((?:19|20)\d\d\)", tok):
             flush()
             if not items:
@@ -125,7 +126,11 @@ def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[st
             items.append((tok, [parse_number(x) for x in tok.rstrip("%").split("/")]))
         elif tok.lower().strip(".,") in _CELL_WORDS:
             flush()
-            items.append((tok, []))
+            if items and not items[-1][1] and was_word:
+                items[-1] = (f"{items[-1][0]} {tok}", [])  # "Delvis uppnått", "Ej uppnått": one status
+            else:
+                items.append((tok, []))
+            prev_word = True
         else:
             return None  # free text
     flush()
@@ -141,35 +146,25 @@ def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[st
     return [txt for txt, _ in items], got, names
 
 
-def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id) -> list[Table]:
+def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id
+                      ) -> tuple[list[Table], list[tuple[int, int]]]:
+    """The indicator tables, and the spans of goal tables whose rows could not be read."""
     nb = [ln for ln in lines if ln.kind != "blank"]
     out = []
-    i = 0
-    while i < len(nb):
+    spans = regions(nb, _heading_like)
+    unread = []  # goal tables whose rows no owner code marks: their lines are not a numeric table
+    # owner codes recur across a report's goal tables: learned from all of them at once
+    codes = learn_codes([x for a, b in spans for x in nb[a + 1: b]])
+    for i, j in spans:
         ln = nb[i]
-        if not (_IND_HEADER.match(ln.text) and re.search(r"nämnd|utfall|målvärde|mål 20\d\d", ln.text, re.I)):
-            i += 1
-            continue
-        # region: until the next goal line / numbered heading / indicator header
-        j = i + 1
-        while j < len(nb) and not (_GOAL_LINE.match(nb[j].text) or _IND_HEADER.match(nb[j].text)
-                                   or _FACTOR_LINE.match(nb[j].text)
-                                   or (_NUMBERED_HEADING.match(nb[j].text) and len(nb[j].text) <= 60
-                                       and not nb[j].text.rstrip().endswith("."))):
-            j += 1
-        if j < len(nb) and _IND_HEADER.match(nb[j].text) and j - 1 > i + 1 and _heading_like(nb[j - 1]):
-            j -= 1  # the next table's title ("Kostnadseffektiv verksamhet") is not a cell of this one
         footnotes = {m.group(1) for ln2 in nb[i: min(len(nb), j + 40)]
                      if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
         region = nb[i + 1: j]
         targets, n_values = _indicator_targets(parse_header([ln.text]))
-        codes = set(_KNOWN_CODES)
-        firsts: dict[str, int] = {}
-        for r in region:
-            tok = r.text.split()[0] if r.text.split() else ""
-            if re.fullmatch(r"[A-ZÅÄÖ]{2,5}", tok):
-                firsts[tok] = firsts.get(tok, 0) + 1
-        codes |= {t for t, c in firsts.items() if c >= 2}
+        if not codes or not region:
+            if region:
+                unread.append((ln.start, region[-1].end))
+            continue
         code_rx = re.compile(r"(?:^|\s)(" + "|".join(sorted(codes, key=len, reverse=True)) + r")(?=\s|$)")
         row_idx = []  # (line index in region, code match)
         for k, r in enumerate(region):
@@ -236,6 +231,8 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
             if aligned is not None:
                 row.cells, row.values, row.value_columns = aligned
             rows.append(row)
+        if not rows:
+            unread.append((ln.start, region[-1].end))
         if rows:
             # title: the goal line above the header, if close
             title_line, title = _indicator_title(nb, i)
@@ -249,5 +246,4 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id)
                 split="indicator table: free-text cells, numbers listed in reading order",
                 kind="indicator", doc=doc, line=(title_line or ln).no,
             ))
-        i = max(j, i + 1)
-    return out
+    return out, unread

@@ -74,7 +74,6 @@ def _header_tokens(text: str) -> tuple[list[str], int, int]:
     return toks, periods, known
 
 _IND_HEADER = re.compile(r"^(indikator|styrmått|mått|kontrollmått|regiondirektörens kontrollmått|nyckeltal)\b", re.I)
-_KNOWN_CODES = {"RS", "HSN", "RUN", "FHS", "PN", "RF", "RUF", "HSF", "RSN", "KFN", "RUS", "PAN", "RN"}
 _GOAL_LINE = re.compile(r"^(mål|målområde|delmål|strategiskt mål)\s*\d+\s*[.:]", re.I)
 _NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*\.? [A-ZÅÄÖ]")
 _STATUS_WORDS = {"öka", "minska", "uppnått", "uppnåtts", "delvis", "ej", "inte", "saknas", "pågår", "klart",

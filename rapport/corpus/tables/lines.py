@@ -87,8 +87,9 @@ def _classify(line: _Line) -> None:
         and len(label.split()) <= 12 and len(t) <= 88
     if nums or dash_only:
         words = label.split()
+        # (length without the padding a layout dump puts between columns)
         prose = (
-            (len(t) > 88 and len(nums) <= 2)
+            (len(" ".join(t.split())) > 88 and len(nums) <= 2)
             or re.search(r"[a-zåäö]\. [A-ZÅÄÖ]", label) is not None
             or (len(words) >= 5 and len(nums) == 1 and _is_period(nums[0].text))
             or (words and words[-1].lower() in _PROSE_LAST and len(nums) <= 2)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 from .header import _UNIT_PAREN
-from .lexicon import _GOAL_LINE, _KNOWN_CODES, _TITLE_CUE, _is_period, _known_header_word
+from .lexicon import _GOAL_LINE, _TITLE_CUE, _is_period, _known_header_word
 from .lines import _Line
 
+_CODE_WORD = re.compile(r"[A-ZÅÄÖ]{2,5}")
 _CAPTION = re.compile(r"^\s*(?:tabell|figur|diagram)\s*\d*\s*[:.]?\s*", re.I)
 _STATEMENT = re.compile(
     r"räkning|redovisning|kassaflöde|balanskrav|resultatbudget|balansbudget|driftbudget|budget och plan|"
@@ -32,8 +33,9 @@ def _title_rank(text: str) -> int:
         return 0  # "jan–aug", "Utfall 2022", "Budget": column words
     if re.fullmatch(r"\w+\s*/\s*\w+", t) and _known_header_word(toks[0]):
         return 0  # "Nämnd / Styrelse": the label column's name
-    if any(x in _KNOWN_CODES for x in toks[1:]):
-        return 0  # "Ny process framtagen RUN Planerad insats": a goal table's row
+    if any(_CODE_WORD.fullmatch(x) and y[:1].isupper() and not _CODE_WORD.fullmatch(y)
+           for x, y in zip(toks[1:], toks[2:])):
+        return 0  # "Ny process framtagen RUN Planerad insats": an owner code inside a goal table's row
     if (t.endswith(".") and len(toks) > 4) or re.search(r"[a-zåäö]{2}\. [A-ZÅÄÖ]", t):
         return 0
     if re.search(r"\s\d{1,3}$", t) and not _NUMBER_END_OK.search(t):

@@ -327,9 +327,9 @@ def verb_form(token: Token) -> str:
 
 @lru_cache(maxsize=20_000)
 def _known(word: str) -> bool:
-    import simplemma
+    from rapport.models.lemmas import is_known
 
-    return simplemma.is_known(word, lang="sv")
+    return is_known(word, "sv")
 
 
 def happened(token: Token, sent: Span, row: dict | None = None) -> bool:

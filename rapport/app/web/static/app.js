@@ -145,7 +145,8 @@ async function viewCompare(s) {
   $("#compare-status").textContent = "Jämför …";
   const params = {q: s.q, by: s.by || "region", k: s.k || 3, region: s.region};
   const res = await api("compare", params);
-  $("#compare-status").innerHTML = `<span>${res.groups.length} grupper per ${esc(SV.by[res.by])}</span>` + dlLinks("compare", params);
+  $("#compare-status").innerHTML = `<span>${res.groups.length} grupper per ${esc(SV.by[res.by])}</span>` +
+    (res.no_good_match ? `<span class="warn">Ingen träff passar frågan väl.</span>` : "") + dlLinks("compare", params);
   $("#compare-out").innerHTML = res.groups.map((g) => `<div class="group"><h2>${esc(g.group)}</h2>
     ${g.passages.map(hitCard).join("") || "<p>Inga träffar.</p>"}
     ${Object.entries(g.facts).map(([kind, rows]) => rows.map((r) => factCard(kind, r)).join("")).join("")}</div>`).join("");

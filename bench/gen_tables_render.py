@@ -1,0 +1,214 @@
+"""Render generated tables (gen_tables_kinds.py) as a PDF-to-text dump or as a PDF (fpdf2).
+
+The text dump is laid out the way PDF-to-text tools lay tables out: columns separated by one
+space (or padded to a width), thousands grouped by a space, every line followed by a blank
+one in some dumps, column names split over lines. The prose between tables is generic."""
+from __future__ import annotations
+
+import glob
+import random
+import re
+from pathlib import Path
+
+from gen_tables_kinds import TrueRow, TrueTable
+
+PROSE = [
+    "Under perioden har arbetet med verksamhetsplanen fortsatt enligt plan.",
+    "Uppföljningen visar att flera områden har utvecklats i positiv riktning.",
+    "Kostnaderna har ökat mer än budgeterat, främst inom den specialiserade vården.",
+    "Nedan redovisas utfallet för perioden jämfört med budget och föregående år.",
+    "Prognosen för helåret bedöms som osäker med hänsyn till läget i omvärlden.",
+    "Sammanställningen bygger på uppgifter ur ekonomisystemet vid periodens slut.",
+    "Nämnderna har redovisat sina åtgärder för en ekonomi i balans.",
+]
+
+
+def number(v: float | None, minus: str, decimals: bool = False) -> str:
+    """'−6 268', '1 234,5': a space groups thousands, a comma marks decimals."""
+    if v is None:
+        return "–"
+    a = abs(v)
+    whole = int(round(a, 1)) if not decimals else int(a)
+    s = f"{whole:,}".replace(",", " ")
+    if decimals:
+        s += "," + f"{a:.1f}".split(".")[1]
+    return (minus if v < 0 else "") + s
+
+
+def _decimals(t: TrueTable) -> bool:
+    return any(v is not None and not float(v).is_integer() for r in t.rows for v in r.values)
+
+
+def _header_lines(t: TrueTable) -> list[str]:
+    cols = list(t.columns)
+    lead = ["Not"] if t.notes == "column" else []
+    style = t.style["header"]
+    split = [c.rsplit(" ", 1) if re.search(r"\s\d{4}", c) else [c, ""] for c in cols]
+    if t.kind == "indicator":
+        return [" ".join(t.head + cols + ["Måluppfyllelse"])]
+    if style == "one":
+        return [" ".join(lead + cols)]
+    names = [s[0] for s in split]
+    periods = [s[1] for s in split if s[1]]
+    if style == "two":
+        return [" ".join(lead + names), " ".join(periods)]
+    half = max(1, len(names) // 2)
+    return [" ".join(lead + names[:half]), " ".join(names[half:]), " ".join(periods)]
+
+
+def _wrap_label(label: str) -> tuple[str, str] | None:
+    """Split a long label where the rest starts with a lower-case word (a wrapped line)."""
+    words = label.split()
+    if len(label) < 28 or len(words) < 3:
+        return None
+    for k in range(len(words) // 2, len(words)):
+        if words[k][:1].islower():
+            return " ".join(words[:k]), " ".join(words[k:])
+    return None
+
+
+def _row_cells(t: TrueTable, r: TrueRow, dec: bool) -> list[str]:
+    m = t.style["minus"]
+    if t.kind == "indicator":
+        return [number(v, m) for v in r.values] + [r.status or ""]
+    return [number(v, m, dec) for v in r.values]
+
+
+def table_lines(t: TrueTable) -> list[str]:
+    """The table as text lines (title, header, group labels, rows)."""
+    dec = _decimals(t)
+    wide = t.style["sep"] == "wide"
+    wrap_done = not t.style.get("wrap")
+    lines = [t.title]
+    lines += ["    " + h if wide else h for h in _header_lines(t)]
+    for r in t.rows:
+        if r.section:
+            lines.append(r.section)
+        label = r.label
+        if t.notes == "inline" and r.note:
+            label += f" Not {r.note}"
+        elif t.kind == "indicator":
+            label += f" {r.code}"
+        cells = _row_cells(t, r, dec)
+        if t.notes == "column":
+            cells = [r.note or ""] + cells if wide else ([r.note] if r.note else []) + cells
+        if not wrap_done and (w := _wrap_label(r.label)) is not None:
+            lines.append(w[0])
+            label = w[1] + label[len(r.label):]
+            wrap_done = True
+        if wide:
+            lines.append(label.ljust(56) + "".join(" " + c.rjust(12) for c in cells))
+        else:
+            lines.append(" ".join([label] + [c for c in cells if c]))
+    return lines
+
+
+def render_text_doc(group: list[TrueTable], rng: random.Random) -> str:
+    parts = ["Delårsrapport", ""]
+    for k, t in enumerate(group):
+        parts += [f"{k + 1}. Avsnitt {k + 1}", " ".join(rng.sample(PROSE, 3)), ""]
+        body = table_lines(t)
+        parts.append(("\n\n" if t.style["blank"] else "\n").join(body))
+        parts += ["", " ".join(rng.sample(PROSE, 2)), ""]
+    return "\n".join(parts) + "\n"
+
+
+def _font() -> str | None:
+    found = glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True)
+    return found[0] if found else None
+
+
+def render_pdf(group: list[TrueTable], path: Path, rng: random.Random) -> list[int]:
+    """Write the tables into one PDF; returns each table's page (1-based, where its title is)."""
+    import fpdf
+
+    pdf = fpdf.FPDF()
+    pdf.set_auto_page_break(False)
+    ttf = _font()
+    if ttf:
+        pdf.add_font("dejavu", fname=ttf)
+    fam = "dejavu" if ttf else "helvetica"
+    pages = []
+
+    def new_page():
+        pdf.add_page()
+        pdf.set_font(fam, size=8)
+        pdf.set_xy(10, 285)
+        pdf.cell(190, 4, f"Delårsrapport   {pdf.page_no()}", align="R")
+        pdf.set_xy(15, 20)
+
+    new_page()
+    for k, t in enumerate(group):
+        pdf.set_font(fam, size=10)
+        if rng.random() < 0.5 and pdf.get_y() > 40:
+            new_page()
+        pdf.set_x(15)
+        pdf.multi_cell(180, 5, " ".join(rng.sample(PROSE, 3)), new_x="LMARGIN", new_y="NEXT")
+        need = 5 * (len(t.rows) + 6) + 10 * sum(1 for r in t.rows if r.section)
+        if pdf.get_y() + need > 275:
+            new_page()
+        pdf.ln(3)
+        pdf.set_x(15)
+        pages.append(pdf.page_no())
+        pdf.cell(180, 6, t.title, new_x="LMARGIN", new_y="NEXT")
+        _pdf_table(pdf, fam, t)
+        pdf.ln(4)
+    pdf.output(str(path))
+    return pages
+
+
+def _pdf_table(pdf, fam: str, t: TrueTable) -> None:
+    pdf.set_font(fam, size=9)
+    dec = _decimals(t)
+    ind = t.kind == "indicator"
+    label_w = 62 if ind else 76
+    note_w = 10 if t.notes == "column" else 0
+    code_w = 14 if ind else 0
+    val_w = 20 if ind else 22
+    x0 = 15
+
+    def put(label_lines: list[str], note: str, code: str, cells: list[str]):
+        for ln in label_lines[:-1]:
+            pdf.set_x(x0)
+            pdf.cell(label_w, 4.5, ln, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(x0)
+        pdf.cell(label_w, 4.5, label_lines[-1])
+        if note_w:
+            pdf.cell(note_w, 4.5, note, align="R")
+        if code_w:
+            pdf.cell(code_w, 4.5, code)
+        for i, c in enumerate(cells):
+            status = ind and i >= len(t.columns)
+            pdf.cell(30 if status else val_w, 4.5, c, align="L" if status else "R")
+        pdf.ln(4.5)
+
+    # header: names over periods, right-aligned over their columns
+    split = [c.rsplit(" ", 1) if re.search(r"\s\d{4}", c) else [c, ""] for c in t.columns]
+    # one header line when the names fit their columns; else names over periods, as PDFs wrap them
+    one = t.style["header"] == "one" and not ind and all(pdf.get_string_width(c) < val_w - 2 for c in t.columns)
+    head_label = " ".join(t.head[:1]) if ind else ""
+    extra = ["Måluppfyllelse"] if ind else []
+    if one:
+        put([head_label], "Not" if note_w else "", "", list(t.columns) + extra)
+    else:
+        put([head_label], "Not" if note_w else "", t.head[1] if ind else "", [s[0] for s in split] + extra)
+        put([""], "", "", [s[1] for s in split])
+    for r in t.rows:
+        if r.section:
+            pdf.set_x(x0)
+            pdf.cell(label_w, 4.5, r.section, new_x="LMARGIN", new_y="NEXT")
+        label = r.label + (f" Not {r.note}" if t.notes == "inline" and r.note else "")
+        lines = _fit(pdf, label, label_w - 2)
+        put(lines, r.note if note_w and r.note else "", r.code or "", _row_cells(t, r, dec))
+
+
+def _fit(pdf, text: str, width: float) -> list[str]:
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        if pdf.get_string_width(trial) > width and cur:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = trial
+    return lines + [cur]

@@ -1,0 +1,93 @@
+"""The ONNX backend: exported copies equal to torch, length-bucketed batches, the lazy embedder, fallbacks."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from rapport.models import onnx_backend as ob
+from rapport.models.embedder import LazyEmbedder, load_embedder
+from tests.fixtures.tiny_model.build import tiny_model_dir
+
+QUERIES = ["ekonomi i balans", "sjukfrånvaro bland personalen", "ett mycket längre frågetecken om investeringar"]
+PASSAGES = ["Regionen har ett underskott.", "Väntetiderna har ökat i vården under året.",
+            "Kort.", "Nämnden har beslutat om en åtgärdsplan för ekonomin i balans och följer upp den varje månad.",
+            "Regionen har ett underskott."]
+
+
+@pytest.fixture
+def model(tmp_path):
+    """A private copy of the tiny model: its ONNX files are written beside it, never beside the shared one."""
+    folder = tmp_path / "models" / tiny_model_dir().name
+    shutil.copytree(tiny_model_dir(), folder)
+    return folder
+
+
+def test_onnx_backend_plan_buckets_by_length_and_budget():
+    plan = ob.BatchPlan(max_batch=3, max_tokens=100)
+    lengths = [5, 60, 10, 40, 7, 30, 9]
+    batches = plan.batches(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # every text once
+    assert [list(b) for b in batches][0] == [1]          # 60 tokens: one per batch within 100
+    for b in batches:
+        assert len(b) <= 3 and len(b) * max(lengths[i] for i in b) <= 100 or len(b) == 1
+    longest = [max(lengths[i] for i in b) for b in batches]
+    assert longest == sorted(longest, reverse=True)      # sorted, so padding stays small
+
+
+def test_onnx_backend_export_matches_torch(model):
+    pytest.importorskip("onnx")
+    emb = load_embedder(model, backend="onnx")
+    want = emb.encode_torch(["passage: " + t for t in PASSAGES])
+    got = emb.encode_passages(PASSAGES)  # exports the fused copy on first use
+    stamp = {"name": emb.name, "weights_sha256": emb.weights_sha256}
+    assert ob.onnx_path(model, stamp).exists() and ob.table_path(model, stamp).exists()
+    assert got.shape == want.shape and float((got * want).sum(1).min()) > 0.9999
+    np.testing.assert_array_equal(got[0], got[4])  # the same text gets the same vector wherever it sits
+
+
+def test_onnx_backend_vectors_do_not_depend_on_threads(model):
+    pytest.importorskip("onnx")
+    emb = load_embedder(model, backend="onnx")
+    emb.encode_passages(PASSAGES[:1])
+    texts = ["passage: " + t for t in PASSAGES]
+    one, two = emb.onnx("fp32", threads=1).encode(texts), emb.onnx("fp32", threads=2).encode(texts)
+    np.testing.assert_array_equal(one, two)  # the Ray engine's workers may run other thread counts
+
+
+def test_onnx_backend_lazy_queries_without_torch(model):
+    pytest.importorskip("onnx")
+    first = LazyEmbedder(model, backend="onnx")
+    assert first._real is None and first.dim == 32
+    want = first.real().encode_queries(QUERIES)  # loading the real model exports the ONNX copy
+    second = LazyEmbedder(model, backend="onnx")
+    got = second.encode_queries(QUERIES)
+    assert second._real is None  # answered without torch's model
+    assert got.shape == want.shape and float((got * want).sum(1).min()) > 0.9999
+    assert second.fingerprint == load_embedder(model, backend="onnx").fingerprint
+
+
+def test_onnx_backend_damaged_copy_falls_back_to_torch(model):
+    pytest.importorskip("onnx")
+    LazyEmbedder(model, backend="onnx").real()
+    stamp = {"name": tiny_model_dir().name, "weights_sha256": LazyEmbedder(model)._stamp["weights_sha256"]}
+    p = ob.onnx_path(model, stamp)
+    p.write_bytes(b"not an onnx model")
+    lazy = LazyEmbedder(model, export=False)
+    v = lazy.encode_queries(QUERIES[:1])
+    assert v.shape == (1, 32) and np.isfinite(v).all() and lazy._real is not None and not p.exists()
+
+
+def test_onnx_backend_torch_backend_never_exports(model):
+    emb = load_embedder(model, backend="torch")
+    emb.encode_passages(PASSAGES)
+    assert not list(model.parent.glob("*.onnx"))
+
+
+def test_onnx_backend_unknown_backend_is_one_clear_error(model, monkeypatch):
+    from rapport.models.embedder import EmbedderError
+
+    monkeypatch.setenv("RAPPORT_EMBED_BACKEND", "tpu")
+    with pytest.raises(EmbedderError, match="RAPPORT_EMBED_BACKEND"):
+        load_embedder(model)
