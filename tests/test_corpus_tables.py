@@ -118,7 +118,8 @@ def test_tables_indicator_table_rows_and_glued_footnotes():
 def test_tables_to_frame_long_form_and_wide():
     t, _, _ = _one("nettokostnad.txt")
     df = t.to_frame()
-    assert list(df.columns) == ["doc", "table", "title", "unit", "page", "row", "column", "value", "check"]
+    assert list(df.columns) == ["doc", "table", "title", "unit", "page", "row", "column", "value", "check",
+                                "check_detail"]
     assert len(df) == 16
     cell = df[(df.row == "Primärvård") & (df.column == "2022")]
     assert cell.value.item() == 1240.0

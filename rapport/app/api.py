@@ -13,7 +13,6 @@ search/compare reuse one opened corpus per set of files in a process.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -85,10 +84,15 @@ def extract(paths=None, out=None, manifest=None, show_progress: bool = False, co
 
 
 # --- search ---------------------------------------------------------------
-def index_dir_for(paths) -> Path:
-    """One index folder per corpus location, so two corpora never overwrite each other."""
-    key = "|".join(sorted(str(Path(p).resolve()) for p in paths))
-    return rapport_home() / "index" / hashlib.sha1(key.encode()).hexdigest()[:12]
+def index_dir_for(paths=None) -> Path:
+    """The index folder of every corpus: indexes inside are keyed by content, not by `paths`.
+
+    rapport.index.store picks the generation from the reports' content, the model
+    and the settings, so a copied or moved corpus opens the index it already has
+    and two corpora never overwrite each other. `paths` is accepted for callers
+    of the old path-keyed version and ignored.
+    """
+    return rapport_home() / "index"
 
 
 def _stamp(paths) -> tuple:

@@ -227,7 +227,7 @@ def extract_documents(docs, show_progress: bool = False, root: Path | None = Non
         with _lock:
             nlp = shared_nlp()
         for i, key, d in _progress(todo, show_progress, "extracting"):
-            ex = run_extract(nlp, [d])
+            ex = run_extract(nlp, [d], show_progress)  # a long report shows its pieces
             part = Facts(dict(ex.records), list(ex.unlinked), list(ex.warnings), list(ex.errors), ex.seconds)
             if not part.errors:  # a failure is retried next time, not remembered
                 store.put(key, part)

@@ -7,6 +7,8 @@ exit, and heavy imports (spaCy, torch, faiss) happen inside the commands, so
 """
 from __future__ import annotations
 
+import os
+
 import sys
 from pathlib import Path
 from typing import Optional
@@ -82,8 +84,14 @@ def _version(value: bool):
 
 @app.callback()
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="print the version and exit")):
+                                       help="print the version and exit"),
+          verify: bool = typer.Option(False, "--verify", help="hash every index file when it is opened (sizes are "
+                                      "always checked; hashes on first open): a damaged index is rebuilt")):
     """Swedish NLP for the reports of Swedish regions."""
+    if verify:
+        from rapport.index.store import VERIFY_ENV
+
+        os.environ[VERIFY_ENV] = "1"  # read by the index store when it opens a generation in this process
 
 
 # ---------------------------------------------------------------- shared checks
@@ -103,6 +111,8 @@ EngineOpt = typer.Option("local", "--engine", help="where the work runs: local (
 AddressOpt = typer.Option(None, "--address", help="with --engine ray: a Ray cluster to join (ray://host:10001, "
                                                  "host:6379 or auto)")
 ToOpt = typer.Option(None, "--to", help="only reports of this period or earlier (2022 or 2022-08)")
+StoreOpt = typer.Option(None, "--store", help="where the dense vectors live: faiss:DIR (default, the index folder) "
+                                               "or a database such as lancedb:DIR (see `rapport stores`)")
 
 
 def _progress() -> bool:
@@ -153,10 +163,29 @@ def _check_out_file(path: Path | None, flag: str) -> None:
         raise Failure(f"{flag} {visible(path)}: folder {visible(path.parent)} does not exist", 2)
 
 
-def _open(paths, manifest=None):
+def _check_store(uri: str | None) -> str | None:
+    """A --store URI we can use (known scheme, library installed), checked before any work."""
+    if uri is None:
+        return None
+    from rapport.index.stores import parse_store_uri
+
+    try:
+        return str(parse_store_uri(uri))
+    except ValueError as e:
+        raise Failure(f"--store: {e}", 2) from None
+
+
+def _open(paths, manifest=None, store=None):
     from .corpus import Corpus
 
-    return Corpus(paths or None, manifest=manifest, show_progress=_progress())
+    return Corpus(paths or None, manifest=manifest, show_progress=_progress(), store=store)
+
+
+def _opener(paths, store=None, **kw):
+    """cli._open looked up at call time (tests swap it), given --store only when one was asked for."""
+    import rapport.app.cli as me
+
+    return me._open(paths, **kw, **({"store": store} if store else {}))
 
 
 def _filters(c, **kw) -> dict:
@@ -354,6 +383,33 @@ def links(doc: Path = typer.Argument(..., help="one report file", show_default=F
             out.print(t)
     if errors:
         raise typer.Exit(1)
+
+
+@app.command("index")
+def index_cmd(corpus: Optional[list[Path]] = CorpusArg, manifest: Optional[Path] = ManifestOpt,
+              store: Optional[str] = StoreOpt):
+    """Build or bring up to date the search index of the reports (and the --store database), then say
+    what it holds. Searches build it on first use too; this does it ahead of time."""
+    store = _check_store(store)
+    _check_inputs(corpus)
+    _check_inputs([manifest] if manifest else None, "--manifest")
+    c = _opener(corpus, store, manifest=manifest)
+    _say_errors(c.errors)
+    s = _run(lambda: c.searcher)
+    where = getattr(s, "store_uri", None) or f"faiss:{s.index_dir}"
+    err.print(f"index: {len(s.manifest.get('documents', {}))} reports, {len(s)} passages, dense views "
+              f"{', '.join(s.views)} in {safe(where)}")
+    if c.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stores():
+    """Print the vector store schemes this installation can use, one per line (faiss first)."""
+    from rapport.index.stores import available_stores
+
+    for sch in available_stores():
+        out.print(f"{sch.usage}\t{sch.help}", markup=False, highlight=False, soft_wrap=True)
 
 
 from . import cli_search  # noqa: E402,F401  (registers search, compare, plot, serve on `app`)

@@ -12,13 +12,13 @@ from typing import Optional
 import typer
 
 from . import cli
-from .cli import (BY_CHOICES, CorpusOpt, DocOpt, Failure, FromOpt, JsonOpt, KindOpt, RegionOpt, SectionOpt, ToOpt,
-                  _check_inputs, _check_k, _check_period, _check_query, _dump, _filters, _run, _say_errors, app, err,
-                  out)
+from .cli import (BY_CHOICES, CorpusOpt, DocOpt, Failure, FromOpt, JsonOpt, KindOpt, RegionOpt, SectionOpt, StoreOpt,
+                  ToOpt, _check_inputs, _check_k, _check_period, _check_query, _check_store, _dump, _filters, _run,
+                  _say_errors, app, err, out)
 
 
-def _open(paths):
-    return cli._open(paths)  # looked up at call time, so tests (and callers) can swap the opener
+def _open(paths, store=None):
+    return cli._opener(paths, store)  # looked up at call time, so tests (and callers) can swap the opener
 from .cli_render import compare_view, hits_table, safe, visible
 
 
@@ -38,8 +38,9 @@ def search(query: Optional[str] = typer.Argument(None, help="what to look for, i
            period_to: Optional[str] = ToOpt,
            batch: Optional[Path] = typer.Option(None, "--batch", help="a file with one query per line; prints one "
                                                                       "JSON object per query"),
-           as_json: bool = JsonOpt):
+           as_json: bool = JsonOpt, store: Optional[str] = StoreOpt):
     """Hybrid semantic + keyword search over the passages of the reports."""
+    store = _check_store(store)
     _check_k(k)
     if batch is None:
         _check_query(query)
@@ -49,7 +50,7 @@ def search(query: Optional[str] = typer.Argument(None, help="what to look for, i
     _check_period("--to", period_to)
     _check_inputs(corpus)
     queries = [query] if batch is None else _read_queries(batch)
-    c = _open(corpus)
+    c = _open(corpus, store)
     _say_errors(c.errors)
     flt = _filters(c, region=region, doc=doc, kind=kind, section=section, period_from=period_from,
                    period_to=period_to)
@@ -92,11 +93,13 @@ def compare(query: str = typer.Argument(..., help="what to compare, in Swedish o
             period_from: Optional[str] = FromOpt, period_to: Optional[str] = ToOpt,
             as_json: bool = JsonOpt,
             width: Optional[int] = typer.Option(None, "--width", help="lay out for this many columns (default: "
-                                                                      "the terminal's)")):
+                                                                      "the terminal's)"),
+            store: Optional[str] = StoreOpt):
     """The best passages per region (period, report, kind) side by side, with the extracted goal
     assessments, risks and figures that bear on the query."""
     _check_query(query)
     _check_k(k)
+    store = _check_store(store)
     if by not in BY_CHOICES:
         raise Failure(f"--by must be one of {', '.join(BY_CHOICES)}, not {by!r}", 2)
     if width is not None and not 40 <= width <= 1000:
@@ -104,7 +107,7 @@ def compare(query: str = typer.Argument(..., help="what to compare, in Swedish o
     _check_period("--from", period_from)
     _check_period("--to", period_to)
     _check_inputs(corpus)
-    c = _open(corpus)
+    c = _open(corpus, store)
     _say_errors(c.errors)
     flt = _filters(c, region=region, doc=doc, kind=kind, period_from=period_from, period_to=period_to)
     df = _run(c.compare, query, by=by, k=k, **flt)
@@ -158,15 +161,19 @@ def serve(corpus: Optional[list[Path]] = CorpusOpt,
           port: int = typer.Option(8000, "--port", help="port to listen on (1-65535)"),
           trusted_host: Optional[list[str]] = typer.Option(None, "--trusted-host",
                                                            help="extra Host header names to accept (repeatable); "
-                                                                "the bind address and localhost always are")):
+                                                                "the bind address and localhost always are"),
+          store: Optional[str] = StoreOpt):
     """The web app: search with facets, compare, risks, goals, tables, downloads (http://HOST:PORT/)."""
     if not 1 <= port <= 65535:
         raise Failure(f"--port must be from 1 to 65535, not {port}", 2)
+    store = _check_store(store)
     _check_inputs(corpus, "--corpus")
-    c = _open(corpus)
+    c = _open(corpus, store)
     if not c.docs:
         raise Failure("; ".join(c.errors) or "no reports to serve")
     _say_errors(c.errors)
+    if store:  # a database that is down answers now, in one line, not at the first request
+        _run(lambda: c.searcher)
     import uvicorn
 
     from .web.app import create_app

@@ -41,13 +41,18 @@ class Corpus:
     lists the files that could not be read (one line each).
     """
 
-    def __init__(self, paths=None, *, manifest=None, index_dir=None, model=None, show_progress: bool = False):
+    def __init__(self, paths=None, *, manifest=None, index_dir=None, model=None, show_progress: bool = False,
+                 store: str | None = None):
+        from rapport.index.stores import parse_store_uri
+
         from .api import sample_corpus
 
         self.paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])] \
             if paths else [sample_corpus()]
         self.manifest = manifest
-        self._index_dir = index_dir
+        # where the dense vectors live (rapport.index.stores): faiss:DIR is the index folder itself
+        self.store = parse_store_uri(store)
+        self._index_dir = index_dir or (self.store.location if self.store.scheme == "faiss" else None) or None
         self._model = model
         self.show_progress = show_progress
         self._lock = threading.RLock()
@@ -141,7 +146,12 @@ class Corpus:
                 embedder = LazyEmbedder(self._model)
                 # the query encoder loads in native code while this thread reads the index
                 threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
-                self._searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                if self.store.scheme != "faiss":
+                    from rapport.index.stores import attach_store
+
+                    attach_store(searcher, self.store, name=store_name(self.paths))
+                self._searcher = searcher
             return self._searcher
 
     def known(self, name: str) -> list[str]:
@@ -266,6 +276,15 @@ class Corpus:
         import html
 
         return f"<p>{html.escape(repr(self))}</p>" + (self.documents.to_html(max_rows=20) if self._docs else "")
+
+
+def store_name(paths) -> str:
+    """What a corpus is called in a vector database: one name per set of corpus locations (as the
+    folder names of the index were), so re-indexing a grown corpus updates its tables in place."""
+    import hashlib
+
+    key = "|".join(sorted(str(Path(p).resolve()) for p in paths))
+    return "rapport-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def query_errors() -> tuple[type, ...]:

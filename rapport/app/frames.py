@@ -20,7 +20,8 @@ from rapport.pipeline.records import OUTPUTS, EventType, Horizon, Level, RiskCat
 
 FACT_KINDS = ("goal_assessments", "aggregates", "targets", "risks", "events", "links")
 DOCUMENT_COLUMNS = ["doc", "region", "kind", "period", "pages", "sha256", "warnings"]
-TABLE_COLUMNS = ["doc", "region", "period", "table", "title", "unit", "page", "row", "column", "value", "check"]
+TABLE_COLUMNS = ["doc", "region", "period", "table", "title", "unit", "page", "row", "column", "value", "check",
+                 "check_detail"]
 CATEGORIES = {"status": Status, "horizon": Horizon, "level": Level, "category": RiskCategory, "type": EventType}
 INTS = {"page", "total", "achieved", "partially", "not_achieved", "no_assessment", "pages"}
 

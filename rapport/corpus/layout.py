@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .records import Block, BlockKind, Section, Sentence
-from .sentences import split_sentences
+from .sentences import MAX_CHARS as MAX_SENTENCE, split_sentences
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+([A-ZÅÄÖ].*)$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦■\-–*]|\d{1,2}[).]|[a-z][).])\s+")
@@ -275,3 +275,40 @@ def _paragraph_ends(prev: Line, width: int) -> bool:
     """A short line ending a sentence closes its paragraph (dumps without blank lines)."""
     s = prev.text.rstrip()
     return s.endswith((".", "!", "?", ":")) and len(s) < 0.6 * width
+
+
+LONG_LINE = 20_000  # characters on one line: a dump that lost its line breaks
+RUN_ON = 5_000  # characters without a sentence end: cut at clause marks (sentences.MAX_CHARS)
+NO_HEADINGS = 20_000  # a text this long with no heading is read as one section
+TITLE_CHARS = 500  # headings this close to the start are the title page, not the report's structure
+_SENTENCE_END = re.compile(r"[.!?…]")
+
+
+def shape_warnings(name: str, text: str, sections: list[Section], blocks: list[Block]) -> list[str]:
+    """One line per way the text's shape defeats layout (issue 11, bad input): the report is still
+    read, but a researcher should know its sections or sentences are guesses. Linear in the text."""
+    out = []
+    longest, pos = 0, 0
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        nl = len(text) if nl < 0 else nl
+        longest, pos = max(longest, nl - pos), nl + 1
+    if longest >= LONG_LINE:
+        out.append(f"{name}: a line of {longest:,} characters (line breaks lost in the dump?); "
+                   f"read as prose, sentences cut at full stops")
+    prose = [b for b in blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)]
+    run = 0
+    for b in prose:
+        last = b.start
+        for m in _SENTENCE_END.finditer(text, b.start, b.end):
+            run, last = max(run, m.start() - last), m.end()
+        run = max(run, b.end - last)
+    if run >= RUN_ON:
+        out.append(f"{name}: {run:,} characters of prose without a full stop; cut into sentences of at most "
+                   f"{MAX_SENTENCE:,} characters at clause marks")
+    if len(text) >= NO_HEADINGS and not any(s.start >= TITLE_CHARS for s in sections):
+        out.append(f"{name}: no headings found after the title in {len(text):,} characters; "
+                   f"the report is read as one section")
+    if len(prose) >= 20 and all(b.kind == BlockKind.LIST_ITEM for b in prose):
+        out.append(f"{name}: every one of {len(prose):,} prose blocks is a list item; no running text")
+    return out

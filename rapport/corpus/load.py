@@ -29,6 +29,7 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
     # a "row" longer than a few lines is a recovery slip that swallowed prose: not trusted as a row
     rows = [(r.start, r.end) for t in tables for r in t.rows if r.end - r.start <= MAX_ROW_CHARS]
     sections, blocks, sentences = layout.build(text, spans, page_at, rows)
+    warnings += layout.shape_warnings(path.name, text, sections, blocks)
     info = meta.merge(meta.infer(text), (manifest or {}).get(path.name))
     doc = Document(name=path.name, path=str(path), text=text, offsets=cleaned.offsets, meta=info, pages=pages,
                    sections=sections, blocks=blocks, sentences=sentences, tables=tables, warnings=warnings)

@@ -15,6 +15,7 @@ No project imports; used by `corpus.tables` and by the linking stage.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -44,7 +45,8 @@ def parse_number(s: str) -> float | None:
     """'1 300' → 1300.0, '−2,5' → -2.5, '(2,5)' → -2.5, '5,49 %' → 5.49, '- 521' → -521.
 
     Returns None for anything that is not exactly one number ("1 30", "abc",
-    "-", ""). A "." is taken as a decimal point only with 1–2 digits after it
+    "-", "") and for a number too large for a float (309 digits would be inf,
+    written as the invalid JSON `Infinity`): values are always finite. A "." is taken as a decimal point only with 1–2 digits after it
     or when no space grouping is used; "1.300" is ambiguous and read as 1.3,
     which Swedish reports (space grouping) do not produce.
     """
@@ -63,6 +65,8 @@ def parse_number(s: str) -> float | None:
     value = float(m["int"].replace(" ", ""))
     if m["frac"]:
         value += float("0." + m["frac"])
+    if not math.isfinite(value):
+        return None
     sign = m["sign"]
     if sign and sign != "+":
         neg = not neg
@@ -288,10 +292,14 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
     spaces is always a cell boundary (PDF dumps put double spaces between
     columns far more often than inside numbers). Yields lists of Cell; at
     most `limit` of them.
+
+    Bounded on any line: positions from which no complete reading exists are
+    found first (right to left) and never entered, so every step leads to a
+    reading and the work is at most `limit` × len(atoms); the search keeps its
+    own stack (a 1,000-number line would exceed Python's recursion limit).
     """
     atoms = lone_tokens_to_atoms(atoms)
     n = len(atoms)
-    count = 0
     ends_memo: dict[int, list[int]] = {}
     cell_memo: dict[tuple[int, int, bool], Cell] = {}
 
@@ -308,39 +316,47 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
             c = cell_memo[key] = _cell(atoms[i: j + 1], negate=negate)
         return c
 
-    def rec(i: int, acc: list[Cell]):
-        nonlocal count
-        if count >= limit:
-            return
-        if i == n:
-            count += 1
-            yield list(acc)
-            return
+    def options(i: int) -> list[tuple[Cell, int]]:
+        """(cell, next position) choices at position i, in reading order, unpruned."""
         a = atoms[i]
         if a.kind == "dash":
-            acc.append(Cell(None, a.text, a.start, a.end, dash=True))
-            yield from rec(i + 1, acc)
-            acc.pop()
+            out = [(Cell(None, a.text, a.start, a.end, dash=True), i + 1)]
             # "- 521": the dash is the sign of the following number
             if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
                     and atoms[i + 1].gap_before < hard_gap:
                 for j in ends(i + 1):
                     c = cell(i + 1, j, True)
-                    acc.append(Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent))
-                    yield from rec(j + 1, acc)
-                    acc.pop()
-            return
+                    out.append((Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent), j + 1))
+            return out
         if a.kind != "num":
-            return
-        for j in ends(i):
-            c = cell(i, j)
-            if c.value is None:
-                continue
-            acc.append(c)
-            yield from rec(j + 1, acc)
-            acc.pop()
+            return []
+        return [(c, j + 1) for j in ends(i) if (c := cell(i, j)).value is not None]
 
-    yield from rec(0, [])
+    reach = [False] * n + [True]  # reach[i]: some complete reading starts at position i
+    for i in range(n - 1, -1, -1):
+        reach[i] = any(reach[k] for _, k in options(i))
+    if not reach[0]:
+        return
+    if n == 0:
+        yield []
+        return
+    count, acc = 0, []
+    stack = [iter([o for o in options(0) if reach[o[1]]])]
+    while stack and count < limit:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            if acc:
+                acc.pop()
+            continue
+        c, k = step
+        acc.append(c)
+        if k == n:
+            count += 1
+            yield list(acc)
+            acc.pop()
+        else:
+            stack.append(iter([o for o in options(k) if reach[o[1]]]))
 
 
 def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:

@@ -54,9 +54,9 @@ def _stemmer():
 
 @lru_cache(maxsize=300_000)
 def _lemma(word: str) -> str:
-    import simplemma
+    from rapport.models.lemmas import lemmatize
 
-    return simplemma.lemmatize(word, lang="sv", greedy=True).lower()
+    return lemmatize(word, "sv", greedy=True).lower()
 
 
 @lru_cache(maxsize=300_000)

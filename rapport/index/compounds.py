@@ -27,10 +27,10 @@ NOT_PARTS = frozenset({"ande", "ende", "ning", "ings", "tion", "ions", "heter", 
 
 @lru_cache(maxsize=1)
 def _dictionary():
-    """simplemma's Swedish word-form → lemma mapping (loaded once, ~1 s)."""
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    """simplemma's Swedish word-form → lemma mapping (the one shared, trie-backed copy)."""
+    from rapport.models.lemmas import dictionary
 
-    return DefaultDictionaryFactory().get_dictionary("sv")
+    return dictionary("sv")
 
 
 def is_word(w: str) -> bool:

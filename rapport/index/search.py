@@ -21,7 +21,7 @@ import pandas as pd
 from rapport.index.fusion import Filters, rrf, top_ids
 from rapport.index.query import ParsedQuery, parse_query
 from rapport.index.records import RESULT_COLUMNS
-from rapport.index.store import PassageConfig, build_index, load_parts
+from rapport.index.store import PassageConfig, build_index, generation_dir, load_parts
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -55,10 +55,10 @@ def _as_filters(filters, extra: dict | None = None) -> Filters:
 
 def looks_english(text: str) -> bool:
     """More of the words are known English than known Swedish (simplemma's dictionaries)."""
-    import simplemma
+    from rapport.models.lemmas import in_target_language
 
     try:
-        return simplemma.in_target_language(text, lang="en") > simplemma.in_target_language(text, lang="sv")
+        return in_target_language(text, "en") > in_target_language(text, "sv")
     except Exception:  # noqa: BLE001 - a detector failure must not fail the search
         return False
 
@@ -67,11 +67,13 @@ class Searcher:
     """A loaded index plus the embedder that encodes queries for it."""
 
     def __init__(self, index_dir: str | Path, embedder=None, fusion: FusionConfig | None = None):
+        from rapport.models.adapter import adapt_queries
         from rapport.models.embedder import load_embedder
 
         self.index_dir = Path(index_dir)
         self.manifest, self.passages, self.bm25, self.views = load_parts(self.index_dir)
-        self.embedder = embedder if embedder is not None else load_embedder()
+        # the query-side adapter, when switched on (models/adapter.py); passages are unaffected
+        self.embedder = adapt_queries(embedder if embedder is not None else load_embedder())
         want = self.manifest["model"]["fingerprint"]
         if self.embedder.fingerprint != want:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
@@ -263,5 +265,6 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     from rapport.models.embedder import load_embedder
 
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
-    build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
-    return Searcher(index_dir, embedder, fusion)
+    manifest = build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
+    # the generation just checked, not whatever CURRENT names by now (another corpus may share the folder)
+    return Searcher(generation_dir(index_dir, manifest), embedder, fusion)

@@ -1,29 +1,40 @@
-"""The index folder on disk: build, reuse, update incrementally, rebuild when stale.
+"""The search index on disk: keyed by content, built once per content, checked on every open.
 
-    INDEX_DIR/
-      manifest.json      schema_version, model name+hash, analyzer, passage settings,
-                         per-report fingerprints (file sha256 + passages sha256), counts
+An index is identified by what it was made from, never by where the reports
+sit: its key hashes the schema, the model fingerprint, the analyzer and passage
+settings, and every report's passages (which cover the file's content, its name
+and its region/kind/period). A copied or moved corpus has the same key and
+opens the existing index; an edited, added or removed report gives a new key,
+and only passages never embedded before are embedded (vectors are cached by
+the exact text in `ROOT/vectors`, a models.vectors.VectorCache per model).
+
+Each key is one immutable generation folder under ROOT (layout, atomic swap,
+locks and cleanup: rapport.index.generations):
+
+    ROOT/gens/<key>/
+      manifest.json      schema_version, key, model name+hash, analyzer, passage settings,
+                         per-report fingerprints (file sha256 + passages sha256), counts,
+                         size + sha256 of every other file, and a checksum of itself
       passages.parquet   one row per passage (doc, region, kind, period, section, page,
                          start, end, text, source, search_text)
       embeddings.npy     float32 (n, dim), row-aligned with passages.parquet: the
                          "context" view (section path + text, what BM25 reads too)
       faiss.index        IndexFlatIP, or IVF past dense.EXACT_LIMIT
-      embeddings_text.npy, faiss_text.index
-                         the "text" view (the passage alone), when configured
+      embeddings_text.npy, faiss_text.index   the "text" view (the passage alone)
       bm25/              bm25s files
 
-A new or changed index is written to a temporary sibling folder and renamed
-into place, so a reader never sees half an index. Reports whose passages are
-unchanged keep their vectors; only new or changed passages are embedded (the
-expensive part). BM25 and faiss are rebuilt from scratch every time: both take
-well under a second at this scale.
+BM25 and faiss are rebuilt for every new generation: both take well under a
+second at this scale; embedding is the expensive part and is never repeated.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
+import sqlite3
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
@@ -34,25 +45,27 @@ import pandas as pd
 from rapport.index.analyze import Analyzer
 from rapport.index.bm25 import BM25Index
 from rapport.index.dense import DenseIndex, view_files
+from rapport.index.generations import (GENS, IndexDamaged, IndexStoreError, check_generation, collect_garbage,
+                                       key_lock, new_generation, read_current, resolve, set_current, touch,
+                                       write_manifest)
+from rapport.index.generations import read_manifest as _read_generation_manifest
 from rapport.index.passages import document_passages
 from rapport.index.records import Passage
-from rapport.models.folders import replacing
 
-SCHEMA_VERSION = 1
-MANIFEST = "manifest.json"
+SCHEMA_VERSION = 2
 PASSAGE_COLUMNS = ["doc", "region", "kind", "period", "section", "page", "start", "end", "text", "source",
                    "search_text"]
+VERIFY_ENV = "RAPPORT_VERIFY_INDEX"  # "1": hash every file on every open (the CLI's --verify)
 
 logger = logging.getLogger("rapport.index")
 
-
-class IndexStoreError(RuntimeError):
-    """An index folder that cannot be used (missing, foreign model, other schema)."""
+__all__ = ["SCHEMA_VERSION", "IndexStoreError", "IndexDamaged", "PassageConfig", "index_key", "build_index",
+           "load_parts", "read_manifest", "generation_dir", "resolve", "view_texts"]
 
 
 @dataclass(frozen=True, slots=True)
 class PassageConfig:
-    """How documents are cut into passages; part of the manifest (a change means re-embedding)."""
+    """How documents are cut into passages; part of the key (a change means another index)."""
 
     window: int = 3
     stride: int = 1
@@ -66,8 +79,8 @@ class PassageConfig:
         return json.loads(json.dumps(asdict(self)))  # tuples as lists, as the manifest reads back
 
 
-def _sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _verify_default() -> bool:
+    return os.environ.get(VERIFY_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def _file_sha256(path: str | None) -> str | None:
@@ -82,23 +95,48 @@ def _file_sha256(path: str | None) -> str | None:
 
 
 def _passages_sha256(ps: list[Passage]) -> str:
-    rows = [[p.doc, p.region, p.kind, p.period, p.section, p.page, p.start, p.end, p.source, p.search_text] for p in ps]
-    return _sha256_bytes(json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+    rows = [[p.doc, p.region, p.kind, p.period, p.section, p.page, p.start, p.end, p.source, p.text, p.search_text]
+            for p in ps]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def _text_key(search_text: str) -> str:
-    return hashlib.sha1(search_text.encode("utf-8")).hexdigest()
+def _cut(documents, config: PassageConfig) -> dict:
+    """{report name: (document, passages, passages sha256)}."""
+    per_doc = {}
+    for d in documents:
+        ps = document_passages(d, window=config.window, stride=config.stride, context=config.context,
+                               tables=config.tables)
+        per_doc[d.name] = (d, ps, _passages_sha256(ps))
+    return per_doc
 
 
-def read_manifest(index_dir: Path) -> dict | None:
+def _key(per_doc: dict, embedder, config: PassageConfig) -> str:
+    body = {"schema": SCHEMA_VERSION, "model": embedder.fingerprint,
+            "analyzer": Analyzer(compounds=config.compounds).signature, "passages": config.signature(),
+            "reports": sorted([name, sha] for name, (_, _, sha) in per_doc.items())}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def index_key(documents, embedder, config: PassageConfig | None = None) -> str:
+    """The content key of the index these documents make with this model and these settings."""
+    config = config or PassageConfig()
+    return _key(_cut(documents, config), embedder, config)
+
+
+def generation_dir(root: str | Path, manifest: dict) -> Path:
+    return Path(root) / GENS / manifest["key"]
+
+
+def read_manifest(path: str | Path) -> dict | None:
+    """The manifest of the generation `path` names (ROOT → CURRENT's), or None when there is none."""
     try:
-        return json.loads((Path(index_dir) / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _read_generation_manifest(resolve(Path(path)))
+    except IndexStoreError:
         return None
 
 
 def stale_reason(manifest: dict | None, embedder, config: PassageConfig) -> str | None:
-    """Why an existing index cannot be updated in place (None when it can)."""
+    """Why the previous generation's vectors and passages are no base for an update (None when they are)."""
     if manifest is None:
         return "no index yet"
     if manifest.get("schema_version") != SCHEMA_VERSION:
@@ -124,8 +162,8 @@ def _frame(ps: list[Passage]) -> pd.DataFrame:
 def view_texts(df: pd.DataFrame, view: str) -> list[str]:
     """What the embedder sees for each passage in one dense view.
 
-    Old vectors are found again by hashing these texts, so changing what a view
-    embeds must come with a SCHEMA_VERSION bump (which discards them).
+    Vectors are found again by hashing these texts, so changing what a view
+    embeds must come with a SCHEMA_VERSION bump.
     """
     if view == "context":
         return df["search_text"].tolist()
@@ -134,82 +172,146 @@ def view_texts(df: pd.DataFrame, view: str) -> list[str]:
     raise ValueError(f"unknown dense view {view!r}; use 'context' or 'text'")
 
 
-def _old_vectors(index_dir: Path, manifest: dict) -> dict[str, np.ndarray]:
-    """Vectors of an existing index keyed by the exact text the model saw (any view)."""
-    cache: dict[str, np.ndarray] = {}
+def _vector_cache(root: Path, embedder, warn):
+    from rapport.models.vectors import VectorCache
+
     try:
-        old_df = pd.read_parquet(index_dir / "passages.parquet")
-        for view in manifest.get("passages_config", {}).get("dense_views", ["context"]):
-            vecs = np.load(index_dir / view_files(view)[0])
-            if len(vecs) == len(old_df):
-                cache.update({_text_key(t): vecs[i] for i, t in enumerate(view_texts(old_df, view))})
-    except (OSError, ValueError, KeyError):
-        pass
-    return cache
+        return VectorCache(embedder.fingerprint, embedder.dim, root=root / "vectors")
+    except (OSError, sqlite3.Error) as e:
+        warn(f"vector cache under {root / 'vectors'} unusable ({e}); embedding without it")
+        return None
+
+
+def _embed(texts: list[str], root: Path, embedder, batch_size: int, show_progress: bool, say, warn,
+           describe: Callable[[int], str]) -> tuple[np.ndarray, int]:
+    """((n, dim) vectors, how many were embedded) for unique `texts`: cached ones read back, the rest embedded."""
+    from rapport.models.vectors import encode_cached, text_key
+
+    cache = _vector_cache(root, embedder, warn)
+    try:
+        known = cache.get_many([text_key("passage", t) for t in texts]) if cache else {}
+    except sqlite3.Error as e:
+        warn(f"vector cache {cache.path} unreadable ({e}); embedding without it")
+        cache, known = None, {}
+    todo = sum(text_key("passage", t) not in known for t in texts)
+    say(describe(todo))
+    bar = None
+    if show_progress and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=todo, desc="embedding passages", unit="text")
+
+    def progress(done, total):
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    def encode(batch):
+        return embedder.encode_passages(batch, batch_size=batch_size)
+
+    try:
+        vecs = encode_cached(texts, "passage", encode, cache, on_progress=progress)
+    except sqlite3.Error as e:
+        warn(f"vector cache failed ({e}); embedding without it")
+        vecs = encode_cached(texts, "passage", encode, None)
+    finally:
+        if bar is not None:
+            bar.close()
+        if cache is not None:
+            cache.close()
+    return vecs.reshape(len(texts), embedder.dim), todo
 
 
 def build_index(documents, index_dir: str | Path, embedder, *, config: PassageConfig | None = None,
                 show_progress: bool = False, log: Callable[[str], None] | None = None,
-                batch_size: int = 32) -> dict:
-    """Bring `index_dir` up to date for `documents`; return its manifest.
+                batch_size: int = 32, verify: bool | None = None, extra_writer=None) -> dict:
+    """Make sure ROOT=`index_dir` holds a sound generation for `documents`, point CURRENT at it; return its manifest.
 
-    Reuses the folder untouched when nothing changed, re-embeds only new or
-    changed passages when reports were added/changed/removed, and rebuilds from
-    scratch (saying why through `log`) when the model, schema or settings changed.
+    An existing generation with the same content key is reused after checking it
+    (sizes; hashes when `verify`, $RAPPORT_VERIFY_INDEX=1, or files not hashed
+    before). A damaged one is rebuilt, saying why through `log`. A new one embeds
+    only texts the vector cache does not hold. `extra_writer(folder, passages,
+    {view: vectors})` may add files to a new generation before it is committed
+    (a storage backend); they are hashed and checked like the rest.
     """
-    index_dir = Path(index_dir)
+    root = Path(index_dir)
     config = config or PassageConfig()
+    verify = _verify_default() if verify is None else verify
     # rebuild reasons are warnings (Python prints those to stderr even without logging set up)
     say = log or logger.info
     warn = log or logger.warning
     t0 = time.perf_counter()
-    per_doc = {}
-    for d in documents:
-        ps = document_passages(d, window=config.window, stride=config.stride, context=config.context,
-                               tables=config.tables)
-        per_doc[d.name] = (d, ps, _passages_sha256(ps))
-    manifest = read_manifest(index_dir)
-    reason = stale_reason(manifest, embedder, config)
-    old_docs = manifest.get("documents", {}) if manifest and reason is None else {}
-    new_docs = {name: sha for name, (_, _, sha) in per_doc.items()}
-    if reason is None and {k: v["passages_sha256"] for k, v in old_docs.items()} == new_docs:
-        return manifest
-    if reason is not None and manifest is not None:
-        warn(f"rebuilding index {index_dir}: {reason}")
-    added = sorted(set(new_docs) - set(old_docs))
-    removed = sorted(set(old_docs) - set(new_docs))
-    changed = sorted(n for n in set(new_docs) & set(old_docs) if old_docs[n]["passages_sha256"] != new_docs[n])
+    per_doc = _cut(documents, config)
+    key = _key(per_doc, embedder, config)
+    gdir = root / GENS / key
+    with ExitStack() as stack:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(key_lock(root, key, log=say))
+        except OSError as e:
+            # a folder we may read but not write (a shared, read-only index): a sound generation is used as it is
+            if not gdir.is_dir():
+                raise IndexStoreError(f"cannot write index {root} ({e.strerror or e})") from None
+            return check_generation(gdir, verify=verify)
+        manifest = None
+        if gdir.exists():
+            try:
+                manifest = check_generation(gdir, verify=verify)
+            except IndexStoreError as e:
+                warn(f"rebuilding {e}")  # "index ROOT/gens/KEY: what is wrong"
+        try:
+            if manifest is None:
+                manifest = _write_generation(root, key, per_doc, embedder, config, show_progress, say, warn,
+                                             batch_size, extra_writer, t0)
+            set_current(root, key)
+        except OSError as e:
+            raise IndexStoreError(f"cannot write index {root} ({e.strerror or e}); the previous one is kept") from e
+        touch(gdir)
+    collect_garbage(root, keep_keys={key})
+    return manifest
 
+
+def _previous(root: Path, embedder, config: PassageConfig) -> tuple[dict | None, str | None]:
+    prev_key = read_current(root)
+    prev = _read_generation_manifest(root / GENS / prev_key) if prev_key else None
+    if prev is None and (root / "manifest.json").exists():
+        return None, "older index layout"
+    return prev, (stale_reason(prev, embedder, config) if prev is not None else None)
+
+
+def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: PassageConfig, show_progress: bool,
+                      say, warn, batch_size: int, extra_writer, t0: float) -> dict:
+    prev, reason = _previous(root, embedder, config)
+    if reason is not None:
+        warn(f"rebuilding index {root}: {reason}")
+    new_docs = {name: sha for name, (_, _, sha) in per_doc.items()}
     passages = [p for name in sorted(per_doc) for p in per_doc[name][1]]
     df = _frame(passages)
-    # vectors we already have, keyed by the exact text the model saw
-    cache: dict[str, np.ndarray] = {}
-    if manifest and manifest.get("model", {}).get("fingerprint") == embedder.fingerprint \
-            and manifest.get("schema_version") == SCHEMA_VERSION:
-        cache = _old_vectors(index_dir, manifest)
     texts = {view: view_texts(df, view) for view in config.dense_views}
-    todo = list(dict.fromkeys(t for ts in texts.values() for t in ts if _text_key(t) not in cache))
-    if manifest is not None and reason is None:
-        say(f"updating index {index_dir}: {len(added)} added, {len(changed)} changed, {len(removed)} removed "
-            f"report(s); embedding {len(todo)} texts for {len(df)} passages")
-    elif todo:
-        say(f"building index {index_dir}: {len(per_doc)} report(s), embedding {len(todo)} texts "
-            f"({len(df)} passages, views {', '.join(config.dense_views)})")
+    uniq = list(dict.fromkeys(t for ts in texts.values() for t in ts))
+
+    def describe(todo: int) -> str:
+        if prev is not None and reason is None:
+            old = {k: v.get("passages_sha256") for k, v in prev.get("documents", {}).items()}
+            added, removed = set(new_docs) - set(old), set(old) - set(new_docs)
+            changed = {n for n in set(new_docs) & set(old) if old[n] != new_docs[n]}
+            return (f"updating index {root}: {len(added)} added, {len(changed)} changed, {len(removed)} removed "
+                    f"report(s); embedding {todo} texts for {len(df)} passages")
+        return (f"building index {root}: {len(per_doc)} report(s), embedding {todo} texts "
+                f"({len(df)} passages, views {', '.join(config.dense_views)})")
+
     t_embed = time.perf_counter()
-    if todo:
-        fresh = embedder.encode_passages(todo, batch_size=batch_size, show_progress=show_progress)
-        cache.update({_text_key(t): fresh[i] for i, t in enumerate(todo)})
+    vecs, embedded = _embed(uniq, root, embedder, batch_size, show_progress, say, warn, describe)
     t_embed = time.perf_counter() - t_embed
-    denses = {}
-    for view, ts in texts.items():
-        vecs = np.zeros((len(df), embedder.dim), dtype=np.float32)
-        for i, t in enumerate(ts):
-            vecs[i] = cache[_text_key(t)]
-        denses[view] = DenseIndex(vecs)
+    row = {t: i for i, t in enumerate(uniq)}
+    view_vecs = {view: vecs[[row[t] for t in ts]] if ts else np.zeros((0, embedder.dim), np.float32)
+                 for view, ts in texts.items()}
+    denses = {view: DenseIndex(v) for view, v in view_vecs.items()}
     analyzer = Analyzer(compounds=config.compounds)
     bm25 = BM25Index(analyzer).fit([analyzer(t) for t in df["search_text"]])
-    new_manifest = {
+    manifest = {
         "schema_version": SCHEMA_VERSION,
+        "key": key,
+        "generation": f"{GENS}/{key}",
         "model": {"name": embedder.name, "fingerprint": embedder.fingerprint,
                   "weights_sha256": embedder.weights_sha256, "dim": embedder.dim},
         "analyzer": analyzer.signature,
@@ -217,35 +319,69 @@ def build_index(documents, index_dir: str | Path, embedder, *, config: PassageCo
         "faiss": next(iter(denses.values())).kind,
         "counts": {"documents": len(per_doc), "passages": len(df),
                    "table_passages": int((df["source"] == "table").sum()) if len(df) else 0},
-        "documents": {name: {"file_sha256": _file_sha256(getattr(d, "path", None)), "passages_sha256": sha,
-                             "passages": len(ps), "region": d.meta.region, "kind": d.meta.kind,
-                             "period": d.meta.period}
+        "documents": {name: {"file_sha256": getattr(d, "sha256", None) or _file_sha256(getattr(d, "path", None)),
+                             "passages_sha256": sha, "passages": len(ps), "region": d.meta.region,
+                             "kind": d.meta.kind, "period": d.meta.period}
                       for name, (d, ps, sha) in sorted(per_doc.items())},
-        "build": {"seconds": None, "embed_seconds": round(t_embed, 2), "embedded": len(todo),
-                  "reused": sum(map(len, texts.values())) - len(todo)},
+        "build": {"seconds": None, "embed_seconds": round(t_embed, 2), "texts": len(uniq), "embedded": embedded},
     }
-
-    with replacing(index_dir) as tmp:
+    with new_generation(root, key) as tmp:
         df.to_parquet(tmp / "passages.parquet", index=False)
         for view, dense in denses.items():
             dense.save(tmp, view)
         bm25.save(tmp / "bm25")
-        new_manifest["build"]["seconds"] = round(time.perf_counter() - t0, 2)
-        (tmp / MANIFEST).write_text(json.dumps(new_manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return new_manifest
+        if extra_writer is not None:
+            extra_writer(tmp, df, view_vecs)
+        manifest["build"]["seconds"] = round(time.perf_counter() - t0, 2)
+        manifest = write_manifest(tmp, manifest)
+    return manifest
 
 
-def load_parts(index_dir: str | Path) -> tuple[dict, pd.DataFrame, BM25Index, dict[str, DenseIndex]]:
-    """Read an index folder written by build_index."""
-    index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
-    if manifest is None:
-        raise IndexStoreError(f"no index at {index_dir} (build it with build_or_load_index / `rapport search`)")
+def _load(gdir: Path, verify: bool, dense: bool = True):
+    manifest = check_generation(gdir, verify=verify)
     if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise IndexStoreError(f"index at {index_dir} has schema {manifest.get('schema_version')}, "
-                          f"this version reads {SCHEMA_VERSION}: rebuild it")
-    df = pd.read_parquet(index_dir / "passages.parquet")
-    analyzer = Analyzer(compounds=manifest["passages_config"].get("compounds", True))
-    bm25 = BM25Index.load(index_dir / "bm25", analyzer)
-    views = manifest["passages_config"].get("dense_views", ["context"])
-    return manifest, df, bm25, {view: DenseIndex.load(index_dir, view) for view in views}
+        raise IndexStoreError(f"index at {gdir} has schema {manifest.get('schema_version')}, "
+                              f"this version reads {SCHEMA_VERSION}: rebuild it")
+    part = "passages.parquet"
+    try:
+        df = pd.read_parquet(gdir / part)
+        part = "bm25"
+        analyzer = Analyzer(compounds=manifest["passages_config"].get("compounds", True))
+        bm25 = BM25Index.load(gdir / "bm25", analyzer)
+        views = {}
+        for view in manifest["passages_config"].get("dense_views", ["context"]) if dense else ():
+            part = "/".join(view_files(view))
+            views[view] = DenseIndex.load(gdir, view)
+    except Exception as e:  # noqa: BLE001 - any reader's failure on these files means they are damaged
+        raise IndexDamaged(f"index {gdir}: {part} cannot be read ({type(e).__name__}: "
+                           f"{' '.join(str(e).split())[:160]})") from None
+    n = manifest["counts"]["passages"]
+    sizes = {"passages.parquet": len(df)} | {view_files(v)[0]: d.n for v, d in views.items()} \
+        | {view_files(v)[1]: d.index.ntotal for v, d in views.items()}
+    for name, got in sizes.items():
+        if got != n:
+            raise IndexDamaged(f"index {gdir}: {name} has {got} rows, the manifest says {n}")
+    return manifest, df, bm25, views
+
+
+def load_parts(index_dir: str | Path, verify: bool | None = None, *, dense: bool = True) \
+        -> tuple[dict, pd.DataFrame, BM25Index, dict[str, DenseIndex]]:
+    """Read one generation: `index_dir` is ROOT (CURRENT's generation) or a generation folder.
+
+    dense=False leaves the vectors and faiss files unread (still size/hash-checked),
+    for a searcher whose dense views live in a database backend.
+
+    Raises IndexStoreError (no index, other schema) or IndexDamaged (a file is not
+    what the manifest lists), each with a one-line message.
+    """
+    verify = _verify_default() if verify is None else verify
+    path = Path(index_dir)
+    for attempt in range(3):
+        gdir = resolve(path)
+        try:
+            return _load(gdir, verify, dense)
+        except IndexDamaged:
+            # cleanup may have removed a generation CURRENT no longer names: read the pointer again
+            if attempt == 2 or gdir.exists() or resolve(path) == gdir:
+                raise
+    raise AssertionError("unreachable")

@@ -13,6 +13,7 @@ from rapport.corpus import Document
 
 from . import components  # noqa: F401  (registers the factories)
 from . import extensions
+from .pieces import piece_document
 
 # Abbreviations spaCy's Swedish exceptions lack; without them "enl." splits in two.
 EXTRA_ABBREVIATIONS = ["enl.", "prop.", "jmf.", "jfr.", "dnr.", "kap.", "ca.", "resp.", "fr.o.m.", "t.o.m.",
@@ -58,3 +59,9 @@ def make_doc(nlp: Language, document: Document) -> Doc:
 
 def process(nlp: Language, document: Document) -> Doc:
     return nlp(make_doc(nlp, document))
+
+
+def process_piece(nlp: Language, document: Document, start: int, end: int) -> Doc:
+    """The pipeline over the stretch [start, end) of `document` alone; the Doc's offsets start at 0
+    (pipeline.pieces.shift_facts puts its facts back at `start`)."""
+    return process(nlp, piece_document(document, start, end))

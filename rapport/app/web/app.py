@@ -101,6 +101,13 @@ def _errors(app: FastAPI) -> None:
     async def corpus_error(request: Request, exc: CorpusError):
         return JSONResponse({"error": _one_line(exc)}, status_code=400)
 
+    from rapport.index.generations import IndexStoreError
+
+    @app.exception_handler(IndexStoreError)
+    async def index_error(request: Request, exc: IndexStoreError):
+        # a damaged or locked index the rebuild could not mend: say what, in one line; the server goes on
+        return JSONResponse({"error": _one_line(exc)}, status_code=503)
+
     from ..corpus import query_errors
 
     for err in query_errors():

@@ -124,6 +124,7 @@ class _RawRow:
     note: str | None = None
     footnote: str | None = None
     section: str | None = None
+    note_word: bool = False  # the label ended in "Not": the first number may be its note ref
     _groupings: list | None = None
 
     @property
@@ -187,10 +188,22 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
                 joined = _dehyphen_join(joined, p.text)
             label = _dehyphen_join(joined, label) if take else label
             pending = []
+        tail_note = _NOTE_TAIL.search(label)
+        if tail_note and len(ln.atoms) >= 2 and ln.atoms[0].kind == "num" \
+                and _NOTE_REF.fullmatch(ln.atoms[0].text):
+            # "Skatteintäkter Not 2 4 354 4 264": the word "Not" ends the label; its number is
+            # most likely the ref (the split search weighs that against the column count)
+            label = label[: tail_note.start()]
+        else:
+            tail_note = None
         label, note, foot = _clean_label(label)
         start = take[0].start if take else ln.start
-        rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section))
+        rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section,
+                            note_word=tail_note is not None))
     return rows, pre
+
+_NOTE_TAIL = re.compile(r"\s*\(?\b(?:not|noter)\s*$", re.I)
+_NOTE_REF = re.compile(r"[1-9]\d?")
 
 _JOINERS = ("i", "och", "för", "av", "med", "om", "inom", "kring", "via", "på", "till", "som", "samt",
             "eller", "per", "vid", "från", "efter", "mot", "under", "hos", "de", "den", "det", "ett", "en")

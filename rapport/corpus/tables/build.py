@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from rapport.corpus.numbers import parse_unit
 from .blocks import _logical_rows
-from .header import _gap_chunks, _split_header_lead, _split_title_header, parse_header
+from .header import _TEXT_COLS, _UNIT_PAREN, _gap_chunks, _split_header_lead, _split_title_header, parse_header
 from .lexicon import _SENTENCE_END, _is_period, _known_header_word
 from .lines import _Line, _SECTION_NO
-from .records import Table, TableRow
+from .records import Check, Table, TableRow
+from .verify import honest_check, recheck
 from .solver import _candidate_Ks, _columns_for, _label_dashes, _options, _readings, _solve
 from .titles import _adjacent, _clean_title, _is_name_fragment, _title_rank
 
@@ -110,6 +112,7 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         columns = parse_header(hdr_texts)
     note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
     header_k = len(columns) or None
+    header_cols = list(columns)
     Ks, exact = _candidate_Ks(raws, header_k, note_col)
     line_no = (title_line or block[0]).no
     where = f"{doc}:{line_no}"
@@ -147,13 +150,17 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
     raws, choice, checks, ambiguous = sol.raws, sol.choice, sol.checks, sol.ambiguous
     twarn = [f"{doc}:{r.lines[-1].no}: row '{r.label}' does not fit {K} columns; left as text" for r in sol.bad]
     twarn += dash_warn
-    # rows whose split is still a coin toss: say so
+    details = [Check(ch.kind, ch.ok, ch.text, tuple(ch.rows), ch.parts, ch.neg, ch.cols, ch.args)
+               for ch in checks]
+    # rows whose split is still a coin toss: say so, and the check cannot vouch for them
     for i in ambiguous:
         pri = sorted(sol.prior[id(x)] for x in sol.opts[i][:40])
-        in_ok = any(ch.ok and i in ch.rows for ch in checks)
+        in_ok = any(ch.ok and i in (ch.parts + ch.rows[-1:] if ch.kind == "sum" else ch.rows) for ch in checks)
         if len(pri) > 1 and abs(pri[0] - pri[1]) < 0.3 and not in_ok:
             twarn.append(f"{doc}:{raws[i].lines[-1].no}: row '{raws[i].label}' split unverified "
                          f"(chose {choice[i].cells} of {len(sol.opts[i])} readings)")
+            details.append(Check("split", False, f"'{raws[i].label}': {len(sol.opts[i])} readings, "
+                                 f"none confirmed by a sum or identity", (i,)))
     rows = []
     for r, c in zip(raws, choice):
         rows.append(TableRow(
@@ -178,13 +185,52 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
              f"{n_amb} ambiguous rows resolved by magnitudes and checks")
     if any(c.desc == "note" for c in choice):
         split += "; first number of some rows read as note ref"
-    check = None if not checks else all(ch.ok for ch in checks)
-    return Table(
+    if header_k:
+        # the header names the value columns: a split into another count is a guess
+        named = K if _header_agrees(header_cols, header_k, K) else header_k
+        details.append(Check("columns", named == K, f"{K} value columns, header names {named}",
+                             args=(named, K)))
+        if named != K:
+            twarn.append(f"{where}: table '{title or raws[0].label}' split into {K} columns but its "
+                         f"header names {named}; check=False")
+    table = Table(
         id=tid, title=title, unit=unit, page=page_at(start) if page_at else None,
-        start=start, end=end, columns=columns[:K], rows=rows, check=check,
-        checks=[("ok: " if ch.ok else "FAIL: ") + ch.text for ch in checks], split=split,
-        warnings=twarn, doc=doc, line=line_no,
+        start=start, end=end, columns=columns[:K], rows=rows, split=split,
+        warnings=twarn, doc=doc, line=line_no, check_detail=details,
     )
+    return _settle_check(table)
+
+
+def _header_agrees(header_cols: list[str], header_k: int, K: int) -> bool:
+    """Does a K-column split fit the header: the same count, or the header's extra words
+    name the label column ("Grupp") or text columns ("Kommentar"), which hold no numbers?"""
+    if K == header_k:
+        return True
+    if K > header_k or not header_cols:
+        return False
+    trimmed = [c for c in header_cols if c.split()[0].lower() not in _TEXT_COLS]
+    words = header_cols[0].split()
+    first = words[0]
+    # a label column's name: a word that is not a period or column word ("Grupp"), a text
+    # column ("Mål"), or a name with a unit ("Resultat (mnkr)")
+    return len(trimmed) == K or (K == header_k - 1 and not _is_period(first) and (
+        first.lower() in _TEXT_COLS or not _known_header_word(first) or any(_UNIT_PAREN.match(w) for w in words)))
+
+
+def _settle_check(table: Table) -> Table:
+    """Re-compute every recorded relation on the emitted cells; `check` says what they show."""
+    settled = []
+    for ch in table.check_detail:
+        got = recheck(ch, table)
+        if got != ch.ok:
+            table.warnings.append(f"{table.doc}:{table.line}: {ch.kind} check recorded "
+                                  f"{'ok' if ch.ok else 'FAIL'} but the emitted cells say otherwise: {ch.text}")
+            ch = replace(ch, ok=got)
+        settled.append(ch)
+    table.check_detail = settled
+    table.check = honest_check(settled)
+    table.checks = [("ok: " if ch.ok else "FAIL: ") + ch.text for ch in settled]
+    return table
 
 
 def _table_unit(title, hdr_texts, block, text, start) -> str | None:

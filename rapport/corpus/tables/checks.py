@@ -19,6 +19,13 @@ class _Check:
     rows: tuple[int, ...]
     ok: bool
     text: str
+    # what was tested, so the relation can be re-computed from the emitted cells
+    # (records.Check): the addends of a sum, those subtracted, the columns compared,
+    # and a column identity's (c, i, j)
+    parts: tuple[int, ...] = ()
+    neg: tuple[int, ...] = ()
+    cols: tuple[int, ...] = ()
+    args: tuple[int, ...] = ()
 
 
 def _tol(vals: list[float], cells: list[str] | None = None) -> float:
@@ -248,11 +255,13 @@ def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | 
                 _add_row(full, vals[r2], dcols, costs[r2])
         full_at = s
         plain, signed, n, dec = full
+        parts = tuple(x for x in range(s, t) if not part_of[x])
         if pre_plain and _sums_match(plain, n, dec, target, K, skip):
-            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)))
+            found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}'", tuple(range(s, t + 1)),
+                     parts, ())
         elif any_cost and pre_signed and _sums_match(signed, n, dec, target, K, skip):
             found = (f"sum of rows '{rows[s].label}'..'{rows[t - 1].label}' with costs subtracted",
-                     tuple(range(s, t + 1)))
+                     tuple(range(s, t + 1)), parts, tuple(x for x in parts if costs[x]))
         if found:
             break
     if not found:
@@ -262,13 +271,13 @@ def _sum_check_one(rows, vals, K, skip, facts, t, ti, strong, cols) -> _Check | 
             if _window_prefilter(vals, window, c0, tv0, tv0_dec) \
                     and _window_matches(rows, vals, K, window, target, False, skip):
                 found = ("sum of subtotals " + " + ".join(f"'{rows[w].label}'" for w in window),
-                         tuple(window) + (t,))
+                         tuple(window) + (t,), tuple(window), ())
                 break
     if found:
-        return _Check("sum", found[1], True, f"'{r.label}' = {found[0]}")
+        return _Check("sum", found[1], True, f"'{r.label}' = {found[0]}", found[2], found[3], tuple(dcols))
     if strong:
         return _Check("sum", (t,), False,
-                      f"'{r.label}' is not the sum of any run of rows or subtotals above it")
+                      f"'{r.label}' is not the sum of any run of rows or subtotals above it", cols=tuple(dcols))
     return None
 
 
@@ -277,8 +286,8 @@ def _equal_checks(rows: list[_RawRow], vals, K, facts: _RowFacts | None = None) 
     out = []
     if facts.assets and facts.liab:
         a, b = facts.assets[-1], facts.liab[-1]
-        pairs = [(x, y) for x, y in zip(vals[a], vals[b]) if x is not None and y is not None]
-        ok = bool(pairs) and all(abs(x - y) <= 1 for x, y in pairs)
+        both = tuple(c for c, (x, y) in enumerate(zip(vals[a], vals[b])) if x is not None and y is not None)
+        ok = bool(both) and all(abs(vals[a][c] - vals[b][c]) <= 1 for c in both)
         out.append(_Check("balance", (a, b), ok,
-                          f"balance: '{rows[a].label}' {'=' if ok else '≠'} '{rows[b].label}'"))
+                          f"balance: '{rows[a].label}' {'=' if ok else '≠'} '{rows[b].label}'", cols=both))
     return out

@@ -151,13 +151,14 @@ def _column_check_row(kind, c, i, j, ri, v, rows, columns) -> _Check | None:
             return None
         good = abs(sum(parts) - v[c]) <= _tol(parts + [v[c]])
         return _Check(kind, (ri,), good,
-                      f"'{rows[ri].label}': {nm(c)} {'=' if good else '≠'} sum of columns {nm(i)}..{nm(j - 1)}")
+                      f"'{rows[ri].label}': {nm(c)} {'=' if good else '≠'} sum of columns {nm(i)}..{nm(j - 1)}",
+                      args=(c, i, j))
     if kind == "rowsum":
         good = _rowsum_holds(v, c)
         if good is None:
             return None
         return _Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} "
-                      f"{'=' if good else '≠'} sum of the other columns")
+                      f"{'=' if good else '≠'} sum of the other columns", args=(c, i, j))
     x, y, d = v[i], v[j], v[c]
     if x is None or y is None or d is None or (x == 0 and y == 0 and d == 0):
         return None
@@ -166,7 +167,7 @@ def _column_check_row(kind, c, i, j, ri, v, rows, columns) -> _Check | None:
         return None
     rel = "=" if good else "≠"
     rhs = f"{nm(i)} − {nm(j)}" if kind == "diff" else f"% change from {nm(j)} to {nm(i)}"
-    return _Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} {rel} {rhs}")
+    return _Check(kind, (ri,), good, f"'{rows[ri].label}': {nm(c)} {rel} {rhs}", args=(c, i, j))
 
 
 def _column_checks(rows, vals, columns, idents, ids=None, cache=None) -> list[_Check]:

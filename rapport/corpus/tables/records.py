@@ -25,6 +25,35 @@ class TableRow:
     value_columns: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Check:
+    """One relation a table's check tested, stated so that it can be re-computed from the
+    emitted cells (`corpus.tables.verify.recheck`) — a check that says True must hold on the
+    numbers a reader gets, not on some reading the split search tried.
+
+    kind: "sum" (rows[-1] is the total; `parts` its addends, `neg` the cost rows whose
+    positive values are subtracted; no parts: no run or subtotals above add up to it),
+    "balance" (rows[0] = rows[1] in `cols`), "diff"/"pct"/"rowsum"/"colsum" (a column
+    identity on rows[0]; `args` = (c, i, j)), "columns" (args = (header's count, columns
+    emitted): the split has as many value columns as the header names), "split"
+    (rows[0] had several readings as close as a coin toss and no sum or identity that
+    holds covers it).
+    """
+    kind: str
+    ok: bool
+    text: str
+    rows: tuple[int, ...] = ()
+    parts: tuple[int, ...] = ()
+    neg: tuple[int, ...] = ()
+    cols: tuple[int, ...] = ()
+    args: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "ok": self.ok, "text": self.text, "rows": list(self.rows),
+                "parts": list(self.parts), "neg": list(self.neg), "cols": list(self.cols),
+                "args": list(self.args)}
+
+
 @dataclass
 class Table:
     id: str
@@ -42,6 +71,11 @@ class Table:
     kind: str = "numeric"
     doc: str = ""
     line: int = 0  # 1-based line number of `start` in the text
+    check_detail: list[Check] = field(default_factory=list)  # what `check` tested, re-computable
+
+    def check_summary(self) -> str:
+        """The tested relations in one line ("ok sum: …; FAIL columns: …"), for long-form outputs."""
+        return "; ".join(f"{'ok' if c.ok else 'FAIL'} {c.kind}: {c.text}" for c in self.check_detail)
 
     def column_name(self, i: int, row: "TableRow | None" = None) -> str | None:
         if self.kind != "numeric":
@@ -55,6 +89,7 @@ class Table:
         import pandas as pd
 
         recs = []
+        summary = self.check_summary()
         for r in self.rows:
             for i, v in enumerate(r.values):
                 if v is None:
@@ -62,9 +97,9 @@ class Table:
                 recs.append({
                     "doc": self.doc, "table": self.id, "title": self.title, "unit": self.unit,
                     "page": self.page, "row": r.label, "column": self.column_name(i, r),
-                    "value": float(v), "check": self.check,
+                    "value": float(v), "check": self.check, "check_detail": summary,
                 })
-        cols = ["doc", "table", "title", "unit", "page", "row", "column", "value", "check"]
+        cols = ["doc", "table", "title", "unit", "page", "row", "column", "value", "check", "check_detail"]
         return pd.DataFrame.from_records(recs, columns=cols)
 
     def to_wide(self):

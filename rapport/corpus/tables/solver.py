@@ -47,18 +47,20 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
     a Diff/Avvikelse column is often left empty for a ratio row)."""
     opts: list[_Option] = []
     seen = set()
+    notes = note_col or raw.note_word
     groupings = [g for g in raw.groupings
-                 if max(1, K - 2) <= len(g) <= K + (1 if note_col else 0)]
+                 if max(1, K - 2) <= len(g) <= K + (1 if notes else 0)]
     # exact readings first: padded ones (empty cells) only fill what room is left
-    groupings.sort(key=lambda g: 0 if len(g) == K or (note_col and len(g) == K + 1) else 1)
+    groupings.sort(key=lambda g: 0 if len(g) == K or (notes and len(g) == K + 1) else 1)
     for g in groupings:
         n = len(g)
         variants: list[tuple[list[Cell], float, str | None, str]] = []
-        if note_col and n >= 2 and g[0].value is not None and float(g[0].value).is_integer() \
+        if notes and n >= 2 and g[0].value is not None and float(g[0].value).is_integer() \
                 and 0 < g[0].value <= 60 and not g[0].text.startswith(("-", "−", "–", "(")) \
-                and raw.note is None:
+                and " " not in g[0].text and raw.note is None:
             variants.append((g[1:], 0.0, "Not " + g[0].text, "note"))
-        variants.append((g, 0.0, None, ""))
+        # after the word "Not" a number that is not the ref is the exception
+        variants.append((g, 0.5 if raw.note_word and variants else 0.0, None, ""))
         for cells, pen, note, d in variants:
             m = len(cells)
             if m > K:
@@ -184,7 +186,7 @@ def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
         ks = set()
         for g in r.groupings:
             ks.add(len(g))
-            if note_col and len(g) > 1:
+            if (note_col or r.note_word) and len(g) > 1:
                 ks.add(len(g) - 1)
         possible.append(ks)
     exact: dict[int, int] = {}

@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from rapport.corpus import BlockKind
 
 from ..dates import MONTH, find_dates
+from ..heads import candidate_features, event_features, run_heads
 from ..records import MAX_EVIDENCE, Event, EventType
 from ..spans import document, evidence
 from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, table_fragment,
@@ -123,45 +124,64 @@ class Trigger:
     requires=["doc._.document", "token.lemma"],
     assigns=["doc.spans"],
     default_config={"spans_key": "events", "patterns": "events.jsonl", "runon_chars": 2000, "table_prose": True,
-                    "overwrite": True},
+                    "overwrite": True, "heads": "", "label_head": True},
 )
 def make_events(nlp: Language, name: str, spans_key: str, patterns: str, runon_chars: int, table_prose: bool,
-                overwrite: bool):
+                overwrite: bool, heads: str, label_head: bool):
     return EventFinder(nlp, name, spans_key=spans_key, patterns=patterns, runon_chars=runon_chars,
-                       table_prose=table_prose, overwrite=overwrite)
+                       table_prose=table_prose, overwrite=overwrite, heads=heads, label_head=label_head)
 
 
 class EventFinder(PatternComponent):
+    CFG_KEYS = PatternComponent.CFG_KEYS + ("label_head",)
+
+    def __init__(self, nlp: Language, name: str, *, label_head: bool = True, **settings):
+        self.label_head = label_head
+        super().__init__(nlp, name, **settings)
+
     @staticmethod
     def _required(row: dict) -> bool:
         return row["kind"] == "verb"
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
-        sents = [s for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and self.prefilter(s)
-                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
-        buckets = self.cues.find(doc, sents)
         spans = []
         taken = taken_offsets(doc)
         period = reference_period(d.meta)
-        for i, sent in enumerate(sents):
-            found = self.judge(sent, buckets.get(i, []))
-            if found is None:
-                continue
-            trigger, etype = found
+        for sent, token, etype in self.find(doc):
             ev = evidence(doc, sent.start_char, sent.end_char)
-            date = event_date(sent, trigger.token, period) or context_date(d, sent, period)
-            if verb_form(trigger.token) == "present" and re.fullmatch(r"\d{4}-\d{2}", d.meta.period or ""):
+            date = event_date(sent, token, period) or context_date(d, sent, period)
+            if verb_form(token) == "present" and re.fullmatch(r"\d{4}-\d{2}", d.meta.period or ""):
                 date = d.meta.period  # "håller nu på att avvecklas": happening as the report is written
-            fact = Event(**ev, date=date, type=etype,
-                         actor=actor(sent, trigger.token, d.meta.region))
+            fact = Event(**ev, date=date, type=etype, actor=actor(sent, token, d.meta.region))
             out = carrier(doc, sent.start, sent.end, etype.value, taken)
             if out is None:
                 continue
             out._.fact = fact
             spans.append(out)
         return self._store(doc, spans)
+
+    def find(self, doc: Doc) -> list[tuple[Span, Token, EventType]]:
+        """(sentence, trigger token, type) of each event: by the trigger rules, or by the heads when loaded.
+
+        The date and the actor are always read by rules around the trigger; a sentence the
+        head accepts without a listed trigger verb gets its first verb-like word as one."""
+        heads = self.loaded_heads()
+        cands, buckets = self.candidates(doc, heads is not None)
+        sents = [s for s, _ in cands]
+        judged = [self.judge(sent, buckets.get(i, [])) for i, sent in enumerate(sents)]
+        if heads is None:
+            return [(sent, j[0].token, j[1]) for sent, j in zip(sents, judged) if j is not None]
+        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []))
+                                                          for i, j in enumerate(judged)])
+        out = []
+        for i, _, labels in run_heads(doc, heads, "event", [s.text for s in sents], feats,
+                                      [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
+            j, label = judged[i], labels.get("event_label")
+            token = j[0].token if j is not None else _verb_like(sents[i], buckets.get(i, []))
+            rule = j[1] if j is not None else EventType.OTHER
+            out.append((sents[i], token, EventType(label) if self.label_head and label else rule))
+        return out
 
     def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
         """The sentence's main trigger and the event type, or None when nothing happened."""
@@ -210,6 +230,16 @@ class EventFinder(PatternComponent):
         return best, etype
 
 
+def _verb_like(sent: Span, matches) -> Token:
+    """A stand-in trigger for a sentence the head accepted: a listed verb, else the first past form."""
+    for row, a, _ in sorted(matches, key=lambda m: m[1]):
+        if row["kind"] == "verb":
+            return sent.doc[a]
+    words = [t for t in sent if t.is_alpha]
+    return next((t for t in words if verb_form(t) == "past" and t.lower_ not in FUNCTION_WORDS),
+                next((t for t in words if t.lower_ not in FUNCTION_WORDS), sent[0]))
+
+
 def _by_object(trigger: Trigger, sent: Span) -> EventType | None:
     """A type chosen by the object after the trigger phrase: "tog över driften" is organisational."""
     after = [t.lower_ for t in trigger.token.doc[trigger.token.i + 1:min(sent.end, trigger.token.i + 9)]
@@ -241,6 +271,12 @@ def _framework(sent: Span, trigger: Token) -> bool:
     return not find_dates(sent.text, "2000")
 
 
+def _text(doc: Doc) -> str:
+    """The document text (cheap; Doc.text rebuilds it), or the Doc's own for a bare sentence Doc."""
+    d = doc._.document
+    return d.text if d is not None else doc.text
+
+
 def _fits(row: dict, tok: Token, last: Token, sent: Span, nouns: dict[str, float]) -> bool:
     """The trigger row's own conditions, and the generic-verb tests (manner, state)."""
     doc = tok.doc
@@ -259,7 +295,7 @@ def _fits(row: dict, tok: Token, last: Token, sent: Span, nouns: dict[str, float
     if row.get("passive_only") and not (tok.lower_.endswith("s") or _after_be(tok)):
         return False  # "har skapat oro", "har skapat förutsättningar": a cause, not a creation
     if row["id"] in GENERIC:
-        tail = document(doc).text[last.idx + len(last.text):min(sent.end_char, last.idx + len(last.text) + 60)]
+        tail = _text(doc)[last.idx + len(last.text):min(sent.end_char, last.idx + len(last.text) + 60)]
         if MANNER.match(tail):
             return False  # "har genomförts digitalt", "på ett pandemianpassat sätt": how it ran, not news
         prev = [t.lower_ for t in doc[max(sent.start, tok.i - 3):tok.i] if t.is_alpha]
@@ -291,9 +327,9 @@ def verb_form(token: Token) -> str:
 
 @lru_cache(maxsize=20_000)
 def _known(word: str) -> bool:
-    import simplemma
+    from rapport.models.lemmas import is_known
 
-    return simplemma.is_known(word, lang="sv")
+    return is_known(word, "sv")
 
 
 def happened(token: Token, sent: Span, row: dict | None = None) -> bool:
@@ -419,7 +455,7 @@ def _relative(between: list[Token]) -> bool:
 
 def _dated_after(token: Token, sent: Span) -> bool:
     end = token.idx + len(token.text)
-    tail = document(token.doc).text[end:min(sent.end_char, end + 40)]  # Doc.text would rebuild the whole text
+    tail = _text(token.doc)[end:min(sent.end_char, end + 40)]  # Doc.text would rebuild the whole text
     return any(d.start < 12 for d in find_dates(tail, "2000"))
 
 

@@ -25,6 +25,7 @@ Why it looks the way it does:
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -302,6 +303,8 @@ def _numbers(text: str) -> list[_Raw]:
         if _skip_number(text, s, e, num):
             continue
         value, dec, sig = _parse_written(num)
+        if not math.isfinite(value):
+            continue  # 309 digits overflow a float: no figure (inf would be written as the invalid JSON Infinity)
         start = s
         sign = 0
         pre = text[max(0, s - 8):s]

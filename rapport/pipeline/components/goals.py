@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from rapport.corpus import BlockKind
 
+from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..lexicon_goals import CueListComponent, Cues, candidates, claim, word_to_int
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
@@ -71,11 +72,13 @@ _STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "
     "rapport_goals",
     assigns=["doc.spans"],
     requires=["doc._.document"],
-    default_config={"spans_key": "goal_assessments", "max_chars": 600, "max_run": 1000, "goal_window": 8000},
+    default_config={"spans_key": "goal_assessments", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
+                    "heads": ""},
 )
-def make_goals(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int):
+def make_goals(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int,
+               heads: str):
     return GoalAssessor(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run,
-                        goal_window=goal_window)
+                        goal_window=goal_window, heads=heads)
 
 
 # ---------------------------------------------------------------- goal context
@@ -674,8 +677,8 @@ def assessor(doc: Doc, cues: Cues, a: int, b: int) -> str | None:
 # ---------------------------------------------------------------- component
 
 
-class GoalAssessor(CueListComponent):
-    settings = ("spans_key", "max_chars", "max_run", "goal_window")
+class GoalAssessor(HeadsUser, CueListComponent):
+    settings = ("spans_key", "max_chars", "max_run", "goal_window", "heads")
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
@@ -686,12 +689,43 @@ class GoalAssessor(CueListComponent):
         else:
             cues = self.lexicon.cues(doc, cands)
             index = GoalIndex(doc, cues, self.goal_window)
+            rest = []
             for c in cands:
-                group += [span for span, _ in self.assess_sentence(doc, d, cues, index, c)]
+                found = self.assess_sentence(doc, d, cues, index, c)
+                group += [span for span, _ in found]
+                if not found:
+                    rest.append(c)
             group += self.status_lines(doc, d, cues, index)
+            group += self.head_assessments(doc, d, cues, index, rest)
             group.sort(key=lambda sp: sp.start)
         doc.spans[self.spans_key] = group
         return doc
+
+    def head_assessments(self, doc: Doc, d, cues: Cues, index: GoalIndex, rest) -> list[Span]:
+        """Assessments the rules did not read, where learned heads are loaded: the head decides
+        that a sentence assesses a goal and its status and horizon; which goal, its level and
+        the assessor are still read by the rules (the goal index, the assessor patterns)."""
+        heads = self.loaded_heads()
+        taken = {(sp.start_char, sp.end_char) for sp in doc.spans.get(self.spans_key, [])}
+        if heads is None or not rest:
+            return []
+        pairs = [(c.span, None if c.in_table else _sentence_at(d, c.start)) for c in rest]
+        feats = candidate_features(d, pairs, [goal_features(self.lexicon, c.span) for c in rest])
+        out = []
+        for i, _, labels in run_heads(doc, heads, "goal", [c.span.text for c in rest], feats,
+                                      [False] * len(rest), [False] * len(rest), encoder=self.encoder):
+            c = rest[i]
+            status = Status(labels.get("goal_status", Status.NO_ASSESSMENT.value))
+            horizon = Horizon(labels.get("goal_horizon", Horizon.CURRENT.value))
+            goal, level = index.resolve(c.span.start, c.span.end)
+            rec = GoalAssessment(**evidence(doc, c.start, c.end), goal=goal, level=level,
+                                 assessor=assessor(doc, cues, c.span.start, c.span.end), status=status, horizon=horizon)
+            if (c.start, c.end) in taken:
+                continue
+            span = claim(doc, c.span.start, c.span.end, status.value)
+            span._.fact = rec
+            out.append(span)
+        return out
 
     def status_lines(self, doc: Doc, d, cues: Cues, index: GoalIndex) -> list[Span]:
         """'Måluppfyllelse: Delvis uppfyllt', 'Prognos helår: Uppnås' — status fields of goal tables and cards."""
@@ -738,3 +772,9 @@ class GoalAssessor(CueListComponent):
             span._.fact = rec
             out.append((span, rec))
         return out
+
+
+def _sentence_at(d, start: int):
+    """The corpus Sentence starting at `start` (for its section and block), if there is one."""
+    i = bisect.bisect_left(d.sentences, start, key=lambda s: s.start)
+    return d.sentences[i] if i < len(d.sentences) and d.sentences[i].start == start else None

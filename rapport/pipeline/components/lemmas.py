@@ -14,12 +14,11 @@ from spacy.tokens import Doc
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    import simplemma
+    from rapport.models.lemmas import lemmatize
 
     if not word[:1].isalpha():
         return word
-    low = word.lower()
-    return simplemma.lemmatize(low, lang="sv")
+    return lemmatize(word.lower(), "sv")
 
 
 @Language.factory("rapport_lemmas", assigns=["token.lemma"])

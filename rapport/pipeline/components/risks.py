@@ -54,6 +54,7 @@ from spacy.tokens import Doc, Span, Token
 
 from rapport.corpus import BlockKind
 
+from ..heads import HeadsUser, candidate_features, clinical_only, risk_features, run_heads
 from ..records import MAX_EVIDENCE, Risk, RiskCategory
 from ..spans import document, evidence, nearest_heading
 
@@ -467,15 +468,16 @@ class Judgement:
     requires=["doc._.document", "token.lemma"],
     assigns=["doc.spans"],
     default_config={"spans_key": "risks", "patterns": "risks.jsonl", "threshold": 1.0, "runon_chars": 2000,
-                    "table_prose": True, "overwrite": True},
+                    "table_prose": True, "overwrite": True, "heads": "", "label_head": True},
 )
 def make_risks(nlp: Language, name: str, spans_key: str, patterns: str, threshold: float, runon_chars: int,
-               table_prose: bool, overwrite: bool):
+               table_prose: bool, overwrite: bool, heads: str, label_head: bool):
     return RiskFinder(nlp, name, spans_key=spans_key, patterns=patterns, threshold=threshold,
-                      runon_chars=runon_chars, table_prose=table_prose, overwrite=overwrite)
+                      runon_chars=runon_chars, table_prose=table_prose, overwrite=overwrite, heads=heads,
+                      label_head=label_head)
 
 
-class PatternComponent:
+class PatternComponent(HeadsUser):
     """What rapport_risks and rapport_events share: pattern rows in, saved with the pipeline.
 
     Like spaCy's span_ruler, `to_disk` writes the rows (patterns.jsonl) and
@@ -483,11 +485,12 @@ class PatternComponent:
     so a saved pipeline keeps the cue lists it was saved with.
     """
 
-    CFG_KEYS: tuple[str, ...] = ("spans_key", "runon_chars", "table_prose", "overwrite")
+    CFG_KEYS: tuple[str, ...] = ("spans_key", "runon_chars", "table_prose", "overwrite", "heads")
 
     def __init__(self, nlp: Language, name: str, *, spans_key: str, patterns: str, runon_chars: int,
-                 table_prose: bool, overwrite: bool):
+                 table_prose: bool, overwrite: bool, heads: str = ""):
         self.name = name
+        self.heads = heads  # heads folder (relative to rapport/models/heads/), "" for rules only
         self.table_prose = table_prose
         self.spans_key = spans_key
         self.patterns = patterns
@@ -500,6 +503,17 @@ class PatternComponent:
         self.pattern_rows = [dict(r) for r in rows]
         self.cues = CuePatterns(vocab, self.pattern_rows)
         self.prefilter = Prefilter([r for r in self.pattern_rows if self._required(r)])
+
+    def candidates(self, doc: Doc, every: bool) -> tuple[list[tuple[Span, object]], dict[int, list]]:
+        """Prose sentences worth judging, (span, corpus Sentence or None), and their cue matches.
+
+        Table fragments and over-long sentences never are; without heads (`every` False)
+        only sentences the cue prefilter passes, with heads every one (the gate sorts them)."""
+        d = document(doc)
+        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
+                 if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))
+                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        return cands, self.cues.find(doc, [s for s, _ in cands])
 
     def _store(self, doc: Doc, spans: list[Span]) -> Doc:
         """Replace or extend the span group, as span_ruler's `overwrite` does."""
@@ -532,11 +546,13 @@ class PatternComponent:
 
 
 class RiskFinder(PatternComponent):
-    CFG_KEYS = PatternComponent.CFG_KEYS + ("threshold",)
+    CFG_KEYS = PatternComponent.CFG_KEYS + ("threshold", "label_head")
 
-    def __init__(self, nlp: Language, name: str, *, threshold: float, **settings):
+    def __init__(self, nlp: Language, name: str, *, threshold: float, heads: str = "", label_head: bool = True,
+                 **settings):
         self.threshold = threshold
-        super().__init__(nlp, name, **settings)
+        self.label_head = label_head
+        super().__init__(nlp, name, heads=heads, **settings)
 
     @staticmethod
     def _required(row: dict) -> bool:
@@ -545,32 +561,45 @@ class RiskFinder(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         taken = taken_offsets(doc)
-        for span, judgement in self.find(doc):
+        for span, category, score in self.find(doc):
             ev = evidence(doc, span.start_char, span.end_char)
-            risk = Risk(**ev, section=nearest_heading(doc, span.start_char), category=judgement.category,
-                        score=self.score(judgement.raw))
-            out = carrier(doc, span.start, span.end, judgement.category.value, taken)
+            risk = Risk(**ev, section=nearest_heading(doc, span.start_char), category=category, score=score)
+            out = carrier(doc, span.start, span.end, category.value, taken)
             if out is None:
                 continue
             out._.fact = risk
             spans.append(out)
         return self._store(doc, spans)
 
-    def score(self, raw: float) -> float:
+    def confidence(self, raw: float) -> float:
         """A confidence in (0, 1): 0.5 at the threshold, rising with the cue weight above it."""
         return min(0.999, round(1.0 / (1.0 + math.exp(-2.5 * (raw - self.threshold))), 3))
 
-    def find(self, doc: Doc) -> Iterator[tuple[Span, Judgement]]:
-        blocks = document(doc).blocks
-        sents = [s for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and self.prefilter(s)
-                 and not table_fragment(s, cs is None, cs is not None and blocks[cs.block].kind == BlockKind.LIST_ITEM)]
-        buckets = self.cues.find(doc, sents)
+    def find(self, doc: Doc) -> Iterator[tuple[Span, RiskCategory, float]]:
+        """(sentence, category, confidence) of each risk: by the cue score, or by the heads when loaded.
+
+        With heads, every prose sentence is a candidate (the cue prefilter would keep only
+        sentences with a listed cue); the gate decides which are embedded."""
+        heads = self.loaded_heads()
+        cands, buckets = self.candidates(doc, heads is not None)
+        sents = [s for s, _ in cands]
         heading_topics = self._heading_topics(doc)
-        for i, span in enumerate(sents):
-            j = self.judge(span, buckets.get(i, []), heading_topics)
-            if j is not None and j.raw >= self.threshold:
-                yield span, j
+        judged = [self.judge(span, buckets.get(i, []), heading_topics) for i, span in enumerate(sents)]
+        if heads is None:
+            for span, j in zip(sents, judged):
+                if j is not None and j.raw >= self.threshold:
+                    yield span, j.category, self.confidence(j.raw)
+            return
+        feats = candidate_features(document(doc), cands, [risk_features(j, buckets.get(i, []), self.threshold)
+                                                          for i, j in enumerate(judged)])
+        rule_yes = [j is not None and j.raw >= self.threshold for j in judged]
+        veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
+        for i, p, labels in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
+                                      encoder=self.encoder):
+            label = labels.get("risk_label")
+            rule = judged[i].category if judged[i] is not None else RiskCategory.OTHER
+            category = RiskCategory(label) if self.label_head and label else rule
+            yield sents[i], category, min(0.999, round(p, 3))
 
     def judge(self, span: Span, matches, heading_topics=None) -> Judgement | None:
         if len(span.text) > MAX_EVIDENCE:
@@ -699,7 +728,8 @@ class RiskFinder(PatternComponent):
 
 
 def _section(span: Span):
-    return document(span.doc).section_at(span.start_char)
+    d = span.doc._.document  # None for a bare sentence Doc (training features): no section
+    return d.section_at(span.start_char) if d is not None else None
 
 
 # cue nouns whose complement names the threat: "risk för X", "brist på X", "osäkerhet kring X"

@@ -1,0 +1,264 @@
+"""The input of the learned heads: rule features of a sentence, its words hashed, its e5 vector.
+
+One module computes these for training (`tools/train_heads.py`, on annotated sentences made
+into bare Docs) and for extraction (the risk and event components, on sentences of a
+report), so a head sees at run time exactly the columns it was trained on. Columns are
+named; a heads manifest lists the names it was trained with, and `vectorize` lays any
+feature dict out in that order (a name the code no longer produces is a zero column).
+
+Rule features are what the cue engines and the grammar tests already know: which cue
+families and damping rules fired, the rule score and verdict, negation, modality, tense,
+dates, amounts, list / table / heading context. The hashed words feed only the cheap gate
+that decides which sentences are worth embedding.
+"""
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+from rapport.models.heads import Heads, LinearHead, embed
+
+HASH_DIM = 1 << 14
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga", "varken"})
+MODALS = frozenset({"ska", "skall", "kan", "kunna", "kunde", "skulle", "bör", "borde", "måste", "behöver", "får",
+                    "kommer", "vill", "torde", "riskerar"})
+FUTURE = re.compile(r"(?i)\b(kommer\s+att|ska|skall|planeras|väntas|förväntas|beräknas|prognos\w*|framöver|"
+                    r"kommande|nästa\s+år|på\s+sikt|på\s+längre\s+sikt)\b")
+PERFECT_AUX = frozenset({"har", "hade", "harr"})
+PAST_FORM = re.compile(r"(?i)^\w{3,}(ade|ades|dde|ddes|de|des|te|tes)$")
+SUPINE = re.compile(r"(?i)^\w{3,}(at|ats|it|its|tt|tts|ts)$")
+PRESENT_PASSIVE = re.compile(r"(?i)^\w{3,}(as|ás|es)$")
+AMOUNT = re.compile(r"(?i)\d\s*(?:mnkr|mkr|tkr|mdkr|miljoner|miljarder|kronor|kr)\b")
+PERCENT = re.compile(r"(?i)\d\s*(?:%|procent\b|procentenheter)")
+YEAR = re.compile(r"\b(19|20)\d\d\b")
+BULLET = re.compile(r"^\s*[•\-–*▪►·o]\s")
+RISK_HEADING = re.compile(r"(?i)risk|osäkerhet|känslighet|förväntad utveckling|framtid|utmaning|omvärld|hot\b")
+EVENT_HEADING = re.compile(r"(?i)händelse|viktiga|väsentliga|under (året|perioden)|beslut")
+GOAL_HEADING = re.compile(r"(?i)mål|avvikelse|framgång|bedömning|uppföljning|resultat")
+CLINICAL_HEADING = re.compile(r"(?i)riskgrupp|vaccin|smitt|patient|behandling|läkemedel")
+_WORD = re.compile(r"\w+", re.U)
+
+
+def generic_features(span: Span, heading: str | None, block_kind: str | None, in_table: bool,
+                     fragment: bool) -> dict[str, float]:
+    """Grammar and context signals every head can use; token tests only, no model."""
+    toks = [t for t in span if not t.is_space]
+    lows = [t.lower_ for t in toks]
+    text = span.text
+    f: dict[str, float] = {}
+    f[f"blk_{block_kind or 'none'}"] = 1.0
+    f["in_table"] = float(in_table)
+    f["fragment"] = float(fragment)
+    f["bullet"] = float(bool(BULLET.match(text)))
+    f["ends_stop"] = float(text.rstrip().endswith((".", "!", "?")))
+    f["len"] = math.log1p(len(toks)) / 4.0
+    digits = sum(t.like_num for t in toks)
+    f["digit_share"] = digits / max(1, len(toks))
+    f["neg"] = float(any(w in NEGATIONS for w in lows))
+    f["modal"] = float(any(w in MODALS for w in lows))
+    f["future"] = float(bool(FUTURE.search(text)))
+    f["past"] = float(any(PAST_FORM.match(w) for w in lows))
+    f["perfect"] = float(any(w in PERFECT_AUX and any(SUPINE.match(x) for x in lows[i + 1:i + 4])
+                             for i, w in enumerate(lows)))
+    f["passive"] = float(any(PRESENT_PASSIVE.match(w) for w in lows))
+    f["amount"] = float(bool(AMOUNT.search(text)))
+    f["percent"] = float(bool(PERCENT.search(text)))
+    f["year"] = float(bool(YEAR.search(text)))
+    h = heading or ""
+    f["has_heading"] = float(bool(h))
+    f["head_risk"] = float(bool(RISK_HEADING.search(h)))
+    f["head_event"] = float(bool(EVENT_HEADING.search(h)))
+    f["head_goal"] = float(bool(GOAL_HEADING.search(h)))
+    f["head_clinical"] = float(bool(CLINICAL_HEADING.search(h)))
+    return f
+
+
+def risk_features(judgement, matches, threshold: float) -> dict[str, float]:
+    """What the risk cue engine saw: families, damping, clinical words, score and verdict."""
+    f: dict[str, float] = {}
+    for row, _, _ in matches:
+        label = row["label"]
+        if label == "cue":
+            f[f"rf_{row['family']}"] = 1.0
+        elif label == "damp":
+            f[f"rd_{row['id']}"] = 1.0
+        elif label == "clinical":
+            f["r_clinical"] = 1.0
+        elif label == "topic":
+            f[f"rt_{row['category']}"] = 1.0
+    if judgement is not None:
+        f["r_raw"] = max(-2.0, min(4.0, judgement.raw)) / 2.0
+        f["r_rule"] = float(judgement.raw >= threshold)
+        f[f"rc_{judgement.category.value}"] = 1.0
+    return f
+
+
+def event_features(found, matches) -> dict[str, float]:
+    """What the event rules saw: a trigger verb at all, one that happened, its type, event nouns."""
+    f: dict[str, float] = {}
+    for row, _, _ in matches:
+        if row["kind"] == "noun":
+            f[f"en_{row['label']}"] = 1.0
+        else:
+            f["ev_trigger"] = 1.0
+            f[f"et_{row['label']}"] = 1.0
+    if found is not None:
+        f["ev_rule"] = 1.0
+        f[f"ev_type_{found[1].value}"] = 1.0
+    return f
+
+
+def clinical_only(matches) -> bool:
+    """A clinical "risk" word ("riskgrupp", "risk för ohälsa") and no cue of another family:
+    such a sentence is never a risk, whatever a head says."""
+    clinical = any(row["label"] == "clinical" for row, _, _ in matches)
+    families = {row["family"] for row, _, _ in matches if row["label"] == "cue"}
+    return clinical and families <= {"risk"}
+
+
+def hashed_words(text: str) -> dict[int, float]:
+    """Word and 5-letter-stem buckets (crc32, stable across processes) for the gate."""
+    out: dict[int, float] = {}
+    for w in _WORD.findall(text.lower()):
+        if w.isdigit():
+            w = "<num>"
+        for piece in (w, "s:" + w[:5]):
+            out[zlib.crc32(piece.encode("utf-8")) % HASH_DIM] = 1.0
+    return out
+
+
+def vectorize(rows: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndarray:
+    """(n, len(names)) float32 with each row's features in the named columns."""
+    col = {n: i for i, n in enumerate(names)}
+    out = np.zeros((len(rows), len(names)), dtype=np.float32)
+    for r, feats in enumerate(rows):
+        for k, v in feats.items():
+            j = col.get(k)
+            if j is not None:
+                out[r, j] = v
+    return out
+
+
+def gate_input(feats: np.ndarray, texts: Sequence[str]):
+    """[rule features | hashed words] as a sparse matrix: 16k word columns, a few dozen set per row."""
+    from scipy import sparse
+
+    rows, cols = [], []
+    for r, t in enumerate(texts):
+        for j in hashed_words(t):
+            rows.append(r)
+            cols.append(j)
+    words = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(texts), HASH_DIM))
+    return sparse.hstack([sparse.csr_matrix(feats, dtype=np.float32), words], format="csr")
+
+
+def head_input(vectors: np.ndarray, feats: np.ndarray) -> np.ndarray:
+    return np.hstack([vectors, feats]).astype(np.float32, copy=False)
+
+
+def doc_vectors(doc: Doc, texts: Sequence[str], heads: Heads, encoder=None) -> np.ndarray:
+    """e5 vectors for sentences of `doc`, remembered on the Doc so two components embed once."""
+    memo: dict[str, np.ndarray] = doc.user_data.setdefault("rapport_vectors", {})
+    todo = [t for t in dict.fromkeys(texts) if t not in memo]
+    if todo:
+        vecs = embed(todo, encoder=encoder, expect=heads.embedder or None)
+        memo.update(zip(todo, vecs))
+    dim = next(iter(memo.values())).shape[0] if memo else 0
+    return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, dim), dtype=np.float32)
+
+
+def gate_keeps(gate: LinearHead | None, feats: np.ndarray, texts: Sequence[str], rule_yes: np.ndarray) -> np.ndarray:
+    """Which sentences get embedded: the gate's yes (tuned for recall) or the rules' yes."""
+    if gate is None:
+        return np.ones(len(texts), dtype=bool)
+    if not len(texts):
+        return np.zeros(0, dtype=bool)
+    return gate.decide(gate_input(feats, texts)) | rule_yes
+
+
+def context_of(d, span: Span, sentence) -> tuple[str | None, str, bool]:
+    """(section path, block kind, inside a table block) of a prose sentence of corpus Document `d`.
+
+    `sentence` is the corpus Sentence, or None for prose found inside a table block."""
+    if sentence is None:
+        sec = d.section_at(span.start_char)
+        return d.section_path(sec.index if sec else None), "table", True
+    return d.section_path(sentence.section), d.blocks[sentence.block].kind.value, False
+
+
+def candidate_features(d, cands, specific: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Generic features of each (span, corpus Sentence) candidate, merged with its component's own."""
+    out = []
+    for (span, sentence), own in zip(cands, specific):
+        heading, kind, in_table = context_of(d, span, sentence)
+        out.append(generic_features(span, heading, kind, in_table, False) | own)
+    return out
+
+
+def goal_features(lexicon, span: Span) -> dict[str, float]:
+    """Which one-word goal cue lists (attain, negation, degree, frame, horizon …) the sentence hits."""
+    f: dict[str, float] = {}
+    for t in span:
+        if not t.is_space:
+            for label in lexicon.labels(t.text, t.lower_, t.lemma_):
+                f[f"g_{label}"] = 1.0
+    return f
+
+
+def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Sequence[dict[str, float]],
+              rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None) -> list[tuple[int, float, dict]]:
+    """(index, P(yes), {label head name: label}) of the candidates the `kind` head accepts.
+
+    The gate (`<kind>_gate`) picks which candidates are embedded, the rules' yes always is;
+    `<kind>` decides yes/no on vector + rule features; every other `<kind>_*` head (category,
+    type, status, horizon) names its label. A vetoed candidate (a clinical "riskgrupp"
+    sentence) is never accepted.
+    """
+    head, gate = heads.get(kind), heads.get(f"{kind}_gate")
+    if head is None or not len(texts):
+        return []
+    rule_yes = np.asarray(rule_yes, dtype=bool)
+    keep = gate_keeps(gate, vectorize(feats, gate.features) if gate else None, texts, rule_yes)
+    keep &= ~np.asarray(veto, dtype=bool)
+    idx = np.flatnonzero(keep)
+    if not len(idx):
+        return []
+    vecs = doc_vectors(doc, [texts[i] for i in idx], heads, encoder=encoder)
+    chosen = [feats[i] for i in idx]
+    p = head.proba(head_input(vecs, vectorize(chosen, head.features)))
+    labels = {name: h.decide(head_input(vecs, vectorize(chosen, h.features)))
+              for name, h in heads.heads.items() if name.startswith(f"{kind}_") and name != f"{kind}_gate"}
+    return [(int(i), float(pi), {name: str(v[k]) for name, v in labels.items()})
+            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold]
+
+
+class HeadsUser:
+    """`initialize` / `loaded_heads` for a component with a `heads` setting (a folder name)."""
+
+    heads: str = ""
+    _heads: Heads | None = None
+    _heads_from: str | None = None
+    encoder = None  # None: the project's e5 (tests put a stand-in here)
+
+    def initialize(self, get_examples=None, *, nlp=None, heads: str | None = None) -> None:
+        """Load the learned heads (spaCy calls this from `nlp.initialize()`; the first call does too).
+
+        `heads` overrides the configured folder; "" switches them off (rules only). A folder
+        that is missing or whose weights fail their manifest hash is a HeadsError naming it."""
+        from rapport.models.heads import load_heads, resolve_folder
+
+        if heads is not None:
+            self.heads = heads
+        folder = resolve_folder(self.heads)
+        self._heads = load_heads(folder) if folder is not None else None
+        self._heads_from = self.heads
+
+    def loaded_heads(self) -> Heads | None:
+        if self._heads_from != self.heads:
+            self.initialize()
+        return self._heads

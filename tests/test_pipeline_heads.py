@@ -1,0 +1,162 @@
+"""Learned heads in rapport_risks / rapport_events: loaded in initialize, hash-checked, deciding
+candidate sentences, with rules kept for what they do exactly (dates, the clinical veto).
+
+Fast tests use a tiny hand-made heads folder and a stand-in encoder (4-dim vectors), so they
+test the wiring, not e5; the one `model` test runs the shipped heads on the real model.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rapport.models.heads import HeadsError, LinearHead, load_heads, save_head, write_manifest
+from rapport.pipeline.heads import HASH_DIM, generic_features, hashed_words, vectorize
+from rapport.pipeline.nlp import build_nlp
+from rapport.pipeline.records import EventType, RiskCategory
+from tests.conftest import process_text
+
+HEAD = """Region Exempellän
+Delårsrapport januari–augusti 2022
+
+3.1 Ekonomi
+"""
+FEATURES = ("amount", "neg", "r_rule", "past", "year")
+DIM = 4
+
+
+def fake_encoder(texts):
+    """Vectors that say nothing: the heads below decide on rule features alone."""
+    return np.zeros((len(texts), DIM), dtype=np.float32)
+
+
+def _binary(name, weights: dict[str, float], bias: float, inputs="vector+features"):
+    width = DIM + len(FEATURES) if inputs == "vector+features" else len(FEATURES) + HASH_DIM
+    coef = np.zeros((1, width), dtype=np.float32)
+    offset = DIM if inputs == "vector+features" else 0
+    for k, w in weights.items():
+        coef[0, offset + FEATURES.index(k)] = w
+    return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=np.array([bias], np.float32),
+                      threshold=0.5, features=FEATURES, inputs=inputs)
+
+
+def _label(name, classes, favoured):
+    coef = np.zeros((len(classes), DIM + len(FEATURES)), dtype=np.float32)
+    intercept = np.zeros(len(classes), dtype=np.float32)
+    intercept[classes.index(favoured)] = 1.0
+    return LinearHead(name=name, classes=tuple(classes), coef=coef, intercept=intercept, features=FEATURES)
+
+
+@pytest.fixture
+def tiny_heads(tmp_path):
+    """Risk = a sentence quoting an amount and no negation; event = a past-tense verb with a year."""
+    folder = tmp_path / "heads"
+    heads = [_binary("risk_gate", {}, 5.0, "features+hash"),  # keeps every sentence
+             _binary("risk", {"amount": 8.0, "neg": -20.0}, -4.0),
+             _label("risk_label", ["finance", "staffing"], "staffing"),
+             _binary("event_gate", {}, 5.0, "features+hash"),
+             _binary("event", {"past": 4.0, "year": 4.0}, -6.0),
+             _label("event_label", ["decision", "agreement"], "agreement")]
+    write_manifest(folder, {"embedder": "", "data_sha1": "test",
+                            "heads": {h.name: save_head(folder, h) for h in heads}})
+    return folder
+
+
+def _pipeline(folder, **label_head):
+    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks", "rapport_events"])
+    for name in ("rapport_risks", "rapport_events"):
+        pipe = nlp.get_pipe(name)
+        pipe.encoder = fake_encoder
+        pipe.label_head = label_head.get("label_head", True)
+        pipe.initialize(heads=str(folder))
+    return nlp
+
+
+def test_heads_manifest_hash_checked(tiny_heads):
+    assert set(load_heads(tiny_heads).heads) == {"risk_gate", "risk", "risk_label", "event_gate", "event",
+                                                 "event_label"}
+    with (tiny_heads / "risk.npz").open("ab") as fh:
+        fh.write(b"tampered")
+    with pytest.raises(HeadsError, match="sha256"):
+        load_heads(tiny_heads)
+
+
+def test_heads_missing_folder_is_a_clear_error(tmp_path):
+    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"])
+    with pytest.raises(HeadsError, match="no manifest.json"):
+        nlp.get_pipe("rapport_risks").initialize(heads=str(tmp_path / "nowhere"))
+
+
+def test_heads_binary_head_is_a_logistic_regression():
+    h = _binary("x", {"amount": 2.0}, -1.0)
+    x = np.zeros((2, DIM + len(FEATURES)), dtype=np.float32)
+    x[1, DIM + FEATURES.index("amount")] = 1.0
+    assert np.allclose(h.proba(x), [1 / (1 + np.e), 1 / (1 + np.exp(-1.0))])
+    assert list(h.decide(x)) == [False, True]
+
+
+def test_heads_risk_without_any_listed_cue(tiny_heads, tmp_path):
+    """A head may accept a sentence no cue list holds, and its label head names the category."""
+    text = HEAD + "Resultatet för perioden blev 45 mnkr sämre än budget för hela verksamheten.\n"
+    doc = process_text(_pipeline(tiny_heads), tmp_path / "r.txt", text)
+    risks = [s._.fact for s in doc.spans["risks"]]
+    assert len(risks) == 1 and "sämre än budget" in risks[0].text
+    assert risks[0].category == RiskCategory.STAFFING and 0.5 <= risks[0].score < 1
+
+
+def test_heads_rule_category_when_label_head_is_off(tiny_heads, tmp_path):
+    text = HEAD + "Det finns en risk att budgetunderskottet ökar med 20 mnkr under hösten.\n"
+    for label_head, want in ((False, RiskCategory.FINANCE), (True, RiskCategory.STAFFING)):
+        doc = process_text(_pipeline(tiny_heads, label_head=label_head), tmp_path / "r.txt", text)
+        assert [s._.fact.category for s in doc.spans["risks"]] == [want]
+
+
+def test_heads_never_a_clinical_risk(tiny_heads, tmp_path):
+    """The clinical veto is a rule: a "riskgrupp" sentence stays out whatever the head says."""
+    text = HEAD + "Vaccinationen av riskgrupperna kostade 12 mnkr under perioden.\n"
+    doc = process_text(_pipeline(tiny_heads), tmp_path / "r.txt", text)
+    assert list(doc.spans["risks"]) == []
+
+
+def test_heads_event_dated_by_rules(tiny_heads, tmp_path):
+    """The head decides that something happened; the date is still read by the date rules."""
+    text = HEAD + "Regionstyrelsen enades i mars 2022 med kommunerna om hemsjukvården.\n"
+    doc = process_text(_pipeline(tiny_heads), tmp_path / "r.txt", text)
+    events = [s._.fact for s in doc.spans["events"]]
+    assert len(events) == 1 and events[0].date == "2022-03" and events[0].type == EventType.AGREEMENT
+
+
+def test_heads_off_means_rules_only(tiny_heads, tmp_path):
+    nlp = _pipeline(tiny_heads)
+    nlp.get_pipe("rapport_risks").initialize(heads="")
+    text = HEAD + "Resultatet för perioden blev 45 mnkr sämre än budget för hela verksamheten.\n"
+    assert list(process_text(nlp, tmp_path / "r.txt", text).spans["risks"]) == []
+
+
+def test_heads_features_name_their_columns():
+    nlp = build_nlp(only=["rapport_lemmas"])
+    doc = nlp.get_pipe("rapport_lemmas")(nlp.make_doc("Kostnaderna har inte ökat med 5 mnkr 2021."))
+    f = generic_features(doc[:], "Risker och osäkerheter", "list_item", False, False)
+    assert f["neg"] == 1 and f["amount"] == 1 and f["year"] == 1 and f["head_risk"] == 1 and f["blk_list_item"] == 1
+    assert vectorize([f], ["amount", "nothing_like_it"]).tolist() == [[1.0, 0.0]]
+    assert hashed_words("Kostnaderna ökar") == hashed_words("kostnaderna  ökar")
+
+
+@pytest.mark.model
+def test_heads_shipped_heads_on_the_real_model(tmp_path):
+    """The shipped heads load (hash-checked), name the e5 model, and find a plain risk statement."""
+    from rapport.models.embedder import is_available
+    from rapport.models.heads import HERE
+
+    if not is_available():
+        pytest.skip("e5 model not built (make setup)")
+    if not (HERE / "e5" / "manifest.json").exists():
+        pytest.skip("no shipped heads in rapport/models/heads/e5 yet (python -m tools.train_heads)")
+    manifest = json.loads((HERE / "e5" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["embedder"] and manifest["data_sha1"]
+    nlp = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"])
+    nlp.get_pipe("rapport_risks").initialize(heads="e5")
+    text = HEAD + "Det finns en påtaglig risk att underskottet växer när kostnaderna för hyrpersonal ökar.\n"
+    risks = [s._.fact for s in process_text(nlp, tmp_path / "r.txt", text).spans["risks"]]
+    assert len(risks) == 1 and risks[0].category == RiskCategory.FINANCE

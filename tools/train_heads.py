@@ -1,0 +1,318 @@
+"""Train the extraction heads from data/annotations and measure them on held-out documents.
+
+    python -m tools.train_heads                          # shipped heads: all annotations -> rapport/models/heads/e5
+    python -m tools.train_heads --exclude dev000 --out /tmp/heads_no000   # for figures on report 000
+    python -m tools.train_heads --split train --eval held_out --out /tmp/heads_train   # held-out fifth
+
+Each annotated unit becomes a bare spaCy Doc (the pipeline's tokenizer and lemmas) so the
+rule features come from the same cue engines and grammar tests the components run
+(rapport.pipeline.heads); its e5 vector comes through the shared content-keyed cache.
+Logistic regressions (scikit-learn) are fitted with their scaling folded into the weights
+and saved as npz + manifest (rapport.models.heads); C and the decision threshold are chosen
+by cross-validation grouped by document on the training rows only. The gates (rule features
++ hashed words, no vector) get the threshold that keeps 97 % of positives out of fold.
+
+`--eval held_out` prints, per fact type, unit-level precision / recall / label accuracy of
+the rules alone and of the heads, on documents none of the training rows came from.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = ROOT / "rapport" / "models" / "heads" / "e5"
+GATE_RECALL = 0.97
+CS = (0.05, 0.2, 1.0)
+
+
+def log(msg: str) -> None:
+    print(f"[train_heads {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- rows -> features
+
+def featurize(rows, nlp):
+    """(texts, risk feature dicts, event feature dicts, clinical-only flags, rule verdicts) per row."""
+    from rapport.pipeline.components.risks import table_fragment
+    from rapport.pipeline.heads import clinical_only, event_features, generic_features, goal_features, risk_features
+
+    risks, events, lemmas = nlp.get_pipe("rapport_risks"), nlp.get_pipe("rapport_events"), nlp.get_pipe("rapport_lemmas")
+    lexicon = nlp.get_pipe("rapport_goals").lexicon
+    out = {"texts": [], "risk": [], "event": [], "goal": [], "clinical": [], "rule_risk": [], "rule_cat": [],
+           "rule_event": [], "rule_type": []}
+    for n, r in enumerate(rows):
+        doc = lemmas(nlp.make_doc(r.text))
+        span = doc[:]
+        in_table, listed = r.block_kind == "table", r.block_kind == "list_item"
+        fragment = table_fragment(span, in_table, listed)
+        gen = generic_features(span, r.heading, r.block_kind, in_table, fragment)
+        rm = risks.cues.find(doc, [span]).get(0, [])
+        judgement = risks.judge(span, rm, None)
+        em = events.cues.find(doc, [span]).get(0, [])
+        found = events.judge(span, em)
+        out["texts"].append(r.text)
+        out["risk"].append(gen | risk_features(judgement, rm, risks.threshold))
+        out["event"].append(gen | event_features(found, em))
+        out["goal"].append(gen | goal_features(lexicon, span))
+        out["clinical"].append(clinical_only(rm))
+        rule_risk = judgement is not None and judgement.raw >= risks.threshold and not fragment
+        out["rule_risk"].append(rule_risk)
+        out["rule_cat"].append(judgement.category.value if rule_risk else None)
+        out["rule_event"].append(found is not None and not fragment)
+        out["rule_type"].append(found[1].value if found is not None and not fragment else None)
+        if n and n % 1000 == 0:
+            log(f"features {n}/{len(rows)}")
+    return out
+
+
+def names_of(dicts) -> list[str]:
+    return sorted({k for d in dicts for k in d})
+
+
+def data_sha1(rows) -> str:
+    h = hashlib.sha1()
+    for r in rows:
+        h.update(json.dumps([r.file, r.start, r.end, r.labels], sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- fitting
+
+def fit_lr(X, y, C, balanced=True):
+    """A fitted (scaler-folded) logistic regression: (coef (k, d), intercept (k,), classes)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=C, max_iter=2000, class_weight="balanced" if balanced else None)
+    if hasattr(X, "tocsr"):  # the gate: binary word columns, fitted unscaled and kept sparse
+        lr.fit(X, y)
+        return lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), [str(c) for c in lr.classes_]
+    mu = X.mean(axis=0)
+    sd = X.std(axis=0)
+    sd[sd < 1e-6] = 1.0
+    lr.fit((X - mu) / sd, y)
+    coef = lr.coef_ / sd
+    intercept = lr.intercept_ - (lr.coef_ * (mu / sd)).sum(axis=1)
+    return coef.astype(np.float32), intercept.astype(np.float32), [str(c) for c in lr.classes_]
+
+
+def _proba(coef, intercept, X):
+    z = np.asarray(X @ coef.T) + intercept
+    if coef.shape[0] == 1:
+        return 1 / (1 + np.exp(-z[:, 0]))
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def oof(X, y, groups, C, balanced=True):
+    """Out-of-fold probabilities (binary: P(yes); multi-class: class names predicted)."""
+    from sklearn.model_selection import GroupKFold
+
+    k = min(5, len(set(groups)))
+    binary = len(set(y)) == 2 and set(y) <= {0, 1}
+    out = np.zeros(len(y)) if binary else np.empty(len(y), dtype=object)
+    for tr, te in GroupKFold(n_splits=k).split(X, y, groups):
+        if len(set(y[tr])) < 2:
+            out[te] = 0 if binary else y[tr][0]
+            continue
+        coef, b, classes = fit_lr(X[tr], y[tr], C, balanced)
+        p = _proba(coef, b, X[te])
+        out[te] = p if binary else np.array(classes, dtype=object)[p.argmax(axis=1)]
+    return out
+
+
+def best_f1_threshold(p, y) -> tuple[float, float]:
+    best = (0.5, -1.0)
+    for t in np.arange(0.2, 0.91, 0.025):
+        pred = p >= t
+        tp = (pred & (y == 1)).sum()
+        f1 = 2 * tp / max(1, pred.sum() + (y == 1).sum())
+        if f1 > best[1]:
+            best = (float(t), float(f1))
+    return best
+
+
+def recall_threshold(p, y, recall: float) -> float:
+    pos = np.sort(p[y == 1])
+    if not len(pos):
+        return 0.5
+    return float(pos[int(np.floor((1 - recall) * len(pos)))])
+
+
+def train_binary(name, X, y, groups, features, inputs, gate=False):
+    from rapport.models.heads import LinearHead
+
+    scores = {}
+    for C in CS:
+        p = oof(X, y, groups, C)
+        scores[C] = (recall_threshold(p, y, GATE_RECALL), (p >= recall_threshold(p, y, GATE_RECALL)).mean()) \
+            if gate else best_f1_threshold(p, y)
+    if gate:  # the C that keeps the fewest sentences at the wanted recall
+        C = min(scores, key=lambda c: scores[c][1])
+        log(f"{name}: C={C} threshold={scores[C][0]:.3f} keeps {scores[C][1]:.1%} (out of fold)")
+    else:
+        C = max(scores, key=lambda c: scores[c][1])
+        log(f"{name}: C={C} threshold={scores[C][0]:.3f} F1 {scores[C][1]:.3f} (out of fold)")
+    coef, b, classes = fit_lr(X, y, C)
+    return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=b, threshold=scores[C][0],
+                      features=tuple(features), inputs=inputs)
+
+
+def train_multi(name, X, y, groups, features):
+    from rapport.models.heads import LinearHead
+
+    best = None
+    for C in CS:
+        pred = oof(X, y, groups, C, balanced=False)
+        acc = float((pred == y).mean())
+        if best is None or acc > best[1]:
+            best = (C, acc)
+    log(f"{name}: C={best[0]} accuracy {best[1]:.3f} (out of fold, {len(y)} rows)")
+    coef, b, classes = fit_lr(X, y, best[0], balanced=False)
+    return LinearHead(name=name, classes=tuple(classes), coef=coef, intercept=b, features=tuple(features))
+
+
+# ---------------------------------------------------------------- the two jobs
+
+# fact type -> (is the unit one?, {label head suffix: its label}); each gets a gate, a yes/no head, label heads
+TASKS = (
+    ("risk", lambda r: r.is_risk, {"label": lambda r: r.labels["risk"]}),
+    ("event", lambda r: r.is_event, {"label": lambda r: r.labels["events"][0]["type"]}),
+    ("goal", lambda r: r.is_goal, {"status": lambda r: r.labels["goals"][0]["status"],
+                                   "horizon": lambda r: r.labels["goals"][0]["horizon"]}),
+)
+
+def prepare(rows, nlp):
+    from rapport.models.heads import embed
+
+    rows = [r for r in rows if r.block_kind != "heading"]
+    log(f"{len(rows)} units from {len({r.file for r in rows})} documents")
+    F = featurize(rows, nlp)
+    t0 = time.time()
+    F["vectors"] = embed(F["texts"], on_progress=lambda d, n: log(f"embedding {d}/{n} ({time.time() - t0:.0f} s)"))
+    return rows, F
+
+
+def train(rows, F, out: Path, nlp) -> dict:
+    from rapport.models.embedder import load_embedder
+    from rapport.models.heads import save_head, write_manifest
+    from rapport.pipeline.heads import gate_input, head_input, vectorize
+
+    groups = np.array([r.file for r in rows])
+    heads = []
+    for kind, is_pos, labels in TASKS:
+        names = names_of(F[kind])
+        feats = vectorize(F[kind], names)
+        y = np.array([int(is_pos(r)) for r in rows])
+        heads.append(train_binary(f"{kind}_gate", gate_input(feats, F["texts"]), y, groups, names,
+                                  "features+hash", gate=True))
+        X = head_input(F["vectors"], feats)
+        heads.append(train_binary(kind, X, y, groups, names, "vector+features"))
+        pos = np.flatnonzero(y)
+        for suffix, label in labels.items():
+            heads.append(train_multi(f"{kind}_{suffix}", X[pos], np.array([label(rows[i]) for i in pos], dtype=object),
+                                     groups[pos], names))
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.npz"):
+        old.unlink()
+    manifest = {"embedder": load_embedder(verify=False).name, "data_sha1": data_sha1(rows),
+                "units": len(rows), "sources": dict(Counter(r.source for r in rows)),
+                "trained": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "heads": {h.name: save_head(out, h) for h in heads}}
+    write_manifest(out, manifest)
+    size = sum(p.stat().st_size for p in out.iterdir())
+    log(f"wrote {out} ({size / 1024:.0f} KB)")
+    return manifest
+
+
+def evaluate(rows, F, folder: Path) -> dict:
+    """Unit-level P / R / label accuracy on `rows`: rules alone, then the heads of `folder`."""
+    from rapport.models.heads import load_heads
+    from rapport.pipeline.heads import gate_input, head_input, vectorize
+
+    heads = load_heads(folder)
+    report = {}
+    for kind, is_pos, label, rule_yes, rule_label in (
+            ("risk", lambda r: r.is_risk, lambda r: r.labels["risk"], F["rule_risk"], F["rule_cat"]),
+            ("event", lambda r: r.is_event, lambda r: r.labels["events"][0]["type"], F["rule_event"], F["rule_type"])):
+        y = np.array([is_pos(r) for r in rows])
+        gold = [label(r) if is_pos(r) else None for r in rows]
+        rule_yes = np.array(rule_yes)
+        head, gate, lab = heads.get(kind), heads.get(f"{kind}_gate"), heads.get(f"{kind}_label")
+        feats = vectorize(F[kind], head.features)
+        keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
+        X = head_input(F["vectors"], feats)
+        yes = head.decide(X) & keep
+        if kind == "risk":
+            yes &= ~np.array(F["clinical"])
+        labels = lab.decide(X)
+        clinical = np.array([r.is_clinical for r in rows])
+        report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
+                        "gate_only": _prf(keep, y, list(labels), gold, clinical),
+                        "heads": _prf(yes, y, list(labels), gold, clinical),
+                        "heads_rule_label": _prf(yes, y, [rl or lb for rl, lb in zip(rule_label, labels)], gold, clinical),
+                        "gate_keeps": round(float(keep.mean()), 3),
+                        "gate_recall": round(float((keep & y).sum() / max(1, y.sum())), 3)}
+    y = np.array([r.is_goal for r in rows])
+    head, gate = heads.get("goal"), heads.get("goal_gate")
+    if head is not None and y.any():
+        keep = gate.decide(gate_input(vectorize(F["goal"], gate.features), F["texts"]))
+        X = head_input(F["vectors"], vectorize(F["goal"], head.features))
+        yes = head.decide(X) & keep
+        status, horizon = heads.get("goal_status").decide(X), heads.get("goal_horizon").decide(X)
+        report["goal (heads only; rules need the whole document)"] = {
+            "status": _prf(yes, y, list(status), [r.labels["goals"][0]["status"] if r.is_goal else None for r in rows],
+                           np.zeros(len(rows), bool)),
+            "horizon_accuracy": _prf(yes, y, list(horizon), [r.labels["goals"][0]["horizon"] if r.is_goal else None
+                                                            for r in rows], np.zeros(len(rows), bool))["label_accuracy"]}
+    return report
+
+
+def _prf(pred, y, labels, gold, clinical) -> dict:
+    pred = np.asarray(pred, dtype=bool)
+    tp = pred & y
+    correct = sum(1 for i in np.flatnonzero(tp) if labels[i] == gold[i])
+    return {"precision": round(float(tp.sum() / max(1, pred.sum())), 3),
+            "recall": round(float(tp.sum() / max(1, y.sum())), 3),
+            "label_accuracy": round(correct / max(1, tp.sum()), 3),
+            "clinical_hits": int((pred & clinical).sum()), "gold": int(y.sum()), "predicted": int(pred.sum())}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=str(DEFAULT_OUT), help="heads folder to write")
+    ap.add_argument("--exclude", default="", help="comma-separated annotation sources to leave out (e.g. dev000)")
+    ap.add_argument("--split", choices=("train", "held_out"), default=None, help="train on one document split only")
+    ap.add_argument("--eval", choices=("train", "held_out"), default=None, help="then score this split")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from tools.annotate.dataset import load
+    from rapport.pipeline.nlp import build_nlp
+
+    nlp = build_nlp(only=["rapport_lemmas", "rapport_goals", "rapport_risks", "rapport_events"])
+    exclude = {s for s in args.exclude.split(",") if s}
+    rows, F = prepare(load(exclude_sources=exclude, split=args.split), nlp)
+    if not rows:
+        print("train_heads: no annotated units found under data/annotations", file=sys.stderr)
+        return 2
+    train(rows, F, Path(args.out), nlp)
+    if args.eval:
+        erows, EF = prepare(load(exclude_sources=exclude, split=args.eval), nlp)
+        for name, keep in (("all sources", None), ("g0vse", "g0vse")):
+            idx = [i for i, r in enumerate(erows) if keep is None or r.source == keep]
+            sub = {k: [v[i] for i in idx] if isinstance(v, list) else v[idx] for k, v in EF.items()}
+            print(json.dumps({"eval_split": args.eval, "sources": name, "units": len(idx), "excluded": sorted(exclude),
+                              **evaluate([erows[i] for i in idx], sub, Path(args.out))}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
