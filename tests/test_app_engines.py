@@ -100,11 +100,14 @@ def test_engines_ray_index_has_the_local_vectors(ray_home, tmp_path):
     ray, _ = engines.index([SAMPLE], engine="ray", index_dir=tmp_path / "i-ray", model=model)
     assert local["build"]["embedded"] > 0 and ray["build"]["embedded"] == local["build"]["embedded"]
     assert ray["model"] == local["model"]
-    for name in ("embeddings.npy", "embeddings_text.npy"):
-        a, b = np.load(tmp_path / "i-local" / name), np.load(tmp_path / "i-ray" / name)
-        np.testing.assert_array_equal(a, b)
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "i-ray" / "passages.parquet"),
-                                  pd.read_parquet(tmp_path / "i-local" / "passages.parquet"))
+    from rapport.index.store import load_parts
+
+    _, df_local, _, dense_local = load_parts(tmp_path / "i-local")
+    _, df_ray, _, dense_ray = load_parts(tmp_path / "i-ray")
+    pd.testing.assert_frame_equal(df_ray, df_local)
+    assert dense_ray.keys() == dense_local.keys() and dense_local
+    for view in dense_local:
+        np.testing.assert_array_equal(dense_ray[view].vectors, dense_local[view].vectors)
 
 
 def test_engines_cli_index_address_needs_ray():

@@ -278,29 +278,6 @@ def extract(corpus: Optional[list[Path]] = CorpusArg,
         raise typer.Exit(1)
 
 
-@app.command()
-def index(corpus: Optional[list[Path]] = CorpusArg, manifest: Optional[Path] = ManifestOpt,
-          engine: str = EngineOpt, address: Optional[str] = AddressOpt):
-    """Build or bring up to date the search index of the reports (what search and compare read)."""
-    from . import engines
-
-    _check_inputs([manifest] if manifest else None, "--manifest")
-    _check_engine(engine, address)
-    try:
-        man, errors = engines.index(corpus, manifest=manifest, show_progress=_progress(), engine=engine,
-                                    address=address, log=lambda line: err.print(f"[dim]{safe(line)}[/dim]"))
-    except engines.EngineError as e:
-        raise Failure(str(e)) from None
-    _say_errors(errors)
-    if man is None:
-        raise Failure("no report could be read; no index built")
-    b, n = man.get("build", {}), man.get("counts", {})
-    err.print(f"{n.get('documents')} reports, {n.get('passages')} passages indexed ({engine}); "
-              f"embedded {b.get('embedded', 0)} texts, reused {b.get('reused', 0)}")
-    if errors:
-        raise typer.Exit(1)
-
-
 def _check_engine(engine: str, address: str | None) -> None:
     from .engines import EngineError, check_engine
 
@@ -387,13 +364,26 @@ def links(doc: Path = typer.Argument(..., help="one report file", show_default=F
 
 @app.command("index")
 def index_cmd(corpus: Optional[list[Path]] = CorpusArg, manifest: Optional[Path] = ManifestOpt,
-              store: Optional[str] = StoreOpt):
+              store: Optional[str] = StoreOpt, engine: str = EngineOpt, address: Optional[str] = AddressOpt):
     """Build or bring up to date the search index of the reports (and the --store database), then say
     what it holds. Searches build it on first use too; this does it ahead of time."""
     store = _check_store(store)
     _check_inputs(corpus)
     _check_inputs([manifest] if manifest else None, "--manifest")
-    c = _opener(corpus, store, manifest=manifest)
+    _check_engine(engine, address)
+    if engine == "ray":  # read and embed on Ray; the Corpus below then finds the index up to date
+        from . import engines
+        from .corpus import Corpus
+
+        try:
+            _, docs, errors = engines.ray_index(corpus, manifest=manifest, show_progress=_progress(), address=address,
+                                                log=lambda line: err.print(f"[dim]{safe(line)}[/dim]"))
+        except engines.EngineError as e:
+            raise Failure(str(e)) from None
+        c = Corpus.from_parts(corpus or None, docs, errors, manifest=manifest, show_progress=_progress(),
+                              **({"store": store} if store else {}))
+    else:
+        c = _opener(corpus, store, manifest=manifest)
     _say_errors(c.errors)
     s = _run(lambda: c.searcher)
     where = getattr(s, "store_uri", None) or f"faiss:{s.index_dir}"

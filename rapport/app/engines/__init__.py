@@ -53,17 +53,32 @@ def index(paths=None, manifest=None, show_progress: bool = False, *, engine: str
     from rapport.models.embedder import LazyEmbedder
 
     check_engine(engine, address)
+    if engine == "ray":
+        man, _, errors = ray_index(paths, manifest, show_progress, address=address, index_dir=index_dir, model=model,
+                                   log=log)
+        return man, errors
     paths = list(paths or [api.sample_corpus()])
+    docs, errors = api.ingest(paths, manifest=manifest, show_progress=show_progress)
     target = Path(index_dir) if index_dir else api.index_dir_for(paths)
-    embedder = LazyEmbedder(model)
-    if engine == "local":
-        docs, errors = api.ingest(paths, manifest=manifest, show_progress=show_progress)
-        return (build_index(docs, target, embedder, show_progress=show_progress, log=log) if docs else None), errors
+    return (build_index(docs, target, LazyEmbedder(model), show_progress=show_progress, log=log) if docs else None), errors
+
+
+def ray_index(paths=None, manifest=None, show_progress: bool = False, *, address: str | None = None,
+              index_dir: str | Path | None = None, model=None, log=None):
+    """Read the reports and embed their passages on Ray, writing the index the local engine would
+    → (manifest or None, documents, errors)."""
+    from rapport.app import api
+    from rapport.index.store import build_index
+    from rapport.models.embedder import LazyEmbedder
+
     from . import ray_engine
 
+    check_engine("ray", address)
+    paths = list(paths or [api.sample_corpus()])
+    target = Path(index_dir) if index_dir else api.index_dir_for(paths)
     with ray_engine.session(address):
         docs, errors = ray_engine.ingest(paths, manifest, show_progress)
         if not docs:
-            return None, errors
-        manifest_ = build_index(docs, target, ray_engine.RayEmbedder(embedder), show_progress=show_progress, log=log)
-    return manifest_, errors
+            return None, docs, errors
+        embedder = ray_engine.RayEmbedder(LazyEmbedder(model))
+        return build_index(docs, target, embedder, show_progress=show_progress, log=log), docs, errors
