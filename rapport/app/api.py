@@ -60,13 +60,15 @@ class ExtractResult:
                 f"{len(self.warnings)} warnings>")
 
 
-def extract(paths=None, out=None, manifest=None, show_progress: bool = False) -> ExtractResult:
+def extract(paths=None, out=None, manifest=None, show_progress: bool = False, corpus: Corpus | None = None
+            ) -> ExtractResult:
     """Read, run the pipeline (cached per report) and, with `out`, write every output file.
 
     The output folder is committed whole (old or new run, never a mix); a run that
-    read no report leaves it untouched.
+    read no report leaves it untouched. `corpus`: one already read and extracted
+    (by another engine, rapport.app.engines), written the same way.
     """
-    c = Corpus(paths, manifest=manifest, show_progress=show_progress)
+    c = corpus or Corpus(paths, manifest=manifest, show_progress=show_progress)
     docs = c.docs
     ex = c.extraction
     kinds = ["documents", *ex.records, "tables"]

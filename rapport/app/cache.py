@@ -140,13 +140,8 @@ class Store:
             total -= size
 
 
-def load_documents(paths, manifest=None, show_progress: bool = False, root: Path | None = None):
-    """`rapport.corpus.load_corpus`, reading each unchanged report from the cache.
-
-    Returns (documents, error lines) exactly as load_corpus does; `Document.meta`
-    still comes from the manifest of this call (it is part of the key).
-    """
-    from rapport.corpus import ReadError, load_document
+def find_inputs(paths, manifest=None) -> tuple[list[Path], dict, list[str]]:
+    """(report files in reading order, manifest entries by file name, error lines) for `paths`."""
     from rapport.corpus import meta as corpus_meta
     from rapport.corpus.readers import find_report_files
 
@@ -157,26 +152,45 @@ def load_documents(paths, manifest=None, show_progress: bool = False, root: Path
     for m in manifests:
         if m.exists():
             man.update(corpus_meta.read_manifest(m))
-    store, version = Store("docs", root), documents_version()
+    return files, man, errors
+
+
+def load_one(f: Path, man: dict, root: Path | None = None):
+    """(Document, None) for one report file, from the cache when unchanged, or (None, error line)."""
+    from rapport.corpus import ReadError, load_document
+
+    try:
+        sha = file_sha256(f)
+    except OSError as e:
+        return None, f"{f}: cannot read ({e.strerror or e})"
+    store = Store("docs", root)
+    key = _key(documents_version(), sha, f.name, _meta_key(man.get(f.name)))
+    doc = store.get(key)
+    if doc is None:
+        try:
+            doc = load_document(f, man)
+        except ReadError as e:
+            return None, str(e)
+        store.put(key, doc)
+    doc.path = str(f)  # the same bytes may sit at another path now
+    doc.sha256 = sha
+    return doc, None
+
+
+def load_documents(paths, manifest=None, show_progress: bool = False, root: Path | None = None):
+    """`rapport.corpus.load_corpus`, reading each unchanged report from the cache.
+
+    Returns (documents, error lines) exactly as load_corpus does; `Document.meta`
+    still comes from the manifest of this call (it is part of the key).
+    """
+    files, man, errors = find_inputs(paths, manifest)
     docs = []
     for f in _progress(files, show_progress, "reading reports"):
-        try:
-            sha = file_sha256(f)
-        except OSError as e:
-            errors.append(f"{f}: cannot read ({e.strerror or e})")
-            continue
-        key = _key(version, sha, f.name, _meta_key(man.get(f.name)))
-        doc = store.get(key)
-        if doc is None:
-            try:
-                doc = load_document(f, man)
-            except ReadError as e:
-                errors.append(str(e))
-                continue
-            store.put(key, doc)
-        doc.path = str(f)  # the same bytes may sit at another path now
-        doc.sha256 = sha
-        docs.append(doc)
+        doc, error = load_one(f, man, root)
+        if error:
+            errors.append(error)
+        else:
+            docs.append(doc)
     return docs, errors
 
 
@@ -196,34 +210,39 @@ def extract_documents(docs, show_progress: bool = False, root: Path | None = Non
 
     spaCy and the pipeline are loaded only when some document is not cached.
     """
-    from rapport.pipeline.records import OUTPUTS
-
     store, version = Store("facts", root), facts_version()
-    out = Facts({k: [] for k in OUTPUTS})
+    parts: dict[int, Facts] = {}
     todo = []
-    for d in docs:
+    for i, d in enumerate(docs):
         key = _key(version, getattr(d, "sha256", None) or file_sha256(d.path), d.name, _meta_key(d.meta))
         part = store.get(key)
         if part is None:
-            todo.append((key, d))
+            todo.append((i, key, d))
         else:
-            _merge(out, part)
+            parts[i] = part
     if todo:
         from rapport.pipeline.nlp import shared_nlp
         from rapport.pipeline.run import extract as run_extract
 
         with _lock:
             nlp = shared_nlp()
-        for key, d in _progress(todo, show_progress, "extracting"):
+        for i, key, d in _progress(todo, show_progress, "extracting"):
             ex = run_extract(nlp, [d], show_progress)  # a long report shows its pieces
             part = Facts(dict(ex.records), list(ex.unlinked), list(ex.warnings), list(ex.errors), ex.seconds)
             if not part.errors:  # a failure is retried next time, not remembered
                 store.put(key, part)
-            _merge(out, part)
-    # facts in the order of `docs`, whatever came from the cache
-    order = {d.name: i for i, d in enumerate(docs)}
-    for kind, rows in out.records.items():
-        rows.sort(key=lambda r: order.get(r.doc, len(order)))
+            parts[i] = part
+    return merge_facts([parts[i] for i in range(len(docs))])
+
+
+def merge_facts(parts) -> Facts:
+    """One Facts from per-document parts, in the documents' order whatever came from the cache
+    (so two runs, or two engines, write the same lines in the same order)."""
+    from rapport.pipeline.records import OUTPUTS
+
+    out = Facts({k: [] for k in OUTPUTS})
+    for part in parts:
+        _merge(out, part)
     return out
 
 

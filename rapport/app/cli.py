@@ -106,6 +106,10 @@ DocOpt = typer.Option(None, "--doc", help="only this report (its file name)")
 KindOpt = typer.Option(None, "--kind", help="only this kind of report (årsredovisning, delårsrapport …)")
 SectionOpt = typer.Option(None, "--section", help="only passages whose section path contains this text")
 FromOpt = typer.Option(None, "--from", help="only reports of this period or later (2022 or 2022-08)")
+EngineOpt = typer.Option("local", "--engine", help="where the work runs: local (this process) or ray (Ray Data "
+                                                   "pipelines; a local Ray unless --address)")
+AddressOpt = typer.Option(None, "--address", help="with --engine ray: a Ray cluster to join (ray://host:10001, "
+                                                 "host:6379 or auto)")
 ToOpt = typer.Option(None, "--to", help="only reports of this period or earlier (2022 or 2022-08)")
 StoreOpt = typer.Option(None, "--store", help="where the dense vectors live: faiss:DIR (default, the index folder) "
                                                "or a database such as lancedb:DIR (see `rapport stores`)")
@@ -242,19 +246,23 @@ def ingest(corpus: Optional[list[Path]] = CorpusArg, as_json: bool = JsonOpt,
 def extract(corpus: Optional[list[Path]] = CorpusArg,
             out_dir: Path = typer.Option(..., "--out", help="output folder (created; replaced whole when the run "
                                                             "succeeds)"),
-            manifest: Optional[Path] = ManifestOpt):
+            manifest: Optional[Path] = ManifestOpt, engine: str = EngineOpt, address: Optional[str] = AddressOpt):
     """Extract goal assessments, aggregates, targets, risks, events, links and tables into --out
     (JSONL, Parquet, CSV and one Excel workbook)."""
-    from . import api
+    from . import engines
     from .outputs import clean_leftovers
 
     if out_dir.exists() and not out_dir.is_dir():
         raise Failure(f"--out {visible(out_dir)}: is a file, not a folder", 2)
     _check_inputs([manifest] if manifest else None, "--manifest")
+    _check_engine(engine, address)
     for line in clean_leftovers(out_dir):
         err.print(f"[dim]{safe(line)}[/dim]")
     try:
-        res = api.extract(corpus, out=out_dir, manifest=manifest, show_progress=_progress())
+        res = engines.extract(corpus, out=out_dir, manifest=manifest, show_progress=_progress(), engine=engine,
+                              address=address)
+    except engines.EngineError as e:
+        raise Failure(str(e)) from None
     except OSError as e:
         raise Failure(f"--out {visible(out_dir)}: cannot write ({e.strerror or e})") from None
     _say_errors(res.errors)
@@ -268,6 +276,15 @@ def extract(corpus: Optional[list[Path]] = CorpusArg,
     err.print(t)
     if res.errors:
         raise typer.Exit(1)
+
+
+def _check_engine(engine: str, address: str | None) -> None:
+    from .engines import EngineError, check_engine
+
+    try:
+        check_engine(engine, address)
+    except EngineError as e:
+        raise Failure(str(e), 2) from None
 
 
 @app.command()
@@ -347,13 +364,26 @@ def links(doc: Path = typer.Argument(..., help="one report file", show_default=F
 
 @app.command("index")
 def index_cmd(corpus: Optional[list[Path]] = CorpusArg, manifest: Optional[Path] = ManifestOpt,
-              store: Optional[str] = StoreOpt):
+              store: Optional[str] = StoreOpt, engine: str = EngineOpt, address: Optional[str] = AddressOpt):
     """Build or bring up to date the search index of the reports (and the --store database), then say
     what it holds. Searches build it on first use too; this does it ahead of time."""
     store = _check_store(store)
     _check_inputs(corpus)
     _check_inputs([manifest] if manifest else None, "--manifest")
-    c = _opener(corpus, store, manifest=manifest)
+    _check_engine(engine, address)
+    if engine == "ray":  # read and embed on Ray; the Corpus below then finds the index up to date
+        from . import engines
+        from .corpus import Corpus
+
+        try:
+            _, docs, errors = engines.ray_index(corpus, manifest=manifest, show_progress=_progress(), address=address,
+                                                log=lambda line: err.print(f"[dim]{safe(line)}[/dim]"))
+        except engines.EngineError as e:
+            raise Failure(str(e)) from None
+        c = Corpus.from_parts(corpus or None, docs, errors, manifest=manifest, show_progress=_progress(),
+                              **({"store": store} if store else {}))
+    else:
+        c = _opener(corpus, store, manifest=manifest)
     _say_errors(c.errors)
     s = _run(lambda: c.searcher)
     where = getattr(s, "store_uri", None) or f"faiss:{s.index_dir}"

@@ -63,6 +63,13 @@ class Corpus:
         self._frames: dict[str, pd.DataFrame] = {}
         self._searcher = None
 
+    @classmethod
+    def from_parts(cls, paths, docs: list, errors: list[str], extraction=None, **kw) -> "Corpus":
+        """A Corpus whose documents (and facts) another engine computed (rapport.app.engines)."""
+        c = cls(paths, **kw)
+        c._docs, c._errors, c._extraction = list(docs), list(errors), extraction
+        return c
+
     # ------------------------------------------------------------------ loading
     def _load_docs(self):
         with self._lock:

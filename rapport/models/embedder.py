@@ -50,7 +50,7 @@ class EmbedderError(RuntimeError):
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # The chosen passage path (bench/bench_embed.py measures it against plain sentence-transformers);
 # RAPPORT_EMBED_BACKEND overrides it. Queries always use fp32 (ONNX when exported, else torch).
-DEFAULT_BACKEND = "onnx"
+DEFAULT_BACKEND = "onnx-int8"
 
 
 def chosen_backend(backend: str | None = None) -> str:
@@ -133,14 +133,20 @@ class Embedder:
                 self._onnx[key] = enc
             return self._onnx[key]
 
+    def passage_encoder(self, threads: int | None = None):
+        """The ONNX encoder passages run on (int8 when the backend asks and the copy passed its check,
+        else fp32), or None for torch. Exports both copies on first use."""
+        if self.backend == "torch":
+            return None
+        enc = self.onnx("fp32", threads)
+        if self.backend == "onnx-int8":
+            enc = self.onnx("int8", threads) or enc
+        return enc
+
     def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
         """(n, dim) float32, L2-normalised, with the "passage: " prefix, on this embedder's backend."""
         texts = [texts] if isinstance(texts, str) else list(texts)
-        enc = None
-        if self.backend != "torch":
-            enc = self.onnx("fp32")  # exports both variants when missing
-            if self.backend == "onnx-int8":
-                enc = self.onnx("int8") or enc
+        enc = self.passage_encoder()
         if enc is None:
             return self._encode(texts, "passage", batch_size, show_progress)
         return _with_progress(enc, ["passage: " + t for t in texts], show_progress)

@@ -115,21 +115,18 @@ class OnnxEncoder:
     def __init__(self, model: Path, table: Path, tokenizer: Path, *, threads: int | None = None,
                  plan: BatchPlan = BatchPlan()):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         self.model_path = Path(model)
         self.session = ort.InferenceSession(str(model), session_options(threads), providers=["CPUExecutionProvider"])
         self.words = np.load(table, mmap_mode="r")
-        self.tokenizer = Tokenizer.from_file(str(tokenizer))
-        self.tokenizer.enable_truncation(max_length(Path(tokenizer).parent))
-        self.tokenizer.no_padding()
+        self.tokenizer = load_tokenizer(Path(tokenizer).parent)
         pad = self.tokenizer.token_to_id("<pad>")
         self.pad = 1 if pad is None else pad
         self.plan = plan
         self.dim = int(self.words.shape[1])
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
-        return [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        return token_ids(self.tokenizer, texts)
 
     def run_batch(self, ids: list[list[int]]) -> np.ndarray:
         """Vectors of one batch of token-id lists (padded to the longest here)."""
@@ -155,6 +152,20 @@ class OnnxEncoder:
             if on_batch:
                 on_batch(len(rows))
         return out
+
+
+def load_tokenizer(folder: Path):
+    """The model folder's fast tokenizer, truncating where sentence-transformers does, no padding."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    tok.enable_truncation(max_length(folder))
+    tok.no_padding()
+    return tok
+
+
+def token_ids(tokenizer, texts) -> list[list[int]]:
+    return [e.ids for e in tokenizer.encode_batch(list(texts))]
 
 
 def max_length(folder: Path) -> int:
