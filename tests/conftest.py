@@ -1,6 +1,7 @@
 """Shared fixtures: paths, the real shared corpus (skipped when absent), one pipeline per session."""
 from __future__ import annotations
 
+import contextlib
 import copy
 from pathlib import Path
 
@@ -82,6 +83,26 @@ _register_hypothesis_profiles()
 
 
 # --- workbench (rapport.app) fixtures --------------------------------------------------------
+@contextlib.contextmanager
+def rapport_home_at(home: Path):
+    """RAPPORT_HOME pointed at `home` for the block (the facts cache keyed anew), then put back."""
+    import os
+
+    from rapport.app import cache
+
+    old = os.environ.get("RAPPORT_HOME")
+    os.environ["RAPPORT_HOME"] = str(home)
+    cache.facts_version.cache_clear()
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("RAPPORT_HOME", None)
+        else:
+            os.environ["RAPPORT_HOME"] = old
+        cache.facts_version.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def app_home(tmp_path_factory):
     """A private RAPPORT_HOME for the app tests: their caches and indexes never touch the user's."""
@@ -94,17 +115,8 @@ def app_home(tmp_path_factory):
     if model.exists():
         (home / "models").mkdir()
         (home / "models" / model.name).symlink_to(model.resolve(), target_is_directory=True)
-    old = os.environ.get("RAPPORT_HOME")
-    os.environ["RAPPORT_HOME"] = str(home)
-    from rapport.app import cache
-
-    cache.facts_version.cache_clear()
-    yield home
-    if old is None:
-        os.environ.pop("RAPPORT_HOME", None)
-    else:
-        os.environ["RAPPORT_HOME"] = old
-    cache.facts_version.cache_clear()
+    with rapport_home_at(home):
+        yield home
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rapport.app import engines
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, rapport_home_at
 from tests.fixtures.tiny_model.build import tiny_model_dir
 
 
@@ -35,20 +35,11 @@ def test_engines_cli_bad_engine_is_one_line(tmp_path):
 def ray_home(tmp_path_factory):
     """One local Ray for the module (started by the engine's own code), with a private RAPPORT_HOME."""
     pytest.importorskip("ray.data")
-    from rapport.app import cache
     from rapport.app.engines import ray_engine
 
     home = tmp_path_factory.mktemp("ray-home")
-    old = os.environ.get("RAPPORT_HOME")
-    os.environ["RAPPORT_HOME"] = str(home)
-    cache.facts_version.cache_clear()
-    with ray_engine.session():
+    with rapport_home_at(home), ray_engine.session():
         yield home
-    if old is None:
-        os.environ.pop("RAPPORT_HOME", None)
-    else:
-        os.environ["RAPPORT_HOME"] = old
-    cache.facts_version.cache_clear()
 
 
 def _lines(folder: Path) -> dict[str, bytes]:
