@@ -110,8 +110,8 @@ def _gap_chunks(text: str) -> list[str] | None:
 def _split_header_lead(text: str) -> tuple[str, str]:
     """The words before a header's columns, and the columns.
 
-    'Not 10 Långfristiga skulder 2021-08-31 2020-12-31' → ('Not 10 Långfristiga skulder',
-    '2021-08-31 2020-12-31'); 'Nettokostnadsramar per nämnd (mnkr) Ram 2022 Ram 2023' →
+    'Not 4 Kortfristiga fordringar 2024-06-30 2023-12-31' → ('Not 4 Kortfristiga fordringar',
+    '2024-06-30 2023-12-31'); 'Nettokostnadsramar per nämnd (mnkr) Ram 2022 Ram 2023' →
     ('Nettokostnadsramar per nämnd (mnkr)', 'Ram 2022 Ram 2023'): a note title runs to the
     first period, a title with a unit in parentheses ends there.
     """
