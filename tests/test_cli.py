@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -195,13 +196,10 @@ def test_cli_plot_writes_png_and_svg(tiny_cli, tmp_path):
 
 def test_cli_verify_flag_turns_on_full_hashing(monkeypatch):
     """`rapport --verify …` asks the index store to hash every file on open (sizes alone otherwise)."""
-    from typer.testing import CliRunner
-
-    from rapport.app.cli import app
     from rapport.index.store import VERIFY_ENV
 
     monkeypatch.delenv(VERIFY_ENV, raising=False)
     assert CliRunner().invoke(app, ["stores"]).exit_code == 0
-    assert VERIFY_ENV not in __import__("os").environ
+    assert VERIFY_ENV not in os.environ
     assert CliRunner().invoke(app, ["--verify", "stores"]).exit_code == 0
-    assert __import__("os").environ[VERIFY_ENV] == "1"
+    assert os.environ[VERIFY_ENV] == "1"
