@@ -41,7 +41,10 @@ def recipes() -> dict:
            Int8Recipe("int8-last", fp32_layers=(-1,)),
            Int8Recipe("int8-ends", fp32_layers=(0, -1)),
            Int8Recipe("int8-qkv", fp32_kinds=("qkv",)),
-           Int8Recipe("int8-ffn2-last", fp32_kinds=("ffn_out",), fp32_layers=(-1,))]
+           Int8Recipe("int8-ffn2-last", fp32_kinds=("ffn_out",), fp32_layers=(-1,)),
+           Int8Recipe("int8-ffn2-lo", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6))),
+           Int8Recipe("int8-ffn2-hi", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6, 12))),
+           Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11))]
     return {r.name: r for r in out}
 
 

@@ -71,10 +71,10 @@ def fingerprint_of(folder: Path, stamp: dict, backend: str) -> str:
     cosine check) embeds in fp32, and says so."""
     base = f"{stamp['name']}@{stamp['weights_sha256'][:16]}"
     if backend == "onnx-int8":
-        from rapport.models.onnx_backend import onnx_path
+        from rapport.models.onnx_backend import INT8_RECIPE, onnx_path
 
         if onnx_path(folder, stamp, "int8").exists():
-            return base + "+int8"
+            return f"{base}+{INT8_RECIPE.name}"
     return base
 
 
@@ -126,6 +126,8 @@ class Embedder:
         with self._lock:
             if key not in self._onnx:
                 stamp = self._stamp
+                if variant == "int8":
+                    ob.ensure_int8(self.path, stamp)  # a new recipe beside an existing fp32 copy
                 enc = ob.open_encoder(self.path, stamp, variant, threads=threads)
                 if enc is None and not self._onnx.get("exported") and not ob.onnx_path(self.path, stamp).exists():
                     self._onnx["exported"] = ob.export(self)  # tried once per process, whatever came of it
@@ -291,6 +293,10 @@ class LazyEmbedder:
         # without export, passages stay on torch (an existing fp32 ONNX copy may still answer queries)
         self.backend = chosen_backend(backend) if export else "torch"
         self.export = export
+        if self.backend == "onnx-int8":
+            from rapport.models.onnx_backend import ensure_int8
+
+            ensure_int8(self.path, self._stamp)  # once per recipe and machine: the fingerprint must not change later
         self._real = None
         self._queries = None
         self._lock = threading.Lock()

@@ -60,7 +60,8 @@ def artefact_base(folder: Path, stamp: dict) -> Path:
 def onnx_path(folder: Path, stamp: dict, variant: str = "fp32") -> Path:
     if variant not in VARIANTS:
         raise ValueError(f"ONNX variant must be one of {VARIANTS}, not {variant!r}")
-    return artefact_base(folder, stamp).with_suffix(f".{variant}.onnx")
+    # the int8 file is named by its recipe: a changed recipe is another file (and other vectors)
+    return artefact_base(folder, stamp).with_suffix(f".{INT8_RECIPE.name if variant == 'int8' else variant}.onnx")
 
 
 def table_path(folder: Path, stamp: dict) -> Path:
@@ -257,6 +258,32 @@ def export(emb, *, int8: bool = True) -> dict[str, float]:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+def ensure_int8(folder: Path, stamp: dict) -> float | None:
+    """Write the int8 copy of INT8_RECIPE from the fp32 copy when it is missing (no torch needed).
+
+    Kept only within INT8_MIN_COSINE of fp32 on CHECK_TEXTS (fp32 itself is ≥ MIN_COSINE to torch).
+    Returns its min cosine when written, else None; never raises (fp32 then stays in charge)."""
+    src, dst, table = onnx_path(folder, stamp), onnx_path(folder, stamp, "int8"), table_path(folder, stamp)
+    if dst.exists() or not (src.exists() and table.exists()):
+        return None
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        tok = Path(folder) / "tokenizer.json"
+        want = OnnxEncoder(src, table, tok, threads=1).encode(list(CHECK_TEXTS))
+        _quantize(src, tmp)
+        cos = _check(tmp, table, folder, want)
+        if cos < INT8_MIN_COSINE:
+            logger.warning("int8 ONNX (%s) drifts from fp32 (min cosine %.4f): not used", INT8_RECIPE.name, cos)
+            return None
+        _commit(tmp, dst)
+        return cos
+    except Exception as e:  # noqa: BLE001 - fp32 stays in charge
+        logger.warning("int8 ONNX (%s) not written (%s: %s)", INT8_RECIPE.name, type(e).__name__, e)
+        return None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _word_table(emb) -> np.ndarray:
     return emb.model[0].auto_model.get_input_embeddings().weight.detach().numpy().astype(np.float32)
 
@@ -321,9 +348,9 @@ def _fuse(src: Path, dst: Path, config) -> None:
 class Int8Recipe:
     """Which matrix products of the fused graph get int8 weights; the rest stay fp32.
 
-    `fp32_kinds` names products kept in fp32 in every layer ("qkv": the fused Attention's
-    input projection, "attn_out", "ffn_in", "ffn_out"); `fp32_layers` keeps whole layers
-    (0-based, negative from the top). `reduce_range` uses 7-bit weights, needed only on AVX2
+    `fp32_kinds` names products kept in fp32 ("qkv": the fused Attention's input projection,
+    "attn_out", "ffn_in", "ffn_out") in every layer, or only in `kind_layers` when given;
+    `fp32_layers` keeps whole layers (0-based, negative from the top). `reduce_range` uses 7-bit weights, needed only on AVX2
     without VNNI, where full-range u8×s8 products saturate (onnxruntime's own advice).
     The name goes into the file name and the vectors' fingerprint: another recipe, other vectors.
     """
@@ -331,6 +358,7 @@ class Int8Recipe:
     name: str
     fp32_kinds: tuple[str, ...] = ()
     fp32_layers: tuple[int, ...] = ()
+    kind_layers: tuple[int, ...] = ()
     reduce_range: bool = False
     per_channel: bool = True
 
@@ -339,7 +367,9 @@ class Int8Recipe:
         kinds = _product_kinds(graph)
         layers = max((layer for layer, _ in kinds.values()), default=-1) + 1
         keep = {x % layers for x in self.fp32_layers} if layers else set()
-        return [name for name, (layer, kind) in kinds.items() if layer in keep or kind in self.fp32_kinds]
+        some = {x % layers for x in self.kind_layers} if layers else set()
+        return [name for name, (layer, kind) in kinds.items()
+                if layer in keep or (kind in self.fp32_kinds and (not some or layer in some))]
 
 
 _KIND = {"attention/output": "attn_out", "intermediate": "ffn_in", "output": "ffn_out"}
