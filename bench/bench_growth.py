@@ -190,7 +190,8 @@ def main(argv=None) -> int:
     ap.add_argument("--ray-max", type=int, default=1000, help="with --ray: only at sizes up to this many documents")
     ap.add_argument("--extract-max", type=int, default=10**9, help="run the extraction only at sizes up to this")
     ap.add_argument("--add-report", type=Path, default=None,
-                    help="a report to add to the largest index (its passages embedded for real): the update time")
+                    help="a report to add to the index (its passages embedded for real): the update time")
+    ap.add_argument("--add-at", type=int, default=None, help="the size to add --add-report at (default: the largest)")
     a = ap.parse_args(argv)
     files = sorted(G0V.rglob("*.txt"))
     random.Random(0).shuffle(files)
@@ -199,7 +200,7 @@ def main(argv=None) -> int:
     rows, rate = [], None
     for n in a.sizes:
         row = measure(files[:n], a.embed_cap, a.ray and n <= a.ray_max, queries, extract_docs=n <= a.extract_max,
-                      add=a.add_report if n == max(a.sizes) else None)
+                      add=a.add_report if n == (a.add_at or max(a.sizes)) else None)
         if "embed_texts_per_s" in row:
             rate = row["embed_texts_per_s"]
         elif rate:  # no embedding at this size: the rate measured at a smaller one, said so

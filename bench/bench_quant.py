@@ -69,6 +69,33 @@ class VariantEmbedder:
         return self.queries.encode(["query: " + t for t in texts])
 
 
+class NoisyEmbedder(VariantEmbedder):
+    """fp32 passage vectors read back from a vector cache, each moved to cosine `cos` from itself at random:
+    the dev score's spread under a perturbation of int8's size, without embedding anything."""
+
+    def __init__(self, lazy, queries, cache, cos: float, seed: int):
+        super().__init__(lazy, None, queries, f"noise{cos}-{seed}")
+        import numpy as np
+
+        self.cache, self.rng, self.s = cache, np.random.default_rng(seed), float(np.sqrt(1 / cos**2 - 1))
+
+    def encode_passages(self, texts, batch_size=32, show_progress=False):
+        import numpy as np
+
+        from rapport.models.vectors import text_key
+
+        keys = [text_key("passage", t) for t in texts]
+        known = self.cache.get_many(keys)
+        if len(known) < len(set(keys)):
+            raise SystemExit("bench_quant --noise: the fp32 vector cache lacks texts; run --ndcg fp32 first")
+        v = np.stack([known[k] for k in keys])
+        e = self.rng.standard_normal(v.shape).astype(np.float32)
+        e -= (e * v).sum(1, keepdims=True) * v  # orthogonal to v: the cosine to v is exactly `cos`
+        e *= self.s / np.linalg.norm(e, axis=1, keepdims=True)
+        v = v + e
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
 def quantized(recipe, folder: Path, stamp: dict, out_dir: Path) -> Path:
     from rapport.models import onnx_backend as ob
 
@@ -146,6 +173,8 @@ def main(argv=None) -> int:
     ap.add_argument("--ndcg", default="", help="recipes (or fp32) to index the five reports with and score")
     ap.add_argument("--q8", action="store_true", help="also score with the recipe's int8 query vectors")
     ap.add_argument("--views", default="context,text", help="';'-separated dense-view sets, e.g. 'context,text;context'")
+    ap.add_argument("--noise", default="", help="cosines (e.g. 0.999,0.998): fp32 vectors moved that far, scored")
+    ap.add_argument("--seeds", type=int, default=3, help="with --noise: random draws per cosine")
     ap.add_argument("--cold", action="store_true", help="empty each index root first (a cold build)")
     a = ap.parse_args(argv)
 
@@ -186,6 +215,18 @@ def main(argv=None) -> int:
             q8 = VariantEmbedder(lazy, enc, ob.OnnxEncoder(encoders[x].model_path, table, tok, threads=1), x) \
                 if a.q8 and x != "fp32" else None
             score(x, emb, docs, views_sets, cache_root() / "bench-index" / f"quant-{x}", a.cold, q8)
+    if a.noise:
+        from rapport.models.vectors import VectorCache
+
+        docs, _ = load_corpus([SHARED / "corpus"])
+        q1 = ob.open_encoder(folder, stamp, "fp32", threads=1)
+        cache = VectorCache(lazy.fingerprint, lazy.dim, root=cache_root() / "bench-index" / "quant-fp32" / "vectors")
+        for cos in (float(c) for c in a.noise.split(",")):
+            for seed in range(a.seeds):
+                emb = NoisyEmbedder(lazy, q1, cache, cos, seed)
+                with tempfile.TemporaryDirectory() as tmp:
+                    score(f"noise-{cos}-{seed}", emb, docs, [tuple(a.views.split(";")[0].split(","))],
+                          Path(tmp) / "index", False)
     return 0
 
 
