@@ -60,6 +60,7 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--chunks", type=int, default=4, help="interleaved rounds (baseline, chosen) over the passages")
     ap.add_argument("--backend", default=None, help="the path to compare (default: the project's chosen one)")
+    ap.add_argument("--also", default="", help="more backends timed in the same run (comma-separated), e.g. onnx-int8")
     ap.add_argument("--json", action="store_true", help="print only the one JSON line")
     a = ap.parse_args(argv)
     import numpy as np
@@ -68,24 +69,27 @@ def main(argv=None) -> int:
 
     texts = real_passages(a.n)
     emb = load_embedder(backend=a.backend)
+    also = {b: load_embedder(backend=b) for b in a.also.split(",") if b}
     tokens = [len(x) for x in emb.model.tokenizer(["passage: " + t for t in texts])["input_ids"]]
-    emb.encode_passages(texts[:4])  # export (first run only) and warm both paths outside the clock
+    for e in [emb, *also.values()]:
+        e.encode_passages(texts[:4])  # export (first run only) and warm every path outside the clock
     emb.encode_torch(["passage: " + t for t in texts[:4]])
     load_before = os.getloadavg()
-    base, chosen = np.zeros((a.n, emb.dim), np.float32), np.zeros((a.n, emb.dim), np.float32)
-    wall = {"baseline": 0.0, "chosen": 0.0}
-    cpu = {"baseline": 0.0, "chosen": 0.0}
+    paths = {"baseline": None, "chosen": emb, **also}
+    vecs = {k: np.zeros((a.n, emb.dim), np.float32) for k in paths}
+    wall, cpu = dict.fromkeys(paths, 0.0), dict.fromkeys(paths, 0.0)
     bounds = np.linspace(0, a.n, a.chunks + 1).astype(int)
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         part = texts[lo:hi]
-        for name in ("baseline", "chosen"):
+        for name, e in paths.items():
             w, c = time.perf_counter(), time.process_time()
-            if name == "baseline":
-                base[lo:hi] = emb.encode_torch(["passage: " + t for t in part], batch_size=32)
+            if e is None:
+                vecs[name][lo:hi] = emb.encode_torch(["passage: " + t for t in part], batch_size=32)
             else:
-                chosen[lo:hi] = emb.encode_passages(part)
+                vecs[name][lo:hi] = e.encode_passages(part)
             wall[name] += time.perf_counter() - w
             cpu[name] += time.process_time() - c
+    base, chosen = vecs["baseline"], vecs["chosen"]
     cos = (base * chosen).sum(1)
     mean_tokens = float(np.mean(tokens))
     gf = float(np.mean([gflop_per_passage(t) for t in tokens]))
@@ -99,6 +103,13 @@ def main(argv=None) -> int:
             "gflop_per_passage": round(gf, 2),
             "fp32_peak_fraction": round(per_cpu_s * gf / PEAK_GFLOPS_PER_CORE, 3),
             "load_avg": [round(x, 2) for x in load_before], "load_avg_after": [round(x, 2) for x in os.getloadavg()]}
+    for name, e in also.items():  # timed in the same run, interleaved with the others
+        c = (base * vecs[name]).sum(1)
+        line[name] = {"fingerprint": e.fingerprint, "per_s": round(a.n / wall[name], 2),
+                      "speedup": round(wall["baseline"] / wall[name], 2),
+                      "per_cpu_s": round(a.n / cpu[name], 2), "cosine_min": round(float(c.min()), 4),
+                      "cosine_mean": round(float(c.mean()), 5),
+                      "fp32_peak_equivalent": round(a.n / cpu[name] * gf / PEAK_GFLOPS_PER_CORE, 3)}
     print(json.dumps(line))
     if not a.json:
         print(f"# {a.n} passages, {mean_tokens:.0f} tokens each; chosen {line['speedup']}x baseline at cosine min "

@@ -59,7 +59,8 @@ class StandIn:
         return self.lazy.encode_queries(texts)
 
 
-def measure(files: list[Path], cap: int, ray: bool, queries: list[str]) -> dict:
+def measure(files: list[Path], cap: int, ray: bool, queries: list[str], *, extract_docs: bool = True,
+            add: Path | None = None) -> dict:
     import numpy as np
 
     from rapport.corpus import load_document
@@ -76,12 +77,13 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str]) -> dict:
     t = time.perf_counter()
     docs = [load_document(f) for f in files]
     row["ingest_s"], row["ingest_peak_mb"] = round(time.perf_counter() - t, 2), peak_mb()
-    nlp = build_nlp()
-    extract(nlp, docs[:1])  # the components' data load on first use
-    t = time.perf_counter()
-    ex = extract(nlp, docs)
-    row["extract_s"], row["extract_peak_mb"] = round(time.perf_counter() - t, 2), peak_mb()
-    row["extract_errors"] = len(ex.errors)
+    if extract_docs:
+        nlp = build_nlp()
+        extract(nlp, docs[:1])  # the components' data load on first use
+        t = time.perf_counter()
+        ex = extract(nlp, docs)
+        row["extract_s"], row["extract_peak_mb"] = round(time.perf_counter() - t, 2), peak_mb()
+        row["extract_errors"] = len(ex.errors)
     cfg = PassageConfig()
     t = time.perf_counter()
     ps = [p for d in docs for p in document_passages(d, window=cfg.window, stride=cfg.stride, context=cfg.context,
@@ -92,15 +94,16 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str]) -> dict:
     row["passages_s"] = round(time.perf_counter() - t, 2)
     lazy = LazyEmbedder()
     emb = lazy.real()
-    sample = random.Random(0).sample(texts, min(cap, len(texts)))
-    emb.encode_passages(sample[:8])
-    t = time.perf_counter()
-    emb.encode_passages(sample)
-    rate = len(sample) / (time.perf_counter() - t)
-    row["embed_backend"], row["embed_measured_texts"] = emb.backend, len(sample)
-    row["embed_texts_per_s"] = round(rate, 2)
-    row["embed_s_projected"] = round(len(texts) / rate, 1)
-    row["embed_peak_mb"] = peak_mb()
+    if cap:
+        sample = random.Random(0).sample(texts, min(cap, len(texts)))
+        emb.encode_passages(sample[:8])
+        t = time.perf_counter()
+        emb.encode_passages(sample)
+        rate = len(sample) / (time.perf_counter() - t)
+        row["embed_backend"], row["embed_measured_texts"] = emb.backend, len(sample)
+        row["embed_texts_per_s"] = round(rate, 2)
+        row["embed_s_projected"] = round(len(texts) / rate, 1)
+        row["embed_peak_mb"] = peak_mb()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         build_index(docs, Path(tmp) / "index", StandIn(lazy), config=cfg)
@@ -115,10 +118,26 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str]) -> dict:
             lat.append((time.perf_counter() - t) * 1000)
         row["query_p50_ms"], row["query_p95_ms"] = round(float(np.percentile(lat, 50)), 1), round(float(np.percentile(lat, 95)), 1)
         row["index_peak_mb"] = peak_mb()
+        if add is not None:
+            row.update(add_report(docs, Path(tmp) / "index", lazy, add, cfg))
     if ray:
         row.update(measure_ray(files))
     row["load_avg"] = [round(x, 2) for x in os.getloadavg()]
     return row
+
+
+def add_report(docs, index_dir: Path, lazy, path: Path, cfg) -> dict:
+    """Add one report to the built index: its passages embedded for real, the rest reused (an update)."""
+    from rapport.corpus import load_document
+    from rapport.index.store import build_index
+
+    report = load_document(path)
+    t = time.perf_counter()
+    m = build_index(docs + [report], index_dir, lazy, config=cfg)
+    secs = time.perf_counter() - t
+    return {"add_report": path.name, "add_report_kb": round(path.stat().st_size / 1e3, 1),
+            "add_report_s": round(secs, 2), "add_report_embed_s": m["build"]["embed_seconds"],
+            "add_report_embedded_texts": m["build"]["embedded"], "add_report_peak_mb": peak_mb()}
 
 
 def measure_ray(files: list[Path]) -> dict:
@@ -144,35 +163,52 @@ def measure_ray(files: list[Path]) -> dict:
             "ray_driver_peak_mb": peak_mb()}
 
 
-def project(row: dict) -> None:
-    """Per-document and per-MB rates of the largest size, carried to all of g0vse and to reports."""
-    per = {"ingest": row["ingest_s"], "extract": row["extract_s"], "embed": row["embed_s_projected"],
-           "index_rest": row["index_s_without_embedding"]}
+def project(rows: list[dict]) -> None:
+    """Per-MB rates of each stage at the largest size that measured it, carried to all of g0vse and to reports."""
+    stages = {"ingest": "ingest_s", "extract": "extract_s", "embed": "embed_s_projected",
+              "index_rest": "index_s_without_embedding"}
+    rate, basis = {}, {}
+    for stage, key in stages.items():
+        row = max((r for r in rows if r.get(key) is not None), key=lambda r: r["docs"], default=None)
+        if row is not None:
+            rate[stage], basis[stage] = row[key] / row["mb"], row["docs"]
+    texts_per_mb = rows[-1]["texts_to_embed"] / rows[-1]["mb"]
     g0v_mb = sum(f.stat().st_size for f in G0V.rglob("*.txt")) / 1e6
-    for label, scale in (("g0vse_all_32942", g0v_mb / row["mb"]), ("reports_600", 600 * REPORT_BYTES / 1e6 / row["mb"]),
-                         ("reports_3000", 3000 * REPORT_BYTES / 1e6 / row["mb"])):
-        est = {k: round(v * scale / 3600, 2) for k, v in per.items()}
-        emit(projection=label, basis=f"measured at {row['docs']} docs ({row['mb']} MB), scaled by text size",
-             hours=est, dominant=max(est, key=est.get), texts_to_embed=int(row["texts_to_embed"] * scale))
+    for label, mb in (("g0vse_all_32942", g0v_mb), ("reports_600", 600 * REPORT_BYTES / 1e6),
+                      ("reports_3000", 3000 * REPORT_BYTES / 1e6)):
+        est = {k: round(v * mb / 3600, 2) for k, v in rate.items()}
+        emit(projection=label, mb=round(mb, 1), basis_docs=basis, basis="per-MB rate of each stage at the largest "
+             "size that measured it (embedding: measured rate x texts)", hours=est, dominant=max(est, key=est.get),
+             texts_to_embed=int(texts_per_mb * mb))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
-    ap.add_argument("--embed-cap", type=int, default=600, help="texts actually embedded per size (rate measured)")
+    ap.add_argument("--embed-cap", type=int, default=600, help="texts actually embedded per size (rate measured; 0: none)")
     ap.add_argument("--ray", action="store_true", help="also run ingest + extract on the Ray engine")
     ap.add_argument("--ray-max", type=int, default=1000, help="with --ray: only at sizes up to this many documents")
+    ap.add_argument("--extract-max", type=int, default=10**9, help="run the extraction only at sizes up to this")
+    ap.add_argument("--add-report", type=Path, default=None,
+                    help="a report to add to the index (its passages embedded for real): the update time")
+    ap.add_argument("--add-at", type=int, default=None, help="the size to add --add-report at (default: the largest)")
     a = ap.parse_args(argv)
     files = sorted(G0V.rglob("*.txt"))
     random.Random(0).shuffle(files)
     queries = [json.loads(x)["query"] for x in (ROOT / "bench" / "tuning_queries.jsonl").read_text().splitlines() if x]
     emit(corpus=str(G0V), documents=len(files), load_avg=[round(x, 2) for x in os.getloadavg()])
-    row = None
+    rows, rate = [], None
     for n in a.sizes:
-        row = measure(files[:n], a.embed_cap, a.ray and n <= a.ray_max, queries)
+        row = measure(files[:n], a.embed_cap, a.ray and n <= a.ray_max, queries, extract_docs=n <= a.extract_max,
+                      add=a.add_report if n == (a.add_at or max(a.sizes)) else None)
+        if "embed_texts_per_s" in row:
+            rate = row["embed_texts_per_s"]
+        elif rate:  # no embedding at this size: the rate measured at a smaller one, said so
+            row["embed_s_projected"], row["embed_rate_from_smaller_size"] = round(row["texts_to_embed"] / rate, 1), rate
+        rows.append(row)
         emit(**row)
-    if row:
-        project(row)
+    if rows:
+        project(rows)
     return 0
 
 
