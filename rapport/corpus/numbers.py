@@ -282,7 +282,8 @@ def _cell(atoms: list[Atom], negate: bool = False) -> Cell:
     return Cell(v, text, atoms[0].start, atoms[-1].end, percent=text.endswith("%"))
 
 
-def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
+def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000,
+                   counts: tuple[int, int] | None = None, drop=None):
     """Every way to read `atoms` as a sequence of cells.
 
     Rules: a cell is one number (first group 1–3 digits when more groups follow,
@@ -291,57 +292,39 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
     dash followed by a number ("- 521" = −521). A gap of `hard_gap` or more
     spaces is always a cell boundary (PDF dumps put double spaces between
     columns far more often than inside numbers). Yields lists of Cell; at
-    most `limit` of them.
+    most `limit` of them. `counts` = (lo, hi) keeps the readings of lo..hi cells;
+    `drop(cell)` True refuses a cell (a cut-off "000").
 
-    Bounded on any line: positions from which no complete reading exists are
-    found first (right to left) and never entered, so every step leads to a
-    reading and the work is at most `limit` × len(atoms); the search keeps its
-    own stack (a 1,000-number line would exceed Python's recursion limit).
+    Bounded on any line: a right-to-left pass records, for every position, the
+    cell counts with which the rest of the line can be read (a bit set: O(n²) bit
+    work at most); the search never enters a position from which no reading of
+    a wanted count exists, so every step leads to a reading and the work is at
+    most `limit` × len(atoms); it keeps its own stack (a 1,000-number line would
+    exceed Python's recursion limit).
     """
     atoms = lone_tokens_to_atoms(atoms)
     n = len(atoms)
-    ends_memo: dict[int, list[int]] = {}
-    cell_memo: dict[tuple[int, int, bool], Cell] = {}
-
-    def ends(i: int) -> list[int]:
-        e = ends_memo.get(i)
-        if e is None:
-            e = ends_memo[i] = _number_ends(atoms, i, hard_gap)
-        return e
-
-    def cell(i: int, j: int, negate: bool = False) -> Cell:
-        key = (i, j, negate)
-        c = cell_memo.get(key)
-        if c is None:
-            c = cell_memo[key] = _cell(atoms[i: j + 1], negate=negate)
-        return c
-
-    def options(i: int) -> list[tuple[Cell, int]]:
-        """(cell, next position) choices at position i, in reading order, unpruned."""
-        a = atoms[i]
-        if a.kind == "dash":
-            out = [(Cell(None, a.text, a.start, a.end, dash=True), i + 1)]
-            # "- 521": the dash is the sign of the following number
-            if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
-                    and atoms[i + 1].gap_before < hard_gap:
-                for j in ends(i + 1):
-                    c = cell(i + 1, j, True)
-                    out.append((Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent), j + 1))
-            return out
-        if a.kind != "num":
-            return []
-        return [(c, j + 1) for j in ends(i) if (c := cell(i, j)).value is not None]
-
-    reach = [False] * n + [True]  # reach[i]: some complete reading starts at position i
-    for i in range(n - 1, -1, -1):
-        reach[i] = any(reach[k] for _, k in options(i))
-    if not reach[0]:
-        return
+    opts = _reading_options(atoms, hard_gap, drop)
+    masks = _count_masks(opts, n)
+    lo, hi = counts if counts is not None else (0, n)
     if n == 0:
-        yield []
+        if lo <= 0:
+            yield []
+        return
+
+    def wanted(depth: int) -> int:
+        """The counts still allowed for the rest of the line after `depth` cells (a bit set)."""
+        a, b = max(0, lo - depth), hi - depth
+        return 0 if b < a else ((1 << (b + 1)) - 1) ^ ((1 << a) - 1)
+
+    def steps(i: int, depth: int):
+        w = wanted(depth + 1)
+        return iter([o for o in opts[i] if masks[o[1]] & w])
+
+    if not masks[0] & wanted(0):
         return
     count, acc = 0, []
-    stack = [iter([o for o in options(0) if reach[o[1]]])]
+    stack = [steps(0, 0)]
     while stack and count < limit:
         step = next(stack[-1], None)
         if step is None:
@@ -356,7 +339,48 @@ def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
             yield list(acc)
             acc.pop()
         else:
-            stack.append(iter([o for o in options(k) if reach[o[1]]]))
+            stack.append(steps(k, len(acc)))
+
+
+def reading_counts(atoms: list[Atom], *, hard_gap: int = 2, drop=None) -> set[int]:
+    """The cell counts `atoms` can be read as (without enumerating the readings)."""
+    atoms = lone_tokens_to_atoms(atoms)
+    m = _count_masks(_reading_options(atoms, hard_gap, drop), len(atoms))[0]
+    return {k for k in range(m.bit_length()) if m >> k & 1}
+
+
+def _count_masks(opts: list[list[tuple[Cell, int]]], n: int) -> list[int]:
+    """masks[i]: bit r set when atoms[i:] can be read as r cells."""
+    masks = [0] * n + [1]
+    for i in range(n - 1, -1, -1):
+        m = 0
+        for _, k in opts[i]:
+            m |= masks[k] << 1
+        masks[i] = m
+    return masks
+
+
+def _reading_options(atoms: list[Atom], hard_gap: int, drop) -> list[list[tuple[Cell, int]]]:
+    """(cell, next position) choices at every position, in reading order."""
+    n = len(atoms)
+    ends = [_number_ends(atoms, i, hard_gap) if atoms[i].kind == "num" else [] for i in range(n)]
+    out: list[list[tuple[Cell, int]]] = []
+    for i, a in enumerate(atoms):
+        here: list[tuple[Cell, int]] = []
+        if a.kind == "dash":
+            here.append((Cell(None, a.text, a.start, a.end, dash=True), i + 1))
+            # "- 521": the dash is the sign of the following number
+            if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
+                    and atoms[i + 1].gap_before < hard_gap:
+                for j in ends[i + 1]:
+                    c = _cell(atoms[i + 1: j + 1], negate=True)
+                    here.append((Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent), j + 1))
+        elif a.kind == "num":
+            here = [(c, j + 1) for j in ends[i] if (c := _cell(atoms[i: j + 1])).value is not None]
+        if drop is not None:
+            here = [(c, k) for c, k in here if not drop(c)]
+        out.append(here)
+    return out
 
 
 def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:
@@ -377,13 +401,18 @@ def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:
     return out
 
 
+# groups in one number of a row tail: 999 999 999 999 999 (no report figure is larger), so the
+# cells that start at a position are few and a line's readings cost linear work to list
+MAX_GROUPS = 5
+
+
 def _number_ends(atoms: list[Atom], i: int, hard_gap: int) -> list[int]:
-    """Indices j such that atoms[i..j] can be one number."""
+    """Indices j such that atoms[i..j] can be one number (at most MAX_GROUPS groups)."""
     ends = [i]
     if not _first_ok(atoms[i]):
         return ends
     j = i
-    while j + 1 < len(atoms) and _can_continue(atoms[j], atoms[j + 1], hard_gap):
+    while j + 1 < len(atoms) and j - i + 1 < MAX_GROUPS and _can_continue(atoms[j], atoms[j + 1], hard_gap):
         j += 1
         ends.append(j)
     return ends
@@ -416,88 +445,7 @@ def numbers_in_text(text: str) -> list[tuple[float, int, int, str | None]]:
     return out
 
 
-# ---------------------------------------------------------------- number words
-
-_UNITS = {
-    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
-    "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13,
-    "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17, "arton": 18, "aderton": 18,
-    "nitton": 19,
-}
-_TENS = {
-    "tjugo": 20, "trettio": 30, "tretti": 30, "fyrtio": 40, "förtio": 40, "femtio": 50,
-    "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90,
-}
-_BIG = {"hundra": 100, "tusen": 1000}
-_ORDINALS = {
-    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6,
-    "sjunde": 7, "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12,
-}
-
-
-def _below_hundred(w: str) -> int | None:
-    if w in _UNITS:
-        return _UNITS[w]
-    for t, tv in _TENS.items():
-        if w == t:
-            return tv
-        if w.startswith(t) and w[len(t):] in _UNITS and _UNITS[w[len(t):]] < 10:
-            return tv + _UNITS[w[len(t):]]
-    return None
-
-
-def word_to_int(word: str) -> int | None:
-    """Swedish number word → int: 'tolv' → 12, 'tjugotre' → 23, 'hundra' → 100,
-    'tvåhundrafemtio' → 250, 'ett tusen' → 1000, 'tre miljoner' is not a word (None).
-
-    Accepts one word or several separated by spaces/hyphens; returns None when
-    any part is not a number word. Ordinals ('tredje') are read as their number.
-    """
-    if not word:
-        return None
-    w = word.strip().lower().replace("-", " ")
-    parts = w.split()
-    if len(parts) > 1:
-        return word_to_int("".join(parts))
-    if w in _ORDINALS:
-        return _ORDINALS[w]
-    return _compound(w)
-
-
-def _compound(w: str) -> int | None:
-    if not w:
-        return None
-    v = _below_hundred(w)
-    if v is not None:
-        return v
-    for big, bv in (("tusen", 1000), ("hundra", 100)):
-        k = w.find(big)
-        if k >= 0:
-            head, tail = w[:k], w[k + len(big):]
-            hv = 1 if head in ("", "ett", "en") else _compound(head)
-            if hv is None or (bv == 100 and hv >= 10):
-                continue
-            tv = 0 if tail == "" else _compound(tail)
-            if tv is None or tv >= bv:
-                continue
-            return hv * bv + tv
-    return None
-
-
-def find_number_words(text: str) -> list[tuple[int, int, int]]:
-    """(value, start, end) for each Swedish number word in `text`.
-
-    'en'/'ett' are left out: as articles they are far more common than as numbers.
-    """
-    out = []
-    for m in re.finditer(r"[A-Za-zÅÄÖåäöéÉ]+", text):
-        w = m.group().lower()
-        if w in ("en", "ett"):
-            continue
-        v = word_to_int(w)
-        if v is not None:
-            out.append((v, m.start(), m.end()))
-    return out
+from .number_words import find_number_words, word_to_int  # noqa: E402,F401 (re-exported)
 
 
 def combos(n: int, k: int):

@@ -8,6 +8,7 @@ from .build import _build_numeric
 from .indicator import _indicator_tables
 from .lines import _Line, _classify, _lines, _mark_contents
 from .records import Table
+from .slides import slide_rows
 from .titles import _find_title
 
 # ====================================================================== entry point
@@ -33,12 +34,16 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
     taken = [(t.start, t.end) for t in indicator] + unread
     for s, _e in unread:
         no = text.count("\n", 0, s) + 1
-        warnings.append(f"{doc}:{no}: goal table without owner codes; its rows are kept as text")
+        warnings.append(f"{doc}:{no}: goal table whose rows could not be read; kept as text")
+    lines = slide_rows(lines, taken)
     nb = [ln for ln in lines if ln.kind != "blank"]
     index_of = {id(ln): k for k, ln in enumerate(nb)}
     numeric: list[Table] = []
     for block in _blocks(lines):
-        if any(s <= block[0].start < e or s < block[-1].end <= e for s, e in taken):
+        # lines a goal table already holds are not this block's (its last label line is no
+        # header of the statement below it)
+        block = [ln for ln in block if not any(s <= ln.start < e for s, e in taken)]
+        if not any(ln.kind == "row" for ln in block):
             continue
         for part in _chunks(_split_subtables(block), doc, warnings):
             first = part[0]

@@ -27,7 +27,50 @@ def parse_header(lines: list[str]) -> list[str]:
     "Utfall / 2020 / Budget / 2021 / Diff" → ["Utfall 2020", "Budget 2021", "Diff"];
     "Koncernen Koncernen Regionen Regionen" + four periods → zipped
     ["Koncernen 2021-08-31", ...]; a "Not" column is dropped (it holds note refs).
+    A group line over sub-columns that recur under each group ("2022 2023" over
+    "Utfall Budget Utfall Budget") names each column by both: "2022 Utfall", … .
     """
+    two = _two_level(lines)
+    return two if two is not None else _parse_flat(lines)
+
+
+def _two_level(lines: list[str]) -> list[str] | None:
+    """Columns of a two-level header, or None when no line pair has that shape.
+
+    The shape: a line of G group names (periods, or entity names like "Koncernen"),
+    then a line of sub-column names that is G copies of the same S ≥ 2 names (a
+    group spans its sub-columns, and each group has the same ones). One group
+    (a lone period over names without periods) spans every sub-column. A label
+    column's name may lead the sub line ("Verksamhet Utfall Budget Utfall Budget").
+    Lines above the pair and below it keep their flat reading around it.
+    """
+    for a in range(len(lines) - 1):
+        upper, lower = _parse_flat([lines[a]]), _parse_flat([lines[a + 1]])
+        G, M = len(upper), len(lower)
+        if not G or M < 2 * G:
+            continue
+        lead: list[str] = []
+        if M % G and (M - 1) % G == 0 and not _known_header_word(lower[0].split()[0]):
+            lead, lower, M = lower[:1], lower[1:], M - 1
+        if M % G:
+            continue
+        S = M // G
+        subs = lower[:S]
+        if any(lower[g * S:(g + 1) * S] != subs for g in range(G)) or len(set(upper)) != G:
+            continue
+        if any(_is_period(w) for c in subs for w in c.split()) and G == 1:
+            continue
+        if G == 1 and not all(_is_period(w) for w in upper[0].split()):
+            continue  # one group only as a period over names ("2023" over "Utfall Budget")
+        cols = lead + [f"{g} {s}" for g in upper for s in subs]
+        before = _parse_flat(lines[:a]) if a else []
+        after = _parse_flat(lines[a + 2:]) if a + 2 < len(lines) else []
+        return before + cols + after
+    return None
+
+
+def _parse_flat(lines: list[str]) -> list[str]:
+    """Column names read left to right over all header lines (one level)."""
     toks: list[str] = []
     for ln in lines:
         for t in normalise_spaces(ln).split():

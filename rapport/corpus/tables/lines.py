@@ -20,6 +20,7 @@ class _Line:
     label: str = ""
     atoms: list[Atom] = field(default_factory=list)
     kind: str = "text"  # blank, row, header, text, prose
+    slide: bool = False  # a row paired from a slide dump's label line and value line (tables.slides)
 
 
 def _lines(text: str) -> list[_Line]:

@@ -49,8 +49,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
     opts: list[_Option] = []
     seen = set()
     notes = note_col or raw.note_word
-    groupings = [g for g in raw.groupings
-                 if max(1, K - 2) <= len(g) <= K + (1 if notes else 0)]
+    groupings = list(raw.groupings_for(max(1, K - 2), K + (1 if notes else 0)))
     # exact readings first: padded ones (empty cells) only fill what room is left
     groupings.sort(key=lambda g: 0 if len(g) == K or (notes and len(g) == K + 1) else 1)
     for g in groupings:
@@ -184,11 +183,9 @@ def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
     """Column counts worth solving for: the header's, and those most rows can give exactly."""
     possible: list[set[int]] = []
     for r in raws:
-        ks = set()
-        for g in r.groupings:
-            ks.add(len(g))
-            if (note_col or r.note_word) and len(g) > 1:
-                ks.add(len(g) - 1)
+        ks = set(r.counts)
+        if note_col or r.note_word:
+            ks |= {k - 1 for k in r.counts if k > 1}
         possible.append(ks)
     exact: dict[int, int] = {}
     for ks in possible:
