@@ -113,6 +113,8 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
         wrong += sum(1 for k, w in enumerate(want) if k < len(got) and not _same(got[k], w))
         if ok < len(want):
             sc.misses.append(f"{fmt} {where} {truth.kind}: '{tr.label}' {row.cells} ≠ {want}")
+        if tr.short:
+            sc.add("rows: short, right-aligned", ok, len(want))
         right += ok
     sc.cells += n
     sc.right += right

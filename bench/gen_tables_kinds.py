@@ -14,6 +14,7 @@ class TrueRow:
     code: str | None = None  # indicator rows: the committee code
     status: str | None = None  # indicator rows: the status words
     section: str | None = None  # a group label printed above this row
+    short: bool = False  # a row with only its last columns filled: empty cells are left blank
 
 
 @dataclass
@@ -193,7 +194,13 @@ def operating_statement(rng: random.Random, i: int) -> TrueTable:
     rows.append(TrueRow(rng.choice(["Summa", "Totalt"]), (tot[0], tot[1], round(tot[1] - tot[0], 1))))
     title = rng.choice(["Driftredovisning per nämnd (mnkr)", "Nettokostnad per nämnd, mnkr",
                         "Driftredovisning (mnkr)"])
-    return TrueTable("drift", title, cols, rows, "mnkr", "none", _style(rng, header="one"))
+    style = _style(rng, header="one")
+    if style["sep"] == "wide" and rng.random() < 0.7:
+        # a short right-aligned row: only the deviation is given (padded dumps show its column)
+        dev = float(rng.randint(-90, 90)) + (rng.randint(0, 9) / 10 if decimals else 0)
+        rows.append(TrueRow(rng.choice(["Avvikelse mot föregående prognos", "Ej fördelade poster"]),
+                            (None, None, dev), short=True))
+    return TrueTable("drift", title, cols, rows, "mnkr", "none", style)
 
 
 _CODES = ["RS", "HSN", "RUN", "KFN", "PN", "TN", "SN"]
@@ -277,7 +284,7 @@ def slide(rng: random.Random, i: int) -> TrueTable:
     for lab, how in rng.sample(_KEY_FIGURES, rng.randint(3, 6)):
         v = {"signed": rng.randint(-900, 900), "pct": rng.randint(-50, 150) / 10 if rng.random() < 0.3
              else rng.randint(0, 400) / 10, "count": rng.randint(50, 20000),
-             "rate": rng.randint(1000, 1200) / 100}[how]
+             "rate": rng.randint(100, 120) / 10}[how]
         rows.append(TrueRow(lab, (float(v),)))
     title = rng.choice(["Ekonomi i korthet", "Nyckeltal", "Läget i siffror", "Ekonomiskt läge"])
     return TrueTable("slide", title, ["Värde"], rows, "", "none",

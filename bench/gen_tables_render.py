@@ -82,7 +82,7 @@ def _row_cells(t: TrueTable, r: TrueRow, dec: bool) -> list[str]:
         return [txt + (" %" if pct else "")]
     if t.kind in ("indicator", "goal_plain"):
         return [number(v, m) for v in r.values] + [r.status or ""]
-    return [number(v, m, dec) for v in r.values]
+    return ["" if r.short and v is None else number(v, m, dec) for v in r.values]
 
 
 def _slide_lines(t: TrueTable) -> list[str]:

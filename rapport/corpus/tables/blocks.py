@@ -44,8 +44,8 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
         k = i + 1
         while k < len(nb):
             ln = nb[k]
-            if ln.kind == "row" and ln.slide != nb[i].slide:
-                break  # slide-dump figures never join the table beside them
+            if ln.kind == "row" and ln.slide != nb[last_row].slide and _width(ln) != _width(nb[last_row]):
+                break  # slide-dump figures never join a table of another width beside them
             if ln.kind == "row":
                 last_row = k
             elif ln.kind in ("text", "header"):
@@ -85,6 +85,11 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
         if b:
             out.append(b)
     return out
+
+
+def _width(ln: _Line) -> int:
+    """The row's cell count in its usual reading."""
+    return len(greedy_cells(ln.atoms))
 
 
 def _split_subtables(block: list[_Line]) -> list[list[_Line]]:
@@ -129,6 +134,7 @@ class _RawRow:
     footnote: str | None = None
     section: str | None = None
     note_word: bool = False  # the label ended in "Not": the first number may be its note ref
+    indent: int = 0  # layout characters before the value line's text (cells' columns are indent + offset)
     _counts: set | None = None
     _by_counts: dict | None = None
 
@@ -238,7 +244,7 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
         label, note, foot = _clean_label(label)
         start = take[0].start if take else ln.start
         rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section,
-                            note_word=tail_note is not None))
+                            note_word=tail_note is not None, indent=ln.indent))
     if pending and rows and _wraps_below_row(rows[-1], pending[0], ""):
         _extend_below(rows[-1], pending[0])
     return rows, pre

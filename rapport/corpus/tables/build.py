@@ -114,6 +114,9 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         columns = [c for c in columns if c.lower().strip("()") not in ("not", "noter")]
     else:
         columns = parse_header(hdr_texts)
+    first = columns[0].split() if columns else []
+    if len(first) > 1 and first[0].lower() in _TEXT_COLS and _is_period(first[1]):
+        columns[0] = " ".join(first[1:])  # "Intervall 2019 aug": the label column's name leads the header
     note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
     header_k = len(columns) or None
     header_cols = list(columns)

@@ -6,7 +6,7 @@ import re
 from .blocks import _blocks, _is_title_line, _split_subtables
 from .build import _build_numeric
 from .indicator import _indicator_tables
-from .lines import _Line, _classify, _lines, _mark_contents
+from .lines import _Line, _classify, _lines, _mark_contents, _mark_label_heads
 from .records import Table
 from .slides import slide_rows
 from .titles import _find_title
@@ -23,6 +23,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
     for ln in lines:
         _classify(ln)
     _mark_contents(lines)
+    _mark_label_heads(lines)
     warnings: list[str] = []
     counter = [0]
 
@@ -54,7 +55,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
             t = _build_numeric(part, text, doc, page_at, "", warnings, title)
             if t is None:
                 continue
-            if numeric and t.start < numeric[-1].end:
+            if numeric and t.start < numeric[-1].end or any(s <= t.start < e for s, e in taken):
                 t.start = min(r.start for r in t.rows)
             numeric.append(t)
     # notes tables share the unit of the statement they belong to ("NOTER (belopp i mkr)")

@@ -6,7 +6,8 @@ owner in a heading) would otherwise lose every row of them to the "kept as text"
 Without a code between label and cells, the only boundary a line gives is where its trailing
 cells begin; a label that wraps is joined from the lines around it — above when the line below
 continues it ("Andel invånare som" / "röker dagligen 12 10 11"), below when the line after the
-numbers continues the label above ("Andel invånare som 12 10 11" / "röker dagligen").
+numbers continues the label above ("Andel invånare som 12 10 11" / "röker dagligen"). The
+table is kept only when most of its rows' cells fill the header's value columns.
 """
 from __future__ import annotations
 
@@ -56,8 +57,10 @@ def plain_rows(region: list[_Line], text: str, footnotes: set[str], targets: lis
         if at is None:
             if len(ln.text) <= 90 and not _SENTENCE_END.search(ln.text):
                 pending.append(ln)
-            else:
-                pending = []
+                continue
+            if rows:
+                break  # running text after the rows: the table has ended
+            pending = []
             continue
         label = ln.text[:at].strip()
         if pending and rows and _below(rows[-1]["label"], pending[0].text, label):
@@ -79,7 +82,7 @@ def plain_rows(region: list[_Line], text: str, footnotes: set[str], targets: lis
     if pending and rows and _below(rows[-1]["label"], pending[0].text, ""):
         rows[-1]["label"] = _dehyphen_join(rows[-1]["label"], pending[0].text)
         rows[-1]["end"] = pending[0].end
-    out = []
+    out, aligned_rows = [], 0
     for r in rows:
         label, note, foot = _clean_label(r["label"])
         if not label:
@@ -90,8 +93,11 @@ def plain_rows(region: list[_Line], text: str, footnotes: set[str], targets: lis
         aligned = _align_indicator_cells(r["cells"], footnotes, targets, n_values, vals)
         if aligned is not None:
             row.cells, row.values, row.value_columns = aligned
+            aligned_rows += 1
         out.append(row)
-    return out
+    # without a code, where a label ends is a guess that only the cells can confirm: the table
+    # is read when most rows fill the header's value columns, else it stays text
+    return out if aligned_rows >= max(2, 0.5 * len(out)) else []
 
 
 def _below(label: str, line: str, next_label: str) -> bool:

@@ -167,13 +167,20 @@ def _split_header_lead(text: str) -> tuple[str, str]:
         k = unit + 1
     else:
         k = 0
-        while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
+        while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP \
+                and not _composite_header_word(toks[k]):
             k += 1
     lead = " ".join(toks[:k])
     if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead) \
             or lead.lower() in ("not", "noter"):
         return "", text
     return lead, " ".join(toks[k:])
+
+
+def _composite_header_word(t: str) -> bool:
+    """Header words joined by a dash or slash ("Jan–aug", "Prognos/budget") name a column."""
+    parts = re.split(r"[-–/]", t.lower().strip("():,."))
+    return len(parts) == 2 and all(p in _HEADER_WORDS for p in parts)
 
 
 def _split_title_header(text: str) -> tuple[str, str] | None:

@@ -20,6 +20,7 @@ class _Line:
     label: str = ""
     atoms: list[Atom] = field(default_factory=list)
     kind: str = "text"  # blank, row, header, text, prose
+    indent: int = 0  # characters of layout before `text` on its line (cell positions are relative to it)
     slide: bool = False  # a row paired from a slide dump's label line and value line (tables.slides)
 
 
@@ -29,7 +30,7 @@ def _lines(text: str) -> list[_Line]:
         end = pos + len(raw)
         s = raw.rstrip("\r")
         lead = len(s) - len(s.lstrip())
-        out.append(_Line(no, pos + lead, pos + len(s.rstrip()), s.strip()))
+        out.append(_Line(no, pos + lead, pos + len(s.rstrip()), s.strip(), indent=lead))
         pos = end + 1
     return out
 
@@ -161,3 +162,15 @@ def _mark_contents(lines: list[_Line]) -> None:
             i = j
             continue
         i += 1
+
+
+def _mark_label_heads(lines: list[_Line]) -> None:
+    """A header-like line that ends mid-phrase ("Nettokostnadsutveckling,") right above a row
+    whose label goes on in lower case ("procent 4,6 % …") is the first line of that row's
+    wrapped label, not a header: it becomes text, so the row joins it."""
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    for ln, nxt in zip(nb, nb[1:]):
+        if ln.kind == "header" and nxt.kind == "row" and nxt.label[:1].islower() \
+                and (ln.text.endswith((",", "/")) or ln.text.endswith("-") and not ln.text.endswith("--")):
+            ln.kind = "text"
+
