@@ -165,7 +165,9 @@ class _RawRow:
                 g = greedy_cells(self.atoms)
                 got = [g] if lo <= len(g) <= hi else []
             else:
-                got = list(atom_groupings(self.atoms, limit=4000, counts=(lo, hi), drop=_cut_off))
+                # at most READING_BUDGET atom steps per row and window: a long row lists fewer readings
+                limit = min(4000, max(200, READING_BUDGET // max(1, len(self.atoms))))
+                got = list(atom_groupings(self.atoms, limit=limit, counts=(lo, hi), drop=_cut_off))
                 if any(a.gap_before >= _TAB_GAP for a in self.atoms):
                     gap = {a.start: a.gap_before for a in self.atoms}
                     laid = [g for g in got if all(gap.get(c.start, 2) >= 2 for c in g[1:])]
@@ -276,6 +278,7 @@ def _extend_below(row: "_RawRow", line: _Line) -> None:
 _LEADING_ZERO = re.compile(r"^[-−–(]?\s?0\d")
 _TAB_GAP = 8  # corpus.numbers counts a tab as 8 spaces
 MAX_ATOMS = 60  # numbers on one row beyond which its readings are not enumerated
+READING_BUDGET = 120_000  # atoms × readings listed per row and window (rows up to 30 atoms: all 4,000)
 
 _NOTE_TAIL = re.compile(r"\s*\(?\b(?:not|noter)\s*$", re.I)
 _NOTE_REF = re.compile(r"[1-9]\d?")

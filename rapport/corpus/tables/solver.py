@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+from itertools import combinations
 import math
 
 from rapport.corpus.numbers import Cell
@@ -50,6 +51,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
     opts: list[_Option] = []
     seen = set()
     notes = note_col or raw.note_word
+    limit = min(limit, max(50, OPTION_BUDGET // max(1, K)))  # a wide row keeps fewer, each costs K
     groupings = list(raw.groupings_for(max(1, K - 2), K + (1 if notes else 0)))
     # exact readings first: padded ones (empty cells) only fill what room is left
     groupings.sort(key=lambda g: 0 if len(g) == K or (notes and len(g) == K + 1) else 1)
@@ -112,10 +114,20 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
     return opts
 
 
+OPTION_BUDGET = 20_000  # options × columns per row (up to 50 columns: all 400 options)
+
+
+def _placements(K: int, k: int):
+    """Every way to leave k of K columns empty: (empty columns, the columns the cells take).
+    Listed lazily past 16 columns: a row's options stop at their limit long before the
+    C(K, k) placements of a wide row run out."""
+    if K <= 16:
+        return _placements_small(K, k)
+    return ((pos, tuple(c for c in range(K) if c not in pos)) for pos in combinations(range(K), k))
+
+
 @functools.lru_cache(maxsize=256)
-def _placements(K: int, k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-    """Every way to leave k of K columns empty: (empty columns, the columns the cells take)."""
-    from itertools import combinations
+def _placements_small(K: int, k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     return tuple((pos, tuple(c for c in range(K) if c not in pos)) for pos in combinations(range(K), k))
 
 
