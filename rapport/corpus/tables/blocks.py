@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import re
 
-from rapport.corpus.numbers import Atom, atom_groupings, greedy_cells, reading_counts
+from rapport.corpus.atoms import Atom, atom_groupings, greedy_cells, reading_counts
 from .header import _dehyphen_join
 from .lexicon import _NOTE_IN_LABEL, _SENTENCE_END, _TITLE_CUE
 from .lines import _LEADERS, _Line

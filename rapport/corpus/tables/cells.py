@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from rapport.corpus.numbers import Atom, atom_groupings, classify_atom, greedy_cells, normalise_spaces, numbers_in_text, parse_number, tokens_with_gaps
+from rapport.corpus.atoms import Atom, atom_groupings, classify_atom, greedy_cells, tokens_with_gaps
+from rapport.corpus.numbers import normalise_spaces, numbers_in_text, parse_number
 from .blocks import MAX_ATOMS
 from .owners import _CELL_WORDS
 

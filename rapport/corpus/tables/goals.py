@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from rapport.corpus.numbers import classify_atom, normalise_spaces, tokens_with_gaps
+from rapport.corpus.atoms import classify_atom, tokens_with_gaps
+from rapport.corpus.numbers import normalise_spaces
 from .blocks import _clean_label, _label_continues
 from .cells import _align_indicator_cells, _cell_numbers
 from .header import _dehyphen_join

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import re
 
-from rapport.corpus.numbers import Atom, normalise_spaces, split_numeric_tail
+from rapport.corpus.atoms import Atom, split_numeric_tail
+from rapport.corpus.numbers import normalise_spaces
 from .header import _split_header_lead
 from .lexicon import _HEADER_START, _HEADER_WORDS, _SENTENCE_END, _header_tokens, _is_period, _known_header_word
 

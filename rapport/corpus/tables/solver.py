@@ -7,11 +7,12 @@ import functools
 from itertools import combinations
 import math
 
-from rapport.corpus.numbers import Cell
+from rapport.corpus.atoms import Cell
 from .blocks import _RawRow
 from .checks import _RowFacts
 from .header import _TEXT_COLS
-from .identities import _WINDOW, _all_checks, _check_score, _find_identities, _identity_holds, _rowsum_holds
+from .evidence import _column_edges, _misaligned, _named_diffs
+from .identities import _all_checks, _check_score, _find_identities, _rowsum_holds
 from .lexicon import _DIFF_HEAD
 from .pairs import pair_moves
 
@@ -139,31 +140,6 @@ def _gap_before_cell(raw: _RawRow, cells: list[Cell], idx: int) -> int:
         if a.start == start:
             return a.gap_before
     return 1
-
-
-def _column_edges(opts: list[list[_Option]], K: int) -> list[int] | None:
-    """Where each column's cells end on their lines, when the layout shows it: the rows read
-    in one way with every cell filled end their cells at the same character column (±1) in
-    every column (a padded, right-aligned dump). None when there are fewer than two such rows
-    or their edges disagree (single-space dumps): then positions say nothing."""
-    full = [o[0].ends for o in opts if len(o) == 1 and o[0].ends and None not in o[0].ends]
-    if len(full) < 2:
-        return None
-    edges = []
-    for c in range(K):
-        col = sorted(e[c] for e in full)
-        if col[-1] - col[0] > 2:
-            return None
-        edges.append(col[len(col) // 2])
-    return edges
-
-
-def _misaligned(o: _Option, edges: list[int] | None) -> float:
-    """A reading of a short row whose cells do not end where their columns end costs more
-    (a lone right-aligned value sits under the last column, not the first)."""
-    if edges is None or None not in o.ends:
-        return 0.0
-    return sum(3.0 for c, e in enumerate(o.ends) if e is not None and abs(e - edges[c]) > 2)
 
 
 def _profiles(choice: list[_Option | None], K: int, certain: list[bool]):
@@ -361,37 +337,6 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
     objective = sum(prior[id(c)] for c in choice) - _check_score(checks) + 6.0 * len(bad)
     return _Solution(raws, opts, choice, checks, ambiguous, bad, prof, objective, prior,
                      final if final else idents, pct_cols)
-
-
-def _named_diffs(opts, prior, K, columns, idents) -> list[tuple[str, int, int, int]]:
-    """Difference identities of columns named so (Avvikelse, Diff) that some plausible reading
-    of nearly every row satisfies — found before any reading is chosen, so that rows first
-    misread (a thousands group taken for a column) do not hide the identity that fixes them.
-    Operands are sought within `_WINDOW` columns, as in `identities`."""
-    have = {c for _k, c, *_ in idents}
-    out = []
-    for c in range(min(K, len(columns))):
-        if c in have or not _DIFF_HEAD.search(columns[c]):
-            continue
-        best = None
-        for i in range(max(0, c - _WINDOW), min(K, c + _WINDOW + 1)):
-            for j in range(max(0, c - _WINDOW), min(K, c + _WINDOW + 1)):
-                if len({i, j, c}) < 3:
-                    continue
-                sup = tried = 0
-                for o in opts:
-                    floor = min(prior[id(x)] for x in o)
-                    res = [_identity_holds("diff", x.values[i], x.values[j], x.values[c])
-                           for x in o if prior[id(x)] <= floor + 2.5 and None not in (
-                               x.values[i], x.values[j], x.values[c])]
-                    if res:
-                        tried += 1
-                        sup += any(res)
-                if tried >= 3 and sup >= 0.85 * tried and (best is None or sup > best[0]):
-                    best = (sup, i, j)
-        if best:
-            out.append(("diff", c, best[1], best[2]))
-    return out
 
 
 def _label_dashes(sol: _Solution, K: int, columns: list[str], doc: str) -> list[str]:
