@@ -42,6 +42,8 @@ def test_shapes_two_level_header_names_columns_by_group_and_sub_column():
     (["Utfall Utfall", "Prognos Budget", "2021-08 2020-08 2021 2021"],
      ["Utfall 2021-08", "Utfall 2020-08", "Prognos 2021", "Budget 2021"]),
     (["Utfall Budget", "2023 2023"], ["Utfall 2023", "Budget 2023"]),
+    # a difference column carries no period of its own
+    (["Budget Utfall Avvikelse", "2023 2023"], ["Budget 2023", "Utfall 2023", "Avvikelse"]),
 ])
 def test_shapes_parse_header_two_levels_only_when_sub_columns_recur(lines, cols):
     assert parse_header(lines) == cols

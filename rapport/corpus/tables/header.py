@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from rapport.corpus.numbers import normalise_spaces
-from .lexicon import _HEADER_WORDS, _PCT_HEAD, _is_period, _known_header_word
+from .lexicon import _DIFF_HEAD, _HEADER_WORDS, _PCT_HEAD, _is_period, _known_header_word
 
 # ====================================================================== header → columns
 
@@ -30,8 +30,30 @@ def parse_header(lines: list[str]) -> list[str]:
     A group line over sub-columns that recur under each group ("2022 2023" over
     "Utfall Budget Utfall Budget") names each column by both: "2022 Utfall", … .
     """
-    two = _two_level(lines)
-    return two if two is not None else _parse_flat(lines)
+    for shape in (_two_level, _periods_under_some):
+        cols = shape(lines)
+        if cols is not None:
+            return cols
+    return _parse_flat(lines)
+
+
+def _periods_under_some(lines: list[str]) -> list[str] | None:
+    """Names over fewer periods ("Budget Utfall Avvikelse" over "2023 2023"): the periods
+    belong to the names that are not differences or changes, which carry none."""
+    for a in range(len(lines) - 1):
+        upper, lower = _parse_flat([lines[a]]), normalise_spaces(lines[a + 1]).split()
+        if not lower or not all(_is_period(t) for t in lower) or len(lower) >= len(upper) \
+                or any(_is_period(w) for c in upper for w in c.split()):
+            continue
+        plain = [k for k, c in enumerate(upper) if not (_DIFF_HEAD.search(c) or _PCT_HEAD.search(c))]
+        if len(plain) != len(lower):
+            continue
+        period = dict(zip(plain, lower))
+        cols = [f"{c} {period[k]}" if k in period else c for k, c in enumerate(upper)]
+        before = _parse_flat(lines[:a]) if a else []
+        after = _parse_flat(lines[a + 2:]) if a + 2 < len(lines) else []
+        return before + cols + after
+    return None
 
 
 def _two_level(lines: list[str]) -> list[str] | None:
