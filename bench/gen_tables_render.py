@@ -214,7 +214,13 @@ def _pdf_table(pdf, fam: str, t: TrueTable) -> None:
             pdf.cell(code_w, 4.5, code)
         for i, c in enumerate(cells):
             status = ind and i >= len(t.columns)
-            pdf.cell(30 if status else val_w, 4.5, c, align="L" if status else "R")
+            w = 30 if status else val_w
+            size = 9
+            while size > 5 and pdf.get_string_width(c) > w - 1:  # a long name is set smaller, never overlaps
+                size -= 0.5
+                pdf.set_font(fam, size=size)
+            pdf.cell(w, 4.5, c, align="L" if status else "R")
+            pdf.set_font(fam, size=9)
         pdf.ln(4.5)
 
     # header: names over periods, right-aligned over their columns

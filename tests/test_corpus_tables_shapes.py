@@ -205,3 +205,10 @@ def test_shapes_named_difference_column_fixes_rows_first_read_wrongly():
     assert t.row("Psykiatri").values == [-4291, -4533, 242, -2179, -1915, -264]
     assert t.row("Summa").values == [-13880, -14441, 561, -10097, -10039, -58]
     assert t.check is True
+
+
+def test_shapes_label_wrapped_below_onto_column_words_ends_the_label():
+    text = ("Driftredovisning (mnkr)\nBudget 2023 Utfall 2023\nTandvård -300 -310\nKultur -80 -75\n"
+            "Avvikelse mot -5 -6\nföregående prognos\n")
+    (t,), _, _ = _numeric(text)
+    assert [r.label for r in t.rows] == ["Tandvård", "Kultur", "Avvikelse mot föregående prognos"]

@@ -168,10 +168,23 @@ def _mark_contents(lines: list[_Line]) -> None:
 def _mark_label_heads(lines: list[_Line]) -> None:
     """A header-like line that ends mid-phrase ("Nettokostnadsutveckling,") right above a row
     whose label goes on in lower case ("procent 4,6 % …") is the first line of that row's
-    wrapped label, not a header: it becomes text, so the row joins it."""
+    wrapped label, not a header: it becomes text, so the row joins it. Likewise a lower-case
+    line of column words right below a row whose label ends mid-phrase ends that label."""
     nb = [ln for ln in lines if ln.kind != "blank"]
     for ln, nxt in zip(nb, nb[1:]):
         if ln.kind == "header" and nxt.kind == "row" and nxt.label[:1].islower() \
                 and (ln.text.endswith((",", "/")) or ln.text.endswith("-") and not ln.text.endswith("--")):
             ln.kind = "text"
+    # and below: "Avvikelse mot" (numbers) / "föregående prognos" — column words that end the label
+    for prev, ln in zip(nb, nb[1:]):
+        words = ln.text.split()
+        if prev.kind == "row" and prev.label and ln.kind == "header" and len(words) >= 2 \
+                and ln.text[:1].islower() and not any(_is_period(w) for w in words) \
+                and (prev.label.endswith(("-", ",", "/")) or prev.label.split()[-1].lower() in _JOINING):
+            ln.kind = "text"
+
+
+# words after which a label cannot end (its next line continues it)
+_JOINING = {"i", "och", "för", "av", "med", "om", "inom", "mot", "till", "på", "från", "vid", "per", "samt",
+            "eller", "under", "efter", "hos", "som", "kring", "via"}
 
