@@ -42,6 +42,9 @@ def test_shapes_two_level_header_names_columns_by_group_and_sub_column():
     (["Utfall Utfall", "Prognos Budget", "2021-08 2020-08 2021 2021"],
      ["Utfall 2021-08", "Utfall 2020-08", "Prognos 2021", "Budget 2021"]),
     (["Utfall Budget", "2023 2023"], ["Utfall 2023", "Budget 2023"]),
+    # a header stacked one name per line: a lone period closes the name above it
+    (["Utfall", "2022-08", "Budget", "2022-08", "Avvikelse Prognos"],
+     ["Utfall 2022-08", "Budget 2022-08", "Avvikelse", "Prognos"]),
     # a difference column carries no period of its own
     (["Budget Utfall Avvikelse", "2023 2023"], ["Budget 2023", "Utfall 2023", "Avvikelse"]),
 ])

@@ -82,8 +82,10 @@ def _two_level(lines: list[str]) -> list[str] | None:
             continue
         if any(_is_period(w) for c in subs for w in c.split()) and G == 1:
             continue
-        if G == 1 and not all(_is_period(w) for w in upper[0].split()):
-            continue  # one group only as a period over names ("2023" over "Utfall Budget")
+        if G == 1 and (a > 0 or not all(_is_period(w) for w in upper[0].split())):
+            # one group only as a period heading the whole header ("2023" over "Utfall Budget");
+            # lower down, a lone period closes the column name above it ("Budget" / "2022-08")
+            continue
         cols = lead + [f"{g} {s}" for g in upper for s in subs]
         before = _parse_flat(lines[:a]) if a else []
         after = _parse_flat(lines[a + 2:]) if a + 2 < len(lines) else []
