@@ -33,11 +33,16 @@ def table_text(n: int, seed: int) -> str:
 
 
 def _child(n: int, seed: int, q, cap: int | None = None) -> None:
-    from rapport.corpus.tables import blocks, build, cells, find_tables
+    import importlib
+
+    from rapport.corpus.tables import find_tables
 
     if cap is not None:
-        for mod in (blocks, build, cells):
-            mod.MAX_ATOMS = cap
+        for name in ("blocks", "build", "cells"):  # every module that holds the cap
+            try:
+                importlib.import_module(f"rapport.corpus.tables.{name}").MAX_ATOMS = cap
+            except ImportError:
+                pass
 
     text = table_text(n, seed)
     t0 = time.perf_counter()
