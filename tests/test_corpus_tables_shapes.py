@@ -215,3 +215,13 @@ def test_shapes_label_wrapped_below_onto_column_words_ends_the_label():
             "Avvikelse mot -5 -6\nföregående prognos\n")
     (t,), _, _ = _numeric(text)
     assert [r.label for r in t.rows] == ["Tandvård", "Kultur", "Avvikelse mot föregående prognos"]
+
+
+def test_shapes_paragraph_after_the_last_goal_row_is_not_its_cells():
+    prose = ("Uppföljningen visar att arbetet med de strategiska målen har fortsatt under perioden "
+             "och att flera av indikatorerna har utvecklats i önskad riktning, men 12 av dem når inte målvärdet.")
+    text = ("Mål 1. En god och jämlik hälsa\nIndikator Nämnd Utfall 2022 Målvärde 2023 Utfall 2023\n"
+            "Andel rökfria gravida (%) HSN 91 95 93\nAntal hälsosamtal HSN 1 200 1 500 1 350\n" + prose + "\n")
+    [t] = [x for x in find_tables(text, doc="g.txt")[0] if x.kind == "indicator"]
+    assert [r.label for r in t.rows] == ["Andel rökfria gravida (%)", "Antal hälsosamtal"]
+    assert 12 not in t.rows[-1].values and prose[:40] not in t.rows[-1].cells[0]

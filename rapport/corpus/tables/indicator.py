@@ -132,6 +132,11 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id
                     cf = above
                     q -= 1
                 stop = k2 - back
+            else:
+                # after the last row, a paragraph on one line (wider than any cell's text) is the
+                # running text that follows the table, not more of the row's cells
+                stop = next((x for x in range(k + 1, stop) if region[x].kind == "prose"
+                             and len(region[x].text) > 160 and region[x].text.rstrip()[-1:] in ".!?"), stop)
             cell_lines += [region[x].text for x in range(k + 1, stop)
                            if not (re.match(r"^\d\s+[A-ZÅÄÖ]", region[x].text) and len(region[x].text) > 40)]
             cell_text = " ".join(cell_lines)
