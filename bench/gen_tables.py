@@ -7,7 +7,9 @@ numbers satisfy their identities, rendered as PDF and as PDF-to-text dumps, read
 Kinds: resultaträkning (optionally varav rows and note refs), balansräkning (notes column,
 group labels, balance identity), kassaflödesanalys (subtotals of subtotals), driftredovisning
 (Avvikelse = Utfall − Budget, a Summa row), indicator tables (committee code, start value,
-target, outcome, status). Renderings vary the way reports do: single or wide gaps between
+target, outcome, status), two-level headers (a period or entity line over recurring
+sub-columns), slide dumps (each value on the line after its label, or a block of labels then a
+block of values), goal tables without committee codes (long labels wrapped above or below). Renderings vary the way reports do: single or wide gaps between
 columns, blank lines between all lines, one- two- or three-line headers, "-", "−" or "–" as
 minus, space-grouped thousands, wrapped labels. Prints cell accuracy for text and PDF
 separately, page accuracy on the PDFs, accuracy per kind and per rendering feature, and how
@@ -43,6 +45,8 @@ class Score:
     pages_right: int = 0
     false_checked: int = 0  # tables with check=True and a wrong cell
     checked: int = 0
+    named: int = 0  # numeric tables (not slides) whose recovered column names are the truth's
+    nameable: int = 0
     by: dict = field(default_factory=dict)  # feature -> [right, cells]
     misses: list = field(default_factory=list)
 
@@ -90,7 +94,7 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
     if t is None:
         sc.misses.append(f"{fmt} {where} {truth.kind}: table '{truth.title}' not found")
     for tr in truth.rows:
-        if truth.kind == "indicator":
+        if truth.kind in _FREE_TEXT:
             want = [v for v in tr.values if v is not None]
         else:
             want = list(tr.values)
@@ -101,7 +105,7 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
                 sc.misses.append(f"{fmt} {where} {truth.kind}: row '{tr.label}' not found")
             continue
         got = list(row.values)
-        if truth.kind != "indicator" and len(got) != len(want):
+        if truth.kind not in _FREE_TEXT and len(got) != len(want):
             sc.misses.append(f"{fmt} {where} {truth.kind}: '{tr.label}' {row.cells} ≠ {want}")
             wrong += len(want)
             continue
@@ -109,6 +113,8 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
         wrong += sum(1 for k, w in enumerate(want) if k < len(got) and not _same(got[k], w))
         if ok < len(want):
             sc.misses.append(f"{fmt} {where} {truth.kind}: '{tr.label}' {row.cells} ≠ {want}")
+        if tr.short:
+            sc.add("rows: short, right-aligned", ok, len(want))
         right += ok
     sc.cells += n
     sc.right += right
@@ -116,11 +122,21 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
     sc.found += t is not None
     for key in [f"kind={truth.kind}"] + [f"{k}={v}" for k, v in sorted(truth.style.items())]:
         sc.add(key, right, n)
+    if truth.kind not in _FREE_TEXT and truth.kind != "slide":
+        sc.nameable += 1
+        named = t is not None and [_norm(c) for c in t.columns] == [_norm(c) for c in truth.columns]
+        sc.named += named
+        sc.add(f"columns named, kind={truth.kind}", int(named), 1)
+        if t is not None and not named:
+            sc.misses.append(f"{fmt} {where} {truth.kind}: columns {t.columns} ≠ {truth.columns}")
     if t is not None and t.check is True:
         sc.checked += 1
         if wrong:
             sc.false_checked += 1
             sc.misses.append(f"{fmt} {where}: check=True with {wrong} wrong cells")
+
+
+_FREE_TEXT = ("indicator", "goal_plain")  # numbers in reading order, no fixed columns
 
 
 def _same(a, b) -> bool:
@@ -171,6 +187,7 @@ def main() -> int:
         if sc.pages:
             print(f"[{fmt}] page accuracy {sc.pages_right}/{sc.pages} = {sc.pages_right / sc.pages:.3f}")
         print(f"[{fmt}] check=True: {sc.checked} tables, {sc.false_checked} of them emit a wrong cell")
+        print(f"[{fmt}] column names exact: {sc.named}/{sc.nameable} numeric tables")
         for key, (r, c) in sorted(sc.by.items()):
             print(f"    {key:28} {r}/{c} = {r / max(c, 1):.3f}")
         for m in sc.misses[: args.show]:

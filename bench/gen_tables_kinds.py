@@ -14,6 +14,7 @@ class TrueRow:
     code: str | None = None  # indicator rows: the committee code
     status: str | None = None  # indicator rows: the status words
     section: str | None = None  # a group label printed above this row
+    short: bool = False  # a row with only its last columns filled: empty cells are left blank
 
 
 @dataclass
@@ -26,6 +27,8 @@ class TrueTable:
     notes: str = "none"  # none | column ("Not" header column) | inline ("Not 3" after the label)
     style: dict = field(default_factory=dict)
     head: list[str] = field(default_factory=list)  # header words before the value columns (indicator)
+    groups: list[str] = field(default_factory=list)  # two-level header: the group line over `subs`
+    subs: list[str] = field(default_factory=list)  # the sub-columns under each group
 
 
 def _style(rng: random.Random, **fixed) -> dict:
@@ -35,6 +38,8 @@ def _style(rng: random.Random, **fixed) -> dict:
         "blank": rng.random() < 0.25,
         "header": rng.choice(["one", "two", "two", "three"]),
         "wrap": rng.random() < 0.2,
+        # a wrapped label: its first words on a line above the numbers, or its last words below
+        "wrap_at": rng.choice(["above", "below"]),
     }
     s.update(fixed)
     return s
@@ -189,7 +194,13 @@ def operating_statement(rng: random.Random, i: int) -> TrueTable:
     rows.append(TrueRow(rng.choice(["Summa", "Totalt"]), (tot[0], tot[1], round(tot[1] - tot[0], 1))))
     title = rng.choice(["Driftredovisning per nämnd (mnkr)", "Nettokostnad per nämnd, mnkr",
                         "Driftredovisning (mnkr)"])
-    return TrueTable("drift", title, cols, rows, "mnkr", "none", _style(rng, header="one"))
+    style = _style(rng, header="one")
+    if style["sep"] == "wide" and rng.random() < 0.7:
+        # a short right-aligned row: only the deviation is given (padded dumps show its column)
+        dev = float(rng.randint(-90, 90)) + (rng.randint(0, 9) / 10 if decimals else 0)
+        rows.append(TrueRow(rng.choice(["Avvikelse mot föregående prognos", "Ej fördelade poster"]),
+                            (None, None, dev), short=True))
+    return TrueTable("drift", title, cols, rows, "mnkr", "none", style)
 
 
 _CODES = ["RS", "HSN", "RUN", "KFN", "PN", "TN", "SN"]
@@ -221,4 +232,73 @@ def indicator(rng: random.Random, i: int) -> TrueTable:
                      head=["Indikator", "Nämnd"])
 
 
-KINDS = [income_statement, balance_sheet, cash_flow, operating_statement, indicator]
+_AREAS = ["Primärvård", "Specialiserad somatisk vård", "Psykiatri", "Tandvård", "Kollektivtrafik",
+          "Kultur och bildning", "Regional utveckling", "Fastigheter och service", "Läkemedel",
+          "Ambulanssjukvård", "Habilitering och hjälpmedel", "Gemensamma kostnader"]
+
+
+def two_level(rng: random.Random, i: int) -> TrueTable:
+    """A group line over sub-columns: periods over "Utfall Budget Avvikelse" (Avvikelse = Utfall −
+    Budget within each group), or entities over periods; a Summa row over the areas."""
+    year = rng.randint(2019, 2025)
+    shape = rng.choice(["years", "years", "periods", "entities"])
+    if shape == "years":
+        groups = [str(year - 1), str(year)]
+        subs = rng.choice([["Utfall", "Budget", "Avvikelse"], ["Utfall", "Budget", "Avvikelse"], ["Budget", "Utfall"]])
+    elif shape == "periods":
+        groups = [f"Jan–aug {year - 1}", f"Jan–aug {year}"]
+        subs = ["Utfall", "Budget"]
+    else:
+        groups = ["Koncernen", "Regionen"]
+        subs = [f"{year}-08-31", f"{year - 1}-12-31"]
+    names = rng.sample(_AREAS, rng.randint(4, 8))
+    rows, tot = [], [0] * (len(groups) * len(subs))
+    for n in names:
+        vals = []
+        for _g in groups:
+            a = -rng.randint(20, 6000)
+            b = a + rng.randint(-300, 300)
+            grp = {"Utfall": a, "Budget": b, "Avvikelse": a - b}
+            vals += [grp[s] for s in subs] if "Utfall" in subs else [a, b]
+        tot = [x + v for x, v in zip(tot, vals)]
+        rows.append(TrueRow(n, tuple(float(v) for v in vals)))
+    rows.append(TrueRow(rng.choice(["Summa", "Totalt"]), tuple(float(v) for v in tot)))
+    title = rng.choice(["Nettokostnad per verksamhetsområde (mnkr)", "Verksamheternas nettokostnader, mnkr",
+                        "Ekonomiskt utfall per område (mnkr)"])
+    cols = [f"{g} {s}" for g in groups for s in subs]
+    return TrueTable("twolevel", title, cols, rows, "mnkr", "none", _style(rng, header="two"),
+                     groups=groups, subs=subs)
+
+
+_KEY_FIGURES = [("Årets resultat (mnkr)", "signed"), ("Nettokostnadsutveckling (%)", "pct"),
+                ("Antal anställda", "count"), ("Sjukfrånvaro (%)", "pct"), ("Skattesats (kr)", "rate"),
+                ("Investeringar (mnkr)", "count"), ("Soliditet (%)", "pct"), ("Låneskuld (mnkr)", "count"),
+                ("Balanskravsresultat (mnkr)", "signed"), ("Antal vårdplatser", "count"),
+                ("Prognos helår (mnkr)", "signed"), ("Budgetavvikelse (mnkr)", "signed")]
+
+
+def slide(rng: random.Random, i: int) -> TrueTable:
+    """A slide's key figures dumped as text: each value on its own line after its label, or all
+    labels first and then a block of values in the same order (style["slide"])."""
+    rows = []
+    for lab, how in rng.sample(_KEY_FIGURES, rng.randint(3, 6)):
+        v = {"signed": rng.randint(-900, 900), "pct": rng.randint(-50, 150) / 10 if rng.random() < 0.3
+             else rng.randint(0, 400) / 10, "count": rng.randint(50, 20000),
+             "rate": rng.randint(100, 120) / 10}[how]
+        rows.append(TrueRow(lab, (float(v),)))
+    title = rng.choice(["Ekonomi i korthet", "Nyckeltal", "Läget i siffror", "Ekonomiskt läge"])
+    return TrueTable("slide", title, ["Värde"], rows, "", "none",
+                     _style(rng, header="none", wrap=False, sep="single", slide=rng.choice(["own", "block"])))
+
+
+def goal_plain(rng: random.Random, i: int) -> TrueTable:
+    """A goal/indicator table without committee codes: label, start value, target, outcome, status;
+    long labels wrap (their last words on the next line, or their first words above)."""
+    t = indicator(rng, i)
+    rows = [TrueRow(r.label, r.values, status=r.status) for r in t.rows]
+    return TrueTable("goal_plain", t.title, t.columns, rows, "", "none",
+                     _style(rng, header="one", wrap=rng.random() < 0.7), head=["Indikator"])
+
+
+KINDS = [income_statement, balance_sheet, cash_flow, operating_statement, indicator, two_level, slide,
+         goal_plain]

@@ -44,8 +44,14 @@ def _header_lines(t: TrueTable) -> list[str]:
     lead = ["Not"] if t.notes == "column" else []
     style = t.style["header"]
     split = [c.rsplit(" ", 1) if re.search(r"\s\d{4}", c) else [c, ""] for c in cols]
-    if t.kind == "indicator":
+    if t.kind in ("indicator", "goal_plain"):
         return [" ".join(t.head + cols + ["Måluppfyllelse"])]
+    if t.groups:
+        if t.style["sep"] == "wide":  # each group name over the middle of its sub-columns
+            span = 13 * len(t.subs)
+            return ["".join(g.center(span) for g in t.groups).rstrip(),
+                    "".join(c.rjust(13) for _ in t.groups for c in t.subs)]
+        return [" ".join(t.groups), " ".join(t.subs * len(t.groups))]
     if style == "one":
         return [" ".join(lead + cols)]
     names = [s[0] for s in split]
@@ -69,13 +75,28 @@ def _wrap_label(label: str) -> tuple[str, str] | None:
 
 def _row_cells(t: TrueTable, r: TrueRow, dec: bool) -> list[str]:
     m = t.style["minus"]
-    if t.kind == "indicator":
+    if t.kind == "slide":
+        v = r.values[0]
+        pct = "(%)" in r.label
+        txt = number(v, m, decimals=not float(v).is_integer())
+        return [txt + (" %" if pct else "")]
+    if t.kind in ("indicator", "goal_plain"):
         return [number(v, m) for v in r.values] + [r.status or ""]
-    return [number(v, m, dec) for v in r.values]
+    return ["" if r.short and v is None else number(v, m, dec) for v in r.values]
+
+
+def _slide_lines(t: TrueTable) -> list[str]:
+    """A slide dump: each label, then its value on the next line; or all labels, then all values."""
+    cells = [_row_cells(t, r, False)[0] for r in t.rows]
+    if t.style["slide"] == "own":
+        return [t.title] + [x for r, c in zip(t.rows, cells) for x in (r.label, c)]
+    return [t.title] + [r.label for r in t.rows] + cells
 
 
 def table_lines(t: TrueTable) -> list[str]:
     """The table as text lines (title, header, group labels, rows)."""
+    if t.kind == "slide":
+        return _slide_lines(t)
     dec = _decimals(t)
     wide = t.style["sep"] == "wide"
     wrap_done = not t.style.get("wrap")
@@ -92,14 +113,20 @@ def table_lines(t: TrueTable) -> list[str]:
         cells = _row_cells(t, r, dec)
         if t.notes == "column":
             cells = [r.note or ""] + cells if wide else ([r.note] if r.note else []) + cells
+        below = None
         if not wrap_done and (w := _wrap_label(r.label)) is not None:
-            lines.append(w[0])
-            label = w[1] + label[len(r.label):]
-            wrap_done = True
+            if t.style.get("wrap_at") == "below":  # the label's last words on the line after the numbers
+                label, below = w[0] + label[len(r.label):], w[1]
+            else:
+                lines.append(w[0])
+                label = w[1] + label[len(r.label):]
+            wrap_done = t.kind != "goal_plain"  # goal tables wrap every long label
         if wide:
             lines.append(label.ljust(56) + "".join(" " + c.rjust(12) for c in cells))
         else:
             lines.append(" ".join([label] + [c for c in cells if c]))
+        if below:
+            lines.append(below)
     return lines
 
 
@@ -144,7 +171,7 @@ def render_pdf(group: list[TrueTable], path: Path, rng: random.Random) -> list[i
             new_page()
         pdf.set_x(15)
         pdf.multi_cell(180, 5, " ".join(rng.sample(PROSE, 3)), new_x="LMARGIN", new_y="NEXT")
-        need = 5 * (len(t.rows) + 6) + 10 * sum(1 for r in t.rows if r.section)
+        need = 5 * (len(t.rows) * (2 if t.kind in ("slide", "goal_plain") else 1) + 6) + 10 * sum(1 for r in t.rows if r.section)
         if pdf.get_y() + need > 275:
             new_page()
         pdf.ln(3)
@@ -157,14 +184,22 @@ def render_pdf(group: list[TrueTable], path: Path, rng: random.Random) -> list[i
     return pages
 
 
+def _pdf_slide(pdf, t: TrueTable) -> None:
+    for ln in _slide_lines(t)[1:]:
+        pdf.set_x(15)
+        pdf.cell(120, 5, ln, new_x="LMARGIN", new_y="NEXT")
+
+
 def _pdf_table(pdf, fam: str, t: TrueTable) -> None:
     pdf.set_font(fam, size=9)
+    if t.kind == "slide":
+        return _pdf_slide(pdf, t)
     dec = _decimals(t)
-    ind = t.kind == "indicator"
-    label_w = 62 if ind else 76
+    ind = t.kind in ("indicator", "goal_plain")
+    label_w = 62 if ind else 60 if t.groups else 76
     note_w = 10 if t.notes == "column" else 0
-    code_w = 14 if ind else 0
-    val_w = 20 if ind else 22
+    code_w = 14 if t.kind == "indicator" else 0
+    val_w = 20 if ind else 19 if t.groups else 22
     x0 = 15
 
     def put(label_lines: list[str], note: str, code: str, cells: list[str]):
@@ -179,7 +214,13 @@ def _pdf_table(pdf, fam: str, t: TrueTable) -> None:
             pdf.cell(code_w, 4.5, code)
         for i, c in enumerate(cells):
             status = ind and i >= len(t.columns)
-            pdf.cell(30 if status else val_w, 4.5, c, align="L" if status else "R")
+            w = 30 if status else val_w
+            size = 9
+            while size > 5 and pdf.get_string_width(c) > w - 1:  # a long name is set smaller, never overlaps
+                size -= 0.5
+                pdf.set_font(fam, size=size)
+            pdf.cell(w, 4.5, c, align="L" if status else "R")
+            pdf.set_font(fam, size=9)
         pdf.ln(4.5)
 
     # header: names over periods, right-aligned over their columns
@@ -188,10 +229,16 @@ def _pdf_table(pdf, fam: str, t: TrueTable) -> None:
     one = t.style["header"] == "one" and not ind and all(pdf.get_string_width(c) < val_w - 2 for c in t.columns)
     head_label = " ".join(t.head[:1]) if ind else ""
     extra = ["Måluppfyllelse"] if ind else []
-    if one:
+    if t.groups:  # each group name centred over its sub-columns
+        pdf.set_x(x0 + label_w)
+        for g in t.groups:
+            pdf.cell(val_w * len(t.subs), 4.5, g, align="C")
+        pdf.ln(4.5)
+        put([""], "", "", t.subs * len(t.groups))
+    elif one:
         put([head_label], "Not" if note_w else "", "", list(t.columns) + extra)
     else:
-        put([head_label], "Not" if note_w else "", t.head[1] if ind else "", [s[0] for s in split] + extra)
+        put([head_label], "Not" if note_w else "", t.head[1] if code_w else "", [s[0] for s in split] + extra)
         put([""], "", "", [s[1] for s in split])
     for r in t.rows:
         if r.section:

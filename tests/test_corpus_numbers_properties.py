@@ -126,7 +126,7 @@ def test_numbers_atom_groupings_long_line_is_bounded_and_never_recurses(pairs):
 
 def test_numbers_atom_groupings_dead_end_line_costs_linear_work(monkeypatch):
     """60 ambiguous atoms then one that is no number (309 digits overflow): 2^30 prefixes, no reading."""
-    import rapport.corpus.numbers as numbers
+    import rapport.corpus.atoms as numbers  # the splitting moved from corpus.numbers to corpus.atoms
     from rapport.corpus.numbers import atom_groupings, split_numeric_tail
 
     calls = []

@@ -1,23 +1,20 @@
-"""Swedish numbers, units and number words, as pure functions.
+"""Swedish numbers and units, as pure functions.
 
 Swedish reports write "1 300" or "1\u00a0300" (space groups thousands), "2,5"
 (decimal comma), minus as "-", "−" (U+2212) or "–" (en dash), sometimes with a
 space after it ("- 521"), negatives in parentheses ("(2,5)"), and glue percent
 signs on ("5,49 %", "4,6%"). In a PDF-to-text table row the same space both
-groups thousands and separates columns, so this module also splits a row's
-numeric tail into *atoms* (whitespace tokens) that `corpus.tables` groups into
-numbers: `atom_groupings` enumerates every grouping allowed by the one rule
-that is always true — a group after a number's first group has exactly three
-digits.
+groups thousands and separates columns: `corpus.atoms` splits a row's numeric
+tail into atoms and enumerates their groupings into numbers (its names —
+`Atom`, `Cell`, `atom_groupings`, `greedy_cells`, … — are importable from here
+too); number words live in `corpus.number_words` (also re-exported).
 
-No project imports; used by `corpus.tables` and by the linking stage.
+No project imports at load; used by `corpus.tables` and by the linking stage.
 """
 from __future__ import annotations
 
-import functools
 import math
 import re
-from dataclasses import dataclass
 from itertools import combinations
 
 # Every dash-like character that Swedish PDFs use for a minus sign.
@@ -125,270 +122,6 @@ def scale_factor(from_unit: str | None, to_unit: str | None) -> float | None:
     return a / b
 
 
-# ---------------------------------------------------------------- atoms of a row tail
-
-@dataclass(frozen=True, slots=True)
-class Atom:
-    """One whitespace token of a numeric row tail.
-
-    kind: "num" (digits with optional sign/decimals/percent), "dash" (a lone
-    minus/dash: an empty cell, or the sign of the next atom as in "- 521"),
-    "pct" (a lone "%", belongs to the number before it).
-    `gap_before` is the number of spaces before the atom (a tab counts as 8),
-    so wide gaps can be taken as column boundaries.
-    """
-
-    text: str
-    start: int
-    end: int
-    kind: str
-    gap_before: int = 1
-
-    @property
-    def digits(self) -> str:
-        return re.sub(r"\D", "", self.text.split(",")[0].split(".")[0])
-
-    @property
-    def signed(self) -> bool:
-        return self.text[:1] in MINUS_CHARS + "+" or self.text[:1] == "("
-
-    @property
-    def decimal(self) -> bool:
-        return bool(re.search(r"\d[,.]\d", self.text))
-
-    @property
-    def percent(self) -> bool:
-        return self.text.endswith("%")
-
-
-_ATOM_NUM = re.compile(
-    rf"^(?:(?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?%?|\((?:[+]|{_MINUS_RE})?\d+(?:[,.]\d+)?\)%?)$"
-)
-_ATOM_DASH = re.compile(rf"^{_MINUS_RE}$")
-
-
-@functools.lru_cache(maxsize=65536)
-def classify_atom(tok: str) -> str | None:
-    """'num', 'dash', 'pct' or None (not numeric)."""
-    if _ATOM_NUM.match(tok):
-        return "num"
-    if _ATOM_DASH.match(tok):
-        return "dash"
-    if tok in ("%", "procent"):
-        return "pct"
-    return None
-
-
-def tokens_with_gaps(line: str) -> list[tuple[str, int, int, int]]:
-    """Whitespace tokens of `line` as (text, start, end, gap_before)."""
-    out = []
-    prev_end = 0
-    for m in _TOKEN.finditer(line):
-        start, end = m.span()
-        if prev_end:
-            gap_text = line[prev_end:start]
-            gap = len(gap_text) + 7 * gap_text.count("\t")
-        else:
-            gap = 0
-        out.append((m.group(), start, end, gap))
-        prev_end = end
-    return out
-
-
-_TOKEN = re.compile(r"[^\s\u00a0\u202f\u2009]+")
-
-
-def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
-    """Split a table line into its label and the numeric atoms at its end.
-
-    'Sjukfrånvaro 30-49 år 4,2 4,5 5,7' → ('Sjukfrånvaro 30-49 år', [4,2 4,5 5,7]).
-    The tail is the longest run of numeric tokens at the end of the line; a
-    lone dash at the very start of the line is a bullet, not a cell.
-    """
-    parts = line.rsplit(None, 1)  # str whitespace is re's \s: the regex tokens' separators
-    if not parts:
-        return "", []
-    if classify_atom(parts[-1]) is None:
-        return line.strip(), []  # no numeric tail (most lines): skip the tokenising
-    toks = tokens_with_gaps(line)
-    i = len(toks)
-    while i > 0:
-        text = toks[i - 1][0]
-        kind = classify_atom(text)
-        if kind is None:
-            break
-        i -= 1
-    # a "%"/"procent" with no number before it belongs to the label ("Utredningsgrad i procent 96")
-    while i < len(toks) and classify_atom(toks[i][0]) == "pct":
-        i += 1
-    atoms = [Atom(t, s, e, classify_atom(t), g) for t, s, e, g in toks[i:]]
-    label = line[: toks[i][1]].rstrip() if i < len(toks) else line.rstrip()
-    if i == 0:
-        label = ""
-    return label.strip(), atoms
-
-
-def lone_tokens_to_atoms(atoms: list[Atom]) -> list[Atom]:
-    """Attach lone '%' to the number before it."""
-    out: list[Atom] = []
-    for a in atoms:
-        if a.kind == "pct" and out and out[-1].kind == "num":
-            p = out[-1]
-            out[-1] = Atom(p.text + "%", p.start, a.end, "num", p.gap_before)
-        elif a.kind == "pct":
-            continue
-        else:
-            out.append(a)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One reconstructed number: the atoms it spans and its value (None: empty '-')."""
-
-    value: float | None
-    text: str
-    start: int
-    end: int
-    percent: bool = False
-    dash: bool = False
-
-
-def _can_continue(prev: Atom, nxt: Atom, hard_gap: int) -> bool:
-    """May `nxt` be the next thousands group of the number ending in `prev`?"""
-    if nxt.kind != "num" or prev.kind != "num":
-        return False
-    if nxt.gap_before >= hard_gap:
-        return False
-    if prev.decimal or prev.percent or prev.text.endswith(")"):
-        return False
-    if nxt.signed or nxt.text.startswith("("):
-        return False
-    head = nxt.text.rstrip("%)")
-    return bool(re.fullmatch(r"\d{3}(?:[,.]\d+)?", head))
-
-
-def _first_ok(a: Atom) -> bool:
-    """May `a` start a multi-group number? Its digit run must be 1–3 long."""
-    d = re.sub(r"^[(+\-\u2212\u2013\u2014\u2012]+", "", a.text)
-    return bool(re.match(r"\d{1,3}(?!\d)", d)) and not a.decimal and not a.percent
-
-
-def _cell(atoms: list[Atom], negate: bool = False) -> Cell:
-    text = " ".join(a.text for a in atoms)
-    v = parse_number(text)
-    if v is not None and negate:
-        v = -v
-    return Cell(v, text, atoms[0].start, atoms[-1].end, percent=text.endswith("%"))
-
-
-def atom_groupings(atoms: list[Atom], *, hard_gap: int = 2, limit: int = 20000):
-    """Every way to read `atoms` as a sequence of cells.
-
-    Rules: a cell is one number (first group 1–3 digits when more groups follow,
-    each later group exactly 3 digits, sign and parentheses only on the first,
-    decimals and % only on the last), or a lone dash (an empty cell), or a lone
-    dash followed by a number ("- 521" = −521). A gap of `hard_gap` or more
-    spaces is always a cell boundary (PDF dumps put double spaces between
-    columns far more often than inside numbers). Yields lists of Cell; at
-    most `limit` of them.
-
-    Bounded on any line: positions from which no complete reading exists are
-    found first (right to left) and never entered, so every step leads to a
-    reading and the work is at most `limit` × len(atoms); the search keeps its
-    own stack (a 1,000-number line would exceed Python's recursion limit).
-    """
-    atoms = lone_tokens_to_atoms(atoms)
-    n = len(atoms)
-    ends_memo: dict[int, list[int]] = {}
-    cell_memo: dict[tuple[int, int, bool], Cell] = {}
-
-    def ends(i: int) -> list[int]:
-        e = ends_memo.get(i)
-        if e is None:
-            e = ends_memo[i] = _number_ends(atoms, i, hard_gap)
-        return e
-
-    def cell(i: int, j: int, negate: bool = False) -> Cell:
-        key = (i, j, negate)
-        c = cell_memo.get(key)
-        if c is None:
-            c = cell_memo[key] = _cell(atoms[i: j + 1], negate=negate)
-        return c
-
-    def options(i: int) -> list[tuple[Cell, int]]:
-        """(cell, next position) choices at position i, in reading order, unpruned."""
-        a = atoms[i]
-        if a.kind == "dash":
-            out = [(Cell(None, a.text, a.start, a.end, dash=True), i + 1)]
-            # "- 521": the dash is the sign of the following number
-            if i + 1 < n and atoms[i + 1].kind == "num" and not atoms[i + 1].signed \
-                    and atoms[i + 1].gap_before < hard_gap:
-                for j in ends(i + 1):
-                    c = cell(i + 1, j, True)
-                    out.append((Cell(c.value, a.text + " " + c.text, a.start, c.end, c.percent), j + 1))
-            return out
-        if a.kind != "num":
-            return []
-        return [(c, j + 1) for j in ends(i) if (c := cell(i, j)).value is not None]
-
-    reach = [False] * n + [True]  # reach[i]: some complete reading starts at position i
-    for i in range(n - 1, -1, -1):
-        reach[i] = any(reach[k] for _, k in options(i))
-    if not reach[0]:
-        return
-    if n == 0:
-        yield []
-        return
-    count, acc = 0, []
-    stack = [iter([o for o in options(0) if reach[o[1]]])]
-    while stack and count < limit:
-        step = next(stack[-1], None)
-        if step is None:
-            stack.pop()
-            if acc:
-                acc.pop()
-            continue
-        c, k = step
-        acc.append(c)
-        if k == n:
-            count += 1
-            yield list(acc)
-            acc.pop()
-        else:
-            stack.append(iter([o for o in options(k) if reach[o[1]]]))
-
-
-def greedy_cells(atoms: list[Atom], *, hard_gap: int = 2) -> list[Cell]:
-    """The usual reading of a run of number atoms: each number takes every following
-    three-digit group it can ("21 352 9 000" → 21 352, 9 000); a lone dash is an empty cell."""
-    atoms = lone_tokens_to_atoms(atoms)
-    out: list[Cell] = []
-    i = 0
-    while i < len(atoms):
-        a = atoms[i]
-        if a.kind == "dash":
-            out.append(Cell(None, a.text, a.start, a.end, dash=True))
-            i += 1
-            continue
-        j = _number_ends(atoms, i, hard_gap)[-1]
-        out.append(_cell(atoms[i: j + 1]))
-        i = j + 1
-    return out
-
-
-def _number_ends(atoms: list[Atom], i: int, hard_gap: int) -> list[int]:
-    """Indices j such that atoms[i..j] can be one number."""
-    ends = [i]
-    if not _first_ok(atoms[i]):
-        return ends
-    j = i
-    while j + 1 < len(atoms) and _can_continue(atoms[j], atoms[j + 1], hard_gap):
-        j += 1
-        ends.append(j)
-    return ends
-
-
 def numbers_in_text(text: str) -> list[tuple[float, int, int, str | None]]:
     """Numbers in running text or a free-text cell: (value, start, end, unit).
 
@@ -416,88 +149,19 @@ def numbers_in_text(text: str) -> list[tuple[float, int, int, str | None]]:
     return out
 
 
-# ---------------------------------------------------------------- number words
+from .number_words import find_number_words, word_to_int  # noqa: E402,F401 (re-exported)
 
-_UNITS = {
-    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
-    "sju": 7, "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13,
-    "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17, "arton": 18, "aderton": 18,
-    "nitton": 19,
-}
-_TENS = {
-    "tjugo": 20, "trettio": 30, "tretti": 30, "fyrtio": 40, "förtio": 40, "femtio": 50,
-    "sextio": 60, "sjuttio": 70, "åttio": 80, "nittio": 90,
-}
-_BIG = {"hundra": 100, "tusen": 1000}
-_ORDINALS = {
-    "första": 1, "andra": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6,
-    "sjunde": 7, "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12,
-}
+# the splitting of a row's numeric tail lives in `corpus.atoms` (which imports this module);
+# its names stay importable from here, resolved on first use so neither import waits on the other
+_ATOM_NAMES = {"Atom", "Cell", "MAX_GROUPS", "atom_groupings", "classify_atom", "greedy_cells",
+               "lone_tokens_to_atoms", "reading_counts", "split_numeric_tail", "tokens_with_gaps"}
 
 
-def _below_hundred(w: str) -> int | None:
-    if w in _UNITS:
-        return _UNITS[w]
-    for t, tv in _TENS.items():
-        if w == t:
-            return tv
-        if w.startswith(t) and w[len(t):] in _UNITS and _UNITS[w[len(t):]] < 10:
-            return tv + _UNITS[w[len(t):]]
-    return None
-
-
-def word_to_int(word: str) -> int | None:
-    """Swedish number word → int: 'tolv' → 12, 'tjugotre' → 23, 'hundra' → 100,
-    'tvåhundrafemtio' → 250, 'ett tusen' → 1000, 'tre miljoner' is not a word (None).
-
-    Accepts one word or several separated by spaces/hyphens; returns None when
-    any part is not a number word. Ordinals ('tredje') are read as their number.
-    """
-    if not word:
-        return None
-    w = word.strip().lower().replace("-", " ")
-    parts = w.split()
-    if len(parts) > 1:
-        return word_to_int("".join(parts))
-    if w in _ORDINALS:
-        return _ORDINALS[w]
-    return _compound(w)
-
-
-def _compound(w: str) -> int | None:
-    if not w:
-        return None
-    v = _below_hundred(w)
-    if v is not None:
-        return v
-    for big, bv in (("tusen", 1000), ("hundra", 100)):
-        k = w.find(big)
-        if k >= 0:
-            head, tail = w[:k], w[k + len(big):]
-            hv = 1 if head in ("", "ett", "en") else _compound(head)
-            if hv is None or (bv == 100 and hv >= 10):
-                continue
-            tv = 0 if tail == "" else _compound(tail)
-            if tv is None or tv >= bv:
-                continue
-            return hv * bv + tv
-    return None
-
-
-def find_number_words(text: str) -> list[tuple[int, int, int]]:
-    """(value, start, end) for each Swedish number word in `text`.
-
-    'en'/'ett' are left out: as articles they are far more common than as numbers.
-    """
-    out = []
-    for m in re.finditer(r"[A-Za-zÅÄÖåäöéÉ]+", text):
-        w = m.group().lower()
-        if w in ("en", "ett"):
-            continue
-        v = word_to_int(w)
-        if v is not None:
-            out.append((v, m.start(), m.end()))
-    return out
+def __getattr__(name: str):
+    if name in _ATOM_NAMES:
+        from . import atoms
+        return getattr(atoms, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def combos(n: int, k: int):

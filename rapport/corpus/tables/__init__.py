@@ -41,6 +41,17 @@ alone is an empty cell. Each table records which checks hold (`checks`, each
 cannot be split consistently is not returned: it stays text and a warning
 names the doc and line.
 
+Shapes beyond one header line and one row per line: a two-level header (a group line over
+sub-columns that recur under each group: "2022 2023" over "Utfall Budget Utfall Budget" gives
+"2022 Utfall", …; `header._two_level`); names over fewer periods (a difference column has
+none); labels wrapped above their numbers or below them (a line continuing the label above,
+not the one below); short rows in a padded dump take the columns their cells end under (the
+edges of the rows that fill every column; `evidence`); slide dumps, where each figure sits on
+the line after its label or a block of values follows a block of labels, become tables of
+their own and never rows of a neighbouring table (`slides`); goal tables whose rows carry no
+owner code are read from each line's trailing cells when most rows fill the header's value
+columns (`goals`), else stay text with a warning.
+
 Not tables: tables of contents (dot leaders with one page number, lines under an
 "Innehåll" heading, runs of numbered headings with non-decreasing page numbers).
 

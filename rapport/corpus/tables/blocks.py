@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 import re
 
-from rapport.corpus.numbers import Atom, atom_groupings, greedy_cells
+from rapport.corpus.atoms import Atom, atom_groupings, greedy_cells, reading_counts
 from .header import _dehyphen_join
-from .lexicon import _NOTE_IN_LABEL, _TITLE_CUE
+from .lexicon import _NOTE_IN_LABEL, _SENTENCE_END, _TITLE_CUE
 from .lines import _LEADERS, _Line
 
 # ====================================================================== blocks
@@ -44,6 +44,8 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
         k = i + 1
         while k < len(nb):
             ln = nb[k]
+            if ln.kind == "row" and ln.slide != nb[last_row].slide and _width(ln) != _width(nb[last_row]):
+                break  # slide-dump figures never join a table of another width beside them
             if ln.kind == "row":
                 last_row = k
             elif ln.kind in ("text", "header"):
@@ -53,6 +55,8 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
                 break
             k += 1
         j = last_row
+        if j + 1 < len(nb) and _wraps_below(nb[j], nb[j + 1]):
+            j += 1  # the last row's label runs on below its numbers
         s = i
         texts = 0
         while s > 0 and i - s < 30:
@@ -81,6 +85,11 @@ def _blocks(lines: list[_Line]) -> list[list[_Line]]:
         if b:
             out.append(b)
     return out
+
+
+def _width(ln: _Line) -> int:
+    """The row's cell count in its usual reading."""
+    return len(greedy_cells(ln.atoms))
 
 
 def _split_subtables(block: list[_Line]) -> list[list[_Line]]:
@@ -125,29 +134,50 @@ class _RawRow:
     footnote: str | None = None
     section: str | None = None
     note_word: bool = False  # the label ended in "Not": the first number may be its note ref
-    _groupings: list | None = None
+    indent: int = 0  # layout characters before the value line's text (cells' columns are indent + offset)
+    _counts: set | None = None
+    _by_counts: dict | None = None
 
     @property
-    def groupings(self) -> list:
-        """Every reading of the row's numbers (computed once; shared by all column counts).
+    def counts(self) -> set[int]:
+        """The numbers of cells the row can be read as (from the DP, nothing enumerated)."""
+        if self._counts is None:
+            if len(self.atoms) > MAX_ATOMS:
+                self._counts = {len(greedy_cells(self.atoms))}
+            else:
+                self._counts = reading_counts(self.atoms, drop=_cut_off)
+        return self._counts
+
+    def groupings_for(self, lo: int, hi: int) -> list:
+        """The row's readings of lo..hi cells (computed once per window; a K-column split wants
+        K − 2 .. K + 1, so the search only lists readings that can serve it).
 
         A thousands group never stands alone ("000" is no number). On a line laid out from
         PDF word positions (tabs at wide gaps), a single space between numbers is the
         space inside one: readings that split there go, unless no other reading is left.
         """
-        if self._groupings is None:
+        if self._by_counts is None:
+            self._by_counts = {}
+        got = self._by_counts.get((lo, hi))
+        if got is None:
             if len(self.atoms) > MAX_ATOMS:
                 # a "row" of hundreds of numbers is no table row: one greedy reading, linear time
-                self._groupings = [greedy_cells(self.atoms)]
-                return self._groupings
-            gs = [g for g in atom_groupings(self.atoms, limit=4000)
-                  if not any(_LEADING_ZERO.match(c.text) for c in g)]
-            if any(a.gap_before >= _TAB_GAP for a in self.atoms):
-                gap = {a.start: a.gap_before for a in self.atoms}
-                laid = [g for g in gs if all(gap.get(c.start, 2) >= 2 for c in g[1:])]
-                gs = laid or gs
-            self._groupings = gs
-        return self._groupings
+                g = greedy_cells(self.atoms)
+                got = [g] if lo <= len(g) <= hi else []
+            else:
+                # at most READING_BUDGET atom steps per row and window: a long row lists fewer readings
+                limit = min(4000, max(200, READING_BUDGET // max(1, len(self.atoms))))
+                got = list(atom_groupings(self.atoms, limit=limit, counts=(lo, hi), drop=_cut_off))
+                if any(a.gap_before >= _TAB_GAP for a in self.atoms):
+                    gap = {a.start: a.gap_before for a in self.atoms}
+                    laid = [g for g in got if all(gap.get(c.start, 2) >= 2 for c in g[1:])]
+                    got = laid or got
+            self._by_counts[(lo, hi)] = got
+        return got
+
+
+def _cut_off(cell) -> bool:
+    return bool(_LEADING_ZERO.match(cell.text))
 
 
 def _clean_label(label: str) -> tuple[str, str | None, str | None]:
@@ -186,6 +216,8 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
             continue
         label = ln.label
         take: list[_Line] = []
+        if pending and rows and _wraps_below_row(rows[-1], pending[0], label):
+            _extend_below(rows[-1], pending.pop(0))
         if pending:
             if not label or _label_continues(pending[-1].text, label) or re.match(r"^\d{1,2}\)", label):
                 take = [pending[-1]]
@@ -214,13 +246,39 @@ def _logical_rows(lines: list[_Line]) -> tuple[list[_RawRow], list[_Line]]:
         label, note, foot = _clean_label(label)
         start = take[0].start if take else ln.start
         rows.append(_RawRow(label, ln.atoms, start, ln.end, take + [ln], note, foot, section,
-                            note_word=tail_note is not None))
+                            note_word=tail_note is not None, indent=ln.indent))
+    if pending and rows and _wraps_below_row(rows[-1], pending[0], ""):
+        _extend_below(rows[-1], pending[0])
     return rows, pre
+
+
+def _wraps_below(row: _Line, nxt: _Line) -> bool:
+    """Is `nxt` (a line without numbers) the end of `row`'s label, wrapped below its numbers?"""
+    return row.kind == "row" and nxt.kind == "text" and bool(row.label) and len(nxt.text) <= 60 \
+        and _label_continues(row.label, nxt.text) and not _SENTENCE_END.search(nxt.text)
+
+
+def _wraps_below_row(row: "_RawRow", line: _Line, next_label: str) -> bool:
+    """A text line between two rows ends the row above when it continues that row's label
+    ("… för" / "vuxna och barn") and the row below does not continue it (then the line would
+    be the start of the label below: "Kostnader för" / "vård och omsorg 12 13")."""
+    if line.kind != "text" or not row.label or len(line.text) > 60 or _SENTENCE_END.search(line.text):
+        return False
+    if next_label and (_label_continues(line.text, next_label) or not next_label[:1].isupper()):
+        return False
+    return _label_continues(row.label, line.text)
+
+
+def _extend_below(row: "_RawRow", line: _Line) -> None:
+    row.label = _clean_label(_dehyphen_join(row.label, line.text))[0]
+    row.end = line.end
+    row.lines.append(line)
 
 # "000", "−050": a thousands group cut off from its number, never a number of its own
 _LEADING_ZERO = re.compile(r"^[-−–(]?\s?0\d")
 _TAB_GAP = 8  # corpus.numbers counts a tab as 8 spaces
 MAX_ATOMS = 60  # numbers on one row beyond which its readings are not enumerated
+READING_BUDGET = 120_000  # atoms × readings listed per row and window (rows up to 30 atoms: all 4,000)
 
 _NOTE_TAIL = re.compile(r"\s*\(?\b(?:not|noter)\s*$", re.I)
 _NOTE_REF = re.compile(r"[1-9]\d?")

@@ -114,10 +114,20 @@ def _build_numeric(block: list[_Line], text: str, doc: str, page_at, tid: str, w
         columns = [c for c in columns if c.lower().strip("()") not in ("not", "noter")]
     else:
         columns = parse_header(hdr_texts)
+    first = columns[0].split() if columns else []
+    if len(first) > 1 and first[0].lower() in _TEXT_COLS and _is_period(first[1]):
+        columns[0] = " ".join(first[1:])  # "Intervall 2019 aug": the label column's name leads the header
     note_col = any(re.search(r"\bnot\b", h, re.I) for h in hdr_texts)
     header_k = len(columns) or None
-    header_cols = list(columns)
     Ks, exact = _candidate_Ks(raws, header_k, note_col)
+    if len(hdr_chunks) >= 1 and all(hdr_chunks):
+        # the layout's gaps and the words give two readings of the header: the one whose
+        # column count more rows can be read as wins (two names set too close for a gap)
+        alt = parse_header(hdr_texts)
+        if len(alt) != len(columns) and exact.get(len(alt), 0) > exact.get(len(columns), 0):
+            columns, header_k = alt, len(alt)
+            Ks, exact = _candidate_Ks(raws, header_k, note_col)
+    header_cols = list(columns)
     line_no = (title_line or block[0]).no
     where = f"{doc}:{line_no}"
     if not Ks:

@@ -6,8 +6,9 @@ import re
 from .blocks import _blocks, _is_title_line, _split_subtables
 from .build import _build_numeric
 from .indicator import _indicator_tables
-from .lines import _Line, _classify, _lines, _mark_contents
+from .lines import _Line, _classify, _lines, _mark_contents, _mark_label_heads
 from .records import Table
+from .slides import slide_rows
 from .titles import _find_title
 
 # ====================================================================== entry point
@@ -22,6 +23,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
     for ln in lines:
         _classify(ln)
     _mark_contents(lines)
+    _mark_label_heads(lines)
     warnings: list[str] = []
     counter = [0]
 
@@ -33,12 +35,16 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
     taken = [(t.start, t.end) for t in indicator] + unread
     for s, _e in unread:
         no = text.count("\n", 0, s) + 1
-        warnings.append(f"{doc}:{no}: goal table without owner codes; its rows are kept as text")
+        warnings.append(f"{doc}:{no}: goal table whose rows could not be read; kept as text")
+    lines = slide_rows(lines, taken)
     nb = [ln for ln in lines if ln.kind != "blank"]
     index_of = {id(ln): k for k, ln in enumerate(nb)}
     numeric: list[Table] = []
     for block in _blocks(lines):
-        if any(s <= block[0].start < e or s < block[-1].end <= e for s, e in taken):
+        # lines a goal table already holds are not this block's (its last label line is no
+        # header of the statement below it)
+        block = [ln for ln in block if not any(s <= ln.start < e for s, e in taken)]
+        if not any(ln.kind == "row" for ln in block):
             continue
         for part in _chunks(_split_subtables(block), doc, warnings):
             first = part[0]
@@ -49,7 +55,7 @@ def find_tables(text: str, *, doc: str = "", page_at: Callable[[int], int | None
             t = _build_numeric(part, text, doc, page_at, "", warnings, title)
             if t is None:
                 continue
-            if numeric and t.start < numeric[-1].end:
+            if numeric and t.start < numeric[-1].end or any(s <= t.start < e for s, e in taken):
                 t.start = min(r.start for r in t.rows)
             numeric.append(t)
     # notes tables share the unit of the statement they belong to ("NOTER (belopp i mkr)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from rapport.corpus.numbers import normalise_spaces
-from .lexicon import _HEADER_WORDS, _PCT_HEAD, _is_period, _known_header_word
+from .lexicon import _DIFF_HEAD, _HEADER_WORDS, _PCT_HEAD, _is_period, _known_header_word
 
 # ====================================================================== header → columns
 
@@ -27,7 +27,74 @@ def parse_header(lines: list[str]) -> list[str]:
     "Utfall / 2020 / Budget / 2021 / Diff" → ["Utfall 2020", "Budget 2021", "Diff"];
     "Koncernen Koncernen Regionen Regionen" + four periods → zipped
     ["Koncernen 2021-08-31", ...]; a "Not" column is dropped (it holds note refs).
+    A group line over sub-columns that recur under each group ("2022 2023" over
+    "Utfall Budget Utfall Budget") names each column by both: "2022 Utfall", … .
     """
+    for shape in (_two_level, _periods_under_some):
+        cols = shape(lines)
+        if cols is not None:
+            return cols
+    return _parse_flat(lines)
+
+
+def _periods_under_some(lines: list[str]) -> list[str] | None:
+    """Names over fewer periods ("Budget Utfall Avvikelse" over "2023 2023"): the periods
+    belong to the names that are not differences or changes, which carry none."""
+    for a in range(len(lines) - 1):
+        upper, lower = _parse_flat([lines[a]]), normalise_spaces(lines[a + 1]).split()
+        if not lower or not all(_is_period(t) for t in lower) or len(lower) >= len(upper) \
+                or any(_is_period(w) for c in upper for w in c.split()):
+            continue
+        plain = [k for k, c in enumerate(upper) if not (_DIFF_HEAD.search(c) or _PCT_HEAD.search(c))]
+        if len(plain) != len(lower):
+            continue
+        period = dict(zip(plain, lower))
+        cols = [f"{c} {period[k]}" if k in period else c for k, c in enumerate(upper)]
+        before = _parse_flat(lines[:a]) if a else []
+        after = _parse_flat(lines[a + 2:]) if a + 2 < len(lines) else []
+        return before + cols + after
+    return None
+
+
+def _two_level(lines: list[str]) -> list[str] | None:
+    """Columns of a two-level header, or None when no line pair has that shape.
+
+    The shape: a line of G group names (periods, or entity names like "Koncernen"),
+    then a line of sub-column names that is G copies of the same S ≥ 2 names (a
+    group spans its sub-columns, and each group has the same ones). One group
+    (a lone period over names without periods) spans every sub-column. A label
+    column's name may lead the sub line ("Verksamhet Utfall Budget Utfall Budget").
+    Lines above the pair and below it keep their flat reading around it.
+    """
+    for a in range(len(lines) - 1):
+        upper, lower = _parse_flat([lines[a]]), _parse_flat([lines[a + 1]])
+        G, M = len(upper), len(lower)
+        if not G or M < 2 * G:
+            continue
+        lead: list[str] = []
+        if M % G and (M - 1) % G == 0 and not _known_header_word(lower[0].split()[0]):
+            lead, lower, M = lower[:1], lower[1:], M - 1
+        if M % G:
+            continue
+        S = M // G
+        subs = lower[:S]
+        if any(lower[g * S:(g + 1) * S] != subs for g in range(G)) or len(set(upper)) != G:
+            continue
+        if any(_is_period(w) for c in subs for w in c.split()) and G == 1:
+            continue
+        if G == 1 and (a > 0 or not all(_is_period(w) for w in upper[0].split())):
+            # one group only as a period heading the whole header ("2023" over "Utfall Budget");
+            # lower down, a lone period closes the column name above it ("Budget" / "2022-08")
+            continue
+        cols = lead + [f"{g} {s}" for g in upper for s in subs]
+        before = _parse_flat(lines[:a]) if a else []
+        after = _parse_flat(lines[a + 2:]) if a + 2 < len(lines) else []
+        return before + cols + after
+    return None
+
+
+def _parse_flat(lines: list[str]) -> list[str]:
+    """Column names read left to right over all header lines (one level)."""
     toks: list[str] = []
     for ln in lines:
         for t in normalise_spaces(ln).split():
@@ -124,13 +191,20 @@ def _split_header_lead(text: str) -> tuple[str, str]:
         k = unit + 1
     else:
         k = 0
-        while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP:
+        while k < len(toks) and not _is_period(toks[k]) and toks[k].lower().strip("():,.") not in _LEAD_STOP \
+                and not _composite_header_word(toks[k]):
             k += 1
     lead = " ".join(toks[:k])
     if not lead or k == len(toks) or not re.search(r"[A-Za-zÅÄÖåäö]{3}", lead) \
             or lead.lower() in ("not", "noter"):
         return "", text
     return lead, " ".join(toks[k:])
+
+
+def _composite_header_word(t: str) -> bool:
+    """Header words joined by a dash or slash ("Jan–aug", "Prognos/budget") name a column."""
+    parts = re.split(r"[-–/]", t.lower().strip("():,."))
+    return len(parts) == 2 and all(p in _HEADER_WORDS for p in parts)
 
 
 def _split_title_header(text: str) -> tuple[str, str] | None:

@@ -106,20 +106,28 @@ class _Matrix:
         self.K = K
 
     def best_pair(self, kind: str, c: int):
-        """(hits, tried, i, j) of the first (i, j) with the most hits among pairs tried, or None."""
+        """(hits, tried, i, j) of the first (i, j) with the most hits among pairs tried, or None.
+
+        The operands are sought within `_WINDOW` columns of c (a difference or change column
+        stands beside the columns it compares), so the cost per column is bounded and a
+        table's is linear in its width, not cubic; up to `_WINDOW` + 1 columns every pair is tried.
+        """
         np = self.np
         K = self.K
         if K < 3 or not len(self.x):
             return None
-        a = self.xz[:, :, None]   # rows × i × 1
-        b = self.xz[:, None, :]   # rows × 1 × j
+        lo, hi = max(0, c - _WINDOW), min(K, c + _WINDOW + 1)
+        xz, ok, isint, zero = (m[:, lo:hi] for m in (self.xz, self.ok, self.int, self.zero))
+        W = hi - lo
+        a = xz[:, :, None]   # rows × i × 1
+        b = xz[:, None, :]   # rows × 1 × j
         d = self.xz[:, c][:, None, None]
-        valid = self.ok[:, :, None] & self.ok[:, None, :] & self.ok[:, c][:, None, None]
-        allzero = self.zero[:, :, None] & self.zero[:, None, :] & self.zero[:, c][:, None, None]
+        valid = ok[:, :, None] & ok[:, None, :] & self.ok[:, c][:, None, None]
+        allzero = zero[:, :, None] & zero[:, None, :] & self.zero[:, c][:, None, None]
         valid &= ~allzero
         with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "diff":
-                ints = self.int[:, :, None] & self.int[:, None, :] & self.int[:, c][:, None, None]
+                ints = isint[:, :, None] & isint[:, None, :] & self.int[:, c][:, None, None]
                 tol = np.where(ints, 1.0, 0.15)
                 good = np.abs((a - b) - d) <= tol
             else:
@@ -131,14 +139,17 @@ class _Matrix:
                 good = (np.abs(exp - d) <= tol) | (np.abs(-exp - d) <= tol)
         tried = valid.sum(axis=0)
         hits = (good & valid).sum(axis=0)
-        idx = np.arange(K)
+        idx = np.arange(lo, hi)
         pair_ok = (idx[:, None] != idx[None, :]) & (idx[:, None] != c) & (idx[None, :] != c) & (tried > 0)
         if not pair_ok.any():
             return None
         score = np.where(pair_ok, hits, -1)
         flat = int(np.argmax(score))
-        i, j = divmod(flat, K)
-        return int(hits[i, j]), int(tried[i, j]), i, j
+        i, j = divmod(flat, W)
+        return int(hits[i, j]), int(tried[i, j]), lo + i, lo + j
+
+
+_WINDOW = 8  # columns either side of a difference column where its operands are sought
 
 
 def _column_check_row(kind, c, i, j, ri, v, rows, columns) -> _Check | None:

@@ -1,35 +1,20 @@
-"""Indicator (goal follow-up) tables: free-text cells after a committee code, numbers in reading
-order, and the header columns they fill when they line up."""
+"""Indicator (goal follow-up) tables: free-text cells after a committee code (or, when a table's
+rows carry none, after the label: `goals.plain_rows`), numbers in reading order, and the header
+columns they fill when they line up."""
 from __future__ import annotations
 
 import re
 
-from rapport.corpus.numbers import Atom, atom_groupings, classify_atom, greedy_cells, normalise_spaces, numbers_in_text, parse_number, tokens_with_gaps
-from .blocks import MAX_ATOMS, _clean_label, _label_continues
+from .blocks import _clean_label, _label_continues
 from .header import _TEXT_COLS, _dehyphen_join, parse_header
 from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _STATUS_WORDS
 from .lines import _Line
-from .owners import _CELL_WORDS, _CODE, learn_codes, regions
+from .owners import _CODE, learn_codes, regions
+from .cells import _align_indicator_cells, _cell_numbers
+from .goals import plain_rows
 from .records import Table, TableRow
 
 # ====================================================================== indicator tables
-
-def _cell_numbers(cell_text: str, footnotes: set[str]) -> list[float]:
-    """Numbers in a free-text cell; a footnote digit glued to a year or to the second
-    half of a pair ('augusti 20217', '70/503' with footnote 3 on the page) is dropped."""
-    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
-               cell_text)
-
-    def pair(m):
-        a, b = m.group(1), m.group(2)
-        if len(b) == len(a) + 1 and b[-1] in footnotes:
-            return f"{a}/{b[:-1]}"
-        return m.group(0)
-    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])", pair, t)
-    t = t.replace("/", " / ")
-    return [v for v, s, e, u in numbers_in_text(t)]
-
-
 
 def _heading_like(ln: _Line) -> bool:
     """A short heading line ("Kostnadseffektiv verksamhet"), not a cell ("Öka", "RUN 2", "- ")."""
@@ -78,74 +63,6 @@ def _indicator_targets(columns: list[str]) -> tuple[list[str], int]:
 
 
 
-def _align_indicator_cells(cell_text: str, footnotes: set[str], targets: list[str], n_values: int,
-                           values: list[float]):
-    """(cells, values, value_columns) when the row's cells line up with the header, else None.
-
-    A cell is a number (read the usual way: "2 315" is one), a pair ("81/77", women/men),
-    a dash (no value) or one status word ("Öka"); a year in parentheses annotates the cell
-    before it ("8 (2020)"). Free text ("Ingen mätning före 2022") is never aligned. The
-    cells must fill exactly the value columns, or those and the trailing text columns,
-    and give the same numbers as `values`; when another grouping of the numbers could
-    fill the value columns instead, the columns would be a guess and nothing is aligned.
-    """
-    if not targets or not n_values:
-        return None
-    t = re.sub(r"\b((?:19|20)\d\d)(\d)\b", lambda m: m.group(1) if m.group(2) in footnotes else m.group(0),
-               normalise_spaces(cell_text))
-    t = re.sub(r"(?<![\d,])(\d{1,3})/(\d{2,4})(?![\d,])",
-               lambda m: f"{m.group(1)}/{m.group(2)[:-1]}" if len(m.group(2)) == len(m.group(1)) + 1
-               and m.group(2)[-1] in footnotes else m.group(0), t)
-    items: list[tuple[str, list[float]]] = []
-    run: list[Atom] = []
-    alternatives = 0  # extra cells another grouping of the runs could make
-
-    def flush():
-        nonlocal alternatives
-        if run:
-            cells = greedy_cells(run)
-            items.extend((c.text, [] if c.value is None else [c.value]) for c in cells)
-            # (past MAX_ATOMS the other readings are not counted: such a row is never aligned)
-            alternatives += (max(len(g) for g in atom_groupings(run, limit=200)) - len(cells)
-                             if len(run) <= MAX_ATOMS else MAX_ATOMS)
-            run.clear()
-
-    prev_word = False  # the token before was a status word
-    for tok, start, end, gap in tokens_with_gaps(t):
-        kind = classify_atom(tok)
-        was_word, prev_word = prev_word, False
-        if re.fullmatch(r"\((?:19|20)\d\d\)", tok):
-            flush()
-            if not items:
-                return None
-            items[-1] = (f"{items[-1][0]} {tok}", items[-1][1])
-        elif kind in ("num", "pct", "dash"):
-            run.append(Atom(tok, start, end, kind, gap))
-        elif re.fullmatch(r"\d+(?:,\d+)?/\d+(?:,\d+)?%?", tok):
-            flush()
-            items.append((tok, [parse_number(x) for x in tok.rstrip("%").split("/")]))
-        elif tok.lower().strip(".,") in _CELL_WORDS:
-            flush()
-            if items and not items[-1][1] and was_word:
-                items[-1] = (f"{items[-1][0]} {tok}", [])  # "Delvis uppnått", "Ej uppnått": one status
-            else:
-                items.append((tok, []))
-            prev_word = True
-        else:
-            return None  # free text
-    flush()
-    n = len(items)
-    if n not in (len(targets), n_values):
-        return None
-    if alternatives and n < n_values <= n + alternatives:
-        return None  # "1 200 1 350" read as 1, 200, 1 350 would fill the value columns
-    got = [v for _, vs in items for v in vs]
-    if got != list(values):
-        return None
-    names = [col for (_, vs), col in zip(items, targets) for _ in vs]
-    return [txt for txt, _ in items], got, names
-
-
 def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id
                       ) -> tuple[list[Table], list[tuple[int, int]]]:
     """The indicator tables, and the spans of goal tables whose rows could not be read."""
@@ -161,17 +78,16 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id
                      if (m := re.match(r"^(\d)\s+[A-ZÅÄÖa-zåäö]", ln2.text)) and len(ln2.text) > 25}
         region = nb[i + 1: j]
         targets, n_values = _indicator_targets(parse_header([ln.text]))
-        if not codes or not region:
-            if region:
-                unread.append((ln.start, region[-1].end))
+        if not region:
             continue
-        code_rx = re.compile(r"(?:^|\s)(" + "|".join(sorted(codes, key=len, reverse=True)) + r")(?=\s|$)")
+        code_rx = re.compile(r"(?:^|\s)(" + "|".join(sorted(codes, key=len, reverse=True)) + r")(?=\s|$)") \
+            if codes else None
         row_idx = []  # (line index in region, code match)
         for k, r in enumerate(region):
-            m = code_rx.search(r.text)
+            m = code_rx.search(r.text) if code_rx else None
             if m and (m.start() == 0 or len(r.text[: m.start()].split()) >= 1):
                 row_idx.append((k, m))
-        rows = []
+        rows = [] if row_idx else plain_rows(region, text, footnotes, targets, n_values)
         prev_end = 0
         for n, (k, m) in enumerate(row_idx):
             # label: text before the code, plus wrapped lines above it
@@ -216,6 +132,11 @@ def _indicator_tables(lines: list[_Line], text: str, doc: str, page_at, next_id
                     cf = above
                     q -= 1
                 stop = k2 - back
+            else:
+                # after the last row, a paragraph on one line (wider than any cell's text) is the
+                # running text that follows the table, not more of the row's cells
+                stop = next((x for x in range(k + 1, stop) if region[x].kind == "prose"
+                             and len(region[x].text) > 160 and region[x].text.rstrip()[-1:] in ".!?"), stop)
             cell_lines += [region[x].text for x in range(k + 1, stop)
                            if not (re.match(r"^\d\s+[A-ZÅÄÖ]", region[x].text) and len(region[x].text) > 40)]
             cell_text = " ".join(cell_lines)

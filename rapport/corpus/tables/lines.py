@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import re
 
-from rapport.corpus.numbers import Atom, normalise_spaces, split_numeric_tail
+from rapport.corpus.atoms import Atom, split_numeric_tail
+from rapport.corpus.numbers import normalise_spaces
 from .header import _split_header_lead
 from .lexicon import _HEADER_START, _HEADER_WORDS, _SENTENCE_END, _header_tokens, _is_period, _known_header_word
 
@@ -20,6 +21,8 @@ class _Line:
     label: str = ""
     atoms: list[Atom] = field(default_factory=list)
     kind: str = "text"  # blank, row, header, text, prose
+    indent: int = 0  # characters of layout before `text` on its line (cell positions are relative to it)
+    slide: bool = False  # a row paired from a slide dump's label line and value line (tables.slides)
 
 
 def _lines(text: str) -> list[_Line]:
@@ -28,7 +31,7 @@ def _lines(text: str) -> list[_Line]:
         end = pos + len(raw)
         s = raw.rstrip("\r")
         lead = len(s) - len(s.lstrip())
-        out.append(_Line(no, pos + lead, pos + len(s.rstrip()), s.strip()))
+        out.append(_Line(no, pos + lead, pos + len(s.rstrip()), s.strip(), indent=lead))
         pos = end + 1
     return out
 
@@ -160,3 +163,28 @@ def _mark_contents(lines: list[_Line]) -> None:
             i = j
             continue
         i += 1
+
+
+def _mark_label_heads(lines: list[_Line]) -> None:
+    """A header-like line that ends mid-phrase ("Nettokostnadsutveckling,") right above a row
+    whose label goes on in lower case ("procent 4,6 % …") is the first line of that row's
+    wrapped label, not a header: it becomes text, so the row joins it. Likewise a lower-case
+    line of column words right below a row whose label ends mid-phrase ends that label."""
+    nb = [ln for ln in lines if ln.kind != "blank"]
+    for ln, nxt in zip(nb, nb[1:]):
+        if ln.kind == "header" and nxt.kind == "row" and nxt.label[:1].islower() \
+                and (ln.text.endswith((",", "/")) or ln.text.endswith("-") and not ln.text.endswith("--")):
+            ln.kind = "text"
+    # and below: "Avvikelse mot" (numbers) / "föregående prognos" — column words that end the label
+    for prev, ln in zip(nb, nb[1:]):
+        words = ln.text.split()
+        if prev.kind == "row" and prev.label and ln.kind == "header" and len(words) >= 2 \
+                and ln.text[:1].islower() and not any(_is_period(w) for w in words) \
+                and (prev.label.endswith(("-", ",", "/")) or prev.label.split()[-1].lower() in _JOINING):
+            ln.kind = "text"
+
+
+# words after which a label cannot end (its next line continues it)
+_JOINING = {"i", "och", "för", "av", "med", "om", "inom", "mot", "till", "på", "från", "vid", "per", "samt",
+            "eller", "under", "efter", "hos", "som", "kring", "via"}
+

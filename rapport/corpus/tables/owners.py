@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _NUMBERED_HEADING, _STATUS_WORDS, _header_tokens, _is_period
+from .lexicon import _FACTOR_LINE, _GOAL_LINE, _IND_HEADER, _NUMBERED_HEADING, _STATUS_WORDS, _TITLE_CUE, _header_tokens, _is_period
 from .lines import _Line
 
 _CELL_WORDS = _STATUS_WORDS | {"ja", "nej", "oförändrat", "bibehålls", "uppnås", "öka", "minska"}
@@ -65,6 +65,9 @@ def regions(nb: list[_Line], heading_like) -> list[tuple[int, int]]:
             j += 1
         if j < len(nb) and _IND_HEADER.match(nb[j].text) and j - 1 > i + 1 and heading_like(nb[j - 1]):
             j -= 1  # the next table's title ("Kostnadseffektiv verksamhet") is not a cell of this one
+        elif j < len(nb) and j - 1 > i + 1 and _financial_start(nb, j) and nb[j - 1].kind == "text" \
+                and len(nb[j - 1].text) <= 100 and _TITLE_CUE.search(nb[j - 1].text):
+            j -= 1  # nor is the caption of the financial table that ends it ("Tabell: …")
         out.append((i, j))
         i = max(j, i + 1)
     return out

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import functools
+from itertools import combinations
 import math
 
-from rapport.corpus.numbers import Cell
+from rapport.corpus.atoms import Cell
 from .blocks import _RawRow
 from .checks import _RowFacts
 from .header import _TEXT_COLS
+from .evidence import _column_edges, _misaligned, _named_diffs
 from .identities import _all_checks, _check_score, _find_identities, _rowsum_holds
 from .lexicon import _DIFF_HEAD
 from .pairs import pair_moves
@@ -24,6 +26,7 @@ class _Option:
     note: str | None = None
     desc: str = ""
     _feats: list | None = field(default=None, repr=False, compare=False)
+    ends: tuple = ()  # per column: the character column where the cell ends on its line (None: empty)
 
     @property
     def feats(self) -> list[tuple[int, int, bool]]:
@@ -49,8 +52,8 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
     opts: list[_Option] = []
     seen = set()
     notes = note_col or raw.note_word
-    groupings = [g for g in raw.groupings
-                 if max(1, K - 2) <= len(g) <= K + (1 if notes else 0)]
+    limit = min(limit, max(50, OPTION_BUDGET // max(1, K)))  # a wide row keeps fewer, each costs K
+    groupings = list(raw.groupings_for(max(1, K - 2), K + (1 if notes else 0)))
     # exact readings first: padded ones (empty cells) only fill what room is left
     groupings.sort(key=lambda g: 0 if len(g) == K or (notes and len(g) == K + 1) else 1)
     for g in groupings:
@@ -73,6 +76,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
                       for cell in cells]
             cvals = [cell.value for cell in cells]
             ctexts = [cell.text for cell in cells]
+            cends = [raw.indent + cell.end for cell in cells]
             if m == K:
                 vals = cvals
                 key = (tuple(vals), note)
@@ -80,7 +84,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
                     continue
                 seen.add(key)
                 feats = [(k, f[0], f[1]) for k, f in enumerate(cfeats) if f is not None]
-                opts.append(_Option(list(vals), list(ctexts), pen, note or raw.note, d, feats))
+                opts.append(_Option(list(vals), list(ctexts), pen, note or raw.note, d, feats, tuple(cends)))
                 if len(opts) >= limit:
                     return opts
                 continue
@@ -95,24 +99,36 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
                 if key in seen:
                     continue
                 texts = ctexts.copy()
+                ends = cends.copy()
                 for c in pos:
                     texts.insert(c, "")
+                    ends.insert(c, None)
                 feats = [(at[k], d0, d1) for k, d0, d1 in nonempty]
                 p = pen
                 for jx, c in enumerate(pos):
                     # pos is ascending: jx missing cells precede c, so c - jx cells do
                     p += 0.35 if gaps[c - jx] >= 3 else (0.8 if c in derived else 0.9 if c == 0 else 1.2)
                 seen.add(key)
-                opts.append(_Option(vals, texts, p, note or raw.note, d, feats))
+                opts.append(_Option(vals, texts, p, note or raw.note, d, feats, tuple(ends)))
                 if len(opts) >= limit:
                     return opts
     return opts
 
 
+OPTION_BUDGET = 20_000  # options × columns per row (up to 50 columns: all 400 options)
+
+
+def _placements(K: int, k: int):
+    """Every way to leave k of K columns empty: (empty columns, the columns the cells take).
+    Listed lazily past 16 columns: a row's options stop at their limit long before the
+    C(K, k) placements of a wide row run out."""
+    if K <= 16:
+        return _placements_small(K, k)
+    return ((pos, tuple(c for c in range(K) if c not in pos)) for pos in combinations(range(K), k))
+
+
 @functools.lru_cache(maxsize=256)
-def _placements(K: int, k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-    """Every way to leave k of K columns empty: (empty columns, the columns the cells take)."""
-    from itertools import combinations
+def _placements_small(K: int, k: int) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     return tuple((pos, tuple(c for c in range(K) if c not in pos)) for pos in combinations(range(K), k))
 
 
@@ -184,11 +200,9 @@ def _candidate_Ks(raws, header_k, note_col) -> tuple[list[int], dict[int, int]]:
     """Column counts worth solving for: the header's, and those most rows can give exactly."""
     possible: list[set[int]] = []
     for r in raws:
-        ks = set()
-        for g in r.groupings:
-            ks.add(len(g))
-            if (note_col or r.note_word) and len(g) > 1:
-                ks.add(len(g) - 1)
+        ks = set(r.counts)
+        if note_col or r.note_word:
+            ks |= {k - 1 for k in r.counts if k > 1}
         possible.append(ks)
     exact: dict[int, int] = {}
     for ks in possible:
@@ -258,7 +272,8 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
     idents = _find_identities([c.values for c in choice], K, columns)
     pct_cols = _percent_columns(choice, K)
 
-    prior = {id(o): _prior(o, prof) for os_ in opts for o in os_}
+    edges = _column_edges(opts, K)
+    prior = {id(o): _prior(o, prof) + _misaligned(o, edges) for os_ in opts for o in os_}
 
     facts = _RowFacts(raws)
     cache: dict = {}
@@ -281,6 +296,7 @@ def _solve(raws, K, columns, note_col, opts=None) -> _Solution | None:
                 sup += any(res)
         if tried >= 4 and sup >= 0.85 * tried:
             idents = idents + [("rowsum", K - 1, 0, K - 1)]
+    idents = idents + _named_diffs(opts, prior, K, columns, idents)
     best = total(choice)
     for _round in range(4):
         improved = False
