@@ -61,8 +61,8 @@ def featurize(rows, nlp):
         em = events.cues.find(doc, [span]).get(0, [])
         found = events.judge(span, em)
         out["texts"].append(r.text)
-        out["risk"].append(gen | risk_features(judgement, rm, risks.threshold))
-        out["event"].append(gen | event_features(found, em))
+        out["risk"].append(gen | risk_features(judgement, rm, risks.threshold, span))
+        out["event"].append(gen | event_features(found, em, span))
         out["goal"].append(gen | goal_features(lexicon, span))
         out["clinical"].append(clinical_only(rm))
         rule_risk = judgement is not None and judgement.raw >= risks.threshold and not fragment
@@ -254,6 +254,7 @@ def evaluate(rows, F, folder: Path) -> dict:
         keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
         X = head_input(F["vectors"], feats)
         yes = head.decide(X) & keep
+        unvetoed = yes.copy()
         if kind == "risk":
             yes &= ~np.array(F["clinical"])
         labels = lab.decide(X)
@@ -261,6 +262,7 @@ def evaluate(rows, F, folder: Path) -> dict:
         report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
                         "gate_only": _prf(keep, y, list(labels), gold, clinical),
                         "heads": _prf(yes, y, list(labels), gold, clinical),
+                        "heads_without_clinical_veto": _prf(unvetoed, y, list(labels), gold, clinical),
                         "heads_rule_label": _prf(yes, y, [rl or lb for rl, lb in zip(rule_label, labels)], gold, clinical),
                         "gate_keeps": round(float(keep.mean()), 3),
                         "gate_recall": round(float((keep & y).sum() / max(1, y.sum())), 3)}

@@ -172,7 +172,7 @@ class EventFinder(PatternComponent):
         judged = [self.judge(sent, buckets.get(i, [])) for i, sent in enumerate(sents)]
         if heads is None:
             return [(sent, j[0].token, j[1]) for sent, j in zip(sents, judged) if j is not None]
-        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []))
+        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []), sents[i])
                                                           for i, j in enumerate(judged)])
         out = []
         for i, _, labels in run_heads(doc, heads, "event", [s.text for s in sents], feats,

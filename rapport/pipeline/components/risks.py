@@ -590,7 +590,7 @@ class RiskFinder(PatternComponent):
                 if j is not None and j.raw >= self.threshold:
                     yield span, j.category, self.confidence(j.raw)
             return
-        feats = candidate_features(document(doc), cands, [risk_features(j, buckets.get(i, []), self.threshold)
+        feats = candidate_features(document(doc), cands, [risk_features(j, buckets.get(i, []), self.threshold, sents[i])
                                                           for i, j in enumerate(judged)])
         rule_yes = [j is not None and j.raw >= self.threshold for j in judged]
         veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
