@@ -43,7 +43,7 @@ def log(msg: str) -> None:
 
 def featurize(rows, nlp):
     """(texts, risk feature dicts, event feature dicts, clinical-only flags, rule verdicts) per row."""
-    from rapport.pipeline.components.risks import table_fragment
+    from rapport.pipeline.prose import table_fragment
     from rapport.pipeline.heads import clinical_only, event_features, generic_features, goal_features, risk_features
 
     risks, events, lemmas = nlp.get_pipe("rapport_risks"), nlp.get_pipe("rapport_events"), nlp.get_pipe("rapport_lemmas")

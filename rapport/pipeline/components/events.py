@@ -35,14 +35,12 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from rapport.corpus import BlockKind
-
 from ..dates import MONTH, find_dates
 from ..heads import candidate_features, event_features, run_heads
 from ..records import MAX_EVIDENCE, Event, EventType
-from ..spans import document, evidence
-from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, table_fragment,
-                    taken_offsets)
+from ..prose import FUNCTION_WORDS
+from ..spans import carrier, document, evidence, taken_offsets
+from .patterned import PatternComponent
 
 PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
@@ -179,8 +177,9 @@ class EventFinder(PatternComponent):
                                       [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
             j, label = judged[i], labels.get("event_label")
             token = j[0].token if j is not None else _verb_like(sents[i], buckets.get(i, []))
-            rule = j[1] if j is not None else EventType.OTHER
-            out.append((sents[i], token, EventType(label) if self.label_head and label else rule))
+            # label_head off: the rules' type where a trigger rule judged the sentence, the head's elsewhere
+            kind = EventType(label) if label and (self.label_head or j is None) else (j[1] if j else EventType.OTHER)
+            out.append((sents[i], token, kind))
         return out
 
     def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
