@@ -248,7 +248,7 @@ def evaluate(rows, F, folder: Path) -> dict:
             ("event", lambda r: r.is_event, lambda r: r.labels["events"][0]["type"], F["rule_event"], F["rule_type"])):
         y = np.array([is_pos(r) for r in rows])
         gold = [label(r) if is_pos(r) else None for r in rows]
-        rule_yes = np.array(rule_yes)
+        rule_yes = np.array(rule_yes, dtype=bool)
         head, gate, lab = heads.get(kind), heads.get(f"{kind}_gate"), heads.get(f"{kind}_label")
         feats = vectorize(F[kind], head.features)
         keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
@@ -256,7 +256,7 @@ def evaluate(rows, F, folder: Path) -> dict:
         yes = head.decide(X) & keep
         unvetoed = yes.copy()
         if kind == "risk":
-            yes &= ~np.array(F["clinical"])
+            yes &= ~np.array(F["clinical"], dtype=bool)
         labels = lab.decide(X)
         clinical = np.array([r.is_clinical for r in rows])
         report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
