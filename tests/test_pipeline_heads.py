@@ -15,7 +15,7 @@ from rapport.models.heads import HeadsError, LinearHead, load_heads, save_head, 
 from rapport.pipeline.heads import HASH_DIM, generic_features, hashed_words, vectorize
 from rapport.pipeline.nlp import build_nlp
 from rapport.pipeline.records import EventType, RiskCategory
-from tests.conftest import process_text
+from tests.conftest import process_text, rapport_home_at
 
 HEAD = """Region Exempellän
 Delårsrapport januari–augusti 2022
@@ -155,6 +155,65 @@ def test_heads_features_name_their_columns():
     assert f["neg"] == 1 and f["amount"] == 1 and f["year"] == 1 and f["head_risk"] == 1 and f["blk_list_item"] == 1
     assert vectorize([f], ["amount", "nothing_like_it"]).tolist() == [[1.0, 0.0]]
     assert hashed_words("Kostnaderna ökar") == hashed_words("kostnaderna  ökar")
+
+
+RULE_RISK = "Det finns en påtaglig risk att regionens ekonomiska underskott växer under nästa år.\n"
+
+
+def _configured(home):
+    """The configured pipeline (heads on for risks and events) in a RAPPORT_HOME of its own."""
+    with rapport_home_at(home):
+        return build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_goals", "rapport_risks",
+                               "rapport_events"])
+
+
+def _risks_in(home, nlp, tmp_path, text=HEAD + RULE_RISK):
+    with rapport_home_at(home):
+        return [s._.fact for s in process_text(nlp, tmp_path / "r.txt", text).spans["risks"]]
+
+
+@pytest.mark.parametrize("model", [None, "tiny"])
+def test_heads_fall_back_to_rules_without_the_e5_model(tmp_path, caplog, model):
+    """No model (a fresh RAPPORT_HOME) or another one (the tiny test model where e5 belongs):
+    the configured heads step aside, the rules extract, and the run says so in one line."""
+    from rapport.models.build_embedder import MODEL_NAME
+    from tests.fixtures.tiny_model.build import tiny_model_dir
+
+    home = tmp_path / "home"
+    if model == "tiny":
+        (home / "models").mkdir(parents=True)
+        (home / "models" / MODEL_NAME).symlink_to(tiny_model_dir(), target_is_directory=True)
+    nlp = _configured(home)
+    assert nlp.get_pipe("rapport_risks").heads == "e5" and nlp.get_pipe("rapport_events").heads == "e5"
+    caplog.set_level("WARNING", logger="rapport.pipeline")
+    risks = _risks_in(home, nlp, tmp_path)
+    risks += _risks_in(home, nlp, tmp_path)  # a second document: no second warning
+    assert [r.category for r in risks] == [RiskCategory.FINANCE] * 2 and risks[0].score > 0.5
+    lines = [r.getMessage() for r in caplog.records if r.name == "rapport.pipeline"]
+    assert len(lines) == 1 and "heads off" in lines[0] and str(home) in lines[0]
+    assert ("tiny-random-bert" in lines[0]) == (model == "tiny")
+    with rapport_home_at(home):
+        assert all(nlp.get_pipe(n).loaded_heads() is None for n in ("rapport_risks", "rapport_events"))
+
+
+@pytest.mark.model
+def test_heads_configured_heads_run_where_the_model_is(tmp_path, caplog):
+    """A RAPPORT_HOME holding the built e5 model: the configured heads decide, without a warning."""
+    from rapport.models.build_embedder import MODEL_NAME, default_model_dir
+    from rapport.models.embedder import is_available
+
+    if not is_available():
+        pytest.skip("e5 model not built (make setup)")
+    home = tmp_path / "home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / MODEL_NAME).symlink_to(default_model_dir().resolve(), target_is_directory=True)
+    nlp = _configured(home)
+    caplog.set_level("WARNING", logger="rapport.pipeline")
+    with rapport_home_at(home):
+        assert all(nlp.get_pipe(n).loaded_heads() is not None for n in ("rapport_risks", "rapport_events"))
+    risks = _risks_in(home, nlp, tmp_path)
+    assert len(risks) == 1 and risks[0].category == RiskCategory.FINANCE
+    assert not [r for r in caplog.records if r.name == "rapport.pipeline"]
 
 
 @pytest.mark.model

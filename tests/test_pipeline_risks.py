@@ -169,7 +169,7 @@ def test_risks_prose_in_tables_keeps_sentences_drops_rows():
     from types import SimpleNamespace
 
     from rapport.corpus import Block, BlockKind
-    from rapport.pipeline.components.risks import prose_in_tables
+    from rapport.pipeline.prose import prose_in_tables
 
     text = ("Kostnader 2021 2022\nPersonal 120 130\nLokaler 40 42\n"
             "Prognosen pekar på ett underskott eftersom kostnaderna för\nhyrpersonal ökar snabbare än väntat.\n"
@@ -212,7 +212,7 @@ def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),
 ])
 def test_risks_table_fragment_tells_cells_from_prose(risk_nlp, text, in_table, list_item, fragment):
-    from rapport.pipeline.components.risks import table_fragment
+    from rapport.pipeline.prose import table_fragment
 
     doc = risk_nlp.make_doc(text)
     assert table_fragment(doc[:], in_table, list_item) is fragment

@@ -43,7 +43,7 @@ def log(msg: str) -> None:
 
 def featurize(rows, nlp):
     """(texts, risk feature dicts, event feature dicts, clinical-only flags, rule verdicts) per row."""
-    from rapport.pipeline.components.risks import table_fragment
+    from rapport.pipeline.prose import table_fragment
     from rapport.pipeline.heads import clinical_only, event_features, generic_features, goal_features, risk_features
 
     risks, events, lemmas = nlp.get_pipe("rapport_risks"), nlp.get_pipe("rapport_events"), nlp.get_pipe("rapport_lemmas")
@@ -61,8 +61,8 @@ def featurize(rows, nlp):
         em = events.cues.find(doc, [span]).get(0, [])
         found = events.judge(span, em)
         out["texts"].append(r.text)
-        out["risk"].append(gen | risk_features(judgement, rm, risks.threshold))
-        out["event"].append(gen | event_features(found, em))
+        out["risk"].append(gen | risk_features(judgement, rm, risks.threshold, span))
+        out["event"].append(gen | event_features(found, em, span))
         out["goal"].append(gen | goal_features(lexicon, span))
         out["clinical"].append(clinical_only(rm))
         rule_risk = judgement is not None and judgement.raw >= risks.threshold and not fragment
@@ -248,19 +248,21 @@ def evaluate(rows, F, folder: Path) -> dict:
             ("event", lambda r: r.is_event, lambda r: r.labels["events"][0]["type"], F["rule_event"], F["rule_type"])):
         y = np.array([is_pos(r) for r in rows])
         gold = [label(r) if is_pos(r) else None for r in rows]
-        rule_yes = np.array(rule_yes)
+        rule_yes = np.array(rule_yes, dtype=bool)
         head, gate, lab = heads.get(kind), heads.get(f"{kind}_gate"), heads.get(f"{kind}_label")
         feats = vectorize(F[kind], head.features)
         keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
         X = head_input(F["vectors"], feats)
         yes = head.decide(X) & keep
+        unvetoed = yes.copy()
         if kind == "risk":
-            yes &= ~np.array(F["clinical"])
+            yes &= ~np.array(F["clinical"], dtype=bool)
         labels = lab.decide(X)
         clinical = np.array([r.is_clinical for r in rows])
         report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
                         "gate_only": _prf(keep, y, list(labels), gold, clinical),
                         "heads": _prf(yes, y, list(labels), gold, clinical),
+                        "heads_without_clinical_veto": _prf(unvetoed, y, list(labels), gold, clinical),
                         "heads_rule_label": _prf(yes, y, [rl or lb for rl, lb in zip(rule_label, labels)], gold, clinical),
                         "gate_keeps": round(float(keep.mean()), 3),
                         "gate_recall": round(float((keep & y).sum() / max(1, y.sum())), 3)}

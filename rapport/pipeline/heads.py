@@ -13,10 +13,13 @@ that decides which sentences are worth embedding.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from spacy.tokens import Doc, Span
@@ -78,9 +81,62 @@ def generic_features(span: Span, heading: str | None, block_kind: str | None, in
     return f
 
 
-def risk_features(judgement, matches, threshold: float) -> dict[str, float]:
-    """What the risk cue engine saw: families, damping, clinical words, score and verdict."""
+# a clause ends at punctuation or at a conjunction that starts a new statement
+CLAUSE_BREAK = frozenset({"men", "utan", "däremot", "medan", "eftersom", "vilket", "samt", "då", "när"})
+QUANTIFIER = frozenset({"något", "någon", "några"})  # "Något underskott … finns inte": negation at the clause's end
+NEG_BEFORE = 3  # "ingen risk", "inte någon större risk", "inga förseningar"
+
+
+def negated_share(span: Span, cues: Sequence[tuple[int, int]]) -> float:
+    """How much of a sentence's cue wording stands under a negation: 1 all, 0.5 some, 0 none.
+
+    One general feature, the scope of "inte/ingen/inget/inga/aldrig/…" in Swedish: a negator up
+    to three words before a cue in the same clause ("det finns ingen brist på", "har inte
+    påverkats", "utan risk för"), right after a cue verb ("påverkas inte"), or at the end of a
+    clause opened by "något/någon/några" that holds the cue ("Något X … finns inte"). A
+    negator inside the cue's own pattern ("inte nått målet") is part of the cue, not a negation of
+    it, and a negation in the cue's complement ("risk att målen inte nås") negates nothing."""
+    toks = [t for t in span if not t.is_space]
+    if not cues or not toks:
+        return 0.0
+    inside = {i for a, b in cues for i in range(a, b)}
+    clause, c = {}, 0
+    for t in toks:
+        if t.is_punct or t.lower_ in CLAUSE_BREAK:
+            c += 1
+        clause[t.i] = c
+    pos = {t.i: k for k, t in enumerate(toks)}
+    negators = [k for k, t in enumerate(toks) if t.i not in inside and t.lower_ in NEGATIONS]
+    openers = {}
+    for k, t in enumerate(toks):  # clause index -> whether it opens with a "något" quantifier
+        if clause[t.i] not in openers and not t.is_punct and t.lower_ not in CLAUSE_BREAK:
+            openers[clause[t.i]] = t.lower_ in QUANTIFIER
+    negated = 0
+    for a, b in cues:
+        ks = [pos[i] for i in range(a, b) if i in pos]
+        if not ks:
+            continue
+        first, last, cl = ks[0], ks[-1], clause[toks[ks[0]].i]
+        hit = any(clause[toks[n].i] == cl and (first - NEG_BEFORE <= n < first or n == last + 1) for n in negators)
+        if not hit and first > 0 and toks[first - 1].lower_ == "utan":
+            hit = True
+        if not hit and openers.get(cl):
+            hit = any(clause[toks[n].i] == cl and n > last for n in negators)
+        negated += hit
+    if not negated:
+        return 0.0
+    return 1.0 if negated == len(cues) else 0.5
+
+
+def risk_features(judgement, matches, threshold: float, span: Span | None = None) -> dict[str, float]:
+    """What the risk cue engine saw: families, damping, clinical words, score and verdict,
+    and how much of the cue wording is negated (`negated_share`)."""
+    from .components.risks import AMPLIFIERS  # the cue families that only strengthen a real cue
+
     f: dict[str, float] = {}
+    if span is not None:
+        f["neg_scope"] = negated_share(span, [(a, b) for row, a, b in matches
+                                              if row["label"] == "cue" and row["family"] not in AMPLIFIERS])
     for row, _, _ in matches:
         label = row["label"]
         if label == "cue":
@@ -98,9 +154,12 @@ def risk_features(judgement, matches, threshold: float) -> dict[str, float]:
     return f
 
 
-def event_features(found, matches) -> dict[str, float]:
-    """What the event rules saw: a trigger verb at all, one that happened, its type, event nouns."""
+def event_features(found, matches, span: Span | None = None) -> dict[str, float]:
+    """What the event rules saw: a trigger verb at all, one that happened, its type, event nouns,
+    and whether the trigger wording is negated ("Inga beslut har fattats")."""
     f: dict[str, float] = {}
+    if span is not None:
+        f["neg_scope"] = negated_share(span, [(a, b) for row, a, b in matches])
     for row, _, _ in matches:
         if row["kind"] == "noun":
             f[f"en_{row['label']}"] = 1.0
@@ -259,9 +318,46 @@ class HeadsUser:
         self._heads_from = self.heads
 
     def loaded_heads(self) -> Heads | None:
+        """The heads to use on this Doc, or None for the rules.
+
+        Heads need the e5 model they were trained on; where it is not built (a fresh
+        RAPPORT_HOME, a test home with the tiny model) the component runs its rules, and the
+        process says so once (`embedder_ready`). A stand-in `encoder` (tests) needs no model."""
         if self._heads_from != self.heads:
             self.initialize()
-        return self._heads
+        if self._heads is None or self.encoder is not None:
+            return self._heads
+        return self._heads if embedder_ready(self._heads.embedder) else None
+
+
+def embedder_ready(expect: str) -> bool:
+    """Whether the set-up embedding model is there and is the one heads were trained on.
+
+    Cheap (the build stamp only, no hashing, no loading), so it is asked per Doc and follows
+    RAPPORT_HOME; the answer for one model folder and stamp is remembered with the warning."""
+    from rapport.models.build_embedder import STAMP, default_model_dir
+
+    folder = default_model_dir()
+    try:
+        stamp_time = (folder / STAMP).stat().st_mtime_ns
+    except OSError:
+        stamp_time = 0
+    return _ready(str(folder), expect, stamp_time)
+
+
+@lru_cache(maxsize=16)
+def _ready(folder: str, expect: str, stamp_time: int) -> bool:
+    """One warning line per model folder (and stamp) when the heads fall back to the rules."""
+    from rapport.models.build_embedder import read_stamp
+    from rapport.models.embedder import is_available
+
+    name = (read_stamp(Path(folder)) or {}).get("name") if stamp_time else None
+    if is_available(folder) and (not expect or name == expect):
+        return True
+    why = f"{folder} holds {name}, not {expect}" if name else f"no embedding model at {folder}"
+    logging.getLogger("rapport.pipeline").warning(
+        "learned heads off, extraction uses its rules: %s (build it with `make setup`)", why)
+    return False
 
 
 def rules_only(nlp):

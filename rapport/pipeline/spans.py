@@ -39,3 +39,28 @@ def evidence(doc: Doc, start: int, end: int) -> dict:
 def nearest_heading(doc: Doc, offset: int) -> str | None:
     sec = document(doc).section_at(offset)
     return sec.title if sec else None
+
+
+def taken_offsets(doc: Doc) -> set[tuple[int, int]]:
+    """(start_char, end_char) of every span already in doc.spans, in any group."""
+    return {(s.start_char, s.end_char) for key in doc.spans for s in doc.spans[key]}
+
+
+def carrier(doc: Doc, start: int, end: int, label: str, taken: set[tuple[int, int]]) -> Span | None:
+    """A span over tokens [start, end) whose character offsets no other fact uses yet.
+
+    spaCy keeps `span._.fact` in doc.user_data under the span's character
+    offsets only, so a risk and an event on the same sentence would share one
+    fact. The record keeps the sentence as its evidence; the carrier span
+    drops a token at the right, then at the left, until its offsets are free.
+    """
+    for cut in range(0, end - start):
+        for i, j in ((start, end - cut), (start + cut, end)) if cut else ((start, end),):
+            if i >= j:
+                continue
+            span = Span(doc, i, j, label=label)
+            key = (span.start_char, span.end_char)
+            if key not in taken:
+                taken.add(key)
+                return span
+    return None

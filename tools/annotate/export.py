@@ -26,8 +26,10 @@ _TOPICAL = re.compile("|".join(TOPICS.values()))
 
 
 def runs_of(pick: Pick, units: list[Unit], window: int = CLINICAL_WINDOW) -> list[tuple[int, int]]:
-    """Half-open unit index ranges to label for one pick (`window`: units either side of a clinical hit)."""
-    if pick.stratum == "clinical":
+    """Half-open unit index ranges to label for one pick (`window`: units either side of a hit).
+
+    A pick with `near` offsets (the clinical and negated strata) is labelled around its hits."""
+    if pick.near:
         spans = []
         for off in pick.near:
             hit = next((i for i, u in enumerate(units) if u.start <= off < u.end), None)
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--picks", type=Path, default=WORK / "picks.jsonl", help="output of tools.annotate.sample --out")
     ap.add_argument("--batches", type=int, default=1, help="how many new batches to write")
-    ap.add_argument("--stratum", choices=["topic", "risk", "clinical"], action="append",
+    ap.add_argument("--stratum", choices=["topic", "risk", "clinical", "negated"], action="append",
                     help="only picks of these strata (default: all, interleaved)")
     ap.add_argument("--window", type=int, default=CLINICAL_WINDOW, help="units either side of a clinical hit")
     ap.add_argument("--written", type=Path, nargs="+", help="export these written reports instead (one batch each)")

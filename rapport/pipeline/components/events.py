@@ -35,15 +35,14 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from rapport.corpus import BlockKind
 from rapport.corpus.months import FULL_MONTHS
 
 from ..dates import MONTH, find_dates
 from ..heads import candidate_features, event_features, run_heads
 from ..records import MAX_EVIDENCE, Event, EventType
-from ..spans import document, evidence
-from .risks import (FUNCTION_WORDS, PatternComponent, carrier, prose_sentences, table_fragment,
-                    taken_offsets)
+from ..prose import FUNCTION_WORDS
+from ..spans import carrier, document, evidence, taken_offsets
+from .patterned import PatternComponent
 
 PERCENT = re.compile(r"\d\s*(?:%|procent\b)", re.I)
 MODALS = frozenset({"ska", "skall", "kommer", "planeras", "planerar", "planerat", "avses", "avser", "beräknas", "bör",
@@ -171,15 +170,16 @@ class EventFinder(PatternComponent):
         judged = [self.judge(sent, buckets.get(i, [])) for i, sent in enumerate(sents)]
         if heads is None:
             return [(sent, j[0].token, j[1]) for sent, j in zip(sents, judged) if j is not None]
-        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []))
+        feats = candidate_features(document(doc), cands, [event_features(j, buckets.get(i, []), sents[i])
                                                           for i, j in enumerate(judged)])
         out = []
         for i, _, labels in run_heads(doc, heads, "event", [s.text for s in sents], feats,
                                       [j is not None for j in judged], [False] * len(sents), encoder=self.encoder):
             j, label = judged[i], labels.get("event_label")
             token = j[0].token if j is not None else _verb_like(sents[i], buckets.get(i, []))
-            rule = j[1] if j is not None else EventType.OTHER
-            out.append((sents[i], token, EventType(label) if self.label_head and label else rule))
+            # label_head off: the rules' type where a trigger rule judged the sentence, the head's elsewhere
+            kind = EventType(label) if label and (self.label_head or j is None) else (j[1] if j else EventType.OTHER)
+            out.append((sents[i], token, kind))
         return out
 
     def judge(self, sent: Span, matches) -> tuple[Trigger, EventType] | None:
