@@ -340,3 +340,10 @@ def test_links_shared_corpus_flags_only_the_known_slip(nlp):
         doc = nlp(make_doc(nlp, load_document(path)))
         found += [(path.name, c.row, c.value, c.table_value) for c in (s._.fact for s in doc.spans["contradictions"])]
     assert found == [("000_aaca8210c76a1746.txt", "Verksamhetens resultat", -43.0, -42.0)]
+
+
+def test_links_a_stated_difference_measures_the_gap_not_the_level():
+    from rapport.pipeline.components.links.contradictions import _figure_measures
+
+    assert "skillnaden" in _figure_measures("och skillnaden mellan kvinnor och män är nu", "Sjukfrånvaron", " procent.")
+    assert "skillnaden" not in _figure_measures("sjukfrånvaron bland kvinnor är nu", "", " procent.")

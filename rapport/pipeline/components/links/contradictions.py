@@ -68,7 +68,7 @@ def _figure_measures(before: str, head: str, after: str) -> list[str]:
     from ..figures import _MEASURE_HEADS
 
     def is_measure(w: str) -> bool:
-        return any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in _MEASURE_HEADS)
+        return w in _DIFFERENCE or any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in _MEASURE_HEADS)
 
     out = []
     for text in (before, head):
@@ -90,6 +90,11 @@ def _figure_measures(before: str, head: str, after: str) -> list[str]:
     if m and m.group(1) not in _AFTER_FREE and m.group(1) not in _STOP and len(m.group(1)) >= 3:
         out.append(m.group(1))
     return out
+
+
+# a figure said to be a difference between groups or years measures the gap, not the row's level
+# ("skillnaden mellan kvinnor och män är 2 procent"): the cell must name the difference too
+_DIFFERENCE = frozenset({"skillnad", "skillnaden", "skillnader", "skillnaderna", "differensen", "gap", "gapet"})
 
 
 # what a table's rows measure when its title says so: a driftredovisning holds each board's net cost and result
