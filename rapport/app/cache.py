@@ -77,6 +77,13 @@ def facts_version() -> str:
     return f"{_FORMAT}:{version('spacy')}:{_tree_hash('corpus', 'pipeline', 'models')}:{stamp}"
 
 
+@lru_cache(maxsize=1)
+def passages_version() -> str:
+    """What an index key depends on besides the documents, the model and the settings: the code
+    that cuts passages and names the key (`rapport/index/**`, `rapport/corpus/**`)."""
+    return f"{_FORMAT}:{_tree_hash('corpus', 'index')}"
+
+
 def _key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -192,6 +199,27 @@ def load_documents(paths, manifest=None, show_progress: bool = False, root: Path
         else:
             docs.append(doc)
     return docs, errors
+
+
+def _generation_memo_key(docs, fingerprint: str, config_signature: dict) -> str:
+    rows = sorted([d.name, getattr(d, "sha256", None) or file_sha256(d.path), _meta_key(d.meta)] for d in docs)
+    return _key(passages_version(), fingerprint, json.dumps(config_signature, sort_keys=True), json.dumps(rows))
+
+
+def known_generation(docs, fingerprint: str, config_signature: dict, root: Path | None = None) -> str | None:
+    """The index key these documents made last time (rapport.index.store.index_key), or None.
+
+    Computing the key means cutting every report into passages and hashing them
+    (0.2-0.4 s for the five shared reports) on every search; the key is a pure
+    function of the documents (their cache key), the passage code, the model and
+    the settings, so it is remembered under those.
+    """
+    value = Store("index-keys", root).get(_generation_memo_key(docs, fingerprint, config_signature))
+    return value if isinstance(value, str) else None
+
+
+def remember_generation(docs, fingerprint: str, config_signature: dict, key: str, root: Path | None = None) -> None:
+    Store("index-keys", root).put(_generation_memo_key(docs, fingerprint, config_signature), key)
 
 
 @dataclass

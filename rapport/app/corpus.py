@@ -147,7 +147,11 @@ class Corpus:
                 embedder = LazyEmbedder(self._model)
                 # the query encoder loads in native code while this thread reads the index
                 threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
-                searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                searcher = _open_known(docs, index_dir, embedder)
+                if searcher is None:
+                    searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                    cache.remember_generation(docs, embedder.fingerprint, _passage_settings(),
+                                              searcher.index_dir.name)
                 if self.store.scheme != "faiss":
                     from rapport.index.stores import attach_store
 
@@ -268,6 +272,31 @@ class Corpus:
         import html
 
         return f"<p>{html.escape(repr(self))}</p>" + (self.documents.to_html(max_rows=20) if self._docs else "")
+
+
+def _passage_settings() -> dict:
+    from rapport.index.store import PassageConfig
+
+    return PassageConfig().signature()
+
+
+def _open_known(docs, index_dir: Path, embedder):
+    """The Searcher over the generation these documents made before (no re-cutting into passages to
+    find its key), or None when there is none or it no longer opens (build_or_load_index then
+    rebuilds it and says why). Its files are checked on open as build_or_load_index checks them."""
+    from rapport.index import Searcher
+    from rapport.index.generations import GENS, IndexStoreError, touch
+
+    key = cache.known_generation(docs, embedder.fingerprint, _passage_settings())
+    gdir = index_dir / GENS / key if key else None
+    if gdir is None or not gdir.is_dir():
+        return None
+    try:
+        searcher = Searcher(gdir, embedder)
+    except (IndexStoreError, OSError):
+        return None
+    touch(gdir)  # recently used: cleanup keeps it
+    return searcher
 
 
 def store_name(paths) -> str:
