@@ -135,18 +135,24 @@ class Corpus:
     @property
     def searcher(self):
         """The hybrid searcher over this corpus (index built or reused on first use)."""
+        return self._load_searcher()
+
+    def _load_searcher(self, query: str | None = None):
+        """The searcher; with the first `query` known, the query encoder is loaded only if that
+        query's vector is not stored (cache.QueryVectors)."""
         with self._lock:
             if self._searcher is None:
                 from rapport.index import build_or_load_index
+                from rapport.models.embedder import LazyEmbedder
 
                 from .api import index_dir_for
-                from rapport.models.embedder import LazyEmbedder
 
                 docs = self.require_documents()
                 index_dir = Path(self._index_dir) if self._index_dir else index_dir_for(self.paths)
-                embedder = LazyEmbedder(self._model)
-                # the query encoder loads in native code while this thread reads the index
-                threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
+                embedder = cache.QueryVectors(LazyEmbedder(self._model))
+                if query is None or not embedder.has_query(self._encoded_text(query)):
+                    # the query encoder loads (partly in native code) while this thread reads the index
+                    threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
                 searcher = _open_known(docs, index_dir, embedder)
                 if searcher is None:
                     searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
@@ -159,6 +165,20 @@ class Corpus:
                     attach_store(searcher, self.store, name=store_name(self.paths), say=say)
                 self._searcher = searcher
             return self._searcher
+
+    def _encoded_text(self, query: str) -> str:
+        """What the searcher will encode for `query`: its text with the regions, years and kinds of
+        this corpus taken out (index.query.parse_query, as Searcher.search does), cut for the encoder."""
+        from rapport.index.query import QueryError, clean_query, parse_query
+        from rapport.index.search import dense_text
+
+        metas = [d.meta for d in self._load_docs()]
+        try:
+            pq = parse_query(clean_query(query), {m.region for m in metas if m.region},
+                             {m.kind for m in metas if m.kind}, {str(m.period) for m in metas if m.period})
+        except QueryError:
+            return ""
+        return dense_text(pq.text)
 
     def known(self, name: str) -> list[str]:
         """The values a filter or grouping can take in this corpus (region, doc, kind, period)."""
@@ -194,7 +214,8 @@ class Corpus:
         >>> c.search("ekonomin går inte ihop", k=3, region="Västerbotten")[["rank", "doc", "page", "text"]]
         """
         _check_query(query, k)
-        hits = self.searcher.search(query, k=k, **self.check_filters(filters))
+        flt = self.check_filters(filters)
+        hits = self._load_searcher(query).search(query, k=k, **flt)
         return _with_citation(hits)
 
     def compare(self, query: str, by: str = "region", k: int = 5, depth: int = 30, **filters) -> pd.DataFrame:
@@ -238,7 +259,7 @@ class Corpus:
         return df
 
     def _grouped(self, query: str, by: str, k: int, flt: dict) -> pd.DataFrame:
-        return self.searcher.compare(query, by=by, k=k, **flt)
+        return self._load_searcher(query).compare(query, by=by, k=k, **flt)
 
     # ------------------------------------------------------------------ context
     def context(self, doc: str, start: int, end: int, width: int = 1500) -> dict:

@@ -1,4 +1,4 @@
-"""A corpus whose index exists opens it without cutting the reports into passages again."""
+"""A search in a new process reuses what an earlier one computed: the index key, the query vector."""
 from __future__ import annotations
 
 import shutil
@@ -70,3 +70,46 @@ def test_cache_index_other_folder_builds_its_own(app_home, corpus_dir, tmp_path,
     _open(corpus_dir, tmp_path / "idx").searcher
     other = _open(corpus_dir, tmp_path / "elsewhere").searcher
     assert cuts == [2, 2] and other.index_dir.parent.parent == tmp_path / "elsewhere"
+
+
+# queries no other test asks (the tiny model's vector store lives as long as the test session)
+ASKED, NEW = "personalens sjukfrånvaro i juli jämfört med juni", "hörselvårdens väntetider under vintern"
+
+
+@pytest.fixture
+def encoder_loads(monkeypatch):
+    """Calls that load or run the query encoder (the warm-up thread included)."""
+    from rapport.models.embedder import LazyEmbedder
+
+    calls = []
+    for name in ("encode_queries", "warm_quietly"):
+        real = getattr(LazyEmbedder, name)
+        monkeypatch.setattr(LazyEmbedder, name,
+                            lambda self, *a, _real=real, _name=name, **kw: calls.append(_name) or _real(self, *a, **kw))
+    return calls
+
+
+def test_cache_query_vector_asked_again_loads_no_encoder(app_home, corpus_dir, tmp_path, encoder_loads):
+    first = _ids(_open(corpus_dir, tmp_path / "idx").search(ASKED, k=10))
+    assert "encode_queries" in encoder_loads
+    encoder_loads.clear()
+    again = _open(corpus_dir, tmp_path / "idx")
+    assert _ids(again.search(ASKED, k=10)) == first
+    assert encoder_loads == []  # the vector came from the store: no tokenizer, no session, no warm-up
+    again.compare(ASKED, by="region", k=2)
+    assert encoder_loads == []
+    again.search(NEW, k=3)
+    assert encoder_loads == ["encode_queries"]  # a new query is encoded
+
+
+def test_cache_query_vectors_unusable_store_still_answers(app_home, corpus_dir, tmp_path, monkeypatch):
+    import sqlite3
+
+    from rapport.models.vectors import VectorCache
+
+    def broken(self, keys):
+        raise sqlite3.OperationalError("database disk image is malformed")
+
+    monkeypatch.setattr(VectorCache, "get_many", broken)
+    hits = _open(corpus_dir, tmp_path / "idx").search("ekonomi i balans", k=4)
+    assert len(hits) == 4
