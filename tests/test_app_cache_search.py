@@ -113,3 +113,13 @@ def test_cache_query_vectors_unusable_store_still_answers(app_home, corpus_dir, 
     monkeypatch.setattr(VectorCache, "get_many", broken)
     hits = _open(corpus_dir, tmp_path / "idx").search("ekonomi i balans", k=4)
     assert len(hits) == 4
+
+
+def test_cache_query_store_switched_off_encodes_every_time(app_home, corpus_dir, tmp_path, encoder_loads, monkeypatch):
+    from rapport.app.cache import QUERY_STORE_ENV
+
+    monkeypatch.setenv(QUERY_STORE_ENV, "0")
+    _open(corpus_dir, tmp_path / "idx").search(ASKED, k=2)
+    encoder_loads.clear()
+    _open(corpus_dir, tmp_path / "idx").search(ASKED, k=2)
+    assert "encode_queries" in encoder_loads

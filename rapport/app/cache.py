@@ -222,6 +222,13 @@ def remember_generation(docs, fingerprint: str, config_signature: dict, key: str
     Store("index-keys", root).put(_generation_memo_key(docs, fingerprint, config_signature), key)
 
 
+QUERY_STORE_ENV = "RAPPORT_QUERY_CACHE"  # "0": never store or read query vectors (bench_app's new-query figures)
+
+
+def query_store_on() -> bool:
+    return os.environ.get(QUERY_STORE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 class QueryVectors:
     """The embedder as the searcher sees it, with query vectors remembered on disk by their text.
 

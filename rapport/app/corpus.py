@@ -149,8 +149,10 @@ class Corpus:
 
                 docs = self.require_documents()
                 index_dir = Path(self._index_dir) if self._index_dir else index_dir_for(self.paths)
-                embedder = cache.QueryVectors(LazyEmbedder(self._model))
-                if query is None or not embedder.has_query(self._encoded_text(query)):
+                embedder = LazyEmbedder(self._model)
+                if cache.query_store_on():
+                    embedder = cache.QueryVectors(embedder)
+                if query is None or not getattr(embedder, "has_query", bool)(self._encoded_text(query)):
                     # the query encoder loads (partly in native code) while this thread reads the index
                     threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
                 searcher = _open_known(docs, index_dir, embedder)
