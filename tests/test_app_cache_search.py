@@ -76,6 +76,14 @@ def test_cache_index_other_folder_builds_its_own(app_home, corpus_dir, tmp_path,
 ASKED, NEW = "personalens sjukfrånvaro i juli jämfört med juni", "hörselvårdens väntetider under vintern"
 
 
+def _join_warm_ups() -> None:
+    import threading
+
+    for t in threading.enumerate():
+        if t.name == "rapport-warm":
+            t.join()
+
+
 @pytest.fixture
 def encoder_loads(monkeypatch):
     """Calls that load or run the query encoder (the warm-up thread included)."""
@@ -92,6 +100,7 @@ def encoder_loads(monkeypatch):
 def test_cache_query_vector_asked_again_loads_no_encoder(app_home, corpus_dir, tmp_path, encoder_loads):
     first = _ids(_open(corpus_dir, tmp_path / "idx").search(ASKED, k=10))
     assert "encode_queries" in encoder_loads
+    _join_warm_ups()
     encoder_loads.clear()
     again = _open(corpus_dir, tmp_path / "idx")
     assert _ids(again.search(ASKED, k=10)) == first
