@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .months import MONTH_WORDS
 from .pages import PageBreak, agreeing, dump_pages, physical_pages, printed_shift
 from .records import OffsetMap, Page
 
@@ -315,8 +316,6 @@ COORDINATORS = {"och", "eller", "samt", "respektive", "resp", "resp.", "till", "
 _HYPH = re.compile(r"(\S*?)(\w)[-–][ \t]*\n(?:[ \t]*\n)?[ \t]*(?=(\S+))")
 # Prefixes that keep their hyphen in Swedish writing ("icke-medicinsk", "it-stöd", "vice-ordförande").
 HYPHEN_PREFIXES = {"it", "icke", "e", "ex", "vice", "non", "pre", "post", "anti", "semi"}
-_MONTHS = {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
 
 
 def hyphen_decision(left: str, right: str) -> str:
@@ -338,7 +337,7 @@ def hyphen_decision(left: str, right: str) -> str:
         return "keep"
     if sum(c.isupper() for c in stem) >= 2 or stem.lower() in HYPHEN_PREFIXES:
         return "keep"  # acronyms ("IT-", "FoU-") and prefixes ("icke-")
-    if stem.lower() in _MONTHS and bare in _MONTHS:
+    if stem.lower() in MONTH_WORDS and bare in MONTH_WORDS:
         return "keep"  # "april-maj"
     return "join"
 

@@ -15,14 +15,13 @@ from collections import Counter
 from pathlib import Path
 
 from .records import Metadata
+from .months import MONTHS
 
 REGIONS = [
     "Norrbotten", "Västerbotten", "Jämtland Härjedalen", "Västernorrland", "Gävleborg", "Dalarna",
     "Värmland", "Örebro län", "Västmanland", "Uppsala", "Stockholm", "Sörmland", "Östergötland",
     "Jönköpings län", "Kronoberg", "Kalmar län", "Blekinge", "Skåne", "Halland", "Västra Götaland", "Gotland",
 ]
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
 _MONTH = "|".join(MONTHS)
 _MON_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
 

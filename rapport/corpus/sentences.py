@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 
+from .months import ABBREVIATIONS as MONTH_ABBREVIATIONS, MONTHS
+
 # Abbreviations after which a full stop does not end a sentence (lowercase, without final dot).
 ABBREVIATIONS = {
     "t.ex", "bl.a", "s.k", "enl", "prop", "jmf", "jfr", "dnr", "kap", "ca", "resp", "dvs", "d.v.s",
     "fr.o.m", "t.o.m", "kl", "nr", "st", "milj", "inkl", "exkl", "exl",
     "ang", "avd", "bil", "f.d", "fig", "tab", "forts", "gm", "max", "min", "mån", "o.s.v", "p.g.a",
     "pga", "s", "sid", "tel", "tf", "t.f", "t.v", "u.a", "uppl", "vol", "äv", "ev", "etc", "m.m", "osv",
-    "m.fl", "o.d", "mfl", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov",
-    "dec", "proc", "ff", "resp", "dir", "sfs", "bet", "skr", "ds", "sou", "vs", "t", "e", "f", "ungef",
+    "m.fl", "o.d", "mfl", "proc", "ff", "resp", "dir", "sfs", "bet", "skr", "ds", "sou", "vs", "t", "e", "f", "ungef",
     "ordf", "sekr", "adj", "leg", "med", "dr", "prof", "doc", "spec", "utg", "ex", "tim", "mn",
-}
+} | set(MONTH_ABBREVIATIONS)
 # Words after which "N." is a numbering ("Mål 4. Vården …"), not a sentence end.
 NUMBERED = {"mål", "delmål", "kapitel", "kap", "avsnitt", "bilaga", "steg", "fas", "punkt", "nr", "not", "tabell",
             "figur", "område", "målområde", "uppdrag", "indikator", "strategi", "perspektiv"}
@@ -81,8 +82,7 @@ def _is_boundary(text: str, m: re.Match) -> bool:
         return False
     if first.isdigit() and before.isdigit():  # "kap. 3. 4 §" and similar numbering
         return False
-    if re.fullmatch(r"\d{1,2}", before) and re.match(r"(januari|februari|mars|april|maj|juni|juli|augusti|"
-                                                     r"september|oktober|november|december)", word, re.I):
+    if re.fullmatch(r"\d{1,2}", before) and re.match("|".join(MONTHS), word, re.I):
         return False  # "den 3. maj"
     return True
 

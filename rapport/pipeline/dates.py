@@ -26,14 +26,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rapport.corpus.meta import MONTHS
+from rapport.corpus.months import ABBREVIATIONS, MONTH_NUMBER
 
 # precision ranks: the higher, the more exact
 DAY, WEEK, MONTH, RANGE_MONTH, QUARTER, HALF, YEAR, YEAR_RANGE = 8, 7, 6, 5, 4, 3, 2, 1
 
-_ABBR = {"jan": 1, "feb": 2, "febr": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-         "okt": 10, "nov": 11, "dec": 12}
-_MONTH_NO = {m: i + 1 for i, m in enumerate(MONTHS)} | _ABBR
+_MONTH_NO = MONTH_NUMBER
 _MON = r"(?P<{name}>" + "|".join(sorted((re.escape(m) for m in _MONTH_NO), key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<{name}>(?:19|20)\d\d)"
 _DASH = r"\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.?\s?o\.?\s?m\.?)\s*"
@@ -244,7 +242,7 @@ def _value(kind: str, m: re.Match, ref: int | None) -> tuple[str | None, int]:
     if kind == "month":
         y = _year(m, "y", ref=ref)
         word = g["m"].lower().rstrip(".")
-        if y is None or (word in ("mar", "jul", "dec", "nov", "jan", "feb", "apr", "aug", "sep", "okt", "jun")
+        if y is None or (word in ABBREVIATIONS
                          and not g.get("y") and not m.group(0)[len(g["m"]):].startswith(".")):
             # bare abbreviations ("jul", "mar") are too often other words; accept them with a year or a dot
             return None, 0

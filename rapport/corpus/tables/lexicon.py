@@ -8,6 +8,7 @@ import functools
 import re
 
 from rapport.corpus.numbers import normalise_spaces
+from rapport.corpus.months import MONTH_WORDS
 
 # ====================================================================== lexicon
 
@@ -15,10 +16,6 @@ _PERIOD = re.compile(
     r"^\(?(?:(?:19|20)\d\d(?:[-–/]\d\d(?:[-–]\d\d)?)?(?:[-–]{1,2}(?:(?:19|20)\d\d(?:[-–]\d\d){0,2})?)?"
     r"|(?:19|20)\d\d/(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])|T[1-3]|Q[1-4]|R12)\)?[:,]?$"
 )
-_MONTHS = (
-    "jan januari feb februari mar mars apr april maj jun juni jul juli aug augusti sep sept "
-    "september okt oktober nov november dec december"
-).split()
 _HEADER_WORDS = set("""
 utfall budget prognos årsprognos diff differens avvikelse budgetavvikelse bokslut föregående år
 helår helårs plan mål målvärde ingångsvärde koncernen regionen förändring förändr not noter
@@ -27,7 +24,7 @@ belopp mkr mnkr tkr kr ack ackumulerat ack. period perioden prel prel. (prel) (p
 % procent antal nämnd indikator måluppfyllelse uppfyllelse styrmått kommentar status
 resultat årets dec. aug. helår tertial delår bud utf progn avv andel i och per bedömning
 ub ib justerat enligt
-""".split()) | set(_MONTHS)
+""".split()) | MONTH_WORDS
 _HEADER_START = re.compile(
     r"^(utfall|budget|prognos|årsprognos|diff|avvikelse|budgetavvikelse|bokslut|föregående|helår|"
     r"plan|mål|målvärde|koncernen|regionen|förändring|not|belopp|ack|intervall|kostnads|"

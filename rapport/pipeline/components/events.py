@@ -36,6 +36,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from rapport.corpus import BlockKind
+from rapport.corpus.months import FULL_MONTHS
 
 from ..dates import MONTH, find_dates
 from ..heads import candidate_features, event_features, run_heads
@@ -86,8 +87,6 @@ PARTICIPLE = ("d", "da", "de", "t", "ta", "te", "na", "en", "ad", "ade")
 PARTICIPLE_ONLY = ("d", "da", "na", "ad", "dda")
 # plural participles that may also be a finite past ("beslutade"): adjectives when coordinated with another
 PLURAL_PARTICIPLE = ("ade", "da", "na", "de", "te", "ta")
-MONTH_WORDS = frozenset({"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                         "oktober", "november", "december"})
 # a generic verb followed by one of these says how an ongoing activity ran, not that something happened
 MANNER = re.compile(r"(?i)^\s*(?:\w+\s+){0,1}(?:digitalt|på\s+distans|enligt\s+(?:plan|planen|planering)|"
                     r"på\s+(?:ett|olika)\s+(?:\w+\s+){0,2}(?:sätt|vis)|i\s+(?:stor|större|begränsad|mindre|"
@@ -411,7 +410,7 @@ def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
                 and after[1].text[:1].islower() and after[1].lower_ not in NOT_NOUN:
             return True
     if nxt is None or not nxt.is_alpha or not nxt.text[:1].islower() or nxt.lower_ in NOT_NOUN \
-            or nxt.lower_ in MONTH_WORDS or nxt.lower_ in ("vecka", "veckorna", "hela", "större", "stora"):
+            or nxt.lower_ in FULL_MONTHS or nxt.lower_ in ("vecka", "veckorna", "hela", "större", "stora"):
         return False
     prev = raw[-1] if raw else None
     if prev is not None and prev.lower_ in AUX | COPULA | {"nu", "redan", "även", "också", "sedan", "bland", "annat",
@@ -429,7 +428,7 @@ def _attributive(token: Token, raw: list[Token], sent: Span) -> bool:
     if p in ("och", "eller", "samt") and len(raw) > 1 and low.endswith(PLURAL_PARTICIPLE) \
             and raw[-2].lower_.endswith(PLURAL_PARTICIPLE) and raw[-2].is_alpha:
         return True
-    genitive = (len(p) > 3 and p.endswith("s") and p not in MONTH_WORDS
+    genitive = (len(p) > 3 and p.endswith("s") and p not in FULL_MONTHS
                 and p not in ("har", "vars", "fortfarande", "redan", "dess", "sedermera", "därefter", "dessutom"))
     return genitive and prev.is_alpha
 

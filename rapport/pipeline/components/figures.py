@@ -33,6 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from rapport.corpus.numbers import UNIT_SCALE_KR, word_to_int
+from rapport.corpus.months import month_alternation
 
 from ..spans import document, sentences
 
@@ -57,9 +58,6 @@ _UNIT_AFTER = re.compile(
     re.I | re.X,
 )
 
-_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-           "oktober", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-           "sept", "okt", "nov", "dec")
 _ID_BEFORE = re.compile(
     r"(?:\b(?:mål|målet|not|noter|nr|nummer|kapitel|kap|avsnitt|bilaga|sidan|sida|s|punkt|steg|fas|"
     r"version|etapp|sfs|dnr|vecka|v|kl|klockan|nivå|tabell|figur|diagram|bild|område|ruta|paragraf|"
@@ -276,7 +274,7 @@ def _skip_number(text: str, s: int, e: int, num: str) -> bool:
             return True  # a year
     if re.match(r"\s*[-–]\s*\d{1,2}(?:[-–]\d{1,2})?\b", after) and len(plain) == 4:
         return True  # 2021-08, 2020–2023
-    if re.match(r"\s*(?:%s)\b" % "|".join(_MONTHS), after, re.I):
+    if re.match(r"\s*(?:%s)\b" % month_alternation(), after, re.I):
         return True  # 31 augusti
     if _ID_BEFORE.search(before) and not _UNIT_AFTER.match(after):
         return True  # Mål 5, Not 3, kl. 13

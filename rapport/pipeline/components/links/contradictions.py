@@ -3,6 +3,8 @@ holding another number. Conservative: a false alarm costs an auditor more than a
 from __future__ import annotations
 
 import re
+
+from rapport.corpus.months import FULL_MONTHS
 from rapport.corpus.numbers import UNIT_SCALE_KR
 from ..figures import Figure, MONEY_UNITS
 from .candidates import _interval, _unit_fit, _value_matches
@@ -50,8 +52,7 @@ _AFTER_FREE = {
     "perioden", "helåret", "tidigare", "respektive", "jämfört", "sammantaget", "också", "även", "dock",
     "enligt", "totalt", "vilket", "och", "är", "var", "blev", "blir", "uppgår", "uppgick", "negativt",
     "positivt", "kronor", "procent", "procentenheter", "ca", "cirka",
-} | set(_MONTHS_SV := ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-                       "oktober", "november", "december"))
+} | FULL_MONTHS
 # after these, the noun is a comparison's object ("avvikelse mot resultatmålet"), not the measure
 _COMPARISON = {"mot", "än", "med", "till"}
 
