@@ -131,4 +131,5 @@ def test_cache_query_store_switched_off_encodes_every_time(app_home, corpus_dir,
     _open(corpus_dir, tmp_path / "idx").search(ASKED, k=2)
     encoder_loads.clear()
     _open(corpus_dir, tmp_path / "idx").search(ASKED, k=2)
-    assert "encode_queries" in encoder_loads
+    _join_warm_ups()
+    assert "encode_queries" in encoder_loads and "warm_quietly" in encoder_loads  # loaded beside the index

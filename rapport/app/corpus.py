@@ -152,7 +152,9 @@ class Corpus:
                 embedder = LazyEmbedder(self._model)
                 if cache.query_store_on():
                     embedder = cache.QueryVectors(embedder)
-                if query is None or not getattr(embedder, "has_query", bool)(self._encoded_text(query)):
+                stored = isinstance(embedder, cache.QueryVectors) and query is not None \
+                    and embedder.has_query(self._encoded_text(query))
+                if not stored:
                     # the query encoder loads (partly in native code) while this thread reads the index
                     threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
                 searcher = _open_known(docs, index_dir, embedder)
