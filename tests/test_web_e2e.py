@@ -89,6 +89,10 @@ def test_web_e2e_researcher_session(server, page, shots):
     page.wait_for_selector("#hits .hit")
     assert "träffar" in page.inner_text("#search-status")
     assert page.locator("#hits mark").count() > 0  # query terms highlighted
+    # a facet count stays on one line beside a long report name (its digits once wrapped: "2" over "6")
+    counts = page.eval_on_selector_all("#facets a .n", "els => els.map(e => { const r = document.createRange();"
+                                       " r.selectNodeContents(e); return [e.textContent, r.getClientRects().length]; })")
+    assert counts and all(lines == 1 for _, lines in counts), counts  # [count, line boxes its digits take]
     page.screenshot(path=str(shots / "1-search.png"), full_page=True)
 
     page.click("#facets a[data-facet=region][data-value=Västerbotten]")

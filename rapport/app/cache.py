@@ -77,6 +77,13 @@ def facts_version() -> str:
     return f"{_FORMAT}:{version('spacy')}:{_tree_hash('corpus', 'pipeline', 'models')}:{stamp}"
 
 
+@lru_cache(maxsize=1)
+def passages_version() -> str:
+    """What an index key depends on besides the documents, the model and the settings: the code
+    that cuts passages and names the key (`rapport/index/**`, `rapport/corpus/**`)."""
+    return f"{_FORMAT}:{_tree_hash('corpus', 'index')}"
+
+
 def _key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -192,6 +199,100 @@ def load_documents(paths, manifest=None, show_progress: bool = False, root: Path
         else:
             docs.append(doc)
     return docs, errors
+
+
+def _generation_memo_key(docs, fingerprint: str, config_signature: dict) -> str:
+    rows = sorted([d.name, getattr(d, "sha256", None) or file_sha256(d.path), _meta_key(d.meta)] for d in docs)
+    return _key(passages_version(), fingerprint, json.dumps(config_signature, sort_keys=True), json.dumps(rows))
+
+
+def known_generation(docs, fingerprint: str, config_signature: dict, root: Path | None = None) -> str | None:
+    """The index key these documents made last time (rapport.index.store.index_key), or None.
+
+    Computing the key means cutting every report into passages and hashing them
+    (0.2-0.4 s for the five shared reports) on every search; the key is a pure
+    function of the documents (their cache key), the passage code, the model and
+    the settings, so it is remembered under those.
+    """
+    value = Store("index-keys", root).get(_generation_memo_key(docs, fingerprint, config_signature))
+    return value if isinstance(value, str) else None
+
+
+def remember_generation(docs, fingerprint: str, config_signature: dict, key: str, root: Path | None = None) -> None:
+    Store("index-keys", root).put(_generation_memo_key(docs, fingerprint, config_signature), key)
+
+
+QUERY_STORE_ENV = "RAPPORT_QUERY_CACHE"  # "0": never store or read query vectors (bench_app's new-query figures)
+
+
+def query_store_on() -> bool:
+    return os.environ.get(QUERY_STORE_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+class QueryVectors:
+    """The embedder as the searcher sees it, with query vectors remembered on disk by their text.
+
+    One query vector costs a fresh process ~1 s of CPU before it is computed: the
+    250k-piece tokenizer (0.6 s, holding the GIL) and the ONNX session. A query asked
+    before, by this user or another with the same model (the same words with another
+    --k, filter, grouping or --json), is read back from the vector store instead
+    (rapport.models.vectors, kind "query", keyed by model fingerprint and text), and
+    nothing is loaded; a new query is encoded as before and stored. Everything else is
+    the wrapped embedder's. A store that cannot be used is no store (encode as before).
+    """
+
+    def __init__(self, embedder, root: Path | None = None):
+        self._inner = embedder
+        self._root = root
+        self._store = None
+        self._store_lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def _vectors(self):
+        import sqlite3
+
+        from rapport.models.vectors import VectorCache
+
+        if self._store is None:
+            try:
+                root = self._root if self._root is not None else rapport_home() / "vectors"
+                self._store = VectorCache(self._inner.fingerprint, self._inner.dim, root=root)
+            except (OSError, sqlite3.Error):
+                self._store = False
+        return None if self._store is False else self._store  # (an empty store is falsy: it has a __len__)
+
+    def has_query(self, text: str) -> bool:
+        """Whether `text`'s vector is stored (then encoding it loads no model)."""
+        import sqlite3
+
+        from rapport.models.vectors import text_key
+
+        with self._store_lock:
+            store = self._vectors()
+            try:
+                return store is not None and bool(store.get_many([text_key("query", text)]))
+            except sqlite3.Error:
+                return False
+
+    def encode_queries(self, texts, batch_size: int = 32, show_progress: bool = False):
+        import sqlite3
+
+        from rapport.models.vectors import encode_cached
+
+        texts = [texts] if isinstance(texts, str) else list(texts)
+
+        def encode(todo):
+            return self._inner.encode_queries(todo, batch_size=batch_size, show_progress=show_progress)
+
+        with self._store_lock:
+            store = self._vectors()
+            try:
+                return encode_cached(texts, "query", encode, store)
+            except sqlite3.Error:  # a locked or damaged store: the vectors, uncached
+                self._store = False
+                return encode_cached(texts, "query", encode, None)
 
 
 @dataclass

@@ -7,13 +7,16 @@ printed can move the cursor or vanish.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SIDE_BY_SIDE_MIN = 120  # columns from which compare puts groups next to each other
 GROUP_MIN_WIDTH = 38  # narrowest readable column per group
@@ -41,6 +44,8 @@ def _short(text: str, n: int) -> str:
 
 
 def _is(v) -> bool:
+    import pandas as pd  # here, not at import: `rapport --help` and argument errors need no pandas
+
     return v is not None and not (isinstance(v, float) and math.isnan(v)) and v is not pd.NA and v == v
 
 

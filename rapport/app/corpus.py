@@ -135,19 +135,33 @@ class Corpus:
     @property
     def searcher(self):
         """The hybrid searcher over this corpus (index built or reused on first use)."""
+        return self._load_searcher()
+
+    def _load_searcher(self, query: str | None = None):
+        """The searcher; with the first `query` known, the query encoder is loaded only if that
+        query's vector is not stored (cache.QueryVectors)."""
         with self._lock:
             if self._searcher is None:
                 from rapport.index import build_or_load_index
+                from rapport.models.embedder import LazyEmbedder
 
                 from .api import index_dir_for
-                from rapport.models.embedder import LazyEmbedder
 
                 docs = self.require_documents()
                 index_dir = Path(self._index_dir) if self._index_dir else index_dir_for(self.paths)
                 embedder = LazyEmbedder(self._model)
-                # the query encoder loads in native code while this thread reads the index
-                threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
-                searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                if cache.query_store_on():
+                    embedder = cache.QueryVectors(embedder)
+                stored = isinstance(embedder, cache.QueryVectors) and query is not None \
+                    and embedder.has_query(self._encoded_text(query))
+                if not stored:
+                    # the query encoder loads (partly in native code) while this thread reads the index
+                    threading.Thread(target=embedder.warm_quietly, daemon=True, name="rapport-warm").start()
+                searcher = _open_known(docs, index_dir, embedder)
+                if searcher is None:
+                    searcher = build_or_load_index(docs, index_dir, embedder, show_progress=self.show_progress)
+                    cache.remember_generation(docs, embedder.fingerprint, _passage_settings(),
+                                              searcher.index_dir.name)
                 if self.store.scheme != "faiss":
                     from rapport.index.stores import attach_store
 
@@ -155,6 +169,20 @@ class Corpus:
                     attach_store(searcher, self.store, name=store_name(self.paths), say=say)
                 self._searcher = searcher
             return self._searcher
+
+    def _encoded_text(self, query: str) -> str:
+        """What the searcher will encode for `query`: its text with the regions, years and kinds of
+        this corpus taken out (index.query.parse_query, as Searcher.search does), cut for the encoder."""
+        from rapport.index.query import QueryError, clean_query, parse_query
+        from rapport.index.search import dense_text
+
+        metas = [d.meta for d in self._load_docs()]
+        try:
+            pq = parse_query(clean_query(query), {m.region for m in metas if m.region},
+                             {m.kind for m in metas if m.kind}, {str(m.period) for m in metas if m.period})
+        except QueryError:
+            return ""
+        return dense_text(pq.text)
 
     def known(self, name: str) -> list[str]:
         """The values a filter or grouping can take in this corpus (region, doc, kind, period)."""
@@ -190,7 +218,8 @@ class Corpus:
         >>> c.search("ekonomin går inte ihop", k=3, region="Västerbotten")[["rank", "doc", "page", "text"]]
         """
         _check_query(query, k)
-        hits = self.searcher.search(query, k=k, **self.check_filters(filters))
+        flt = self.check_filters(filters)
+        hits = self._load_searcher(query).search(query, k=k, **flt)
         return _with_citation(hits)
 
     def compare(self, query: str, by: str = "region", k: int = 5, depth: int = 30, **filters) -> pd.DataFrame:
@@ -234,7 +263,7 @@ class Corpus:
         return df
 
     def _grouped(self, query: str, by: str, k: int, flt: dict) -> pd.DataFrame:
-        return self.searcher.compare(query, by=by, k=k, **flt)
+        return self._load_searcher(query).compare(query, by=by, k=k, **flt)
 
     # ------------------------------------------------------------------ context
     def context(self, doc: str, start: int, end: int, width: int = 1500) -> dict:
@@ -268,6 +297,31 @@ class Corpus:
         import html
 
         return f"<p>{html.escape(repr(self))}</p>" + (self.documents.to_html(max_rows=20) if self._docs else "")
+
+
+def _passage_settings() -> dict:
+    from rapport.index.store import PassageConfig
+
+    return PassageConfig().signature()
+
+
+def _open_known(docs, index_dir: Path, embedder):
+    """The Searcher over the generation these documents made before (no re-cutting into passages to
+    find its key), or None when there is none or it no longer opens (build_or_load_index then
+    rebuilds it and says why). Its files are checked on open as build_or_load_index checks them."""
+    from rapport.index import Searcher
+    from rapport.index.generations import GENS, IndexStoreError, touch
+
+    key = cache.known_generation(docs, embedder.fingerprint, _passage_settings())
+    gdir = index_dir / GENS / key if key else None
+    if gdir is None or not gdir.is_dir():
+        return None
+    try:
+        searcher = Searcher(gdir, embedder)
+    except (IndexStoreError, OSError):
+        return None
+    touch(gdir)  # recently used: cleanup keeps it
+    return searcher
 
 
 def store_name(paths) -> str:

@@ -3,11 +3,35 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import numpy as np
 
 from rapport.index.analyze import Analyzer
+
+
+def _bm25s():
+    """bm25s, imported without scipy when nothing has imported scipy.sparse yet.
+
+    bm25s imports scipy.sparse at import time only for its optional
+    csc_backend="scipy"; we use its default numpy backend, for building and
+    scoring alike. scipy.sparse costs a search ~0.3 s of CPU (it pulls in
+    numpy.f2py and charset_normalizer), so while bm25s imports, a None in
+    sys.modules makes its `import scipy.sparse` fail the way bm25s expects
+    (SCIPY_AVAILABLE = False); afterwards scipy imports normally for whoever needs it.
+    """
+    if "bm25s" in sys.modules or "scipy.sparse" in sys.modules:
+        import bm25s
+
+        return bm25s
+    sys.modules["scipy.sparse"] = None
+    try:
+        import bm25s
+    finally:
+        if "scipy.sparse" in sys.modules and sys.modules["scipy.sparse"] is None:
+            del sys.modules["scipy.sparse"]
+    return bm25s
 
 
 class BM25Index:
@@ -23,9 +47,8 @@ class BM25Index:
         self._df = None
 
     def fit(self, term_lists: list[list[str]]) -> "BM25Index":
-        import bm25s
-
-        self._bm25 = bm25s.BM25(k1=self.k1, b=self.b, method="lucene")
+        bm25s = _bm25s()
+        self._bm25 = bm25s.BM25(k1=self.k1, b=self.b, method="lucene", csc_backend="numpy")
         self.n = len(term_lists)
         # an empty passage list still gets a valid (empty-token) document so shapes line up
         self._bm25.index([t or [""] for t in term_lists], show_progress=False)
@@ -96,8 +119,7 @@ class BM25Index:
 
     @classmethod
     def load(cls, folder: Path, analyzer: Analyzer) -> "BM25Index":
-        import bm25s
-
+        bm25s = _bm25s()
         info = json.loads((folder / "rapport_bm25.json").read_text(encoding="utf-8"))
         self = cls(analyzer, k1=info["k1"], b=info["b"])
         logging.getLogger("bm25s").setLevel(logging.WARNING)
