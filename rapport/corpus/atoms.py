@@ -90,7 +90,7 @@ _TOKEN = re.compile(r"[^\s\u00a0\u202f\u2009]+")
 def split_numeric_tail(line: str) -> tuple[str, list[Atom]]:
     """Split a table line into its label and the numeric atoms at its end.
 
-    'Sjukfrånvaro 30-49 år 4,2 4,5 5,7' → ('Sjukfrånvaro 30-49 år', [4,2 4,5 5,7]).
+    'Tandvård 20-29 år 3,1 3,8 4,0' → ('Tandvård 20-29 år', [3,1 3,8 4,0]).
     The tail is the longest run of numeric tokens at the end of the line; a
     lone dash at the very start of the line is a bullet, not a cell.
     """

@@ -137,7 +137,7 @@ def table_fragment(span: Span, in_table: bool, list_item: bool = False) -> bool:
     signs = min(breaks, 1) if well_formed and not in_table else breaks
     alpha = [t for t in toks[1:] if t.is_alpha]
     if len(alpha) >= 6 and sum(t.text[:1].isupper() for t in alpha) > 0.4 * len(alpha):
-        signs += 1  # "Uppföljning vid ÅR Öka Ny process framtagen RUN Planerad insats": cell labels, not prose
+        signs += 1  # "Mäts vid T2 Minska Ny rutin införd HSN Pågående åtgärd": cell labels, not prose
     words = [t.lower_ for t in toks if t.is_alpha]
     grams = [g for g in (tuple(words[i:i + 3]) for i in range(len(words) - 2))
              if not any(w in FUNCTION_WORDS for w in g)]
