@@ -138,8 +138,10 @@ def test_web_e2e_researcher_session(server, page, shots):
     page.select_option("#f-tables select[name=doc]", "norrbotten_delarsrapport_2022-08.txt")
     page.wait_for_function("location.search.includes('doc=norrbotten_delarsrapport')")
     _settle(page)
-    page.wait_for_function("[...document.querySelectorAll('#f-tables select[name=table] option')]"
-                           ".some(o => o.value.startsWith('norrbotten_delarsrapport'))")
+    # the report's own list, not the list of every report that the tables view showed first
+    page.wait_for_function("(() => { const vs = [...document.querySelectorAll('#f-tables select[name=table] option')]"
+                           ".map(o => o.value).filter(v => v); return vs.length > 0 && "
+                           "vs.every(v => v.startsWith('norrbotten_delarsrapport')); })()")
     options = page.eval_on_selector_all("#f-tables select[name=table] option",
                                         "os => os.map(o => [o.value, o.textContent])")
     cited = [v for v, text in options if v and "citat" in text]
