@@ -21,6 +21,7 @@ ABBREVIATIONS = {
     "m.fl", "o.d", "mfl", "proc", "ff", "resp", "dir", "sfs", "bet", "skr", "ds", "sou", "vs", "t", "e", "f", "ungef",
     "ordf", "sekr", "adj", "leg", "med", "dr", "prof", "doc", "spec", "utg", "ex", "tim", "mn",
 } | set(MONTH_ABBREVIATIONS)
+_MONTH_START = re.compile("|".join(MONTHS), re.I)  # "den 3. maj": a date, not a sentence end
 # Words after which "N." is a numbering ("Mål 4. Vården …"), not a sentence end.
 NUMBERED = {"mål", "delmål", "kapitel", "kap", "avsnitt", "bilaga", "steg", "fas", "punkt", "nr", "not", "tabell",
             "figur", "område", "målområde", "uppdrag", "indikator", "strategi", "perspektiv"}
@@ -82,7 +83,7 @@ def _is_boundary(text: str, m: re.Match) -> bool:
         return False
     if first.isdigit() and before.isdigit():  # "kap. 3. 4 §" and similar numbering
         return False
-    if re.fullmatch(r"\d{1,2}", before) and re.match("|".join(MONTHS), word, re.I):
+    if re.fullmatch(r"\d{1,2}", before) and _MONTH_START.match(word):
         return False  # "den 3. maj"
     return True
 

@@ -26,13 +26,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rapport.corpus.months import ABBREVIATIONS, MONTH_NUMBER
+from rapport.corpus.months import ABBREVIATIONS, MONTH_NUMBER, month_alternation
 
 # precision ranks: the higher, the more exact
 DAY, WEEK, MONTH, RANGE_MONTH, QUARTER, HALF, YEAR, YEAR_RANGE = 8, 7, 6, 5, 4, 3, 2, 1
 
-_MONTH_NO = MONTH_NUMBER
-_MON = r"(?P<{name}>" + "|".join(sorted((re.escape(m) for m in _MONTH_NO), key=len, reverse=True)) + r")\.?"
+_MON = r"(?P<{name}>" + month_alternation() + r")\.?"
 _YEAR = r"(?P<{name}>(?:19|20)\d\d)"
 _DASH = r"\s*(?:[-–—]|till(?:\s+och\s+med)?|t\.?\s?o\.?\s?m\.?)\s*"
 _B = r"(?<![\wåäöÅÄÖ])"  # no word character before
@@ -146,7 +145,7 @@ def normalise(text: str, period: str | None = None) -> str | None:
 
 
 def _month(name: str | None) -> int | None:
-    return _MONTH_NO.get(name.lower().rstrip(".")) if name else None
+    return MONTH_NUMBER.get(name.lower().rstrip(".")) if name else None
 
 
 def _year(m: re.Match, *names: str, ref: int | None) -> int | None:

@@ -57,6 +57,11 @@ _AFTER_FREE = {
 _COMPARISON = {"mot", "än", "med", "till"}
 
 
+# a figure said to be a difference between groups or years measures the gap, not the row's level
+# ("skillnaden mellan kvinnor och män är 2 procent"): the cell must name the difference too
+_DIFFERENCE = frozenset({"skillnad", "skillnaden", "skillnader", "skillnaderna", "differensen", "gap", "gapet"})
+
+
 def _figure_measures(before: str, head: str, after: str) -> list[str]:
     """The words that say what a figure measures, each of which the linked cell must also name.
 
@@ -90,11 +95,6 @@ def _figure_measures(before: str, head: str, after: str) -> list[str]:
     if m and m.group(1) not in _AFTER_FREE and m.group(1) not in _STOP and len(m.group(1)) >= 3:
         out.append(m.group(1))
     return out
-
-
-# a figure said to be a difference between groups or years measures the gap, not the row's level
-# ("skillnaden mellan kvinnor och män är 2 procent"): the cell must name the difference too
-_DIFFERENCE = frozenset({"skillnad", "skillnaden", "skillnader", "skillnaderna", "differensen", "gap", "gapet"})
 
 
 # what a table's rows measure when its title says so: a driftredovisning holds each board's net cost and result
