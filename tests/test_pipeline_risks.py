@@ -165,20 +165,6 @@ def test_risks_score_rises_with_evidence(risk_nlp, tmp_path):
     assert weak and strong and strong[0].score > weak[0].score
 
 
-def test_risks_prose_in_tables_keeps_sentences_drops_rows():
-    from types import SimpleNamespace
-
-    from rapport.corpus import Block, BlockKind
-    from rapport.pipeline.prose import prose_in_tables
-
-    text = ("Kostnader 2021 2022\nPersonal 120 130\nLokaler 40 42\n"
-            "Prognosen pekar på ett underskott eftersom kostnaderna för\nhyrpersonal ökar snabbare än väntat.\n"
-            "Summa 160 172\n")
-    d = SimpleNamespace(text=text, blocks=[Block(BlockKind.TABLE, 0, len(text), None, None)])
-    found = [text[a:b] for a, b in prose_in_tables(d)]
-    assert len(found) == 1 and found[0].startswith("Prognosen") and found[0].endswith("väntat.")
-
-
 def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     import srsly
 
@@ -196,23 +182,3 @@ def test_risks_patterns_travel_with_the_pipeline(risk_nlp, tmp_path):
     edited = build_nlp(only=["rapport_sentences", "rapport_lemmas", "rapport_risks"]).from_disk(tmp_path / "nlp")
     _, none = run(edited, tmp_path, sentence, "z.txt")
     assert none == []
-
-
-@pytest.mark.parametrize("text, in_table, list_item, fragment", [
-    ("Strategi antagen ABC har ett samordnat arbete ABC Antagen regional strategi Antagen regional strategi",
-     False, False, True),
-    ("- Uppföljning vid ÅR Öka Ny process framtagen ABC Planerad insats - Fortskrider", False, True, True),
-    ("Värde saknas Hälften av sträckorna har påbörjats", False, False, True),
-    ("Framtagande påbörjat Struktur och organisation för lärande saknas.", True, False, True),
-    ("Genom projektet Nordlys har fyrtio organisationer deltagit.", False, False, False),
-    ("Redan 2007 startade Länets museum bloggen Kulturarv vid Länets museum.", False, False, False),
-    ("Regionen redovisar 142 mnkr vilket är 13 mnkr sämre än budget och 103 mnkr sämre än i fjol.", True, False,
-     False),
-    ("Den 1 juni ingick Region Exempellän ett avtal med Trafikverket om nya bussar.", True, False, False),
-    ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),
-])
-def test_risks_table_fragment_tells_cells_from_prose(risk_nlp, text, in_table, list_item, fragment):
-    from rapport.pipeline.prose import table_fragment
-
-    doc = risk_nlp.make_doc(text)
-    assert table_fragment(doc[:], in_table, list_item) is fragment

@@ -43,7 +43,7 @@ def log(msg: str) -> None:
 
 def featurize(rows, nlp):
     """(texts, risk feature dicts, event feature dicts, clinical-only flags, rule verdicts) per row."""
-    from rapport.pipeline.prose import table_fragment
+    from rapport.corpus.prose import glued_cells
     from rapport.pipeline.heads import clinical_only, event_features, generic_features, goal_features, risk_features
 
     risks, events, lemmas = nlp.get_pipe("rapport_risks"), nlp.get_pipe("rapport_events"), nlp.get_pipe("rapport_lemmas")
@@ -54,7 +54,7 @@ def featurize(rows, nlp):
         doc = lemmas(nlp.make_doc(r.text))
         span = doc[:]
         in_table, listed = r.block_kind == "table", r.block_kind == "list_item"
-        fragment = table_fragment(span, in_table, listed)
+        fragment = glued_cells(r.text, in_table, listed)
         gen = generic_features(span, r.heading, r.block_kind, in_table, fragment)
         rm = risks.cues.find(doc, [span]).get(0, [])
         judgement = risks.judge(span, rm, None)

@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .prose import glued_cells, prose_line, reads_as_prose
 from .records import Block, BlockKind, Section, Sentence
 from .sentences import MAX_CHARS as MAX_SENTENCE, split_sentences
 
@@ -84,8 +85,25 @@ def build(text: str, table_spans: list[tuple[int, int]], page_at,
             continue
         spans = [(b.start, b.end)] if b.kind == BlockKind.HEADING else [
             (b.start + s, b.start + e) for s, e in split_sentences(text[b.start:b.end])]
-        sentences += [Sentence(s, e, bi, b.section, page_at(s)) for s, e in spans]
+        listed = b.kind == BlockKind.LIST_ITEM
+        sentences += [Sentence(s, e, bi, b.section, page_at(s),
+                               b.kind == BlockKind.HEADING or not glued_cells(text[s:e], False, listed))
+                      for s, e in spans]
     return sections, blocks, sentences
+
+
+def table_sentences(text: str, blocks: list[Block], page_at) -> list[Sentence]:
+    """The sentences inside table blocks that read as prose, each flagged as the others are."""
+    out = []
+    for bi, b in enumerate(blocks):
+        if b.kind != BlockKind.TABLE:
+            continue
+        for s, e in split_sentences(text[b.start:b.end]):
+            sentence = text[b.start + s:b.start + e]
+            if reads_as_prose(sentence):
+                out.append(Sentence(b.start + s, b.start + e, bi, b.section, page_at(b.start + s),
+                                    not glued_cells(sentence, True)))
+    return out
 
 
 def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tuple[int, int]] = ()) -> list[bool]:
@@ -106,7 +124,7 @@ def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tup
         j, k = bisect.bisect_right(starts, ln.start), bisect.bisect_left(starts, ln.end)
         inside = (j > 0 and reach[j - 1] > ln.start) or (k > 0 and reach[k - 1] >= ln.end)
         is_row = inside and _overlaps(rows, ln.start, ln.end)
-        prose = not inside or (not is_row and _prose_like(ln.stripped)
+        prose = not inside or (not is_row and prose_line(ln.stripped)
                                and (not ln.stripped[:1].islower() or prev_prose))
         out.append(not prose)
         prev_prose = prose
@@ -116,18 +134,6 @@ def _mark_tables(lines: list[Line], spans: list[tuple[int, int]], rows: list[tup
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     i = bisect.bisect_right(spans, (end, end))
     return any(s < end and start < e for s, e in spans[max(0, i - 3):i])
-
-
-_WORD = re.compile(r"[a-zåäöéü]{2,}")
-
-
-def _prose_like(s: str) -> bool:
-    """A line of running text: many lowercase words, few numbers."""
-    words = _WORD.findall(s)
-    digits = len(re.findall(r"\d+", s))
-    if len(words) >= 7 and digits <= 2:
-        return True
-    return len(words) >= 5 and s.endswith(".") and digits <= 1
 
 
 def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[str | None, str, int]]:

@@ -29,10 +29,12 @@ def load_document(path: str | Path, manifest: dict[str, Metadata] | None = None)
     # a "row" longer than a few lines is a recovery slip that swallowed prose: not trusted as a row
     rows = [(r.start, r.end) for t in tables for r in t.rows if r.end - r.start <= MAX_ROW_CHARS]
     sections, blocks, sentences = layout.build(text, spans, page_at, rows)
+    table_sentences = layout.table_sentences(text, blocks, page_at)
     warnings += layout.shape_warnings(path.name, text, sections, blocks)
     info = meta.merge(meta.infer(text), (manifest or {}).get(path.name))
     doc = Document(name=path.name, path=str(path), text=text, offsets=cleaned.offsets, meta=info, pages=pages,
-                   sections=sections, blocks=blocks, sentences=sentences, tables=tables, warnings=warnings)
+                   sections=sections, blocks=blocks, sentences=sentences, table_sentences=table_sentences,
+                   tables=tables, warnings=warnings)
     if info.region is None:
         doc.warnings.append(f"{path.name}: region not found in the text; pass a manifest")
     doc.warnings = [printable(w) for w in doc.warnings]  # a file name may hold a newline or an escape

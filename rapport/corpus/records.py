@@ -105,6 +105,7 @@ class Sentence:
     block: int
     section: int | None
     page: int | None
+    prose: bool = True  # False: table cells the dump glued into a line (corpus.prose.glued_cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,9 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # prose sentences the layout left inside table blocks (two-column pages, commentary beside a table);
+    # not in `sentences`, whose every entry lies in a paragraph, list item or heading
+    table_sentences: list[Sentence] = field(default_factory=list)
     tables: list = field(default_factory=list)  # list[corpus.tables.Table]
     warnings: list[str] = field(default_factory=list)
 

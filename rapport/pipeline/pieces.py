@@ -92,16 +92,17 @@ def piece_document(document: Document, start: int, end: int) -> Document:
         if span is not None:
             block_map[i] = len(blocks)
             blocks.append(Block(b.kind, *span, sec_map.get(b.section), b.page))
-    sentences = []
-    for s in document.sentences:
-        span = clip(s.start, s.end)
-        if span is not None and s.block in block_map:
-            sentences.append(Sentence(*span, block_map[s.block], sec_map.get(s.section), s.page))
+    def moved(group: list[Sentence]) -> list[Sentence]:
+        return [Sentence(*span, block_map[s.block], sec_map.get(s.section), s.page, s.prose)
+                for s in group if (span := clip(s.start, s.end)) is not None and s.block in block_map]
+
+    sentences, table_sentences = moved(document.sentences), moved(document.table_sentences)
     pages = [Page(p.number, *span) for p in document.pages if (span := clip(p.start, p.end)) is not None]
     tables = [t for t in (_shift_table(t, start, end) for t in document.tables or []) if t is not None]
     piece = Document(name=document.name, path=document.path, text=document.text[start:end],
                      offsets=OffsetMap(document.offsets.raw_of[start:end + 1]), meta=document.meta,
-                     pages=pages, sections=sections, blocks=blocks, sentences=sentences, tables=tables)
+                     pages=pages, sections=sections, blocks=blocks, sentences=sentences,
+                     table_sentences=table_sentences, tables=tables)
     return piece
 
 

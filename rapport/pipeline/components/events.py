@@ -40,7 +40,7 @@ from rapport.corpus.months import FULL_MONTHS
 from ..dates import MONTH, find_dates
 from ..heads import candidate_features, event_features, run_heads
 from ..records import MAX_EVIDENCE, Event, EventType
-from ..prose import FUNCTION_WORDS
+from rapport.corpus.prose import FUNCTION_WORDS
 from ..spans import carrier, document, evidence, taken_offsets
 from .patterned import PatternComponent
 

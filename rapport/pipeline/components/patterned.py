@@ -7,13 +7,10 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from rapport.corpus import BlockKind
-
 from ..cues import CuePatterns, Prefilter, read_patterns
 from ..heads import HeadsUser
-from ..prose import prose_sentences, table_fragment
+from ..prose import prose_sentences
 from ..records import MAX_EVIDENCE
-from ..spans import document
 
 
 class PatternComponent(HeadsUser):
@@ -48,10 +45,8 @@ class PatternComponent(HeadsUser):
 
         Table fragments and over-long sentences never are; without heads (`every` False)
         only sentences the cue prefilter passes, with heads every one (the gate sorts them)."""
-        d = document(doc)
-        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
-                 if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))
-                 and not table_fragment(s, cs is None, cs is not None and d.blocks[cs.block].kind == BlockKind.LIST_ITEM)]
+        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose, glued=False)
+                 if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))]
         return cands, self.cues.find(doc, [s for s, _ in cands])
 
     def _store(self, doc: Doc, spans: list[Span]) -> Doc:

@@ -22,7 +22,7 @@ Some sentences carry risk words but report something else: an outcome
 quoted in kronor with no forward-looking cue ("redovisar en negativ
 avvikelse på 45 mnkr"), a dated happening in the simple past ("I augusti
 drabbades … av ett driftavbrott": an event), an aim ("för att … utmaningar",
-"Syftet är att"), and table cells glued into a line (`table_fragment`).
+"Syftet är att"), and table cells glued into a line (`corpus.prose.glued_cells`).
 
 All cue lists live in models/patterns/risks.jsonl (data, not code).
 
