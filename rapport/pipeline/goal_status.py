@@ -272,7 +272,7 @@ def clause_horizon(doc: Doc, cues: CueSpans, a: int, b: int, pred: int | None) -
     return None
 
 
-def _default_horizon(doc: Doc, start_char: int) -> Horizon:
+def default_horizon(doc: Doc, start_char: int) -> Horizon:
     """Under a heading such as "Måluppfyllelse – prognos helår" a bare statement is a prognosis."""
     d = doc._.document
     sec = d.section_at(start_char) if d is not None else None
@@ -293,13 +293,13 @@ def assess(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> list[tup
         horizon = h or horizon
         if st is None:
             continue
-        key = horizon or _default_horizon(doc, doc[a].idx)
+        key = horizon or default_horizon(doc, doc[a].idx)
         found.setdefault(key, []).append(st)
         where.setdefault(key, (x, y))
     if not found and anchored:
         st = _quantified(doc, cues, a, b)
         if st is not None:
-            key = clause_horizon(doc, cues, a, b, None) or _default_horizon(doc, doc[a].idx)
+            key = clause_horizon(doc, cues, a, b, None) or default_horizon(doc, doc[a].idx)
             found[key], where[key] = [st], (a, b)
     return [(sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h, where[h]) for h, sts in found.items()]
 

@@ -15,15 +15,18 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from rapport.corpus import BlockKind
+
 from ..cues import CueSpans
 from ..goal_base import CueListComponent
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
 from ..goal_counts import label_status, parse_counts
 from ..goal_index import GoalIndex
-from ..goal_status import assess, counted
+from ..goal_status import assess, counted, default_horizon
+from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
-from ..records import GoalAssessment, Horizon, Status
+from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 
 _STATUS_LINE = re.compile(
@@ -72,10 +75,57 @@ class GoalAssessor(HeadsUser, CueListComponent):
                 if not found:
                     rest.append(c)
             group += self.status_lines(doc, d, cues, index)
+            group += self.structure(doc, d, index, group)
+            rest, implicit = self.comparisons(doc, cues, index, rest)
+            group += implicit
             group += self.head_assessments(doc, d, cues, index, rest)
             group.sort(key=lambda sp: sp.start)
         doc.spans[self.spans_key] = group
         return doc
+
+    def structure(self, doc: Doc, d, index: GoalIndex, found: list[Span]) -> list[Span]:
+        """Status lines, indicator table lines and list items under status headings (goal_structure)."""
+        lex = self.lexicon
+
+        def keep(text: str) -> bool:  # a cheap prefilter: short, or ending in a status word
+            words = text.lower().split()
+            return len(words) <= 8 or any(VALUE_LABELS.intersection(lex.word_labels(w, w)) for w in words[-4:])
+
+        lines = line_regions(doc, d, keep)
+        if not lines:
+            return []
+        cues = CueSpans(doc, lex, _merged({(ln.a, ln.b) for ln in lines} | _heading_tokens(doc, d)))
+        taken = [(sp.start_char, sp.end_char) for sp in found]
+        out = []
+        for ln, end, status, name, level in status_lines(doc, d, cues, lines):
+            if any(s < ln.end and ln.start < e for s, e in taken):
+                continue
+            goal, lvl = (name, level) if name else index.resolve(ln.a, ln.b)
+            horizon = default_horizon(doc, ln.start)
+            rec = GoalAssessment(**evidence(doc, ln.start, ln.end), goal=goal, level=lvl, assessor=None,
+                                 status=status, horizon=horizon)
+            span = claim(doc, ln.a, ln.b, status.value)
+            span._.fact = rec
+            out.append(span)
+        return out
+
+    def comparisons(self, doc: Doc, cues: CueSpans, index: GoalIndex, rest) -> tuple[list, list[Span]]:
+        """Sentences comparing a measure with its target ("… understiger målvärdet"), and the rest."""
+        out, left = [], []
+        for c in rest:
+            a, b = c.span.start, c.span.end
+            got = None if cues.has("INQUIRY", a, b) else compared(doc, cues, a, b)
+            if got is None:
+                left.append(c)
+                continue
+            status, name = got
+            rec = GoalAssessment(**evidence(doc, c.start, c.end), goal=name or index.resolve(a, b)[0],
+                                 level=Level.INDICATOR, assessor=assessor(doc, cues, a, b), status=status,
+                                 horizon=default_horizon(doc, c.start))
+            span = claim(doc, a, b, status.value)
+            span._.fact = rec
+            out.append(span)
+        return left, out
 
     def head_assessments(self, doc: Doc, d, cues: CueSpans, index: GoalIndex, rest) -> list[Span]:
         """Assessments the rules did not read, where learned heads are loaded: the head decides
@@ -148,6 +198,26 @@ class GoalAssessor(HeadsUser, CueListComponent):
             span._.fact = rec
             out.append((span, rec))
         return out
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, e in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((a, e))
+    return out
+
+
+def _heading_tokens(doc: Doc, d) -> set[tuple[int, int]]:
+    out = set()
+    for b in d.blocks:
+        if b.kind == BlockKind.HEADING:
+            span = doc.char_span(b.start, b.end, alignment_mode="expand")
+            if span is not None and len(span):
+                out.add((span.start, span.end))
+    return out
 
 
 def _sentence_at(d, start: int):
