@@ -119,8 +119,13 @@ def _scope_after(toks: list, k: int, cues: CueSpans) -> str | None:
     return None
 
 
-def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = None) -> dict | None:
-    """Counts by status, total and scope of a counted-summary sentence, or None."""
+def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = None,
+                 context: tuple[Span, ...] = ()) -> dict | None:
+    """Counts by status, total and scope of a counted-summary sentence, or None.
+
+    The total may stand in the sentence before ("Totalt 20 delmål …") or, when the sentence
+    counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
+    (the heading above: "Nämndens sex mål")."""
     toks = [t for t in span if not t.is_space]
     if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
             or cues.has("NO_ASSESS", span.start, span.end)):
@@ -139,16 +144,56 @@ def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = Non
                 total, scope, total_at = v, sc, k
                 break
     used_before = False
+    back = _refers_back(cues, toks) and total is None
     if total is None and before is not None:
-        btoks = [t for t in before if not t.is_space]
-        for k, v in _count_tokens(btoks):
-            prev = btoks[k - 1].lower_ if k else ""
-            if k <= 2 and (prev in {"totalt", "sammanlagt", "av"} or k == 0):
-                sc = _scope_after(btoks, k, cues)
-                if sc:
-                    total, scope, used_before = v, sc, True
-                    break
-    counts: dict[str, int] = {}
+        got = _stated_total([t for t in before if not t.is_space], cues, anywhere=back)
+        if got:
+            (total, scope), used_before = got, True
+    if total is None and back:
+        for ctx in context:
+            got = _stated_total([t for t in ctx if not t.is_space], cues, anywhere=True)
+            if got:
+                total, scope = got
+                break
+    counts, own_scope = _piece_counts(doc, cues, toks, nums, total_at)
+    scope = scope or own_scope
+    if not counts or scope is None:
+        return None
+    if len(counts) < 2 and total is None:
+        return None
+    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+
+
+def more_counts(doc: Doc, cues: CueSpans, span: Span) -> dict[str, int] | None:
+    """Counts by status of a sentence that goes on with a summary ("Två nås delvis och ett inte."):
+    counts with statuses, and no scope or total of its own."""
+    toks = [t for t in span if not t.is_space]
+    nums = _count_tokens(toks)
+    if not nums or not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)):
+        return None
+    counts, scope = _piece_counts(doc, cues, toks, nums, None)
+    return counts if counts and scope is None else None
+
+
+def _refers_back(cues: CueSpans, toks: list) -> bool:
+    """'Fyra av dem …', 'tre av dessa': a count of a total named before."""
+    return any(t.lower_ == "av" and cues.has("COUNT_REF", n.i, n.i + 1) for t, n in zip(toks, toks[1:]))
+
+
+def _stated_total(toks: list, cues: CueSpans, anywhere: bool) -> tuple[int, str] | None:
+    """(total, scope) a sentence or heading states: at its start ("Totalt 20 delmål"), or
+    anywhere ("… beslutat om sju övergripande mål") when the next sentence refers back to it."""
+    for k, v in _count_tokens(toks):
+        prev = toks[k - 1].lower_ if k else ""
+        if anywhere or (k <= 2 and (prev in {"totalt", "sammanlagt", "av"} or k == 0)):
+            sc = _scope_after(toks, k, cues)
+            if sc:
+                return v, sc
+    return None
+
+
+def _piece_counts(doc: Doc, cues: CueSpans, toks: list, nums: list, skip: int | None) -> tuple[dict[str, int], str | None]:
+    """Counts by status, one per piece between separators, and the scope a count names."""
     pieces, cur = [], []
     for t in toks:
         if t.lower_ in _SEPARATORS:
@@ -160,8 +205,10 @@ def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = Non
     if cur:
         pieces.append(cur)
     pos = {t.i: k for k, t in enumerate(toks)}
+    counts: dict[str, int] = {}
+    scope = None
     for piece in pieces:
-        ks = [(k, v) for k, v in nums if k != total_at and pos.get(piece[0].i, -1) <= k <= pos.get(piece[-1].i, -1)]
+        ks = [(k, v) for k, v in nums if k != skip and pos.get(piece[0].i, -1) <= k <= pos.get(piece[-1].i, -1)]
         if not ks:
             continue
         st = _piece_status(doc, cues, piece)
@@ -171,8 +218,4 @@ def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = Non
         if scope is None:
             scope = _scope_after(toks, k, cues)
         counts.setdefault(st.value, v)
-    if not counts or scope is None:
-        return None
-    if len(counts) < 2 and total is None:
-        return None
-    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+    return counts, scope

@@ -136,7 +136,8 @@ class GoalIndex:
                 continue
             line = text.split("\n")[0].strip().lstrip("•-–*·\u2022 ")
             if (not line[:1].isupper() or re.search(r"[.!?:;,]$|\d", line)
-                    or not 1 <= len(line.split()) <= 8 or _GENERIC_HEADING.search(line)):
+                    or not 1 <= len(line.split()) <= 8 or _GENERIC_HEADING.search(line)
+                    or self._states_status(b.start, b.start + len(text))):
                 continue
             anchors.append(Anchor(b.start, clean_name(line), self._context_level(b.start, line), None))
         # the same goal line repeated (numbered anchors): keep the richest title
@@ -145,6 +146,12 @@ class GoalIndex:
         anchors.sort(key=lambda a: a.start)
         self.anchors = anchors
         self._starts = [a.start for a in anchors]
+
+    def _states_status(self, a: int, e: int) -> bool:
+        """A line that is a status value ("Delvis uppfyllt") says how a goal went, it is no goal title."""
+        span = self.doc.char_span(a, e, alignment_mode="expand")
+        return span is not None and any(self.cues.has(label, span.start, span.end)
+                                        for label in ("ATTAIN", "EXCEED", "NO_ASSESS"))
 
     def _title_lines(self, doc: Doc) -> list[Anchor]:
         """Short title lines directly above a "Den samlade bedömningen …" sentence."""

@@ -40,6 +40,7 @@ VALUE_LABELS = frozenset({"NEG", "PARTIAL", "FULL", "ATTAIN", "EXCEED", "NO_ASSE
 _SEPARATORS = {"–", "-", "—", ":", "|", "/"}
 _BULLETS = "•-–*·\u2022▪►○● \t"
 _MAX_NAME_WORDS = 10
+_RELATIVE = {"som", "vilka", "vilket", "där"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +116,10 @@ def _finite(doc: Doc, cues: CueSpans, i: int) -> bool:
     if cues.has("FINITE", i, i + 1):
         return True
     lemma, low = t.lemma_.lower(), t.lower_
-    return bool(lemma) and lemma != low and lemma[-1:] in "aeiouyåäö" and low in {
-        lemma + "r", lemma + "de", lemma + "des", lemma[:-1] + "ade", lemma + "t"}
+    if not lemma or lemma == low or lemma[-1:] not in "aeiouyåäö":
+        return False
+    stem = lemma[:-1] if lemma.endswith("a") else lemma
+    return low in {lemma + "r", lemma + "de", lemma + "des", lemma + "t", stem + "er", stem + "te", stem + "de"}
 
 
 def name_like(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
@@ -131,7 +134,13 @@ def name_like(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
         return False
     if cues.has("DEVELOPMENT", words[0], words[0] + 1):  # "Kortare väntetider …": a development, not a name
         return False
-    return not any(_finite(doc, cues, i) for i in words)
+    # a relative clause belongs to the name ("Andel elever som klarar simprovet")
+    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in _RELATIVE) for i in words)
+
+
+def _value(tok) -> bool:
+    """A figure in a table row ("71", "6,1", "-35"), not a number word inside a name ("tre dagar")."""
+    return tok.text.lstrip("-−+")[:1].isdigit()
 
 
 def _name_end(doc: Doc, toks: list[int], tail: int) -> int:
@@ -140,7 +149,7 @@ def _name_end(doc: Doc, toks: list[int], tail: int) -> int:
     for i in toks:
         if i >= tail:
             break
-        if doc[i].like_num or doc[i].text in _SEPARATORS or doc[i].text in {"%", "procent"}:
+        if _value(doc[i]) or doc[i].text in _SEPARATORS or doc[i].text in {"%", "procent"}:
             return i
     return end
 
@@ -193,7 +202,7 @@ def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[L
         tail = tails[k]
         if tail is not None:
             end = _name_end(doc, toks, tail)
-            has_values = any(doc[i].like_num for i in toks if i < tail)
+            has_values = any(_value(doc[i]) for i in toks if i < tail)
             beside = any(0 <= j < len(lines) and tails[j] is not None and _adjacent(d, lines, k, j)
                          for j in (k - 1, k + 1))
             header = k > 0 and _adjacent(d, lines, k - 1, k) and cues.has("STATUS_COLUMN", lines[k - 1].a,

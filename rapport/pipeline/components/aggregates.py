@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from ..goal_base import CueListComponent
 from ..goal_candidates import candidates, claim, goal_cues
-from ..goal_counts import COUNTS, label_status, parse_counts
+from ..goal_counts import COUNTS, label_status, more_counts, parse_counts
 from ..records import Aggregate
 from ..spans import document, evidence
 
@@ -57,28 +57,46 @@ class AggregateFinder(CueListComponent):
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
         group: list[Span] = []
+        found: list[list] = []
         cands = candidates(doc, self.max_chars, self.max_run, self.name)
         if cands:
             cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
-            prev = None
+            prev, open_ = None, None
             for c in cands:
                 near = prev is not None and (prev.block == c.block
                                              or (prev.block == c.block - 1 and c.start - prev.end <= 3))
                 before = prev.span if near else None
                 prev = c
-                got = parse_counts(doc, cues, c.span, before)
+                got = parse_counts(doc, cues, c.span, before, self._heading(doc, d, c.start))
                 if got is None:
+                    more = more_counts(doc, cues, c.span) if open_ is not None and near else None
+                    if more and not set(more) & set(open_[3]["counts"]) and c.end - open_[0] <= self.max_chars:
+                        open_[3]["counts"].update(more)  # the summary goes on in this sentence
+                        open_[1] = c.end
+                    else:
+                        open_ = None
                     continue
                 start = before.start_char if got["used_before"] else c.start
                 if c.end - start > self.max_chars:
                     start = c.start
-                group.append(self._record(doc, d, start, c.end, got["scope"], got["total"], got["counts"]))
+                open_ = [start, c.end, None, got]
+                found.append(open_)
+            group += [self._record(doc, d, s, e, got["scope"], got["total"], got["counts"]) for s, e, _, got in found]
         group += self._tables(doc, d)
         if not cands and not group:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         group.sort(key=lambda s: s.start)
         doc.spans[self.spans_key] = group
         return doc
+
+    @staticmethod
+    def _heading(doc: Doc, d, pos: int) -> tuple[Span, ...]:
+        """The heading of the section at `pos`, as a span (a total may stand there)."""
+        sec = d.section_at(pos)
+        if sec is None or not sec.heading:
+            return ()
+        span = doc.char_span(sec.start, sec.start + len(sec.heading), alignment_mode="expand")
+        return (span,) if span is not None and doc.text[sec.start:sec.start + len(sec.heading)] == sec.heading else ()
 
     def _record(self, doc: Doc, d, start: int, end: int, scope, total, counts) -> Span:
         total, filled, ok = _settle(total, counts)

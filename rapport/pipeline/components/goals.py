@@ -63,23 +63,22 @@ class GoalAssessor(HeadsUser, CueListComponent):
         d = document(doc)
         group = []
         cands = candidates(doc, self.max_chars, self.max_run, self.name)
-        if not cands:
+        if not cands:  # a slide deck of headings and values still has status lines
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
-        else:
-            cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
-            index = GoalIndex(doc, cues, self.goal_window)
-            rest = []
-            for c in cands:
-                found = self.assess_sentence(doc, d, cues, index, c)
-                group += [span for span, _ in found]
-                if not found:
-                    rest.append(c)
-            group += self.status_lines(doc, d, cues, index)
-            group += self.structure(doc, d, index, group)
-            rest, implicit = self.comparisons(doc, cues, index, rest)
-            group += implicit
-            group += self.head_assessments(doc, d, cues, index, rest)
-            group.sort(key=lambda sp: sp.start)
+        cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
+        index = GoalIndex(doc, cues, self.goal_window)
+        rest = []
+        for c in cands:
+            found = self.assess_sentence(doc, d, cues, index, c)
+            group += [span for span, _ in found]
+            if not found:
+                rest.append(c)
+        group += self.status_lines(doc, d, cues, index)
+        group += self.structure(doc, d, index, group)
+        rest, implicit = self.comparisons(doc, cues, index, rest)
+        group += implicit
+        group += self.head_assessments(doc, d, cues, index, rest)
+        group.sort(key=lambda sp: sp.start)
         doc.spans[self.spans_key] = group
         return doc
 
