@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from rapport.pipeline.components.figures import Figure, clauses, find_figures
+from rapport.pipeline.mentions import Figure, clauses, find_figures
 
 FIXTURE = Path(__file__).parent / "fixtures" / "links" / "exempel_delarsrapport_2023-08.txt"
 

@@ -19,7 +19,7 @@ import pytest
 from rapport.corpus import load_document
 from rapport.corpus.numbers import parse_number, parse_unit
 from rapport.corpus.tables import Table, TableRow
-from rapport.pipeline.components.figures import find_figures
+from rapport.pipeline.mentions import find_figures
 from rapport.pipeline.components.links import Cell, TableView, _value_matches, word_sim
 from rapport.pipeline.records import Contradiction, Link
 

@@ -42,25 +42,54 @@ def nearest_heading(doc: Doc, offset: int) -> str | None:
 
 
 def taken_offsets(doc: Doc) -> set[tuple[int, int]]:
-    """(start_char, end_char) of every span already in doc.spans, in any group."""
+    """(start_char, end_char) of every span already in doc.spans, in any group: the carriers avoid them."""
     return {(s.start_char, s.end_char) for key in doc.spans for s in doc.spans[key]}
 
 
-def carrier(doc: Doc, start: int, end: int, label: str, taken: set[tuple[int, int]]) -> Span | None:
+def carrier(doc: Doc, start: int, end: int, label: str, taken: set[tuple[int, int]], *,
+            grow: bool = False) -> Span | None:
     """A span over tokens [start, end) whose character offsets no other fact uses yet.
 
     spaCy keeps `span._.fact` in doc.user_data under the span's character
-    offsets only, so a risk and an event on the same sentence would share one
-    fact. The record keeps the sentence as its evidence; the carrier span
-    drops a token at the right, then at the left, until its offsets are free.
+    offsets only, so two spans with the same offsets, in any groups, share one
+    fact: the later write wins. A sentence-level fact (risk, event) keeps the
+    sentence as its evidence, and its carrier drops a token at the right, then
+    at the left, until its offsets are free. A figure mention is short, so
+    with `grow` its carrier takes one more token to the right, then to the left.
     """
+    spans = _grown(start, end, len(doc)) if grow else _shrunk(start, end)
+    for i, j in spans:
+        span = Span(doc, i, j, label=label)
+        key = (span.start_char, span.end_char)
+        if key not in taken:
+            taken.add(key)
+            return span
+    return None
+
+
+def mention_carrier(doc: Doc, start_char: int, end_char: int, taken: set[tuple[int, int]]) -> Span | None:
+    """The growing carrier for a mention given by character offsets (a figure, its link, its contradiction)."""
+    mention = doc.char_span(start_char, end_char, alignment_mode="expand")
+    return carrier(doc, mention.start, mention.end, "", taken, grow=True) if mention is not None else None
+
+
+def _shrunk(start: int, end: int) -> Iterator[tuple[int, int]]:
     for cut in range(0, end - start):
         for i, j in ((start, end - cut), (start + cut, end)) if cut else ((start, end),):
-            if i >= j:
-                continue
-            span = Span(doc, i, j, label=label)
-            key = (span.start_char, span.end_char)
-            if key not in taken:
-                taken.add(key)
-                return span
-    return None
+            if i < j:
+                yield i, j
+
+
+def _grown(i: int, j: int, n: int) -> Iterator[tuple[int, int]]:
+    grow_right = True
+    for _ in range(2 * n + 2):
+        yield i, j
+        if grow_right and j < n:
+            j += 1
+        elif i > 0:
+            grow_right = False
+            i -= 1
+        elif j < n:
+            j += 1
+        else:
+            return

@@ -63,8 +63,8 @@ import math
 from spacy.language import Language
 from spacy.tokens import Doc
 from ...records import Contradiction, Link
-from ...spans import document, evidence
-from ..figures import Figure, MONEY_UNITS, carrier_span, taken_offsets
+from ...mentions import Figure, MONEY_UNITS
+from ...spans import document, evidence, mention_carrier, taken_offsets
 from .linking import Linker
 from .scoring import Scored, Weights
 from .candidates import _value_matches
@@ -131,7 +131,7 @@ class TableLinker:
         taken = taken_offsets(doc)
         link_spans = []
         for f, s, t, r in res.links:
-            span = carrier_span(doc, f.start, f.end, taken)
+            span = mention_carrier(doc, f.start, f.end, taken)
             if span is None:
                 continue
             span._.fact = link_record(doc, f, s, t, r)
@@ -139,7 +139,7 @@ class TableLinker:
         doc.spans["links"] = link_spans
         c_spans = []
         for f, t, r, c, name, _ in res.contradictions:
-            span = carrier_span(doc, f.start, f.end, taken)
+            span = mention_carrier(doc, f.start, f.end, taken)
             if span is None:
                 continue
             span._.fact = contradiction_record(doc, f, t, r, c, name)

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from rapport.corpus.numbers import UNIT_SCALE_KR
-from ..figures import Figure, MONEY_UNITS
+from ...mentions import Figure, MONEY_UNITS
 from .views import Cell, RowView, TableView
 
 # ---------------------------------------------------------------- value matching

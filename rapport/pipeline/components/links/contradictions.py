@@ -6,7 +6,7 @@ import re
 
 from rapport.corpus.months import FULL_MONTHS
 from rapport.corpus.numbers import UNIT_SCALE_KR
-from ..figures import Figure, MONEY_UNITS
+from ...mentions import Figure, MONEY_UNITS, is_measure_noun
 from .candidates import _interval, _unit_fit, _value_matches
 from .scoring import _column_fit, _compound_met, _coverage
 from .views import RowView, TableView, _SUM_CUE
@@ -70,10 +70,8 @@ def _figure_measures(before: str, head: str, after: str) -> list[str]:
     noun right after the amount ("42 miljoner kronor i företagsstöd", "3,6 mnkr övrig vårdpersonal");
     and a verb that makes the amount a flow ("beviljat", "investerat").
     """
-    from ..figures import _MEASURE_HEADS
-
     def is_measure(w: str) -> bool:
-        return w in _DIFFERENCE or any(w == h or (w.endswith(h) and len(w) > len(h) + 2) for h in _MEASURE_HEADS)
+        return w in _DIFFERENCE or is_measure_noun(w)
 
     out = []
     for text in (before, head):

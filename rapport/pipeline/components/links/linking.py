@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from rapport.corpus import Document
-from ..figures import Figure, MONEY_UNITS
+from ...mentions import Figure, MONEY_UNITS
 from .candidates import _Candidates
 from .contradictions import _Contradictions
 from .scoring import Scored, Weights, _Scoring
@@ -70,7 +70,7 @@ class Linker(_Candidates, _Scoring, _Contradictions):
             ctx = self.context(f, later)
             own = self.own_words(ctx, f, later)
             n_same = len({(c.row, c.cell) for c in cands if c.match == "exact"}) or 1
-            scored[fi] = [self.score(f, c, ctx, n_same, own) for c in cands]
+            scored[fi] = [self.score_candidate(f, c, ctx, n_same, own) for c in cands]
         # coherence: tables that other figures of the same section link to firmly
         firm: dict[tuple[int | None, int], float] = defaultdict(float)
         sec_of = {}

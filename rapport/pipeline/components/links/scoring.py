@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from rapport.corpus import Document
-from ..figures import Figure
+from ...mentions import Figure
 from .candidates import Candidate
 from .views import Cell, RowView, TableView, _BOTTOM_WORD, _norm_title
 from .words import _GENERIC, _forms, content_words, phrase_in, sentence_words, word_sim
@@ -253,7 +253,7 @@ class _Scoring:
             return ""
         return self.d.text[s.start:min(s.end, start)]
 
-    def score(self, f: Figure, cand: Candidate, ctx, n_same: int, own=None) -> Scored:
+    def score_candidate(self, f: Figure, cand: Candidate, ctx, n_same: int, own=None) -> Scored:
         r = self.rows[cand.row]
         t = self.tables[r.table]
         c = r.cells[cand.cell]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from rapport.corpus import Document
 from rapport.corpus.numbers import numbers_in_text, parse_unit
-from ..figures import MONEY_UNITS
+from ...mentions import MONEY_UNITS
 from .words import content_words
 
 # ---------------------------------------------------------------- tables as the linker sees them
