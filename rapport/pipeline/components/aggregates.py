@@ -34,8 +34,8 @@ _HEADER = re.compile(r"\b(antal|andel|bedömning|%)\b", re.I)
 
 @Language.factory(
     "rapport_aggregates",
-    assigns=["doc.spans"],
-    requires=["doc._.document"],
+    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "aggregates", "max_chars": 600, "max_run": 1000, "patterns": ""},
 )
 def make_aggregates(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, patterns: str):

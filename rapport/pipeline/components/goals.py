@@ -37,8 +37,8 @@ _STATUS_WORD = re.compile(r"uppfyll|uppnå|\bnått|\bnås|ej bedöm|inte bedöm|
 
 @Language.factory(
     "rapport_goals",
-    assigns=["doc.spans"],
-    requires=["doc._.document"],
+    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "goal_assessments", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
                     "heads": "", "patterns": ""},
 )

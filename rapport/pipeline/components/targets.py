@@ -33,8 +33,8 @@ _GOAL_VALUE_NOUN = ("mål", "målet", "målvärde", "målvärdet", "målnivå", 
 
 @Language.factory(
     "rapport_targets",
-    assigns=["doc.spans"],
-    requires=["doc._.document"],
+    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "targets", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
                     "patterns": ""},
 )
