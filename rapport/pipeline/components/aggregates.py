@@ -95,8 +95,10 @@ class AggregateFinder(CueListComponent):
         sec = d.section_at(pos)
         if sec is None or not sec.heading:
             return ()
+        if d.text[sec.start:sec.start + len(sec.heading)] != sec.heading:
+            return ()
         span = doc.char_span(sec.start, sec.start + len(sec.heading), alignment_mode="expand")
-        return (span,) if span is not None and doc.text[sec.start:sec.start + len(sec.heading)] == sec.heading else ()
+        return (span,) if span is not None else ()
 
     def _record(self, doc: Doc, d, start: int, end: int, scope, total, counts) -> Span:
         total, filled, ok = _settle(total, counts)
