@@ -108,3 +108,9 @@ def test_goal_structure_targets_and_plain_comparisons_are_not_assessments(nlp, t
 def test_goal_structure_relative_clause_stays_in_the_name(nlp, tmp_path):
     got = found(nlp, tmp_path, "Mål som har uppnåtts\n\n• Andel elever som klarar simprovet\n")
     assert got == {"Andel elever som klarar simprovet": ("achieved", "Andel elever som klarar simprovet")}
+
+
+def test_goal_structure_heading_of_worsened_goals_takes_measure_statements(nlp, tmp_path):
+    got = found(nlp, tmp_path, "Delmål med försämrad utveckling\n\n• Antalet fallskador bland äldre har ökat.\n"
+                               "• Personalen har fått nya lokaler.\n")
+    assert list(got.values()) == [("not_achieved", "Antalet fallskador bland äldre")]

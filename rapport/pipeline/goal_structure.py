@@ -180,10 +180,12 @@ def heading_class(doc: Doc, cues: CueSpans, d, pos: int) -> tuple[Status, bool] 
     if span is None:
         return None
     a, b = span.start, span.end
-    if cues.has("GOAL_NOUN", a, b):  # "Uppnådda mål", "Ej uppnådda mål", "Mål som inte nås"
+    if cues.has("GOAL_NOUN", a, b):  # "Uppnådda mål", "Ej uppnådda mål", "Delmål med försämrad utveckling"
         st = value_status(cues, a, b)
         if st is not None and st != Status.NO_ASSESSMENT:
             return st, True
+        if cues.has("HEAD_WORSE", a, b) != cues.has("HEAD_BETTER", a, b):
+            return (Status.NOT_ACHIEVED if cues.has("HEAD_WORSE", a, b) else Status.ACHIEVED), True
     for label, st in _STRONG_HEAD.items():
         if cues.has(label, a, b):
             return st, True
@@ -218,9 +220,14 @@ def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[L
         if not ln.list_item:
             continue
         cls = heading_class(doc, cues, d, ln.start)
-        if cls is None or not name_like(doc, cues, ln.a, ln.b):
+        if cls is None:
             continue
         status, strong = cls
+        if not name_like(doc, cues, ln.a, ln.b):
+            subject = _measure_subject(doc, cues, ln) if strong else None
+            if subject is not None:  # "Andelen … har sjunkit" under "Delmål med försämrad utveckling"
+                out.append((ln, ln.b, status, clean_name(doc[ln.a:subject].text), Level.INDICATOR))
+            continue
         measured = cues.has("MEASURE", ln.a, ln.b) or cues.has("GOAL_NOUN", ln.a, ln.b)
         if strong or measured:
             level = Level.INDICATOR if cues.has("MEASURE", ln.a, ln.b) else Level.GOAL
@@ -232,6 +239,18 @@ def _full_value(cues: CueSpans, ln: Line) -> bool:
     """A value standing alone must say attainment, a colour or no assessment, not only a degree
     word: "Delvis uppfyllt" is a status, the legend "Helt Delvis Inte" is not."""
     return any(cues.has(label, ln.a, ln.b) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *_COLOURS))
+
+
+def _measure_subject(doc: Doc, cues: CueSpans, ln: Line) -> int | None:
+    """End of the subject of an item that opens with a measure and goes on with its verb
+    ("Kostnaden per vårddygn har ökat …"), or None."""
+    toks = tokens(doc, ln.a, ln.b)
+    if not toks or not cues.has("MEASURE", toks[0], toks[0] + 1) or not doc[toks[0]].text[:1].isupper():
+        return None
+    for k, i in enumerate(toks[1:], 1):
+        if _finite(doc, cues, i) and doc[toks[k - 1]].lower_ not in _RELATIVE:
+            return i if k <= _MAX_NAME_WORDS else None
+    return None
 
 
 def _adjacent(d, lines: list[Line], i: int, j: int) -> bool:
