@@ -1,25 +1,74 @@
 """The cue engine: pattern rows (models/patterns/*.jsonl) matched on words and lemmas, fast.
 
-One engine for every component that reads cue words (rapport_risks, rapport_events): rows are
-data, single-token rows are answered per word form from a cache, multi-token rows go through
-spaCy's Matcher once per Doc, and a prefilter says which sentences could match at all.
+One engine for every component that reads cue words (rapport_risks, rapport_events,
+rapport_goals, rapport_aggregates, rapport_targets): rows are data, single-token rows are
+answered per word form from a cache, multi-token rows go through spaCy's Matcher once per
+Doc, and a prefilter says which sentences could match at all. `CueSpans` indexes one Doc's
+matches by label for the range questions the goal components ask ("a negation before this
+verb?").
+
+A row is one JSON object with a `label` and one of
+
+    {"label": "PARTIAL", "phrase": "i huvudsak"}            # lowercase words
+    {"label": "ATTAIN",  "lemma": "uppnå"}                  # one lemma
+    {"label": "ATTAIN",  "pattern": [{"LEMMA": "uppnå"}]}   # raw Matcher tokens
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+
+
+class PatternsError(ValueError):
+    """A pattern file that is missing or not JSON Lines rows (the message names the file and line)."""
+
 
 @lru_cache(maxsize=8)
 def read_patterns(name: str) -> tuple[dict, ...]:
     """The rows of models/patterns/<name> (JSON Lines), read once per process."""
     text = resources.files("rapport.models").joinpath("patterns", name).read_text(encoding="utf-8")
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
+
+
+def read_pattern_file(path: str | Path) -> list[dict]:
+    """The rows of a user's own pattern file, each checked to have a label and a pattern."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise PatternsError(f"{path}: cannot read pattern file ({e.strerror or e})") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row_pattern(row)
+        except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as e:
+            raise PatternsError(f"{path}:{n}: not a pattern row ({e})") from None
+        rows.append(row)
+    return rows
+
+
+def row_pattern(row: dict) -> list[dict]:
+    """The Matcher tokens of a row written as `pattern`, `phrase` or `lemma`."""
+    if "label" not in row:
+        raise ValueError("a pattern row needs a 'label'")
+    if "pattern" in row:
+        return row["pattern"]
+    if "phrase" in row:
+        return [{"LOWER": w} for w in row["phrase"].lower().split()]
+    if "lemma" in row:
+        return [{"LEMMA": row["lemma"]}]
+    raise ValueError("a pattern row needs 'pattern', 'phrase' or 'lemma'")
 
 
 class CuePatterns:
@@ -37,7 +86,7 @@ class CuePatterns:
         self.single: list[tuple[int, list[tuple[str, object]]]] = []
         self._cache: dict[tuple[str, str], tuple[int, ...]] = {}
         for i, row in enumerate(self.rows):
-            pattern = [_with_our_lemmas(t) for t in row["pattern"]]
+            pattern = [_with_our_lemmas(t) for t in row_pattern(row)]
             checks = _single_checks(pattern)
             if checks is not None:
                 self.single.append((i, checks))
@@ -55,6 +104,10 @@ class CuePatterns:
             if len(self._cache) < 500_000:
                 self._cache[key] = hit
         return hit
+
+    def word_labels(self, lower: str, lemma: str) -> tuple[str, ...]:
+        """The labels of the single-token rows a word form matches, sorted (learned heads' features)."""
+        return tuple(sorted({self.rows[i]["label"] for i in self._single_rows(lower, lemma)}))
 
     def find(self, doc: Doc, sents: list[Span]) -> dict[int, list[tuple[dict, int, int]]]:
         """(row, start, end) per sentence index, start/end in `doc` token indices.
@@ -154,7 +207,7 @@ class Prefilter:
         self._forms: dict[str, frozenset[int]] = {}
         for row in rows:
             checks = []
-            for tok in row["pattern"]:
+            for tok in row_pattern(row):
                 if tok.get("OP") is not None or not tok or not set(tok) <= {"LOWER", "LEMMA"}:
                     continue
                 tok = _with_our_lemmas(tok)
@@ -189,3 +242,38 @@ class Prefilter:
                    for attr, cond in checks):
                 return True
         return False
+
+
+class CueSpans:
+    """Every match of one CuePatterns in some token ranges of a Doc, by label, as sorted
+    (start, end) token ranges, for the range questions rule code asks ("a negation
+    between these tokens?", "where do the attainment verbs start?")."""
+
+    def __init__(self, doc: Doc, patterns: CuePatterns, regions: list[tuple[int, int]] | None = None):
+        self.doc = doc
+        sents = [doc[a:b] for a, b in (regions if regions is not None else [(0, len(doc))]) if b > a]
+        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for hits in patterns.find(doc, sents).values():
+            for row, s, e in hits:
+                found[row["label"]].add((s, e))
+        self.by_label = {k: sorted(v) for k, v in found.items()}
+        self._starts = {k: [s for s, _ in v] for k, v in self.by_label.items()}
+
+    def within(self, label: str, a: int, b: int) -> list[tuple[int, int]]:
+        """Matches of `label` lying inside tokens [a, b)."""
+        spans = self.by_label.get(label)
+        if not spans:
+            return []
+        i = bisect.bisect_left(self._starts[label], a)
+        out = []
+        while i < len(spans) and spans[i][0] < b:
+            if spans[i][1] <= b:
+                out.append(spans[i])
+            i += 1
+        return out
+
+    def has(self, label: str, a: int, b: int) -> bool:
+        return bool(self.within(label, a, b))
+
+    def starts(self, label: str, a: int, b: int) -> list[int]:
+        return sorted({s for s, _ in self.within(label, a, b)})

@@ -22,179 +22,24 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import CueListComponent, Cues, candidates, claim, word_to_int
-from ..records import Aggregate, Status
+from ..goal_base import CueListComponent
+from ..goal_candidates import candidates, claim, goal_cues
+from ..goal_counts import COUNTS, label_status, more_counts, parse_counts
+from ..records import Aggregate
 from ..spans import document, evidence
 
-COUNTS = ("achieved", "partially", "not_achieved", "no_assessment")
-_SEPARATORS = {",", "och", "medan", "samt", "men", ";", "varav", ":", "respektive", "resp."}
-_ORDINALS = {"första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde", "tionde",
-             "elfte", "tolfte"}
-_NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kronor", "kr", "år", "dagar", "månader",
-                    "veckor", "timmar", "procentenheter", "st"}
-_AFTER_ONE = {"av", "har", "hade", "är", "var", "inte", "ej", "delvis", "helt", "bedöms", "uppnås", "nås", "uppfylls",
-              "uppnåtts", "uppfyllts", "uppfyllt", "uppnått", "saknar", "i", "till", ",", "."}
 _ROW = re.compile(r"^(?P<label>[^\d\n]*?[A-Za-zÅÄÖåäö][^\d\n]*?)[ \t]+(?P<n>\d{1,4})"
                   r"(?:[ \t]+(?P<pct>\d{1,3}(?:[,.]\d+)?)[ \t]*%)?[ \t]*$")
-_STATUS_LABEL = [
-    (Status.NO_ASSESSMENT, re.compile(r"ingen (prognos|bedömning|uppföljning)|ej (bedöm|mät|följts)|inte (bedöm|mät)|"
-                                      r"saknas|saknar|ej aktuell|utgår|ej påbörjad", re.I)),
-    (Status.PARTIALLY, re.compile(r"delvis|i huvudsak|till viss del|till stor del|inte helt|ej helt|gul", re.I)),
-    (Status.NOT_ACHIEVED, re.compile(r"\b(inte|ej|icke)\b|röd", re.I)),
-    (Status.ACHIEVED, re.compile(r"uppfyll|uppnå|nått|helt|klarat|överträff|grön", re.I)),
-]
 _HEADER = re.compile(r"\b(antal|andel|bedömning|%)\b", re.I)
-
 
 @Language.factory(
     "rapport_aggregates",
-    assigns=["doc.spans"],
-    requires=["doc._.document"],
-    default_config={"spans_key": "aggregates", "max_chars": 600, "max_run": 1000},
+    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    requires=["doc._.document", "token.lemma"],
+    default_config={"spans_key": "aggregates", "max_chars": 600, "max_run": 1000, "patterns": ""},
 )
-def make_aggregates(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int):
-    return AggregateFinder(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run)
-
-
-def number_at(tok, nxt=None) -> int | None:
-    """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal.
-
-    'en'/'ett' count only when no noun follows them ("… och ett inte uppfyllt", "ett av målen").
-    """
-    low = tok.lower_
-    if low in _ORDINALS:
-        return None
-    if low in {"en", "ett"}:
-        return 1 if nxt is not None and nxt.lower_ in _AFTER_ONE else None
-    if tok.is_digit:
-        v = int(tok.text)
-        if v > 500:
-            return None
-    elif tok.is_alpha:
-        v = word_to_int(low)
-        if v is None:
-            return None
-    else:
-        return None
-    return v
-
-
-def _count_tokens(toks: list) -> list[tuple[int, int]]:
-    """(position in toks, value) of each count among the tokens."""
-    out = []
-    for k, t in enumerate(toks):
-        v = number_at(t, toks[k + 1] if k + 1 < len(toks) else None)
-        if v is None:
-            continue
-        nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
-        prev = toks[k - 1].lower_ if k else ""
-        if nxt in _NOT_COUNT_AFTER or re.match(r"^(delmål|mål|målet|kapitel|avsnitt|bilaga|tabell|nr)$", prev):
-            continue
-        out.append((k, v))
-    return out
-
-
-def label_status(text: str) -> Status | None:
-    for status, rx in _STATUS_LABEL:
-        if rx.search(text):
-            return status
-    return None
-
-
-def _piece_status(doc: Doc, cues: Cues, toks: list) -> Status | None:
-    a, b = toks[0].i, toks[-1].i + 1
-    if cues.has("NO_ASSESS", a, b):
-        return Status.NO_ASSESSMENT
-    neg = cues.has("NEG", a, b)
-    full = cues.has("FULL", a, b)
-    partial = cues.has("PARTIAL", a, b)
-    if neg:
-        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
-    if partial:
-        return Status.PARTIALLY
-    if full or cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b):
-        return Status.ACHIEVED
-    return None
-
-
-def indefinite_plural(word: str) -> str:
-    """'målen' → 'mål', 'indikatorerna' → 'indikatorer', 'styrmåtten' → 'styrmått'."""
-    if word.endswith(("erna", "arna", "orna")):
-        return word[:-2]
-    if re.search(r"(mål|mått|tal)(en|et)$", word):
-        return word[:-2]
-    return word
-
-
-def _scope_after(toks: list, k: int, cues: Cues) -> str | None:
-    """'strategiska mål' from '17 strategiska målen har …': up to three words ending in a goal noun."""
-    words = []
-    for t in toks[k + 1:k + 4]:
-        if not t.is_alpha:
-            break
-        words.append(t)
-        if cues.has("GOAL_NOUN", t.i, t.i + 1):
-            return " ".join([w.lower_ for w in words[:-1]] + [indefinite_plural(t.lower_)])
-    return None
-
-
-def parse_counts(doc: Doc, cues: Cues, span: Span, before: Span | None = None) -> dict | None:
-    """Counts by status, total and scope of a counted-summary sentence, or None."""
-    toks = [t for t in span if not t.is_space]
-    if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
-            or cues.has("NO_ASSESS", span.start, span.end)):
-        return None
-    nums = _count_tokens(toks)
-    if not nums:
-        return None
-    total, scope, total_at = None, None, None
-    for k, v in nums:
-        prev = toks[k - 1].lower_ if k else ""
-        prev2 = toks[k - 2].lower_ if k > 1 else ""
-        if prev in {"totalt", "sammanlagt", "samtliga", "alla"} or prev == "av" or (prev2 == "av" and (
-                prev in {"de", "totalt", "sammanlagt", "dessa", "samtliga"} or prev.endswith("s"))):
-            sc = _scope_after(toks, k, cues)
-            if sc:
-                total, scope, total_at = v, sc, k
-                break
-    used_before = False
-    if total is None and before is not None:
-        btoks = [t for t in before if not t.is_space]
-        for k, v in _count_tokens(btoks):
-            prev = btoks[k - 1].lower_ if k else ""
-            if k <= 2 and (prev in {"totalt", "sammanlagt", "av"} or k == 0):
-                sc = _scope_after(btoks, k, cues)
-                if sc:
-                    total, scope, used_before = v, sc, True
-                    break
-    counts: dict[str, int] = {}
-    pieces, cur = [], []
-    for t in toks:
-        if t.lower_ in _SEPARATORS:
-            if cur:
-                pieces.append(cur)
-            cur = []
-        else:
-            cur.append(t)
-    if cur:
-        pieces.append(cur)
-    pos = {t.i: k for k, t in enumerate(toks)}
-    for piece in pieces:
-        ks = [(k, v) for k, v in nums if k != total_at and pos.get(piece[0].i, -1) <= k <= pos.get(piece[-1].i, -1)]
-        if not ks:
-            continue
-        st = _piece_status(doc, cues, piece)
-        if st is None:
-            continue
-        k, v = ks[0]
-        if scope is None:
-            scope = _scope_after(toks, k, cues)
-        counts.setdefault(st.value, v)
-    if not counts or scope is None:
-        return None
-    if len(counts) < 2 and total is None:
-        return None
-    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+def make_aggregates(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, patterns: str):
+    return AggregateFinder(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run, patterns=patterns)
 
 
 def _settle(total: int | None, counts: dict[str, int]) -> tuple[int | None, dict[str, int | None], bool]:
@@ -212,28 +57,48 @@ class AggregateFinder(CueListComponent):
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
         group: list[Span] = []
+        found: list[list] = []
         cands = candidates(doc, self.max_chars, self.max_run, self.name)
         if cands:
-            cues = self.lexicon.cues(doc, cands)
-            prev = None
+            cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
+            prev, open_ = None, None
             for c in cands:
                 near = prev is not None and (prev.block == c.block
                                              or (prev.block == c.block - 1 and c.start - prev.end <= 3))
                 before = prev.span if near else None
                 prev = c
-                got = parse_counts(doc, cues, c.span, before)
+                got = parse_counts(doc, cues, c.span, before, self._heading(doc, d, c.start))
                 if got is None:
+                    more = more_counts(doc, cues, c.span) if open_ is not None and near else None
+                    if more and not set(more) & set(open_[3]["counts"]) and c.end - open_[0] <= self.max_chars:
+                        open_[3]["counts"].update(more)  # the summary goes on in this sentence
+                        open_[1] = c.end
+                    else:
+                        open_ = None
                     continue
                 start = before.start_char if got["used_before"] else c.start
                 if c.end - start > self.max_chars:
                     start = c.start
-                group.append(self._record(doc, d, start, c.end, got["scope"], got["total"], got["counts"]))
+                open_ = [start, c.end, None, got]
+                found.append(open_)
+            group += [self._record(doc, d, s, e, got["scope"], got["total"], got["counts"]) for s, e, _, got in found]
         group += self._tables(doc, d)
         if not cands and not group:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         group.sort(key=lambda s: s.start)
         doc.spans[self.spans_key] = group
         return doc
+
+    @staticmethod
+    def _heading(doc: Doc, d, pos: int) -> tuple[Span, ...]:
+        """The heading of the section at `pos`, as a span (a total may stand there)."""
+        sec = d.section_at(pos)
+        if sec is None or not sec.heading:
+            return ()
+        if d.text[sec.start:sec.start + len(sec.heading)] != sec.heading:
+            return ()
+        span = doc.char_span(sec.start, sec.start + len(sec.heading), alignment_mode="expand")
+        return (span,) if span is not None else ()
 
     def _record(self, doc: Doc, d, start: int, end: int, scope, total, counts) -> Span:
         total, filled, ok = _settle(total, counts)

@@ -19,10 +19,13 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..lexicon_goals import CueListComponent, Cues, candidates, claim
+from ..cues import CueSpans
+from ..goal_base import CueListComponent
+from ..goal_candidates import candidates, claim, goal_cues
+from ..goal_clauses import clauses
+from ..goal_index import GoalIndex
 from ..records import Target
 from ..spans import document, evidence
-from .goals import GoalIndex, clauses
 
 _VALUE_PREP = {"på", "är", "om", "att", "var", "blir", "ligger", "till"}
 _GOAL_VALUE_NOUN = ("mål", "målet", "målvärde", "målvärdet", "målnivå", "målnivån", "målsättningen", "måltalet")
@@ -30,13 +33,15 @@ _GOAL_VALUE_NOUN = ("mål", "målet", "målvärde", "målvärdet", "målnivå", 
 
 @Language.factory(
     "rapport_targets",
-    assigns=["doc.spans"],
-    requires=["doc._.document"],
-    default_config={"spans_key": "targets", "max_chars": 600, "max_run": 1000, "goal_window": 8000},
+    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    requires=["doc._.document", "token.lemma"],
+    default_config={"spans_key": "targets", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
+                    "patterns": ""},
 )
-def make_targets(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int):
+def make_targets(nlp: Language, name: str, spans_key: str, max_chars: int, max_run: int, goal_window: int,
+                 patterns: str):
     return TargetFinder(nlp, name, spans_key=spans_key, max_chars=max_chars, max_run=max_run,
-                        goal_window=goal_window)
+                        goal_window=goal_window, patterns=patterns)
 
 
 def _toks(doc: Doc, a: int, b: int) -> list:
@@ -51,7 +56,7 @@ def _number_near(toks: list, k: int, n: int = 3) -> int | None:
     return None
 
 
-def _phrase_end(toks: list, k: int, cues: Cues, limit: int = 14, stop_and: bool = False) -> int:
+def _phrase_end(toks: list, k: int, cues: CueSpans, limit: int = 14, stop_and: bool = False) -> int:
     """Index after the threshold phrase that starts at k: number, unit and an 'av …' complement."""
     end = k + 1
     for j in range(k + 1, min(k + limit, len(toks))):
@@ -70,7 +75,7 @@ _DIRECT_OBJECT_OK = {"till", "med", "från", "jämfört", "under", "över", "sen
                      "mot", "successivt", "årligen", "varje", "ytterligare", "kraftigt", "väsentligt", "fram"}
 
 
-def _modal_target(doc: Doc, cues: Cues, toks: list, pos: dict, k: int, y: int) -> tuple[int, int] | None:
+def _modal_target(doc: Doc, cues: CueSpans, toks: list, pos: dict, k: int, y: int) -> tuple[int, int] | None:
     """The target phrase governed by the modal at toks[k], or None."""
     verb = None
     for j in range(k + 1, min(k + 9, len(toks))):
@@ -134,7 +139,7 @@ def _is_number(t) -> bool:
     return t.like_num or t.text[:1].isdigit()
 
 
-def _goal_value(cues: Cues, toks: list, k: int) -> tuple[int, int] | None:
+def _goal_value(cues: CueSpans, toks: list, k: int) -> tuple[int, int] | None:
     """'Målet på högst 25 procent', 'Målvärdet är 90 procent', 'Målet för andelen … är 80 procent',
     'Målet är att alla patienter ska erbjudas …'."""
     j = k + 1
@@ -166,7 +171,7 @@ def _goal_value(cues: Cues, toks: list, k: int) -> tuple[int, int] | None:
     return toks[k].i, toks[end - 1].i + 1
 
 
-def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
+def find_targets(doc: Doc, cues: CueSpans, a: int, b: int) -> list[tuple[int, int]]:
     """(first, last+1) token positions, in doc indices, of each target phrase in tokens [a, b)."""
     out = []
     for x, y in clauses(cues, a, b):
@@ -190,7 +195,7 @@ def find_targets(doc: Doc, cues: Cues, a: int, b: int) -> list[tuple[int, int]]:
 
 
 class TargetFinder(CueListComponent):
-    settings = ("spans_key", "max_chars", "max_run", "goal_window")
+    settings = ("spans_key", "max_chars", "max_run", "goal_window", "patterns")
 
     def __call__(self, doc: Doc) -> Doc:
         d = document(doc)
@@ -199,7 +204,7 @@ class TargetFinder(CueListComponent):
         if not cands:
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         else:
-            cues = self.lexicon.cues(doc, cands)
+            cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
             index = GoalIndex(doc, cues, self.goal_window)
             for c in cands:
                 a, b = c.span.start, c.span.end

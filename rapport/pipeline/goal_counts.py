@@ -1,0 +1,221 @@
+"""Counted summaries read from text: counts by status, total and scope ("två av de 17 målen …").
+
+Shared by rapport_aggregates (which records them) and rapport_goals (which leaves such
+sentences to it), so neither component imports the other.
+
+A sentence is cut at commas, "och", "medan", "samt" …; each piece gives one count and
+the status its words carry (the same negation and degree cues as the goal rules:
+"delvis" → partially, "inte" → not_achieved, "helt" or a bare attainment verb →
+achieved). The total comes from "av (de) N <scope>", "totalt N <scope>", or a
+sentence just before that states it. Number words (ett/en/två … tjugo) and digits both
+count.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from .cues import CueSpans
+from .goal_candidates import word_to_int
+from .records import Status
+
+COUNTS = ("achieved", "partially", "not_achieved", "no_assessment")
+_SEPARATORS = {",", "och", "medan", "samt", "men", ";", "varav", ":", "respektive", "resp."}
+_ORDINALS = {"första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde", "tionde",
+             "elfte", "tolfte"}
+_NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kronor", "kr", "år", "dagar", "månader",
+                    "veckor", "timmar", "procentenheter", "st"}
+_AFTER_ONE = {"av", "har", "hade", "är", "var", "inte", "ej", "delvis", "helt", "bedöms", "uppnås", "nås", "uppfylls",
+              "uppnåtts", "uppfyllts", "uppfyllt", "uppnått", "saknar", "i", "till", ",", "."}
+_STATUS_LABEL = [
+    (Status.NO_ASSESSMENT, re.compile(r"ingen (prognos|bedömning|uppföljning)|ej (bedöm|mät|följts)|inte (bedöm|mät)|"
+                                      r"saknas|saknar|ej aktuell|utgår|ej påbörjad", re.I)),
+    (Status.PARTIALLY, re.compile(r"delvis|i huvudsak|till viss del|till stor del|inte helt|ej helt|gul", re.I)),
+    (Status.NOT_ACHIEVED, re.compile(r"\b(inte|ej|icke)\b|röd", re.I)),
+    (Status.ACHIEVED, re.compile(r"uppfyll|uppnå|nått|helt|klarat|överträff|grön", re.I)),
+]
+
+
+def number_at(tok, nxt=None) -> int | None:
+    """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal.
+
+    'en'/'ett' count only when no noun follows them ("… och ett inte uppfyllt", "ett av målen").
+    """
+    low = tok.lower_
+    if low in _ORDINALS:
+        return None
+    if low in {"en", "ett"}:
+        return 1 if nxt is not None and nxt.lower_ in _AFTER_ONE else None
+    if tok.is_digit:
+        v = int(tok.text)
+        if v > 500:
+            return None
+    elif tok.is_alpha:
+        v = word_to_int(low)
+        if v is None:
+            return None
+    else:
+        return None
+    return v
+
+
+def _count_tokens(toks: list) -> list[tuple[int, int]]:
+    """(position in toks, value) of each count among the tokens."""
+    out = []
+    for k, t in enumerate(toks):
+        v = number_at(t, toks[k + 1] if k + 1 < len(toks) else None)
+        if v is None:
+            continue
+        nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
+        prev = toks[k - 1].lower_ if k else ""
+        if nxt in _NOT_COUNT_AFTER or re.match(r"^(delmål|mål|målet|kapitel|avsnitt|bilaga|tabell|nr)$", prev):
+            continue
+        out.append((k, v))
+    return out
+
+
+def label_status(text: str) -> Status | None:
+    for status, rx in _STATUS_LABEL:
+        if rx.search(text):
+            return status
+    return None
+
+
+def _piece_status(doc: Doc, cues: CueSpans, toks: list) -> Status | None:
+    a, b = toks[0].i, toks[-1].i + 1
+    if cues.has("NO_ASSESS", a, b):
+        return Status.NO_ASSESSMENT
+    neg = cues.has("NEG", a, b)
+    full = cues.has("FULL", a, b)
+    partial = cues.has("PARTIAL", a, b)
+    if neg:
+        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
+    if partial:
+        return Status.PARTIALLY
+    if full or cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b):
+        return Status.ACHIEVED
+    return None
+
+
+def indefinite_plural(word: str) -> str:
+    """'målen' → 'mål', 'indikatorerna' → 'indikatorer', 'styrmåtten' → 'styrmått'."""
+    if word.endswith(("erna", "arna", "orna")):
+        return word[:-2]
+    if re.search(r"(mål|mått|tal)(en|et)$", word):
+        return word[:-2]
+    return word
+
+
+def _scope_after(toks: list, k: int, cues: CueSpans) -> str | None:
+    """'strategiska mål' from '17 strategiska målen har …': up to three words ending in a goal noun."""
+    words = []
+    for t in toks[k + 1:k + 4]:
+        if not t.is_alpha:
+            break
+        words.append(t)
+        if cues.has("GOAL_NOUN", t.i, t.i + 1):
+            return " ".join([w.lower_ for w in words[:-1]] + [indefinite_plural(t.lower_)])
+    return None
+
+
+def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = None,
+                 context: tuple[Span, ...] = ()) -> dict | None:
+    """Counts by status, total and scope of a counted-summary sentence, or None.
+
+    The total may stand in the sentence before ("Totalt 20 delmål …") or, when the sentence
+    counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
+    (the heading above: "Nämndens sex mål")."""
+    toks = [t for t in span if not t.is_space]
+    if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
+            or cues.has("NO_ASSESS", span.start, span.end)):
+        return None
+    nums = _count_tokens(toks)
+    if not nums:
+        return None
+    total, scope, total_at = None, None, None
+    for k, v in nums:
+        prev = toks[k - 1].lower_ if k else ""
+        prev2 = toks[k - 2].lower_ if k > 1 else ""
+        if prev in {"totalt", "sammanlagt", "samtliga", "alla"} or prev == "av" or (prev2 == "av" and (
+                prev in {"de", "totalt", "sammanlagt", "dessa", "samtliga"} or prev.endswith("s"))):
+            sc = _scope_after(toks, k, cues)
+            if sc:
+                total, scope, total_at = v, sc, k
+                break
+    used_before = False
+    back = _refers_back(cues, toks) and total is None
+    if total is None and before is not None:
+        got = _stated_total([t for t in before if not t.is_space], cues, anywhere=back)
+        if got:
+            (total, scope), used_before = got, True
+    if total is None and back:
+        for ctx in context:
+            got = _stated_total([t for t in ctx if not t.is_space], cues, anywhere=True)
+            if got:
+                total, scope = got
+                break
+    counts, own_scope = _piece_counts(doc, cues, toks, nums, total_at)
+    scope = scope or own_scope
+    if not counts or scope is None:
+        return None
+    if len(counts) < 2 and total is None:
+        return None
+    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+
+
+def more_counts(doc: Doc, cues: CueSpans, span: Span) -> dict[str, int] | None:
+    """Counts by status of a sentence that goes on with a summary ("Två nås delvis och ett inte."):
+    counts with statuses, and no scope or total of its own."""
+    toks = [t for t in span if not t.is_space]
+    nums = _count_tokens(toks)
+    if not nums or not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)):
+        return None
+    counts, scope = _piece_counts(doc, cues, toks, nums, None)
+    return counts if counts and scope is None else None
+
+
+def _refers_back(cues: CueSpans, toks: list) -> bool:
+    """'Fyra av dem …', 'tre av dessa': a count of a total named before."""
+    return any(t.lower_ == "av" and cues.has("COUNT_REF", n.i, n.i + 1) for t, n in zip(toks, toks[1:]))
+
+
+def _stated_total(toks: list, cues: CueSpans, anywhere: bool) -> tuple[int, str] | None:
+    """(total, scope) a sentence or heading states: at its start ("Totalt 20 delmål"), or
+    anywhere ("… beslutat om sju övergripande mål") when the next sentence refers back to it."""
+    for k, v in _count_tokens(toks):
+        prev = toks[k - 1].lower_ if k else ""
+        if anywhere or (k <= 2 and (prev in {"totalt", "sammanlagt", "av"} or k == 0)):
+            sc = _scope_after(toks, k, cues)
+            if sc:
+                return v, sc
+    return None
+
+
+def _piece_counts(doc: Doc, cues: CueSpans, toks: list, nums: list, skip: int | None) -> tuple[dict[str, int], str | None]:
+    """Counts by status, one per piece between separators, and the scope a count names."""
+    pieces, cur = [], []
+    for t in toks:
+        if t.lower_ in _SEPARATORS:
+            if cur:
+                pieces.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    if cur:
+        pieces.append(cur)
+    pos = {t.i: k for k, t in enumerate(toks)}
+    counts: dict[str, int] = {}
+    scope = None
+    for piece in pieces:
+        ks = [(k, v) for k, v in nums if k != skip and pos.get(piece[0].i, -1) <= k <= pos.get(piece[-1].i, -1)]
+        if not ks:
+            continue
+        st = _piece_status(doc, cues, piece)
+        if st is None:
+            continue
+        k, v = ks[0]
+        if scope is None:
+            scope = _scope_after(toks, k, cues)
+        counts.setdefault(st.value, v)
+    return counts, scope

@@ -1,0 +1,301 @@
+"""Structure as context: goal assessments a sentence rule cannot see, read from layout.
+
+Slide-style reports state goal status by where a line stands, not by a verb:
+
+- **status lines**: a bullet or table line that names a goal or indicator and ends in
+  a status value ("Ekonomi i balans – ej uppnått", "Andel nöjda 82 % 80 % Uppfyllt",
+  "God tillgänglighet Gul"). A line counts when it is a list item, carries values,
+  stands under a status-column header ("… Status") or beside another such line;
+  a bare value under a goal heading ("Delvis uppfyllt") takes its goal from the heading.
+- **heading classes**: a list item under a heading of a status class takes that status
+  ("Avvikelser", "Ej uppnådda mål" → not_achieved; "Uppnådda mål" → achieved). Strong
+  classes (the heading names attainment or deviation) take any item that names
+  something; weak ones ("Framgångar", "Utmaningar") only items that name a measure or
+  goal, since their bullets are often developments, not goals.
+- **implicit comparisons**: a measure compared with its target ("understiger
+  målvärdet", "ligger över den fastställda nivån"); whether above is good is the
+  measure's direction (models/patterns/structure.jsonl, LOWER_BETTER).
+
+The classes and words are rows in models/patterns/structure.jsonl (and status.jsonl for
+status words); the rules here are over those labels, never over one report's wording.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from rapport.corpus import BlockKind
+
+from .cues import CueSpans
+from .goal_clauses import clean_name, tokens
+from .records import Level, Status
+
+_STRONG_HEAD = {"HEAD_NOT_ACHIEVED": Status.NOT_ACHIEVED}
+_WEAK_HEAD = {"HEAD_NOT_ACHIEVED_WEAK": Status.NOT_ACHIEVED, "HEAD_ACHIEVED_WEAK": Status.ACHIEVED}
+_COLOURS = {"COLOUR_GREEN": Status.ACHIEVED, "COLOUR_YELLOW": Status.PARTIALLY, "COLOUR_RED": Status.NOT_ACHIEVED}
+VALUE_LABELS = frozenset({"NEG", "PARTIAL", "FULL", "ATTAIN", "EXCEED", "NO_ASSESS", *_COLOURS})
+_SEPARATORS = {"–", "-", "—", ":", "|", "/"}
+_BULLETS = "•-–*·\u2022▪►○● \t"
+_MAX_NAME_WORDS = 10
+_RELATIVE = {"som", "vilka", "vilket", "där"}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the text as token positions: [a, b) the whole, [a, name_end) its name part."""
+
+    start: int  # characters
+    end: int
+    a: int  # tokens
+    b: int
+    list_item: bool
+
+
+def line_regions(doc: Doc, d, keep=None) -> list[Line]:
+    """The short lines of the document (those `keep(text)` accepts), as token ranges, bullet marks left out."""
+    out = []
+    item_starts = {b.start for b in d.blocks if b.kind == BlockKind.LIST_ITEM}
+    for m in re.finditer(r"[^\n]+", d.text):
+        text = m.group()
+        if len(text) > 160 or not text.strip():
+            continue
+        lead = len(text) - len(text.lstrip(_BULLETS))
+        start, end = m.start() + lead, m.end() - (len(text) - len(text.rstrip()))
+        if end <= start or (keep is not None and not keep(d.text[start:end])):
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        bullet = lead > 0 and text[:lead].strip() != ""
+        out.append(Line(start, end, span.start, span.end, bullet or m.start() in item_starts))
+    return out
+
+
+def value_status(cues: CueSpans, a: int, b: int) -> Status | None:
+    """The status a status value states ("ej uppnått", "delvis uppfyllt", "Gul", "ingen bedömning")."""
+    if cues.has("NO_ASSESS", a, b):
+        return Status.NO_ASSESSMENT
+    for label, status in _COLOURS.items():
+        if cues.has(label, a, b):
+            return status
+    neg, partial, full = cues.has("NEG", a, b), cues.has("PARTIAL", a, b), cues.has("FULL", a, b)
+    attained = cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b)
+    if not (attained or partial):
+        return None
+    if neg:
+        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
+    return Status.PARTIALLY if partial else Status.ACHIEVED
+
+
+def _status_tail(doc: Doc, cues: CueSpans, line: Line) -> int | None:
+    """Where the line's closing status value starts (up to four value words), or None."""
+    toks = tokens(doc, line.a, line.b)
+    if toks and doc[toks[-1]].is_punct and doc[toks[-1]].text not in _SEPARATORS:
+        toks = toks[:-1]  # "uppnått." at the end of a bullet
+    at = None
+    for k in range(len(toks) - 1, max(-1, len(toks) - 5), -1):
+        i = toks[k]
+        if not any(cues.has(label, i, i + 1) for label in VALUE_LABELS) and not _inside(cues, "NO_ASSESS", i):
+            break
+        at = i
+    if at is None or value_status(cues, at, line.b) is None:
+        return None
+    return at
+
+
+def _inside(cues: CueSpans, label: str, i: int) -> bool:
+    return any(s <= i < e for s, e in cues.within(label, max(0, i - 4), i + 5))
+
+
+def _finite(doc: Doc, cues: CueSpans, i: int) -> bool:
+    """A finite verb (listed, or a present/past form of its lemma: 'ökar', 'öppnade')."""
+    t = doc[i]
+    if cues.has("FINITE", i, i + 1):
+        return True
+    lemma, low = t.lemma_.lower(), t.lower_
+    if not lemma or lemma == low or lemma[-1:] not in "aeiouyåäö":
+        return False
+    stem = lemma[:-1] if lemma.endswith("a") else lemma
+    return low in {lemma + "r", lemma + "de", lemma + "des", lemma + "t", stem + "er", stem + "te", stem + "de"}
+
+
+def name_like(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
+    """A goal or indicator name: a few words with letters, no finite verb, no date or amount label."""
+    toks = tokens(doc, a, b)
+    words = [i for i in toks if doc[i].is_alpha]
+    if not words or len(toks) > _MAX_NAME_WORDS + 2 or not doc[words[0]].text[:1].isupper():
+        return False
+    if not any(len(doc[i].text) >= 3 and not doc[i].is_upper for i in words):
+        return False  # "RS", "VLL": a column value or an abbreviation, not a name
+    if any(doc[i].text == ":" for i in toks) or any(doc[i].like_num for i in toks[:1]):
+        return False
+    if cues.has("DEVELOPMENT", words[0], words[0] + 1):  # "Kortare väntetider …": a development, not a name
+        return False
+    # a relative clause belongs to the name ("Andel elever som klarar simprovet")
+    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in _RELATIVE) for i in words)
+
+
+def _value(tok) -> bool:
+    """A figure in a table row ("71", "6,1", "-35"), not a number word inside a name ("tre dagar")."""
+    return tok.text.lstrip("-−+")[:1].isdigit()
+
+
+def _name_end(doc: Doc, toks: list[int], tail: int) -> int:
+    """End of the name part: before the first value (number) or separator ahead of the tail."""
+    end = tail
+    for i in toks:
+        if i >= tail:
+            break
+        if _value(doc[i]) or doc[i].text in _SEPARATORS or doc[i].text in {"%", "procent"}:
+            return i
+    return end
+
+
+def list_title(d, pos: int) -> tuple[int, int] | None:
+    """(start, end) of the title a list item at `pos` stands under: the first block above its
+    run of list items, when that is a heading or a short title line ("Att arbeta vidare med")."""
+    starts = [b.start for b in d.blocks]
+    i = bisect.bisect_right(starts, pos) - 1
+    while i >= 0 and d.blocks[i].kind == BlockKind.LIST_ITEM:
+        i -= 1
+    if i < 0:
+        return None
+    b = d.blocks[i]
+    text = d.text[b.start:b.end].strip()
+    if b.kind == BlockKind.HEADING or (b.kind == BlockKind.PARAGRAPH and "\n" not in text
+                                       and len(text.split()) <= 6 and text[-1:] not in ".!?"):
+        return b.start, b.end
+    return None
+
+
+def heading_class(doc: Doc, cues: CueSpans, d, pos: int) -> tuple[Status, bool] | None:
+    """(status, strong) of the title above the list item at `pos` when it is a status class, else None."""
+    where = list_title(d, pos)
+    if where is None or len(d.text[where[0]:where[1]].split()) > 6:
+        return None
+    span = doc.char_span(*where, alignment_mode="expand")
+    if span is None:
+        return None
+    a, b = span.start, span.end
+    if cues.has("GOAL_NOUN", a, b):  # "Uppnådda mål", "Ej uppnådda mål", "Delmål med försämrad utveckling"
+        st = value_status(cues, a, b)
+        if st is not None and st != Status.NO_ASSESSMENT:
+            return st, True
+        if cues.has("HEAD_WORSE", a, b) != cues.has("HEAD_BETTER", a, b):
+            return (Status.NOT_ACHIEVED if cues.has("HEAD_WORSE", a, b) else Status.ACHIEVED), True
+    for label, st in _STRONG_HEAD.items():
+        if cues.has(label, a, b):
+            return st, True
+    for label, st in _WEAK_HEAD.items():
+        if cues.has(label, a, b):
+            return st, False
+    return None
+
+
+def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[Line, int, Status, str | None, Level]]:
+    """(line, name end, status, name or None, level) of each status line and classed list item."""
+    tails = [_status_tail(doc, cues, ln) for ln in lines]
+    out = []
+    for k, ln in enumerate(lines):
+        toks = tokens(doc, ln.a, ln.b)
+        tail = tails[k]
+        if tail is not None:
+            end = _name_end(doc, toks, tail)
+            has_values = any(_value(doc[i]) for i in toks if i < tail)
+            beside = any(0 <= j < len(lines) and tails[j] is not None and _adjacent(d, lines, k, j)
+                         for j in (k - 1, k + 1))
+            header = k > 0 and _adjacent(d, lines, k - 1, k) and cues.has("STATUS_COLUMN", lines[k - 1].a,
+                                                                             lines[k - 1].b)
+            named = (end > ln.a and name_like(doc, cues, ln.a, end)
+                     and not any(_finite(doc, cues, i) for i in toks if end <= i < tail))
+            if named and (ln.list_item or has_values or beside or header or end < tail):
+                level = Level.INDICATOR if (has_values or cues.has("MEASURE", ln.a, end)) else Level.GOAL
+                out.append((ln, end, value_status(cues, tail, ln.b), clean_name(doc[ln.a:end].text), level))
+            elif end == ln.a and tail == ln.a and _full_value(cues, ln) and (ln.list_item or _after_heading(d, ln)):
+                out.append((ln, end, value_status(cues, tail, ln.b), None, Level.GOAL))
+            continue
+        if not ln.list_item:
+            continue
+        cls = heading_class(doc, cues, d, ln.start)
+        if cls is None:
+            continue
+        status, strong = cls
+        if not name_like(doc, cues, ln.a, ln.b):
+            subject = _measure_subject(doc, cues, ln) if strong else None
+            if subject is not None:  # "Andelen … har sjunkit" under "Delmål med försämrad utveckling"
+                out.append((ln, ln.b, status, clean_name(doc[ln.a:subject].text), Level.INDICATOR))
+            continue
+        measured = cues.has("MEASURE", ln.a, ln.b) or cues.has("GOAL_NOUN", ln.a, ln.b)
+        if strong or measured:
+            level = Level.INDICATOR if cues.has("MEASURE", ln.a, ln.b) else Level.GOAL
+            out.append((ln, ln.b, status, clean_name(doc[ln.a:ln.b].text), level))
+    return out
+
+
+def _full_value(cues: CueSpans, ln: Line) -> bool:
+    """A value standing alone must say attainment, a colour or no assessment, not only a degree
+    word: "Delvis uppfyllt" is a status, the legend "Helt Delvis Inte" is not."""
+    return any(cues.has(label, ln.a, ln.b) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *_COLOURS))
+
+
+def _measure_subject(doc: Doc, cues: CueSpans, ln: Line) -> int | None:
+    """End of the subject of an item that opens with a measure and goes on with its verb
+    ("Kostnaden per vårddygn har ökat …"), or None."""
+    toks = tokens(doc, ln.a, ln.b)
+    if not toks or not cues.has("MEASURE", toks[0], toks[0] + 1) or not doc[toks[0]].text[:1].isupper():
+        return None
+    for k, i in enumerate(toks[1:], 1):
+        if _finite(doc, cues, i) and doc[toks[k - 1]].lower_ not in _RELATIVE:
+            return i if k <= _MAX_NAME_WORDS else None
+    return None
+
+
+def _adjacent(d, lines: list[Line], i: int, j: int) -> bool:
+    lo, hi = sorted((i, j))
+    return "\n\n" not in d.text[lines[lo].end:lines[hi].start]
+
+
+def _after_heading(d, ln: Line) -> bool:
+    sec = d.section_at(ln.start)
+    return sec is not None and not d.text[sec.start + len(sec.heading):ln.start].strip()
+
+
+def compared(doc: Doc, cues: CueSpans, a: int, b: int) -> tuple[Status, str] | None:
+    """(status, measure) of "X understiger målvärdet", "X ligger över den fastställda nivån"."""
+    for label in ("COMPARE_BELOW", "COMPARE_ABOVE"):
+        for s, e in cues.within(label, a, b):
+            ref = _target_after(doc, cues, e, b, 3 if e - s == 1 and doc[s].lower_ in {"under", "över"} else 6)
+            if ref is None:
+                continue
+            if any(cues.has(m, max(a, s - 3), s) for m in ("MODAL_TARGET", "TARGET_MODAL")):
+                continue  # "ska understiga målvärdet": a target, not an outcome
+            subject = [i for i in tokens(doc, a, s) if not cues.has("NEG", i, i + 1)]
+            if not subject or not cues.has("MEASURE", a, s):
+                continue
+            below = label == "COMPARE_BELOW"
+            if cues.has("NEG", a, ref):
+                below = not below
+            good = below if cues.has("LOWER_BETTER", a, s) else not below
+            name = doc[subject[0]:subject[-1] + 1]
+            words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in {"fortfarande", "sig"})]
+            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1)), len(words))
+            return (Status.ACHIEVED if good else Status.NOT_ACHIEVED), clean_name(
+                " ".join(t.text for t in words[:cut]))
+    return None
+
+
+def _target_after(doc: Doc, cues: CueSpans, e: int, b: int, window: int) -> int | None:
+    """Position of the target the comparison points at: 'målvärdet', 'den nivå som fastställts'."""
+    toks = tokens(doc, e, b)[:window + 1]
+    for k, i in enumerate(toks):
+        if cues.has("TARGET_REF", i, i + 1):
+            return i
+        if cues.has("LEVEL_NOUN", i, i + 1) and (cues.has("DECIDED", toks[max(0, k - 2)], i)
+                                                  or cues.has("DECIDED", i, min(b, i + 6))):
+            return i
+        if doc[i].is_punct:
+            return None
+    return None

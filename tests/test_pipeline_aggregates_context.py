@@ -1,0 +1,45 @@
+"""rapport_aggregates takes a counted summary's total from context: the sentence before or the
+heading above, when the count refers back ("tre av dem"); and a summary may go on in the next
+sentence. Our own Swedish fixtures."""
+from __future__ import annotations
+
+import pytest
+
+from rapport.pipeline.nlp import build_nlp
+from tests.conftest import process_text
+
+COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals", "rapport_aggregates"]
+HEAD = "Region Exempel\nDelårsrapport augusti 2023\n\n"
+FIELDS = ("total", "achieved", "partially", "not_achieved")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(only=COMPONENTS)
+
+
+def rows(nlp, tmp_path, body: str) -> list[tuple]:
+    doc = process_text(nlp, tmp_path / "r.txt", HEAD + body)
+    return [tuple(getattr(s._.fact, k) for k in FIELDS) for s in doc.spans["aggregates"]]
+
+
+def test_aggregates_context_total_from_the_sentence_before(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Uppföljning\n\nNämnden följer upp nio verksamhetsmål under året. "
+                              "Fem av dessa uppnås, tre delvis och ett inte.\n")
+    assert got == [(9, 5, 3, 1)]
+
+
+def test_aggregates_context_total_from_the_heading(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Kulturnämndens fyra mål\n\nTre av dem har uppnåtts och ett har inte uppnåtts.\n")
+    assert got == [(4, 3, None, 1)] or got == [(4, 3, 0, 1)]
+
+
+def test_aggregates_context_summary_goes_on_in_the_next_sentence(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Kulturnämndens fem mål\n\nTvå av dem har uppnåtts. Två nås delvis och ett nås inte.\n")
+    assert got == [(5, 2, 2, 1)]
+
+
+def test_aggregates_context_needs_a_count_that_refers_back(nlp, tmp_path):
+    # the number in the sentence before is no total for a count that names its own scope
+    got = rows(nlp, tmp_path, "Uppföljning\n\nNämnden har sex ledamöter. Två mål har uppnåtts och tre mål har delvis uppnåtts.\n")
+    assert all(r[0] != 6 for r in got)

@@ -1,0 +1,63 @@
+"""The goal components read their cue rows through the one cue engine, loaded in `initialize`:
+a user's own pattern folder replaces packaged files, bad files fail with one line naming them,
+and the rows travel with a saved pipeline."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rapport.pipeline.cues import PatternsError, read_pattern_file, row_pattern
+from rapport.pipeline.heads import rules_only
+from rapport.pipeline.nlp import build_nlp
+from tests.conftest import process_text
+
+COMPONENTS = ["rapport_sentences", "rapport_lemmas", "rapport_goals"]
+BODY = "Region Exempel\nDelårsrapport 2023\n\nAvvikelser\n\n• Andel digitala vårdmöten\n"
+
+
+def statuses(nlp, tmp_path) -> list[str]:
+    doc = process_text(nlp, tmp_path / "r.txt", BODY)
+    return [s._.fact.status.value for s in doc.spans["goal_assessments"]]
+
+
+def test_cues_row_pattern_reads_phrase_lemma_and_pattern_rows():
+    assert row_pattern({"label": "X", "phrase": "I Huvudsak"}) == [{"LOWER": "i"}, {"LOWER": "huvudsak"}]
+    assert row_pattern({"label": "X", "lemma": "uppnå"}) == [{"LEMMA": "uppnå"}]
+    with pytest.raises(ValueError):
+        row_pattern({"phrase": "utan etikett"})
+
+
+def test_cues_goal_patterns_user_folder_replaces_a_packaged_file(tmp_path):
+    nlp = rules_only(build_nlp(only=COMPONENTS))
+    assert statuses(nlp, tmp_path) == ["not_achieved"]
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "structure.jsonl").write_text(
+        json.dumps({"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"}) + "\n", encoding="utf-8")
+    nlp.get_pipe("rapport_goals").initialize(patterns=str(own))
+    assert statuses(nlp, tmp_path) == ["achieved"]
+
+
+def test_cues_goal_patterns_bad_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "status.jsonl"
+    bad.write_text('{"label": "NEG", "phrase": "inte"}\n{"label": "NEG"\n', encoding="utf-8")
+    with pytest.raises(PatternsError, match=r"status\.jsonl:2"):
+        read_pattern_file(bad)
+    nlp = build_nlp(only=COMPONENTS)
+    with pytest.raises(PatternsError, match="not found"):
+        nlp.get_pipe("rapport_goals").initialize(patterns=str(tmp_path / "missing"))
+
+
+def test_cues_goal_patterns_travel_with_a_saved_pipeline(tmp_path):
+    nlp = rules_only(build_nlp(only=COMPONENTS))
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "structure.jsonl").write_text(
+        json.dumps({"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"}) + "\n", encoding="utf-8")
+    pipe = nlp.get_pipe("rapport_goals")
+    pipe.initialize(patterns=str(own))
+    pipe.to_disk(tmp_path / "saved")
+    fresh = rules_only(build_nlp(only=COMPONENTS))
+    fresh.get_pipe("rapport_goals").from_disk(tmp_path / "saved")
+    assert statuses(fresh, tmp_path) == ["achieved"]
