@@ -60,7 +60,7 @@ class StandIn:
 
 
 def measure(files: list[Path], cap: int, ray: bool, queries: list[str], *, extract_docs: bool = True,
-            add: Path | None = None) -> dict:
+            add: Path | None = None, ray_embed: int = 0, fault_files: list[Path] | None = None) -> dict:
     import numpy as np
 
     from rapport.corpus import load_document
@@ -121,7 +121,8 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str], *, extra
         if add is not None:
             row.update(add_report(docs, Path(tmp) / "index", lazy, add, cfg))
     if ray:
-        row.update(measure_ray(files))
+        embed_sample = random.Random(1).sample(texts, min(ray_embed, len(texts))) if ray_embed else []
+        row.update(measure_ray(files, embed_sample, fault_files or []))
     row["load_avg"] = [round(x, 2) for x in os.getloadavg()]
     return row
 
@@ -140,27 +141,151 @@ def add_report(docs, index_dir: Path, lazy, path: Path, cfg) -> dict:
             "add_report_embedded_texts": m["build"]["embedded"], "add_report_peak_mb": peak_mb()}
 
 
-def measure_ray(files: list[Path]) -> dict:
-    """Ingest + extract on the Ray engine, cold (a private RAPPORT_HOME)."""
+def _pss_kb(d: Path) -> int:
+    """Proportional set size (shared pages split among their users: the mmapped word table once), else RSS."""
+    for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            return int(next(x for x in (d / name).read_text().splitlines() if x.startswith(field)).split()[1])
+        except (OSError, StopIteration, ValueError, IndexError):
+            continue
+    return 0
+
+
+def tree_rss_mb(pid: int | None = None) -> float:
+    """Memory (PSS) of a process and all its descendants (a local Ray: driver, GCS, raylet, workers), from /proc."""
+    pid = pid or os.getpid()
+    parent = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            parent[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, grew = {pid}, True
+    while grew:
+        more = {c for c, pp in parent.items() if pp in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return round(sum(_pss_kb(Path("/proc") / str(p)) for p in tree) / 1024, 1)
+
+
+class PeakRss:
+    """Samples tree_rss_mb every `every` seconds while the block runs; `.peak` after it."""
+
+    def __init__(self, every: float = 0.5):
+        import threading
+
+        self.every, self.peak, self._stop = every, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss_mb())
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, tree_rss_mb())
+
+
+class private_home:
+    """A cold, private RAPPORT_HOME for the block (documents, facts and vectors computed afresh; the built
+    models and lemma tables linked from the real home, so the learned heads run as usual), restored after."""
+
+    def __enter__(self):
+        from rapport.app import cache
+
+        self._tmp = tempfile.TemporaryDirectory()
+        real = cache.rapport_home()
+        for name in ("models", "simplemma"):
+            if (real / name).exists():
+                (Path(self._tmp.name) / name).symlink_to(real / name)
+        self._old = os.environ.get("RAPPORT_HOME")
+        os.environ["RAPPORT_HOME"] = self._tmp.name
+        cache.facts_version.cache_clear()
+        return Path(self._tmp.name)
+
+    def __exit__(self, *exc):
+        from rapport.app import cache
+
+        os.environ.pop("RAPPORT_HOME", None) if self._old is None else os.environ.__setitem__("RAPPORT_HOME", self._old)
+        cache.facts_version.cache_clear()
+        self._tmp.cleanup()
+
+
+FAULTS = {}  # file name -> "raise" | "kill": the fault run's injected failures (read in the Ray workers)
+
+
+def faulty_extract(doc):
+    """The local engine's extraction, except for the documents FAULTS names: one raises, one kills its worker."""
+    from rapport.app.engines.ray_engine import extract_one
+
+    what = FAULTS.get(doc.name)
+    if what == "kill":
+        os._exit(3)
+    if what == "raise":
+        raise ValueError("injected failure")
+    return extract_one(doc)
+
+
+def same_records(a: dict, b: dict) -> bool:
+    """The same facts of each kind (order aside: the engines merge per-document parts)."""
+    return a.keys() == b.keys() and all(sorted(map(repr, a[k])) == sorted(map(repr, b[k])) for k in a)
+
+
+def measure_ray(files: list[Path], embed_texts: list[str], fault_files: list[Path]) -> dict:
+    """Ingest + extract through rapport.app.cache, cold, locally and on a local Ray (same work per document);
+    peak memory of the whole process tree; embedding `embed_texts` both ways (rate, and the same vectors?);
+    then a fault run: of `fault_files`, one raises, one kills its worker, the rest must finish."""
     from rapport.app import cache
     from rapport.app.engines import ray_engine
+    from rapport.models.embedder import LazyEmbedder
 
-    with tempfile.TemporaryDirectory() as home:
-        old = os.environ.get("RAPPORT_HOME")
-        os.environ["RAPPORT_HOME"] = home
-        cache.facts_version.cache_clear()
-        try:
+    out = {"tree_mb_before": tree_rss_mb()}  # the driver already holds this size's documents and index
+    with private_home(), PeakRss() as mem:
+        t = time.perf_counter()
+        docs, errors = cache.load_documents(files)
+        facts = cache.extract_documents(docs)
+        out["local_app_ingest_extract_s"], out["local_app_errors"] = round(time.perf_counter() - t, 2), len(errors)
+    out["local_app_peak_tree_mb"] = mem.peak
+    lazy = LazyEmbedder()
+    with private_home(), PeakRss() as mem:
+        t = time.perf_counter()
+        with ray_engine.session():
+            out["ray_start_s"] = round(time.perf_counter() - t, 1)
             t = time.perf_counter()
-            with ray_engine.session():
-                started = time.perf_counter() - t
+            c = ray_engine.extract_corpus(files)
+            out["ray_ingest_extract_s"], out["ray_errors"] = round(time.perf_counter() - t, 2), len(c.errors)
+            out["ray_same_facts"] = same_records(c.extraction.records, facts.records)
+            if embed_texts:
+                ray_emb = ray_engine.RayEmbedder(lazy)
+                ray_emb.encode_passages(embed_texts[:8])
                 t = time.perf_counter()
-                c = ray_engine.extract_corpus(files)
-                secs = time.perf_counter() - t
-        finally:
-            os.environ.pop("RAPPORT_HOME", None) if old is None else os.environ.__setitem__("RAPPORT_HOME", old)
-            cache.facts_version.cache_clear()
-    return {"ray_start_s": round(started, 1), "ray_ingest_extract_s": round(secs, 2), "ray_errors": len(c.errors),
-            "ray_driver_peak_mb": peak_mb()}
+                rv = ray_emb.encode_passages(embed_texts)
+                out["ray_embed_texts_per_s"] = round(len(embed_texts) / (time.perf_counter() - t), 2)
+                t = time.perf_counter()
+                lv = lazy.encode_passages(embed_texts)
+                out["local_embed_texts_per_s_same_texts"] = round(len(embed_texts) / (time.perf_counter() - t), 2)
+                out["ray_embed_texts"], out["ray_embed_cos_min"] = len(embed_texts), round(float((rv * lv).sum(1).min()), 6)
+            if len(fault_files) >= 3:
+                FAULTS.clear()
+                FAULTS.update({fault_files[0].name: "raise", fault_files[1].name: "kill"})
+                fc = ray_engine.extract_corpus(fault_files, fn=faulty_extract)
+                errors = list(fc.errors) + list(fc.extraction.errors)
+                failed = {f.name for f in fault_files[:2]}
+                done = {r.doc for rows in fc.extraction.records.values() for r in rows}
+                out["fault_run"] = {"docs": len(fault_files), "read": len(fc.docs), "errors": len(errors),
+                                    "others_all_read": {d.name for d in fc.docs} >= {f.name for f in fault_files[2:]},
+                                    "facts_only_from_others": done <= {f.name for f in fault_files} - failed,
+                                    "errors_name_them": [any(f.name in e for e in errors) for f in fault_files[:2]]}
+    out["ray_peak_tree_mb"] = mem.peak
+    return out
 
 
 def project(rows: list[dict]) -> None:
@@ -188,6 +313,9 @@ def main(argv=None) -> int:
     ap.add_argument("--embed-cap", type=int, default=600, help="texts actually embedded per size (rate measured; 0: none)")
     ap.add_argument("--ray", action="store_true", help="also run ingest + extract on the Ray engine")
     ap.add_argument("--ray-max", type=int, default=1000, help="with --ray: only at sizes up to this many documents")
+    ap.add_argument("--ray-embed", type=int, default=200, help="with --ray: texts embedded on Ray and locally (0: none)")
+    ap.add_argument("--ray-faults", type=int, default=20,
+                    help="with --ray: documents of a fault run (one raises, one kills its worker; 0: none)")
     ap.add_argument("--extract-max", type=int, default=10**9, help="run the extraction only at sizes up to this")
     ap.add_argument("--add-report", type=Path, default=None,
                     help="a report to add to the index (its passages embedded for real): the update time")
@@ -200,7 +328,8 @@ def main(argv=None) -> int:
     rows, rate = [], None
     for n in a.sizes:
         row = measure(files[:n], a.embed_cap, a.ray and n <= a.ray_max, queries, extract_docs=n <= a.extract_max,
-                      add=a.add_report if n == (a.add_at or max(a.sizes)) else None)
+                      add=a.add_report if n == (a.add_at or max(a.sizes)) else None, ray_embed=a.ray_embed,
+                      fault_files=files[-a.ray_faults:] if a.ray_faults else [])
         if "embed_texts_per_s" in row:
             rate = row["embed_texts_per_s"]
         elif rate:  # no embedding at this size: the rate measured at a smaller one, said so

@@ -12,7 +12,12 @@ product; `q8` also scores int8 queries) and scored: dev nDCG@10 (../shared/eval/
 12 queries: one swapped hit moves it by about 0.01-0.03) and our tuning queries. --views
 lists the dense-view sets to score, e.g. "context,text;context" (the second reuses the
 first's vectors). --cold starts each index root empty (its vector cache too) so the
-build time is a cold build. One JSON line per measurement; the load average in each.
+build time is a cold build. With --pairs N the recipes are also scored on g0vse
+title/heading/neighbour → opening pairs from N documents (tools/train_adapter.py's pairs,
+cited by offsets, never copied): each fp32 query vector against every passage of the
+set, MRR of its own passage with fp32 and with the recipe's passage vectors, and a paired
+bootstrap interval of the difference — thousands of queries resolve 0.01, the 12 dev
+queries do not. One JSON line per measurement; the load average in each.
 """
 from __future__ import annotations
 
@@ -165,6 +170,51 @@ def score(name: str, emb, docs, views_sets: list[tuple[str, ...]], root: Path, c
                  build_wall_s=round(wall, 1), build=build, cold=cold and views == views_sets[0])
 
 
+def reciprocal_ranks(q, p) -> "np.ndarray":
+    """1/rank of pair i's own passage among all passages, for each query i (ties count against it)."""
+    import numpy as np
+
+    s = q @ p.T
+    return 1.0 / ((s > np.diag(s)[:, None]).sum(1) + 1)
+
+
+def pairs_check(names: list[str], n_docs: int, max_pairs: int, fp32, encoders: dict, lazy, boot: int = 2000) -> None:
+    """fp32 vs each recipe's passage vectors on g0vse pairs (queries fp32 both ways, as the searcher does)."""
+    import numpy as np
+
+    from rapport.models.build_embedder import cache_root
+    from rapport.models.vectors import VectorCache, encode_cached
+    from tools.train_adapter import g0vse_pairs, held_out
+
+    pairs = g0vse_pairs(n_docs)[:max_pairs]
+    cache = VectorCache(lazy.fingerprint, lazy.dim)  # the project's fp32 vectors (the adapter's pairs are there)
+    t = time.perf_counter()
+    q = encode_cached([x.query for x in pairs], "query", lambda b: fp32.encode(["query: " + x for x in b]), cache)
+    p32 = encode_cached([x.passage for x in pairs], "passage", lambda b: fp32.encode(["passage: " + x for x in b]),
+                        cache)
+    fp32_s = time.perf_counter() - t
+    rr32 = reciprocal_ranks(q, p32)
+    held = np.array([held_out(x.doc) for x in pairs])
+    rng = np.random.default_rng(0)
+    draws = rng.integers(0, len(pairs), size=(boot, len(pairs)))
+    for x in names:
+        own = VectorCache(f"{lazy.fingerprint}+{x}", lazy.dim, root=cache_root() / "bench-quant" / "vectors")
+        t = time.perf_counter()
+        p8 = encode_cached([y.passage for y in pairs], "passage",
+                           lambda b, e=encoders[x]: e.encode(["passage: " + y for y in b]), own)
+        rr8 = reciprocal_ranks(q, p8)
+        diff = rr8 - rr32
+        ci = np.percentile(diff[draws].mean(1), [2.5, 97.5])
+        emit(pairs_check=x, pairs=len(pairs), docs=len({y.doc for y in pairs}),
+             by_kind={k: sum(y.kind == k for y in pairs) for k in ("title", "heading", "neighbour")},
+             mrr_fp32=round(float(rr32.mean()), 4), mrr_recipe=round(float(rr8.mean()), 4),
+             mrr_diff=round(float(diff.mean()), 4), diff_ci95=[round(float(c), 4) for c in ci],
+             acc1_fp32=round(float((rr32 == 1).mean()), 4), acc1_recipe=round(float((rr8 == 1).mean()), 4),
+             held_out_pairs=int(held.sum()), held_out_mrr_diff=round(float(diff[held].mean()), 4) if held.any() else None,
+             cosine_min=round(float((p8 * p32).sum(1).min()), 4), cosine_mean=round(float((p8 * p32).sum(1).mean()), 5),
+             seconds={"fp32_vectors": round(fp32_s, 1), "recipe_vectors": round(time.perf_counter() - t, 1)})
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--recipes", default=",".join(recipes()), help="candidates to screen (comma-separated)")
@@ -176,6 +226,8 @@ def main(argv=None) -> int:
     ap.add_argument("--noise", default="", help="cosines (e.g. 0.999,0.998): fp32 vectors moved that far, scored")
     ap.add_argument("--seeds", type=int, default=3, help="with --noise: random draws per cosine")
     ap.add_argument("--cold", action="store_true", help="empty each index root first (a cold build)")
+    ap.add_argument("--pairs", type=int, default=0, help="g0vse documents to score --recipes on as pairs (0: none)")
+    ap.add_argument("--pairs-max", type=int, default=3000, help="with --pairs: at most this many pairs")
     a = ap.parse_args(argv)
 
     from rapport.corpus.load import load_corpus
@@ -205,6 +257,8 @@ def main(argv=None) -> int:
         print(f"{x}: {path.stat().st_size / 1e6:.1f} MB ({time.perf_counter() - t:.1f} s)", file=sys.stderr)
     if a.n and wanted:
         screen(wanted, a.n, a.chunks, fp32, {k: encoders[k] for k in wanted})
+    if a.pairs and wanted:
+        pairs_check(wanted, a.pairs, a.pairs_max, fp32, encoders, lazy)
     if scored:
         docs, _ = load_corpus([SHARED / "corpus"])
         q1 = ob.open_encoder(folder, stamp, "fp32", threads=1)

@@ -68,6 +68,34 @@ def test_onnx_backend_lazy_queries_without_torch(model):
     assert second.fingerprint == load_embedder(model, backend="onnx").fingerprint
 
 
+def test_onnx_backend_lazy_passages_without_torch(model):
+    pytest.importorskip("onnx")
+    want = LazyEmbedder(model, backend="onnx").real().encode_passages(PASSAGES)  # exports the copies
+    lazy = LazyEmbedder(model, backend="onnx")
+    got = lazy.encode_passages(PASSAGES)
+    assert lazy._real is None  # no torch model loaded for passages
+    np.testing.assert_array_equal(got, want)  # the same network and batches as the loaded Embedder
+
+
+def test_onnx_backend_lazy_passages_int8_when_asked(model):
+    pytest.importorskip("onnx")
+    LazyEmbedder(model, backend="onnx").real()
+    lazy = LazyEmbedder(model, backend="onnx-int8")
+    got = lazy.encode_passages(PASSAGES)
+    assert lazy._real is None and lazy._passages.model_path.name.endswith(f".{ob.INT8_RECIPE.name}.onnx")
+    np.testing.assert_array_equal(got, load_embedder(model, backend="onnx-int8").encode_passages(PASSAGES))
+    assert lazy.fingerprint.endswith(ob.INT8_RECIPE.name)
+
+
+def test_onnx_backend_lazy_passages_export_when_no_copy(model):
+    pytest.importorskip("onnx")
+    lazy = LazyEmbedder(model, backend="onnx")
+    got = lazy.encode_passages(PASSAGES)  # no copy yet: the torch model is loaded and exports it
+    assert lazy._real is not None and got.shape == (len(PASSAGES), 32)
+    stamp = lazy._stamp
+    assert ob.onnx_path(model, stamp).exists()
+
+
 def test_onnx_backend_damaged_copy_falls_back_to_torch(model):
     pytest.importorskip("onnx")
     LazyEmbedder(model, backend="onnx").real()

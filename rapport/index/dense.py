@@ -6,9 +6,15 @@ an IVF index with flat storage: trained on a sample, nlist ≈ 4·√n, and npro
 chosen for recall@10 ≥ 0.95 on the synthetic 1M benchmark (bench/faiss_1m.py,
 figures in docs/search.md). HNSW was measured too: similar recall and latency,
 but a 1M build takes ~10x longer on two cores.
+
+One query is searched on one OpenMP thread: faiss splits a single query's scan
+over its threads, and on a shared 2-core machine waking the second one costs
+more than it saves (34k passages, exact: 4-5 ms on one thread, 21-48 ms on two
+at load 1.6-2; docs/scale.md). Builds keep every thread.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +50,19 @@ def build_faiss(vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT, seed: in
     return index
 
 
+@contextmanager
+def one_thread():
+    """faiss on one OpenMP thread inside the block (this thread's setting; restored after)."""
+    import faiss
+
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
+
+
 class DenseIndex:
     def __init__(self, vectors: np.ndarray, index=None):
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -75,9 +94,11 @@ class DenseIndex:
                 return allowed[top].astype(np.int64), s[top].astype(np.float32)
             params = faiss.SearchParametersIVF(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)),
                                                nprobe=getattr(self.index, "nprobe", 1))
-            d, i = self.index.search(q, min(k, allowed.size), params=params)
+            with one_thread():
+                d, i = self.index.search(q, min(k, allowed.size), params=params)
         else:
-            d, i = self.index.search(q, min(k, self.n))
+            with one_thread():
+                d, i = self.index.search(q, min(k, self.n))
         keep = i[0] >= 0
         return i[0][keep].astype(np.int64), d[0][keep].astype(np.float32)
 

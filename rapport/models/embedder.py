@@ -281,9 +281,11 @@ class LazyEmbedder:
 
     Identity (`fingerprint`, `name`, `dim`, `weights_sha256`) comes from the folder's stamp;
     queries are encoded by the fp32 ONNX copy when there is one (no torch import: a search
-    on a built index answers in about a second); the sentence-transformers model is loaded
-    only for passages (an index build) or when no ONNX copy exists, and loading it exports
-    the ONNX copies for next time.
+    on a built index answers in about a second), and so are passages (the backend's copy:
+    int8 when asked for and there, else fp32), so adding a report to an index costs no
+    torch import either (13.5 s of CPU and ~1 GB before its first vector; docs/scale.md).
+    The sentence-transformers model is loaded only when no ONNX copy exists (or for the
+    torch backend), and loading it exports the ONNX copies for next time.
     """
 
     def __init__(self, path: str | Path | None = None, export: bool = True, backend: str | None = None):
@@ -301,6 +303,7 @@ class LazyEmbedder:
             ensure_int8(self.path, self._stamp)  # once per recipe and machine: the fingerprint must not change later
         self._real = None
         self._queries = None
+        self._passages = None
         self._lock = threading.Lock()
 
     @property
@@ -345,5 +348,24 @@ class LazyEmbedder:
             return sess.encode(["query: " + t for t in ([texts] if isinstance(texts, str) else texts)])
         return self.real().encode_queries(texts, batch_size=batch_size, show_progress=show_progress)
 
+    def _passage_session(self):
+        """The ONNX network passages run on, opened without torch (None: torch, or no copy exported yet).
+
+        Only a copy the fingerprint names: int8 when the backend asks and its file is there, else fp32."""
+        if self.backend == "torch":
+            return None
+        from rapport.models.onnx_backend import onnx_path, open_encoder
+
+        with self._lock:
+            if self._passages is None:
+                int8 = self.backend == "onnx-int8" and onnx_path(self.path, self._stamp, "int8").exists()
+                self._passages = open_encoder(self.path, self._stamp, "int8" if int8 else "fp32") or False
+            return self._passages or None
+
     def encode_passages(self, texts, batch_size: int = 32, show_progress: bool = False) -> np.ndarray:
-        return self.real().encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
+        """As Embedder.encode_passages (same network, same batches, so the same vectors), torch-free when it can."""
+        enc = self._passage_session()
+        if enc is None:
+            return self.real().encode_passages(texts, batch_size=batch_size, show_progress=show_progress)
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        return _with_progress(enc, ["passage: " + t for t in texts], show_progress)

@@ -74,9 +74,11 @@ class BatchPlan:
     padded tokens, so padding stays small and long passages do not blow up attention memory.
 
     A pure function of the token counts: the local and the Ray engine cut the same batches, so
-    they compute the same vectors."""
+    they compute the same vectors. Eight texts of ~100 tokens a batch ran 8-10 % more texts per
+    second than 32 (report passages, load 1.4-2; bench/bench_embed.py, docs/scale.md): the
+    activations of a smaller batch stay in cache."""
 
-    max_batch: int = 32
+    max_batch: int = 8
     max_tokens: int = 4096
 
     def batches(self, lengths) -> list[np.ndarray]:
