@@ -8,7 +8,8 @@ feature dict out in that order (a name the code no longer produces is a zero col
 
 Rule features are what the cue engines and the grammar tests already know: which cue
 families and damping rules fired, the rule score and verdict, negation, modality, tense,
-dates, amounts, list / table / heading context. The hashed words feed only the cheap gate
+dates, amounts, list / table / heading context, and the direction of a development and
+whether the sentence has a predicate (pipeline/polarity.py). The hashed words feed only the cheap gate
 that decides which sentences are worth embedding.
 """
 from __future__ import annotations
@@ -25,6 +26,8 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from rapport.models.heads import Heads, LinearHead, embed
+
+from . import polarity
 
 HASH_DIM = 1 << 14
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga", "varken"})
@@ -44,6 +47,7 @@ RISK_HEADING = re.compile(r"(?i)risk|osäkerhet|känslighet|förväntad utveckli
 EVENT_HEADING = re.compile(r"(?i)händelse|viktiga|väsentliga|under (året|perioden)|beslut")
 GOAL_HEADING = re.compile(r"(?i)mål|avvikelse|framgång|bedömning|uppföljning|resultat")
 CLINICAL_HEADING = re.compile(r"(?i)riskgrupp|vaccin|smitt|patient|behandling|läkemedel")
+POSITIVE_HEADING = re.compile(r"(?i)framgång|förbättr|styrk|positiv|lyckad|goda exempel")
 _WORD = re.compile(r"\w+", re.U)
 
 
@@ -78,7 +82,8 @@ def generic_features(span: Span, heading: str | None, block_kind: str | None, in
     f["head_event"] = float(bool(EVENT_HEADING.search(h)))
     f["head_goal"] = float(bool(GOAL_HEADING.search(h)))
     f["head_clinical"] = float(bool(CLINICAL_HEADING.search(h)))
-    return f
+    f["head_positive"] = float(bool(POSITIVE_HEADING.search(h)))
+    return f | polarity.features(span, block_kind == "list_item" or bool(BULLET.match(text)))
 
 
 # a clause ends at punctuation or at a conjunction that starts a new statement
