@@ -15,7 +15,7 @@ from rapport.corpus.prose import glued_cells, prose_line, reads_as_prose
     ("Framtagande påbörjat Struktur och organisation för lärande saknas.", True, False, True),
     ("Genom projektet Nordlys har fyrtio organisationer deltagit.", False, False, False),
     ("Redan 2007 startade Länets museum bloggen Kulturarv vid Länets museum.", False, False, False),
-    ("Regionen redovisar 142 mnkr vilket är 13 mnkr sämre än budget och 103 mnkr sämre än i fjol.", True, False,
+    ("Regionen redovisar 151 mnkr vilket är 17 mnkr sämre än budget och 98 mnkr sämre än i fjol.", True, False,
      False),
     ("Den 1 juni ingick Region Exempellän ett avtal med Trafikverket om nya bussar.", True, False, False),
     ("• Ny magnetkamera i drift vid sjukhuset i Byn", False, True, False),

@@ -3,7 +3,7 @@
 The goal is the one the sentence names, else the title nearest above it:
 numbered goal lines ("Mål 7. Vi är …", also inside paragraphs, as PDF dumps
 leave them), non-generic headings, or a short title line right above an
-assessment ("Ett rikt och brett kulturliv⏎Den samlade bedömningen …").
+assessment ("En god och jämlik vård⏎Vår samlade bedömning …").
 Shared by rapport_goals and rapport_targets (neither imports the other).
 """
 from __future__ import annotations

@@ -161,7 +161,7 @@ def _gem(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
 
 
 def _quantified(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
-    """'Bedömningen är att samtliga medarbetare kommer att ha genomgått utbildning vid årets slut'."""
+    """'Vi bedömer att alla chefer kommer att ha genomgått utbildningen före årets slut'."""
     frames = cues.within("FRAME", a, b)
     if not frames or not (cues.has("YEAR_END", a, b) or cues.has("LONG_TERM", a, b)):
         return None

@@ -138,7 +138,7 @@ def _actor(sent: Span, trigger: Token) -> str | None:
         if np and head_end > n + 1 and toks[head_end - 1].lower_ == "och" and _is_org(np) \
                 and not any(t.lower_ in ("som", "där", "vilket", "men") or t.is_punct for t in toks[n:head_end]):
             return np
-    # V2 inversion: "Den 1 juni ingick Region Västerbotten ett handslag", "I juni tilldelade regeringen …";
+    # V2 inversion: "Den 2 maj ingick Region Exempellän ett avtal", "I juni tilldelade regeringen …";
     # "Under våren startade Digitalt vårdcentrum, som …" names what started, not who started it
     np = _noun_phrase(doc, trigger.i + 1, sent.end)
     if np and _is_org(np) and pos > 0 and toks[0].lower_ not in ("som", "vilket", "där"):
