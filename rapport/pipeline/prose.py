@@ -22,7 +22,7 @@ def warn(doc: Doc, message: str) -> None:
 
 
 def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000,
-                    table_prose: bool = True, glued: bool = True) -> Iterator[tuple[Span, object]]:
+                    table_prose: bool = True) -> Iterator[tuple[Span, object]]:
     """(span, corpus Sentence) for every prose sentence, skipping run-on text with a warning.
 
     corpus cuts a run-on into 600-character pieces, so a 5,000-character
@@ -32,8 +32,8 @@ def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000,
     With `table_prose`, sentences that corpus left inside table blocks but
     that read as prose (`Document.table_sentences`) are yielded too, with None
     for the corpus Sentence: a PDF dump's layout decides too little to lose
-    them. Without `glued`, sentences corpus found to be table cells glued into
-    a line (`Sentence.prose` False) are left out.
+    them. Sentences corpus found to be table cells glued into a line
+    (`Sentence.prose` False) are left out.
     """
     d = document(doc)
     runs: list[tuple[int, int]] = []
@@ -49,11 +49,11 @@ def prose_sentences(doc: Doc, component: str, runon_chars: int = 2000,
     for s in d.sentences:
         if d.blocks[s.block].kind not in PROSE:
             continue
-        if any(s.start < b and a < s.end for a, b in runs) or not (glued or s.prose):
+        if any(s.start < b and a < s.end for a, b in runs) or not s.prose:
             continue
         found.append((s.start, s.end, s))
     if table_prose:
-        found += [(s.start, s.end, None) for s in d.table_sentences if glued or s.prose]
+        found += [(s.start, s.end, None) for s in d.table_sentences if s.prose]
         found.sort(key=lambda x: x[0])
     for a, b, s in found:
         span = doc.char_span(a, b, alignment_mode="expand")

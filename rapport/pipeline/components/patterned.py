@@ -45,7 +45,7 @@ class PatternComponent(HeadsUser):
 
         Table fragments and over-long sentences never are; without heads (`every` False)
         only sentences the cue prefilter passes, with heads every one (the gate sorts them)."""
-        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose, glued=False)
+        cands = [(s, cs) for s, cs in prose_sentences(doc, self.name, self.runon_chars, self.table_prose)
                  if len(s.text) <= MAX_EVIDENCE and (every or self.prefilter(s))]
         return cands, self.cues.find(doc, [s for s, _ in cands])
 
