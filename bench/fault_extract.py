@@ -84,7 +84,7 @@ def trial(out: Path, old_ref: Path, inputs: list[Path], delay: float, env: dict,
         outcome = "new"
     else:
         outcome = "torn"
-    from rapport.app.outputs import clean_leftovers
+    from rapport.models.folders import clean_leftovers
 
     clean_leftovers(out)
     if outcome == "missing" and snapshot(out) in (refs["old"], refs["new"]):

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from rapport.app.outputs import atomic_file, clean_leftovers, committed_folder, dumps, safe_name
+from rapport.app.outputs import atomic_file, dumps, safe_name
+from rapport.models.folders import clean_leftovers, committed_folder
 
 
 def _write(folder, names):

@@ -250,7 +250,7 @@ def extract(corpus: Optional[list[Path]] = CorpusArg,
     """Extract goal assessments, aggregates, targets, risks, events, links and tables into --out
     (JSONL, Parquet, CSV and one Excel workbook)."""
     from . import engines
-    from .outputs import clean_leftovers
+    from rapport.models.folders import clean_leftovers
 
     if out_dir.exists() and not out_dir.is_dir():
         raise Failure(f"--out {visible(out_dir)}: is a file, not a folder", 2)

@@ -8,7 +8,7 @@
     rapport.xlsx        one sheet per kind, for Excel
 
 Everything is written into a temporary sibling folder and committed whole
-(rapport.app.outputs.committed_folder).
+(rapport.models.folders.committed_folder).
 """
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rapport.models.folders import committed_folder
+
 from . import frames
-from .outputs import committed_folder, safe_name, write_jsonl
+from .outputs import safe_name, write_jsonl
 
 WORKBOOK = "rapport.xlsx"
 EXCEL_MAX_ROWS = 1_048_575  # plus the header row

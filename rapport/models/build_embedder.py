@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rapport.models.folders import replacing
+from rapport.models.folders import committed_folder
 
 MODEL_NAME = "multilingual-e5-small"
 FOLDER_SCHEMA = 1
@@ -341,7 +341,7 @@ def build(out: Path | None = None, *, force: bool = False, verify: bool = True, 
     head, tensors = read_e5_bin(src)
     state = bert_state_dict(head, tensors)
     del tensors
-    with replacing(out) as tmp:
+    with committed_folder(out) as tmp:
         write_st_folder(tmp, bert_config(head), state, tok)
         del state
         weights_sha = sha256_file(tmp / WEIGHTS)
@@ -364,7 +364,6 @@ def build(out: Path | None = None, *, force: bool = False, verify: bool = True, 
             "built_seconds": round(time.perf_counter() - t0, 1),
         }
         (tmp / STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
-        (tmp / WEIGHTS).chmod(0o644)
         if weights_sha != want["weights_sha256"]:
             raise RuntimeError(f"built weights sha256 {weights_sha} differs from models/manifest.json "
                                f"{want['weights_sha256']}; the conversion changed - update the manifest")
