@@ -61,3 +61,39 @@ def test_cues_goal_patterns_travel_with_a_saved_pipeline(tmp_path):
     fresh = rules_only(build_nlp(only=COMPONENTS))
     fresh.get_pipe("rapport_goals").from_disk(tmp_path / "saved")
     assert statuses(fresh, tmp_path) == ["achieved"]
+
+
+FIELD = "Region Exempel\nDelårsrapport 2023\n\nMål 8. Hållbar ekonomi\nKommentar finns i bilagan.\n\nStatus: Delvis uppfyllt\n"
+
+
+def horizons(nlp, tmp_path) -> list[str]:
+    doc = process_text(nlp, tmp_path / "f.txt", FIELD)
+    return [s._.fact.horizon.value for s in doc.spans["goal_assessments"]]
+
+
+def test_cues_goal_words_user_file_replaces_the_sets_it_names(tmp_path):
+    nlp = rules_only(build_nlp(only=COMPONENTS))
+    assert horizons(nlp, tmp_path) == ["current"]
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "goal_words.jsonl").write_text(json.dumps({"set": "FIELD_YEAR_END", "regex": "(?i)^status"}) + "\n",
+                                          encoding="utf-8")
+    pipe = nlp.get_pipe("rapport_goals")
+    pipe.initialize(patterns=str(own))
+    assert horizons(nlp, tmp_path) == ["year_end"]  # the other sets are still the packaged ones
+    pipe.to_disk(tmp_path / "saved")
+    fresh = rules_only(build_nlp(only=COMPONENTS))
+    fresh.get_pipe("rapport_goals").from_disk(tmp_path / "saved")
+    assert horizons(fresh, tmp_path) == ["year_end"]
+
+
+def test_cues_goal_words_bad_file_names_file_and_line(tmp_path):
+    from rapport.pipeline.goal_base import read_word_file
+
+    bad = tmp_path / "goal_words.jsonl"
+    bad.write_text('{"set": "ONE", "words": ["en", "ett"]}\n{"set": "YEAR_PREP"}\n', encoding="utf-8")
+    with pytest.raises(PatternsError, match=r"goal_words\.jsonl:2"):
+        read_word_file(bad)
+    bad.write_text('{"set": "PARTICIPLE", "regex": "(ade"}\n', encoding="utf-8")
+    with pytest.raises(PatternsError, match=r"goal_words\.jsonl:1"):
+        read_word_file(bad)

@@ -1,22 +1,79 @@
-"""The base of the goal, counted-summary and target components: their cue rows, loaded as data.
+"""The base of the goal, counted-summary and target components: their cue rows and word sets, loaded as data.
 
-The rows live in models/patterns/{status,horizon,goals,structure}.jsonl and are compiled
-by the one cue engine (`pipeline.cues.CuePatterns`). As with spaCy's span_ruler they are
-loaded in `initialize`, so a config can point a component at a user's own files
-(`patterns = "/path/to/folder"`: any of the four files found there replaces the packaged
-one), and they travel with a saved pipeline (`to_disk` / `from_disk`).
+The cue rows live in models/patterns/{status,horizon,goals,structure}.jsonl and are compiled
+by the one cue engine (`pipeline.cues.CuePatterns`). The word sets the rules test single
+words against (the verbs a prognosis opens with, the prepositions before a year, the units
+a count never stands before …) live in models/patterns/goal_words.jsonl, one named set per
+row (`{"set": "YEAR_PREP", "words": [...]}` or `{"set": ..., "regex": "..."}`), and reach the
+rules on the Doc's cues (`GoalCues.words`). As with spaCy's span_ruler both are loaded in
+`initialize`, so a config can point a component at a user's own files (`patterns =
+"/path/to/folder"`: any of the four cue files found there replaces the packaged one; a
+goal_words.jsonl there replaces the sets it names), and they travel with a saved pipeline
+(`to_disk` / `from_disk`).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import srsly
 
-from .cues import CuePatterns, PatternsError, read_pattern_file, read_patterns
+from .cues import CuePatterns, CueSpans, PatternsError, read_pattern_file, read_patterns
 
 PATTERN_FILES = ("status", "horizon", "goals", "structure")
+WORDS_FILE = "goal_words"
+FILES = PATTERN_FILES + (WORDS_FILE,)
+
+
+class GoalWords:
+    """The named word sets (and the few regexes) of goal_words.jsonl: `words["YEAR_PREP"]` is a
+    frozenset of lowercase words, `words.rx("PARTICIPLE")` a compiled regex."""
+
+    def __init__(self, rows: list[dict]):
+        self.sets = {r["set"]: frozenset(r["words"]) for r in rows if "words" in r}
+        self.regexes = {r["set"]: re.compile(r["regex"]) for r in rows if "regex" in r}
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        return self.sets[name]
+
+    def rx(self, name: str) -> re.Pattern:
+        return self.regexes[name]
+
+
+def read_word_file(path: str | Path) -> list[dict]:
+    """The rows of a user's own goal_words.jsonl, each a named set of words or one regex."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise PatternsError(f"{path}: cannot read word file ({e.strerror or e})") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            ok = isinstance(row, dict) and isinstance(row.get("set"), str) and (
+                (isinstance(row.get("words"), list) and all(isinstance(w, str) for w in row["words"]))
+                or isinstance(row.get("regex"), str))
+            if ok and "regex" in row:
+                re.compile(row["regex"])
+        except (json.JSONDecodeError, re.error) as e:
+            raise PatternsError(f"{path}:{n}: not a word-set row ({e})") from None
+        if not ok:
+            raise PatternsError(f"{path}:{n}: not a word-set row (needs 'set' and 'words' or 'regex')")
+        rows.append(row)
+    return rows
+
+
+class GoalCues(CueSpans):
+    """One Doc's goal cue matches (CueSpans) with the word sets the goal rules read beside them."""
+
+    def __init__(self, doc, patterns: "GoalPatterns", regions: list[tuple[int, int]] | None = None):
+        super().__init__(doc, patterns, regions)
+        self.words = patterns.words
 
 
 class GoalPatterns(CuePatterns):
@@ -24,6 +81,7 @@ class GoalPatterns(CuePatterns):
 
     def __init__(self, vocab, files: dict[str, list[dict]]):
         super().__init__(vocab, [row for f in PATTERN_FILES for row in files.get(f, [])])
+        self.words = GoalWords(files.get(WORDS_FILE, []))
         self.key = hashlib.sha1(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def labels(self, text: str, lower: str, lemma: str) -> tuple[str, ...]:
@@ -32,16 +90,24 @@ class GoalPatterns(CuePatterns):
 
 
 def pattern_files(folder: str = "") -> dict[str, list[dict]]:
-    """The rows of each pattern file: the packaged ones, each replaced by `folder`'s file of that name."""
-    files = {f: [dict(r) for r in read_patterns(f"{f}.jsonl")] for f in PATTERN_FILES}
+    """The rows of each pattern and word file: the packaged ones, each replaced by `folder`'s file of that name."""
+    files = {f: [dict(r) for r in read_patterns(f"{f}.jsonl")] for f in FILES}
     if folder:
         where = Path(folder)
         if not where.is_dir():
             raise PatternsError(f"{where}: patterns folder not found")
-        for f in PATTERN_FILES:
-            if (where / f"{f}.jsonl").exists():
+        for f in FILES:
+            if (where / f"{f}.jsonl").exists() and f == WORDS_FILE:
+                files[f] = merged_words(files[f], read_word_file(where / f"{f}.jsonl"))
+            elif (where / f"{f}.jsonl").exists():
                 files[f] = read_pattern_file(where / f"{f}.jsonl")
     return files
+
+
+def merged_words(packaged: list[dict], own: list[dict]) -> list[dict]:
+    """The packaged word sets with each set the user's file names replaced (the rules need every set)."""
+    mine = {r["set"]: r for r in own}
+    return [mine.pop(r["set"], r) for r in packaged] + list(mine.values())
 
 
 class CueListComponent:
@@ -93,8 +159,9 @@ class CueListComponent:
             for key in self.settings:
                 setattr(self, key, cfg.get(key, getattr(self, key)))
         rows = pattern_files("")
-        for f in PATTERN_FILES:
+        for f in FILES:
             if (path / f"{f}.jsonl").exists():
-                rows[f] = list(srsly.read_jsonl(path / f"{f}.jsonl"))
+                saved = list(srsly.read_jsonl(path / f"{f}.jsonl"))
+                rows[f] = merged_words(rows[f], saved) if f == WORDS_FILE else saved
         self.pattern_rows, self._lexicon = rows, None
         return self

@@ -17,31 +17,27 @@ from spacy.tokens import Doc, Span
 
 from rapport.corpus import BlockKind
 
-from .cues import CuePatterns, CueSpans
+from .goal_base import GoalCues, GoalPatterns
 from .spans import document
 
 
-def goal_cues(doc: Doc, patterns: CuePatterns, key: str, cands: list["Candidate"]) -> CueSpans:
+def goal_cues(doc: Doc, patterns: GoalPatterns, key: str, cands: list["Candidate"]) -> GoalCues:
     """The doc's cues, computed once and shared by the goal, aggregate and target components
     (`key` names the pattern rows, so components with the same rows share one match)."""
     store = doc.user_data.setdefault("rapport_goal_cues", {})
     k = (key, id(cands))
     if k not in store:
         store.clear()
-        store[k] = CueSpans(doc, patterns, regions(doc, cands))
+        store[k] = GoalCues(doc, patterns, regions(doc, patterns.words.rx("GOAL_LINE"), cands))
     return store[k]
 
 
-_GOAL_LINE = re.compile(r"(?im)^[ \t•\-–*]*(?:strategiskt\s+|finansiellt\s+|övergripande\s+)?(?:del)?mål(?:område)?"
-                        r"\s+\d[^\n]*")
-
-
-def regions(doc: Doc, cands: list["Candidate"]) -> list[tuple[int, int]]:
+def regions(doc: Doc, goal_line: re.Pattern, cands: list["Candidate"]) -> list[tuple[int, int]]:
     """Token ranges worth matching: candidate sentences, headings, and numbered goal lines anywhere."""
     d = document(doc)
     spans = [(c.span.start, c.span.end) for c in cands]
     chars = [(b.start, b.end) for b in d.blocks if b.kind == BlockKind.HEADING]
-    chars += [(m.start(), m.end()) for m in _GOAL_LINE.finditer(d.text)]
+    chars += [(m.start(), m.end()) for m in goal_line.finditer(d.text)]
     for a, e in chars:
         span = doc.char_span(a, e, alignment_mode="expand")
         if span is not None and len(span):
@@ -136,22 +132,3 @@ def claim(doc: Doc, start: int, end: int, label: str) -> Span:
         while end - start > 1 and doc[end - 1].is_space:
             end -= 1
     return Span(doc, start, end, label=label)
-
-
-_NUMBER_WORDS = {
-    "noll": 0, "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
-    "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16,
-    "sjutton": 17, "arton": 18, "aderton": 18, "nitton": 19, "tjugo": 20,
-}
-
-
-def word_to_int(word: str) -> int | None:
-    """Swedish number word or digits → int ('tolv' → 12, 'tjugotre' → 23, '17' → 17)."""
-    w = word.strip().lower()
-    if w.isdigit():
-        return int(w)
-    try:
-        from rapport.corpus.numbers import word_to_int as corpus_word_to_int
-    except ImportError:  # corpus.numbers not there: the small table above is enough
-        return _NUMBER_WORDS.get(w)
-    return corpus_word_to_int(w)

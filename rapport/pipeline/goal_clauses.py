@@ -7,6 +7,7 @@ import re
 from spacy.tokens import Doc
 
 from .cues import CueSpans
+from .goal_base import GoalCues
 
 
 def clean_name(s: str) -> str:
@@ -40,19 +41,16 @@ def clauses(cues: CueSpans, a: int, b: int) -> list[tuple[int, int]]:
     return [(x, y) for x, y in zip(bounds, bounds[1:]) if y > x]
 
 
-_SAY = {"bedömer", "bedömt", "bedömde", "anser", "konstaterar", "menar", "uppger", "rapporterar", "gör", "gjorde"}
-
-
-def assessor(doc: Doc, cues: CueSpans, a: int, b: int) -> str | None:
+def assessor(doc: Doc, cues: GoalCues, a: int, b: int) -> str | None:
     """The committee or body that makes the assessment, when the sentence names one."""
+    w = cues.words
     for s, e in cues.within("ASSESSOR", a, b):
         nxt = next_word(doc, e - 1, b)
         body_start = s
         prev = prev_words(doc, s, a, 2)
         if len(prev) == 2 and prev[0].lower_ == "och" and prev[1].text.endswith("-"):
             body_start = prev[1].i
-        elif prev and prev[0].text[:1].isupper() and prev[0].is_alpha and prev[0].lower_ not in {
-                "i", "inom", "för", "enligt", "av", "från", "hos", "den", "det"}:
+        elif prev and prev[0].text[:1].isupper() and prev[0].is_alpha and prev[0].lower_ not in w["BODY_PREP"]:
             body_start = prev[0].i
         end = e
         nx = nxt
@@ -61,13 +59,13 @@ def assessor(doc: Doc, cues: CueSpans, a: int, b: int) -> str | None:
             nx = next_word(doc, nx.i, b)
         name = clean_name(doc[body_start:end].text)
         word = doc[e - 1].lower_
-        if nx is not None and nx.lower_ in _SAY:
+        if nx is not None and nx.lower_ in w["SAY"]:
             return name
-        if word.endswith("s") and nx is not None and nx.lower_ in {"samlade", "sammanvägda", "bedömning", "bedömningen"}:
+        if word.endswith("s") and nx is not None and nx.lower_ in w["ASSESSMENT_NOUNS"]:
             return name[:-1]
         before = prev_words(doc, body_start, a, 2)
         if before and before[0].lower_ == "enligt":
             return name
-        if len(before) == 2 and before[0].lower_ == "av" and before[1].lower_ in {"bedöms", "bedömts", "bedömdes"}:
+        if len(before) == 2 and before[0].lower_ == "av" and before[1].lower_ in w["JUDGED_PASSIVE"]:
             return name
     return None

@@ -16,28 +16,22 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from .cues import CueSpans
-from .goal_candidates import word_to_int
+from rapport.corpus.numbers import word_to_int
+
+from .goal_base import GoalCues, GoalWords
 from .records import Status
 
 COUNTS = ("achieved", "partially", "not_achieved", "no_assessment")
-_SEPARATORS = {",", "och", "medan", "samt", "men", ";", "varav", ":", "respektive", "resp."}
-_ORDINALS = {"första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde", "tionde",
-             "elfte", "tolfte"}
-_NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kronor", "kr", "år", "dagar", "månader",
-                    "veckor", "timmar", "procentenheter", "st"}
-_AFTER_ONE = {"av", "har", "hade", "är", "var", "inte", "ej", "delvis", "helt", "bedöms", "uppnås", "nås", "uppfylls",
-              "uppnåtts", "uppfyllts", "uppfyllt", "uppnått", "saknar", "i", "till", ",", "."}
-def number_at(tok, nxt=None) -> int | None:
+def number_at(words: GoalWords, tok, nxt=None) -> int | None:
     """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal.
 
     'en'/'ett' count only when no noun follows them ("… och ett inte uppfyllt", "ett av målen").
     """
     low = tok.lower_
-    if low in _ORDINALS:
+    if low in words["ORDINALS"]:
         return None
-    if low in {"en", "ett"}:
-        return 1 if nxt is not None and nxt.lower_ in _AFTER_ONE else None
+    if low in words["ONE"]:
+        return 1 if nxt is not None and nxt.lower_ in words["AFTER_ONE"] else None
     if tok.is_digit:
         v = int(tok.text)
         if v > 500:
@@ -51,22 +45,22 @@ def number_at(tok, nxt=None) -> int | None:
     return v
 
 
-def _count_tokens(toks: list) -> list[tuple[int, int]]:
+def _count_tokens(words: GoalWords, toks: list) -> list[tuple[int, int]]:
     """(position in toks, value) of each count among the tokens."""
     out = []
     for k, t in enumerate(toks):
-        v = number_at(t, toks[k + 1] if k + 1 < len(toks) else None)
+        v = number_at(words, t, toks[k + 1] if k + 1 < len(toks) else None)
         if v is None:
             continue
         nxt = toks[k + 1].lower_ if k + 1 < len(toks) else ""
         prev = toks[k - 1].lower_ if k else ""
-        if nxt in _NOT_COUNT_AFTER or re.match(r"^(delmål|mål|målet|kapitel|avsnitt|bilaga|tabell|nr)$", prev):
+        if nxt in words["NOT_COUNT_AFTER"] or prev in words["NOT_COUNT_BEFORE"]:
             continue
         out.append((k, v))
     return out
 
 
-def _piece_status(doc: Doc, cues: CueSpans, toks: list) -> Status | None:
+def _piece_status(doc: Doc, cues: GoalCues, toks: list) -> Status | None:
     a, b = toks[0].i, toks[-1].i + 1
     if cues.has("NO_ASSESS", a, b):
         return Status.NO_ASSESSMENT
@@ -91,7 +85,7 @@ def indefinite_plural(word: str) -> str:
     return word
 
 
-def _scope_after(toks: list, k: int, cues: CueSpans) -> str | None:
+def _scope_after(toks: list, k: int, cues: GoalCues) -> str | None:
     """'strategiska mål' from '17 strategiska målen har …': up to three words ending in a goal noun."""
     words = []
     for t in toks[k + 1:k + 4]:
@@ -103,7 +97,7 @@ def _scope_after(toks: list, k: int, cues: CueSpans) -> str | None:
     return None
 
 
-def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = None,
+def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = None,
                  context: tuple[Span, ...] = ()) -> dict | None:
     """Counts by status, total and scope of a counted-summary sentence, or None.
 
@@ -114,15 +108,15 @@ def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = Non
     if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
             or cues.has("NO_ASSESS", span.start, span.end)):
         return None
-    nums = _count_tokens(toks)
+    nums = _count_tokens(cues.words, toks)
     if not nums:
         return None
     total, scope, total_at = None, None, None
     for k, v in nums:
         prev = toks[k - 1].lower_ if k else ""
         prev2 = toks[k - 2].lower_ if k > 1 else ""
-        if prev in {"totalt", "sammanlagt", "samtliga", "alla"} or prev == "av" or (prev2 == "av" and (
-                prev in {"de", "totalt", "sammanlagt", "dessa", "samtliga"} or prev.endswith("s"))):
+        if prev in cues.words["TOTAL_BEFORE"] or prev == "av" or (prev2 == "av" and (
+                prev in cues.words["TOTAL_AFTER_AV"] or prev.endswith("s"))):
             sc = _scope_after(toks, k, cues)
             if sc:
                 total, scope, total_at = v, sc, k
@@ -148,39 +142,39 @@ def parse_counts(doc: Doc, cues: CueSpans, span: Span, before: Span | None = Non
     return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
 
 
-def more_counts(doc: Doc, cues: CueSpans, span: Span) -> dict[str, int] | None:
+def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
     """Counts by status of a sentence that goes on with a summary ("Två nås delvis och ett inte."):
     counts with statuses, and no scope or total of its own."""
     toks = [t for t in span if not t.is_space]
-    nums = _count_tokens(toks)
+    nums = _count_tokens(cues.words, toks)
     if not nums or not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)):
         return None
     counts, scope = _piece_counts(doc, cues, toks, nums, None)
     return counts if counts and scope is None else None
 
 
-def _refers_back(cues: CueSpans, toks: list) -> bool:
+def _refers_back(cues: GoalCues, toks: list) -> bool:
     """'Fyra av dem …', 'tre av dessa': a count of a total named before."""
     return any(t.lower_ == "av" and cues.has("COUNT_REF", n.i, n.i + 1) for t, n in zip(toks, toks[1:]))
 
 
-def _stated_total(toks: list, cues: CueSpans, anywhere: bool) -> tuple[int, str] | None:
+def _stated_total(toks: list, cues: GoalCues, anywhere: bool) -> tuple[int, str] | None:
     """(total, scope) a sentence or heading states: at its start ("Totalt 20 delmål"), or
     anywhere ("… beslutat om sju övergripande mål") when the next sentence refers back to it."""
-    for k, v in _count_tokens(toks):
+    for k, v in _count_tokens(cues.words, toks):
         prev = toks[k - 1].lower_ if k else ""
-        if anywhere or (k <= 2 and (prev in {"totalt", "sammanlagt", "av"} or k == 0)):
+        if anywhere or (k <= 2 and (prev in cues.words["STATED_TOTAL"] or k == 0)):
             sc = _scope_after(toks, k, cues)
             if sc:
                 return v, sc
     return None
 
 
-def _piece_counts(doc: Doc, cues: CueSpans, toks: list, nums: list, skip: int | None) -> tuple[dict[str, int], str | None]:
+def _piece_counts(doc: Doc, cues: GoalCues, toks: list, nums: list, skip: int | None) -> tuple[dict[str, int], str | None]:
     """Counts by status, one per piece between separators, and the scope a count names."""
     pieces, cur = [], []
     for t in toks:
-        if t.lower_ in _SEPARATORS:
+        if t.lower_ in cues.words["COUNT_SEPARATORS"]:
             if cur:
                 pieces.append(cur)
             cur = []

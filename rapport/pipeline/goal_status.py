@@ -21,35 +21,20 @@ or a degree, negation turns it, a colour or a no-assessment phrase decides alone
 """
 from __future__ import annotations
 
-import re
-
 from spacy.tokens import Doc
 
-from .cues import CuePatterns, CueSpans
-from .goal_candidates import word_to_int
+from rapport.corpus.numbers import word_to_int
+
+from .goal_base import GoalCues, GoalPatterns, GoalWords
 from .goal_clauses import clauses, next_word, prev_words, tokens
 from .records import Horizon, Status
-
-_FUTURE_ATT = {"komma", "kommer", "möjligt", "troligt", "sannolikt", "bedöms", "beräknas", "förväntas"}
-_FUTURE_INF = {"kan", "kunna", "kunde", "torde", "bedöms", "beräknas", "förväntas", "väntas", "tros", "kommer"}
-_INFINITIVES = {"uppnå", "uppfylla", "nå", "klara", "infria", "förverkliga", "överträffa", "överskrida"}
-_SUBJECTS = {"de", "det", "den", "dessa", "detta", "denna", "vi", "man", "regionen", "hon", "han", "vilka"}
-_HAVE = {"ha", "har", "hade", "uppvisa", "uppvisar", "bedriva", "bedriver", "präglas", "uppnår", "nå"}
-_GEM_FILLER = {"en", "fortsatt", "därmed", "också", "även", "alltjämt", "huvudsak", "i", "stort", "sett"}
-_JUDGED = {"bedöms", "bedömdes", "anses", "betraktas", "ses", "räknas", "klassas", "värderas"}
-_YEAR_PREP = {"till", "senast", "år", "före", "inom", "fram", "under", "efter", "från"}
-_NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "för", "genom"}
-_PRED_END = {"vid", "för", "i", "till", "under", "och", "men", "samt", "då", "eftersom", "trots", "även", "när",
-             "med", "efter", "inom", "per", "redan", "nu"}
-_PARTICIPLE = re.compile(r"(erade|ade|ad|at|ats|förda|fört|förd|gått|klara|färdiga|infört|införda)$")
-
 
 # the status a status value states: one reader for status lines, card fields ("Måluppfyllelse: …") and
 # count-table rows ("Målet har helt uppfyllts 8"), over the same cue rows as the sentence rules
 COLOURS = {"COLOUR_GREEN": Status.ACHIEVED, "COLOUR_YELLOW": Status.PARTIALLY, "COLOUR_RED": Status.NOT_ACHIEVED}
 
 
-def value_status(cues: CueSpans, a: int, b: int) -> Status | None:
+def value_status(cues: GoalCues, a: int, b: int) -> Status | None:
     """The status a status value states ("ej uppnått", "delvis uppfyllt", "Gul", "ingen bedömning")."""
     if cues.has("NO_ASSESS", a, b):
         return Status.NO_ASSESSMENT
@@ -65,38 +50,39 @@ def value_status(cues: CueSpans, a: int, b: int) -> Status | None:
     return Status.PARTIALLY if partial else Status.ACHIEVED
 
 
-def value_statuses(doc: Doc, patterns: CuePatterns, values: list[tuple[int, int]]) -> list[Status | None]:
+def value_statuses(doc: Doc, patterns: GoalPatterns, values: list[tuple[int, int]]) -> list[Status | None]:
     """`value_status` of each value at tokens [a, b), the cues matched once over all of them
     (values outside the candidate sentences: card fields, table rows)."""
-    cues = CueSpans(doc, patterns, values)
+    cues = GoalCues(doc, patterns, values)
     return [value_status(cues, a, b) for a, b in values]
 
 
-def _predicate_ok(doc: Doc, cues: CueSpans, i: int, a: int, b: int) -> bool:
+def _predicate_ok(doc: Doc, cues: GoalCues, i: int, a: int, b: int) -> bool:
     """False for purposes, targets, questions, relative clauses and attributive participles."""
+    w = cues.words
     tok = doc[i]
     low = tok.lower_
     before = prev_words(doc, i, a, 3)
-    if low in _INFINITIVES:  # an infinitive is an assessment only after a verb of prognosis
+    if low in w["INFINITIVES"]:  # an infinitive is an assessment only after a verb of prognosis
         if not before:
             return False
         if before[0].lower_ == "att":
-            if not (len(before) > 1 and (before[1].lemma_ in _FUTURE_ATT or before[1].lower_ in _FUTURE_ATT)):
+            if not (len(before) > 1 and (before[1].lemma_ in w["FUTURE_ATT"] or before[1].lower_ in w["FUTURE_ATT"])):
                 return False
-        elif before[0].lower_ not in _FUTURE_INF:
+        elif before[0].lower_ not in w["FUTURE_INF"]:
             return False
     if any(cues.has("MODAL_TARGET", t.i, t.i + 1) for t in before):
         return False
     for k, t in enumerate(before[:2]):  # "enheter som uppfyller", not "bedöms som uppfyllt"
-        if t.lower_ == "som" and not (k + 1 < len(before) and before[k + 1].lower_ in _JUDGED):
+        if t.lower_ == "som" and not (k + 1 < len(before) and before[k + 1].lower_ in w["JUDGED"]):
             return False
-    if before and before[0].lower_ in {"den", "det", "de", "en", "ett"} and _PARTICIPLE.search(low) \
-            and low not in {"nått", "klarat"}:
+    if before and before[0].lower_ in w["ARTICLES"] and w.rx("PARTICIPLE").search(low) \
+            and low not in w["ATTAINED_PARTICIPLES"]:
         return False
     nxt = next_word(doc, i, b)
-    if tok.lemma_ == "nå" and nxt is not None and nxt.lower_ in {"ut", "fram"}:
+    if tok.lemma_ == "nå" and nxt is not None and nxt.lower_ in w["NA_PARTICLES"]:
         return False
-    if tok.lemma_ == "klara" and nxt is not None and nxt.lower_ in {"sig", "av", "ut"}:
+    if tok.lemma_ == "klara" and nxt is not None and nxt.lower_ in w["KLARA_PARTICLES"]:
         return False
     for s, e in cues.within("SUBORDINATOR", a, i):
         if e - s > 1:
@@ -104,23 +90,23 @@ def _predicate_ok(doc: Doc, cues: CueSpans, i: int, a: int, b: int) -> bool:
         nx = next_word(doc, e - 1, i + 1)
         if nx is None:
             continue
-        if nx.lower_ in _SUBJECTS or cues.has("GOAL_NOUN", nx.i, nx.i + 1):
+        if nx.lower_ in w["SUBJECTS"] or cues.has("GOAL_NOUN", nx.i, nx.i + 1):
             return False
     if cues.has("INQUIRY", a, i):
         return False
     return True
 
 
-def _degree(doc: Doc, cues: CueSpans, a: int, b: int, label: str) -> bool:
+def _degree(doc: Doc, cues: GoalCues, a: int, b: int, label: str) -> bool:
     for s, e in cues.within(label, a, b):
         nxt = next_word(doc, e - 1, b)
-        if label == "PARTIAL" and nxt is not None and nxt.lower_ in _NOT_DEGREE and doc[s].lower_ == "delvis":
+        if label == "PARTIAL" and nxt is not None and nxt.lower_ in cues.words["NOT_DEGREE"] and doc[s].lower_ == "delvis":
             continue
         return True
     return False
 
 
-def _status_at(doc: Doc, cues: CueSpans, i: int, a: int, b: int) -> Status:
+def _status_at(doc: Doc, cues: GoalCues, i: int, a: int, b: int) -> Status:
     window = tokens(doc, max(a, i - 12), i)[-8:]
     neg = bool(window) and cues.has("NEG", window[0], i)
     for j in window:  # "ingen av indikatorerna har uppnått …", "inget mål nås"
@@ -145,7 +131,7 @@ def _status_at(doc: Doc, cues: CueSpans, i: int, a: int, b: int) -> Status:
     return Status.ACHIEVED
 
 
-def _evaluated(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
+def _evaluated(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
     """'måluppfyllelsen är mycket god', 'prognosen för målsättningen är god'."""
     heads = cues.starts("ATTAIN_NOUN", a, b)
     if not heads and cues.has("GOAL_NOUN", a, b):
@@ -153,7 +139,7 @@ def _evaluated(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
     if not heads:
         return None
     for i in tokens(doc, heads[0], b):
-        if doc[i].lower_ not in {"är", "var", "blir", "bli", "vara", "bedöms", "bedömdes", "förväntas"}:
+        if doc[i].lower_ not in cues.words["COPULAS"]:
             continue
         window = tokens(doc, i + 1, b)[:4]
         for j in window:
@@ -161,7 +147,7 @@ def _evaluated(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
             if not (good or bad):
                 continue
             nxt = next_word(doc, j, b)
-            if nxt is not None and not (nxt.is_punct or nxt.lower_ in _PRED_END):
+            if nxt is not None and not (nxt.is_punct or nxt.lower_ in cues.words["PRED_END"]):
                 return None
             if bad:
                 return Status.NOT_ACHIEVED
@@ -171,20 +157,21 @@ def _evaluated(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
     return None
 
 
-def _gem(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
+def _gem(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
     """'regionen har en delvis god ekonomisk hushållning'."""
+    have, filler = cues.words["HAVE"], cues.words["GEM_FILLER"]
     for s, _ in cues.within("good_economic_management", a, b):
         if cues.has("SUBORDINATOR", a, s) or cues.has("MODAL_TARGET", a, s):
             continue
         before = []
         for t in prev_words(doc, s, a, 5):
             before.append(t)
-            if t.lemma_ in _HAVE or t.lower_ in _HAVE:
+            if t.lemma_ in have or t.lower_ in have:
                 break
-            if not (t.lower_ in _GEM_FILLER or cues.has("NEG", t.i, t.i + 1) or cues.has("PARTIAL", t.i, t.i + 1)):
+            if not (t.lower_ in filler or cues.has("NEG", t.i, t.i + 1) or cues.has("PARTIAL", t.i, t.i + 1)):
                 before = []
                 break
-        if not before or not (before[-1].lemma_ in _HAVE or before[-1].lower_ in _HAVE):
+        if not before or not (before[-1].lemma_ in have or before[-1].lower_ in have):
             continue
         if any(cues.has("NEG", t.i, t.i + 1) for t in before):
             return Status.NOT_ACHIEVED
@@ -194,14 +181,15 @@ def _gem(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
     return None
 
 
-def _quantified(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
+def _quantified(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
     """'Vi bedömer att alla chefer kommer att ha genomgått utbildningen före årets slut'."""
     frames = cues.within("FRAME", a, b)
     if not frames or not (cues.has("YEAR_END", a, b) or cues.has("LONG_TERM", a, b)):
         return None
     f_end = frames[0][1]
     toks = tokens(doc, f_end, b)
-    done = any(doc[j].lower_ in {"vara", "ha", "bli"} and any(_PARTICIPLE.search(doc[k].lower_)
+    aux, participle = cues.words["DONE_AUX"], cues.words.rx("PARTICIPLE")
+    done = any(doc[j].lower_ in aux and any(participle.search(doc[k].lower_)
                                                                for k in toks[toks.index(j) + 1:toks.index(j) + 3])
                for j in toks)
     if not done:
@@ -217,7 +205,7 @@ def _quantified(doc: Doc, cues: CueSpans, a: int, b: int) -> Status | None:
     return None
 
 
-def clause_status(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> tuple[Status | None, bool, int | None]:
+def clause_status(doc: Doc, cues: GoalCues, a: int, b: int, anchored: bool) -> tuple[Status | None, bool, int | None]:
     """(status, goal named in this clause, index of the predicate) for one clause."""
     if cues.has("NO_ASSESS", a, b) and (anchored or cues.has("GOAL_NOUN", a, b) or cues.has("ATTAIN_NOUN", a, b)):
         return Status.NO_ASSESSMENT, True, None
@@ -227,7 +215,7 @@ def clause_status(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> t
         for i in cues.starts(label, a, b):
             if not _predicate_ok(doc, cues, i, a, b):
                 continue
-            goalish = named or anchored or (doc[i].lemma_ in {"uppnå", "nå", "infria"}
+            goalish = named or anchored or (doc[i].lemma_ in cues.words["PROGNOSIS_ATTAIN"]
                                             and cues.has("PROGNOSIS", a, i))
             if not goalish:
                 continue
@@ -252,7 +240,7 @@ def clause_status(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> t
     return None, named, None
 
 
-def _later_year(doc: Doc, a: int, b: int) -> bool:
+def _later_year(doc: Doc, words: GoalWords, a: int, b: int) -> bool:
     """'till 2025', 'under 2020' in a report about an earlier year: beyond the year end."""
     period = doc._.document.meta.period if doc._.document is not None else None
     if not period or not period[:4].isdigit():
@@ -261,43 +249,37 @@ def _later_year(doc: Doc, a: int, b: int) -> bool:
     toks = tokens(doc, a, b)
     for k, i in enumerate(toks):
         t = doc[i]
-        if k and t.is_digit and len(t.text) == 4 and year < int(t.text) < 2100 and doc[toks[k - 1]].lower_ in _YEAR_PREP:
+        if k and t.is_digit and len(t.text) == 4 and year < int(t.text) < 2100 and doc[toks[k - 1]].lower_ in words["YEAR_PREP"]:
             return True
     return False
-
-
-_CLOSED_YEAR_KINDS = {"årsredovisning"}
-_PRETERITE = {"uppnåddes", "nåddes", "uppfylldes", "klarades", "nådde", "uppnådde", "uppfyllde", "klarade",
-              "infriades", "överträffades", "överträffade"}
-_PROGNOSIS_VERBS = {"bedöms", "beräknas", "förväntas", "väntas", "prognostiseras", "tros"}
 
 
 def _kind(doc: Doc) -> str | None:
     return doc._.document.meta.kind if doc._.document is not None else None
 
 
-def _past(doc: Doc, pred: int, a: int) -> bool:
+def _past(doc: Doc, words: GoalWords, pred: int, a: int) -> bool:
     """'har uppnåtts', 'nåddes', 'uppfylldes': the clause reports what happened, not a prognosis."""
-    if doc[pred].lower_ in _PRETERITE:
+    if doc[pred].lower_ in words["PRETERITE"]:
         return True
-    return any(t.lower_ in {"har", "hade"} for t in prev_words(doc, pred, a, 3))
+    return any(t.lower_ in words["PERFECT_AUX"] for t in prev_words(doc, pred, a, 3))
 
 
-def clause_horizon(doc: Doc, cues: CueSpans, a: int, b: int, pred: int | None) -> Horizon | None:
+def clause_horizon(doc: Doc, cues: GoalCues, a: int, b: int, pred: int | None) -> Horizon | None:
     """The explicit horizon of a clause, or None when it has no time word."""
-    closed = _kind(doc) in _CLOSED_YEAR_KINDS
+    closed = _kind(doc) in cues.words["CLOSED_YEAR_KINDS"]
     if cues.has("LONG_TERM", a, b):
         return Horizon.LONG_TERM
     future = cues.has("FUTURE", a, b) or cues.has("MODAL_FUTURE", a, b)
-    if future and _later_year(doc, a, b):
+    if future and _later_year(doc, cues.words, a, b):
         return Horizon.LONG_TERM
     if cues.has("YEAR_END", a, b):
         # "vid årets slut … har uppnåtts" in an annual report is the outcome, not a prognosis
-        past = pred is not None and _past(doc, pred, a) and not cues.has("FUTURE", a, b)
+        past = pred is not None and _past(doc, cues.words, pred, a) and not cues.has("FUTURE", a, b)
         return Horizon.CURRENT if closed or past else Horizon.YEAR_END
     if cues.has("FUTURE", a, b) or (pred is not None and (
             any(cues.has("MODAL_FUTURE", t.i, t.i + 1) for t in prev_words(doc, pred, a, 3))
-            or (doc[pred].lower_.endswith("s") and any(doc[j].lower_ in _PROGNOSIS_VERBS
+            or (doc[pred].lower_.endswith("s") and any(doc[j].lower_ in cues.words["PROGNOSIS_VERBS"]
                                                         for j in tokens(doc, a, pred))))):
         # an interim report looks ahead to its year end; an annual report's year is over
         return Horizon.LONG_TERM if closed else Horizon.YEAR_END
@@ -306,16 +288,16 @@ def clause_horizon(doc: Doc, cues: CueSpans, a: int, b: int, pred: int | None) -
     return None
 
 
-def default_horizon(doc: Doc, start_char: int) -> Horizon:
+def default_horizon(doc: Doc, words: GoalWords, start_char: int) -> Horizon:
     """Under a heading such as "Måluppfyllelse – prognos helår" a bare statement is a prognosis."""
     d = doc._.document
     sec = d.section_at(start_char) if d is not None else None
-    if sec is not None and re.search(r"prognos", sec.heading, re.I) and _kind(doc) not in _CLOSED_YEAR_KINDS:
+    if sec is not None and words.rx("PROGNOSIS_HEADING").search(sec.heading) and _kind(doc) not in words["CLOSED_YEAR_KINDS"]:
         return Horizon.YEAR_END
     return Horizon.CURRENT
 
 
-def assess(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon, tuple[int, int]]]:
+def assess(doc: Doc, cues: GoalCues, a: int, b: int, anchored: bool) -> list[tuple[Status, Horizon, tuple[int, int]]]:
     """(status, horizon, clause tokens) of a sentence at tokens [a, b), one per horizon."""
     found: dict[Horizon, list[Status]] = {}
     where: dict[Horizon, tuple[int, int]] = {}
@@ -327,23 +309,23 @@ def assess(doc: Doc, cues: CueSpans, a: int, b: int, anchored: bool) -> list[tup
         horizon = h or horizon
         if st is None:
             continue
-        key = horizon or default_horizon(doc, doc[a].idx)
+        key = horizon or default_horizon(doc, cues.words, doc[a].idx)
         found.setdefault(key, []).append(st)
         where.setdefault(key, (x, y))
     if not found and anchored:
         st = _quantified(doc, cues, a, b)
         if st is not None:
-            key = clause_horizon(doc, cues, a, b, None) or default_horizon(doc, doc[a].idx)
+            key = clause_horizon(doc, cues, a, b, None) or default_horizon(doc, cues.words, doc[a].idx)
             found[key], where[key] = [st], (a, b)
     return [(sts[0] if len(set(sts)) == 1 else Status.PARTIALLY, h, where[h]) for h, sts in found.items()]
 
 
-def counted(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
+def counted(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
     """'två av de finansiella målen har inte nåtts': a count of goals, not one goal's assessment."""
     toks = tokens(doc, a, b)
     for k, i in enumerate(toks[:-2]):
         t = doc[i]
-        if not (t.is_digit or (t.is_alpha and t.lower_ not in {"en", "ett"} and word_to_int(t.lower_) is not None)):
+        if not (t.is_digit or (t.is_alpha and t.lower_ not in cues.words["ONE"] and word_to_int(t.lower_) is not None)):
             continue
         if doc[toks[k + 1]].lower_ != "av":
             continue

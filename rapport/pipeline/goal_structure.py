@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from rapport.corpus import BlockKind
 
-from .cues import CueSpans
+from .goal_base import GoalCues
 from .goal_clauses import clean_name, tokens
 from .goal_status import COLOURS, value_status
 from .records import Level, Status
@@ -37,10 +37,8 @@ from .records import Level, Status
 _STRONG_HEAD = {"HEAD_NOT_ACHIEVED": Status.NOT_ACHIEVED}
 _WEAK_HEAD = {"HEAD_NOT_ACHIEVED_WEAK": Status.NOT_ACHIEVED, "HEAD_ACHIEVED_WEAK": Status.ACHIEVED}
 VALUE_LABELS = frozenset({"NEG", "PARTIAL", "FULL", "ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS})
-_SEPARATORS = {"–", "-", "—", ":", "|", "/"}
 _BULLETS = "•-–*·\u2022▪►○● \t"
 _MAX_NAME_WORDS = 10
-_RELATIVE = {"som", "vilka", "vilket", "där"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +72,10 @@ def line_regions(doc: Doc, d, keep=None) -> list[Line]:
     return out
 
 
-def _status_tail(doc: Doc, cues: CueSpans, line: Line) -> int | None:
+def _status_tail(doc: Doc, cues: GoalCues, line: Line) -> int | None:
     """Where the line's closing status value starts (up to four value words), or None."""
     toks = tokens(doc, line.a, line.b)
-    if toks and doc[toks[-1]].is_punct and doc[toks[-1]].text not in _SEPARATORS:
+    if toks and doc[toks[-1]].is_punct and doc[toks[-1]].text not in cues.words["NAME_SEPARATORS"]:
         toks = toks[:-1]  # "uppnått." at the end of a bullet
     at = None
     for k in range(len(toks) - 1, max(-1, len(toks) - 5), -1):
@@ -90,11 +88,11 @@ def _status_tail(doc: Doc, cues: CueSpans, line: Line) -> int | None:
     return at
 
 
-def _inside(cues: CueSpans, label: str, i: int) -> bool:
+def _inside(cues: GoalCues, label: str, i: int) -> bool:
     return any(s <= i < e for s, e in cues.within(label, max(0, i - 4), i + 5))
 
 
-def _finite(doc: Doc, cues: CueSpans, i: int) -> bool:
+def _finite(doc: Doc, cues: GoalCues, i: int) -> bool:
     """A finite verb (listed, or a present/past form of its lemma: 'ökar', 'öppnade')."""
     t = doc[i]
     if cues.has("FINITE", i, i + 1):
@@ -106,7 +104,7 @@ def _finite(doc: Doc, cues: CueSpans, i: int) -> bool:
     return low in {lemma + "r", lemma + "de", lemma + "des", lemma + "t", stem + "er", stem + "te", stem + "de"}
 
 
-def name_like(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
+def name_like(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
     """A goal or indicator name: a few words with letters, no finite verb, no date or amount label."""
     toks = tokens(doc, a, b)
     words = [i for i in toks if doc[i].is_alpha]
@@ -119,7 +117,7 @@ def name_like(doc: Doc, cues: CueSpans, a: int, b: int) -> bool:
     if cues.has("DEVELOPMENT", words[0], words[0] + 1):  # "Kortare väntetider …": a development, not a name
         return False
     # a relative clause belongs to the name ("Andel elever som klarar simprovet")
-    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in _RELATIVE) for i in words)
+    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in cues.words["RELATIVE"]) for i in words)
 
 
 def _value(tok) -> bool:
@@ -127,13 +125,13 @@ def _value(tok) -> bool:
     return tok.text.lstrip("-−+")[:1].isdigit()
 
 
-def _name_end(doc: Doc, toks: list[int], tail: int) -> int:
+def _name_end(doc: Doc, cues: GoalCues, toks: list[int], tail: int) -> int:
     """End of the name part: before the first value (number) or separator ahead of the tail."""
-    end = tail
+    end, seps, percent = tail, cues.words["NAME_SEPARATORS"], cues.words["PERCENT"]
     for i in toks:
         if i >= tail:
             break
-        if _value(doc[i]) or doc[i].text in _SEPARATORS or doc[i].text in {"%", "procent"}:
+        if _value(doc[i]) or doc[i].text in seps or doc[i].text in percent:
             return i
     return end
 
@@ -155,7 +153,7 @@ def list_title(d, pos: int) -> tuple[int, int] | None:
     return None
 
 
-def heading_class(doc: Doc, cues: CueSpans, d, pos: int) -> tuple[Status, bool] | None:
+def heading_class(doc: Doc, cues: GoalCues, d, pos: int) -> tuple[Status, bool] | None:
     """(status, strong) of the title above the list item at `pos` when it is a status class, else None."""
     where = list_title(d, pos)
     if where is None or len(d.text[where[0]:where[1]].split()) > 6:
@@ -179,7 +177,7 @@ def heading_class(doc: Doc, cues: CueSpans, d, pos: int) -> tuple[Status, bool] 
     return None
 
 
-def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[Line, int, Status, str | None, Level]]:
+def status_lines(doc: Doc, d, cues: GoalCues, lines: list[Line]) -> list[tuple[Line, int, Status, str | None, Level]]:
     """(line, name end, status, name or None, level) of each status line and classed list item."""
     tails = [_status_tail(doc, cues, ln) for ln in lines]
     out = []
@@ -187,7 +185,7 @@ def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[L
         toks = tokens(doc, ln.a, ln.b)
         tail = tails[k]
         if tail is not None:
-            end = _name_end(doc, toks, tail)
+            end = _name_end(doc, cues, toks, tail)
             has_values = any(_value(doc[i]) for i in toks if i < tail)
             beside = any(0 <= j < len(lines) and tails[j] is not None and _adjacent(d, lines, k, j)
                          for j in (k - 1, k + 1))
@@ -219,20 +217,20 @@ def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[L
     return out
 
 
-def _full_value(cues: CueSpans, ln: Line) -> bool:
+def _full_value(cues: GoalCues, ln: Line) -> bool:
     """A value standing alone must say attainment, a colour or no assessment, not only a degree
     word: "Delvis uppfyllt" is a status, the legend "Helt Delvis Inte" is not."""
     return any(cues.has(label, ln.a, ln.b) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS))
 
 
-def _measure_subject(doc: Doc, cues: CueSpans, ln: Line) -> int | None:
+def _measure_subject(doc: Doc, cues: GoalCues, ln: Line) -> int | None:
     """End of the subject of an item that opens with a measure and goes on with its verb
     ("Kostnaden per vårddygn har ökat …"), or None."""
     toks = tokens(doc, ln.a, ln.b)
     if not toks or not cues.has("MEASURE", toks[0], toks[0] + 1) or not doc[toks[0]].text[:1].isupper():
         return None
     for k, i in enumerate(toks[1:], 1):
-        if _finite(doc, cues, i) and doc[toks[k - 1]].lower_ not in _RELATIVE:
+        if _finite(doc, cues, i) and doc[toks[k - 1]].lower_ not in cues.words["RELATIVE"]:
             return i if k <= _MAX_NAME_WORDS else None
     return None
 
@@ -247,11 +245,11 @@ def _after_heading(d, ln: Line) -> bool:
     return sec is not None and not d.text[sec.start + len(sec.heading):ln.start].strip()
 
 
-def compared(doc: Doc, cues: CueSpans, a: int, b: int) -> tuple[Status, str] | None:
+def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | None:
     """(status, measure) of "X understiger målvärdet", "X ligger över den fastställda nivån"."""
     for label in ("COMPARE_BELOW", "COMPARE_ABOVE"):
         for s, e in cues.within(label, a, b):
-            ref = _target_after(doc, cues, e, b, 3 if e - s == 1 and doc[s].lower_ in {"under", "över"} else 6)
+            ref = _target_after(doc, cues, e, b, 3 if e - s == 1 and doc[s].lower_ in cues.words["COMPARE_PREP"] else 6)
             if ref is None:
                 continue
             if any(cues.has(m, max(a, s - 3), s) for m in ("MODAL_TARGET", "TARGET_MODAL")):
@@ -264,14 +262,14 @@ def compared(doc: Doc, cues: CueSpans, a: int, b: int) -> tuple[Status, str] | N
                 below = not below
             good = below if cues.has("LOWER_BETTER", a, s) else not below
             name = doc[subject[0]:subject[-1] + 1]
-            words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in {"fortfarande", "sig"})]
+            words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in cues.words["NAME_DROP"])]
             cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1)), len(words))
             return (Status.ACHIEVED if good else Status.NOT_ACHIEVED), clean_name(
                 " ".join(t.text for t in words[:cut]))
     return None
 
 
-def _target_after(doc: Doc, cues: CueSpans, e: int, b: int, window: int) -> int | None:
+def _target_after(doc: Doc, cues: GoalCues, e: int, b: int, window: int) -> int | None:
     """Position of the target the comparison points at: 'målvärdet', 'den nivå som fastställts'."""
     toks = tokens(doc, e, b)[:window + 1]
     for k, i in enumerate(toks):

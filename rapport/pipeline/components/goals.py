@@ -10,15 +10,13 @@ rapport_aggregates (`goal_counts` says which sentences they are).
 from __future__ import annotations
 
 import bisect
-import re
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from rapport.corpus import BlockKind
 
-from ..cues import CueSpans
-from ..goal_base import CueListComponent
+from ..goal_base import CueListComponent, GoalCues
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
 from ..goal_counts import parse_counts
@@ -28,12 +26,6 @@ from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
-
-_STATUS_LINE = re.compile(
-    r"(?im)^[ \t•\-–]*(?P<field>(?:samlad\s+|sammanfattande\s+)?(?:måluppfyllelse|bedömning|status|"
-    r"(?:helårs)?prognos(?:\s+helår|\s+vid\s+årets\s+slut)?))[ \t]*[:–\-][ \t]*(?P<value>[^\n.]{2,60}?)[ \t.]*$")
-_STATUS_WORD = re.compile(r"uppfyll|uppnå|\bnått|\bnås|ej bedöm|inte bedöm|ingen bedömning|ingen prognos", re.I)
-
 
 @Language.factory(
     "rapport_goals",
@@ -93,14 +85,14 @@ class GoalAssessor(HeadsUser, CueListComponent):
         lines = line_regions(doc, d, keep)
         if not lines:
             return []
-        cues = CueSpans(doc, lex, _merged({(ln.a, ln.b) for ln in lines} | _heading_tokens(doc, d)))
+        cues = GoalCues(doc, lex, _merged({(ln.a, ln.b) for ln in lines} | _heading_tokens(doc, d)))
         taken = [(sp.start_char, sp.end_char) for sp in found]
         out = []
         for ln, end, status, name, level in status_lines(doc, d, cues, lines):
             if any(s < ln.end and ln.start < e for s, e in taken):
                 continue
             goal, lvl = (name, level) if name else index.resolve(ln.a, ln.b)
-            horizon = default_horizon(doc, ln.start)
+            horizon = default_horizon(doc, cues.words, ln.start)
             rec = GoalAssessment(**evidence(doc, ln.start, ln.end), goal=goal, level=lvl, assessor=None,
                                  status=status, horizon=horizon)
             span = claim(doc, ln.a, ln.b, status.value)
@@ -108,7 +100,7 @@ class GoalAssessor(HeadsUser, CueListComponent):
             out.append(span)
         return out
 
-    def comparisons(self, doc: Doc, cues: CueSpans, index: GoalIndex, rest) -> tuple[list, list[Span]]:
+    def comparisons(self, doc: Doc, cues: GoalCues, index: GoalIndex, rest) -> tuple[list, list[Span]]:
         """Sentences comparing a measure with its target ("… understiger målvärdet"), and the rest."""
         out, left = [], []
         for c in rest:
@@ -120,13 +112,13 @@ class GoalAssessor(HeadsUser, CueListComponent):
             status, name = got
             rec = GoalAssessment(**evidence(doc, c.start, c.end), goal=name or index.resolve(a, b)[0],
                                  level=Level.INDICATOR, assessor=assessor(doc, cues, a, b), status=status,
-                                 horizon=default_horizon(doc, c.start))
+                                 horizon=default_horizon(doc, cues.words, c.start))
             span = claim(doc, a, b, status.value)
             span._.fact = rec
             out.append(span)
         return left, out
 
-    def head_assessments(self, doc: Doc, d, cues: CueSpans, index: GoalIndex, rest) -> list[Span]:
+    def head_assessments(self, doc: Doc, d, cues: GoalCues, index: GoalIndex, rest) -> list[Span]:
         """Assessments the rules did not read, where learned heads are loaded: the head decides
         that a sentence assesses a goal and its status and horizon; which goal, its level and
         the assessor are still read by the rules (the goal index, the assessor patterns)."""
@@ -152,12 +144,13 @@ class GoalAssessor(HeadsUser, CueListComponent):
             out.append(span)
         return out
 
-    def status_lines(self, doc: Doc, d, cues: CueSpans, index: GoalIndex) -> list[Span]:
+    def status_lines(self, doc: Doc, d, cues: GoalCues, index: GoalIndex) -> list[Span]:
         """'Måluppfyllelse: Delvis uppfyllt', 'Prognos helår: Uppnås' — status fields of goal tables and cards."""
+        words = self.lexicon.words
         fields = []
-        for m in _STATUS_LINE.finditer(d.text):
+        for m in words.rx("STATUS_FIELD").finditer(d.text):
             value = doc.char_span(m.start("value"), m.end("value"), alignment_mode="expand")
-            if value is not None and len(value) and _STATUS_WORD.search(m.group("value")):
+            if value is not None and len(value) and words.rx("STATUS_FIELD_WORD").search(m.group("value")):
                 fields.append((m, value))
         out = []
         for (m, _), status in zip(fields, value_statuses(doc, self.lexicon, [(v.start, v.end) for _, v in fields])):
@@ -166,7 +159,7 @@ class GoalAssessor(HeadsUser, CueListComponent):
             span = doc.char_span(m.start("field"), m.end("value"), alignment_mode="expand")
             if span is None:
                 continue
-            horizon = Horizon.YEAR_END if re.search(r"prognos|årets slut|helår", m.group("field"), re.I) else (
+            horizon = Horizon.YEAR_END if words.rx("FIELD_YEAR_END").search(m.group("field")) else (
                 Horizon.CURRENT)
             goal, level = index.resolve(span.start, span.end)
             ev = evidence(doc, span.start_char, span.end_char)
@@ -177,7 +170,7 @@ class GoalAssessor(HeadsUser, CueListComponent):
             out.append(carrier)
         return out
 
-    def assess_sentence(self, doc, d, cues: CueSpans, index: GoalIndex, c) -> list[tuple[Span, GoalAssessment]]:
+    def assess_sentence(self, doc, d, cues: GoalCues, index: GoalIndex, c) -> list[tuple[Span, GoalAssessment]]:
         a, b = c.span.start, c.span.end
         if not (cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b) or cues.has("ATTAIN_NOUN", a, b)
                 or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
