@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-SHARED = ROOT.parent / "shared"
+from eval_search import SHARED  # noqa: E402
 
 
 def sample_g0vse(n: int, seed: int) -> list[Path]:

@@ -23,7 +23,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "bench"))
+from eval_search import SHARED  # noqa: E402
 
 EMOJI = "😀😂🤔🙈🎉🔥💩👍🚀🌈🍕🐱🐶⚽🎸💡❤️🥳😴🤖"
 PUNCT = "!?.,;:-–—()[]{}/\\*&%$#@^~\"'«»…"

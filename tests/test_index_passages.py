@@ -91,3 +91,10 @@ def test_passages_small_table_cells_join_their_row():
     assert not any(len(x.split()) < 4 for x in joined)
     # the pieces stay in order and cover every row
     assert "".join(joined).replace("\n", "") == text.replace("\n", "")
+
+
+def test_passages_without_a_word_are_left_out():
+    doc = make_document("sidor.txt", [("h", 1, "Bilaga"), ("p", "17"), ("h", 1, "Resultat"), ("p", "— — — 2,5 %"),
+                                      ("h", 1, "Ekonomi"), ("p", "Resultatet blev 12 miljoner kronor.")])
+    texts = [p.text for p in document_passages(doc)]
+    assert texts == ["Resultatet blev 12 miljoner kronor."]

@@ -82,6 +82,15 @@ def _windows(run: list, window: int, stride: int) -> Iterable[tuple[int, int]]:
         i = min(i + stride, j)
 
 
+_WORDISH = re.compile(r"[^\W\d_]{2,}")
+
+
+def has_word(text: str) -> bool:
+    """Two letters in a row somewhere: a page number, a rule of dashes or a lone figure has none,
+    and a passage without a word is found only through the section path in front of it."""
+    return _WORDISH.search(text) is not None
+
+
 def prose_passages(doc: Document, *, window: int = 3, stride: int = 1, context: str = "path") -> list[Passage]:
     meta = doc.meta
     out = []
@@ -89,6 +98,8 @@ def prose_passages(doc: Document, *, window: int = 3, stride: int = 1, context: 
         for i, j in _windows(run, window, stride):
             start, end, section, page = run[i][0], run[j - 1][1], run[i][2], run[i][3]
             text = doc.text[start:end]
+            if not has_word(text):
+                continue
             ctx = _context(doc, section, context)
             out.append(Passage(doc=doc.name, region=meta.region, kind=meta.kind, period=meta.period,
                                section=doc.section_path(section), page=page, start=start, end=end, text=text,
@@ -155,9 +166,6 @@ def _table_segments(doc: Document, a0: int, z0: int) -> list[tuple[str, int, int
     return out
 
 
-_WORDISH = re.compile(r"[^\W\d_]{2,}")
-
-
 def _absorb_small(text: str, spans: list[tuple[int, int]], min_words: int = 6) -> list[tuple[int, int]]:
     """Join pieces of under `min_words` words to a neighbour in the same table.
 
@@ -210,7 +218,7 @@ def table_passages(doc: Document, *, window: int = 3, stride: int = 1, context: 
             i = j
         for start, end in _absorb_small(doc.text, spans):
             text = doc.text[start:end]
-            if not re.search(r"[^\W\d_]{2,}", text):
+            if not has_word(text):
                 continue  # a stray date or page number, nothing to find it by
             out.append(Passage(doc=doc.name, region=meta.region, kind=meta.kind, period=meta.period,
                                section=doc.section_path(b.section), page=b.page if b.page is not None else doc.page_at(start),

@@ -7,9 +7,12 @@ of the query when the index holds reports of it: otherwise the word is kept
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from rapport.corpus.meta import REGION_VARIANTS
 
@@ -66,6 +69,7 @@ class ParsedQuery:
     period_to: str | None = None
     kinds: list[str] = field(default_factory=list)  # report kinds asked about ("årsredovisning"), when indexed
     english: bool = False
+    national: bool = False  # the query names the national level (asks_national): no national prior
 
     @property
     def is_comparison(self) -> bool:
@@ -171,9 +175,9 @@ def parse_query(query: str, known_regions: set[str] | None = None, known_kinds: 
         for m in re.finditer(rf"{_KIND_LEAD}\b(?:{pat})\b", query, re.I):
             if not any(x < m.end() and m.start() < y for x, y, *_ in found):
                 found.append((m.start(), m.end(), "kind", kind))
-    english = looks_english(query)
+    english, national = looks_english(query), asks_national(query)
     if not found:
-        return ParsedQuery(query, query.strip(), [], english=english)
+        return ParsedQuery(query, query.strip(), [], english=english, national=national)
     found.sort()
     regions = list(dict.fromkeys(v for _, _, w, v in found if w == "region"))
     kinds = list(dict.fromkeys(v for _, _, w, v in found if w == "kind"))
@@ -193,7 +197,56 @@ def parse_query(query: str, known_regions: set[str] | None = None, known_kinds: 
     s = re.sub(r"\s*\b(?:jämfört|compared)(?:\s+(?:med|to|with))?\s*$", " ", s, flags=re.I)
     s = _LEAD.sub("", s)
     s = re.sub(r"\s+", " ", s.replace("\x00", " ")).strip(" ,;:-")
-    return ParsedQuery(query, s or query.strip(), regions, lo, hi, kinds, english)
+    return ParsedQuery(query, s or query.strip(), regions, lo, hi, kinds, english, national)
+
+
+@dataclass(frozen=True, slots=True)
+class NationalCues:
+    """Words that ask for the national level, from models/patterns/national.jsonl (casefolded)."""
+
+    exact: frozenset[str]
+    prefix: tuple[str, ...]
+    suffix: tuple[str, ...]
+    phrase: re.Pattern | None
+
+
+@lru_cache(maxsize=1)
+def national_cues() -> NationalCues:
+    """The cue rows, read once per process: every row's `exact`, `prefix`, `suffix` and `phrase`
+    lists (an `exact` entry of several words counts as a phrase)."""
+    text = resources.files("rapport.models").joinpath("patterns", "national.jsonl").read_text(encoding="utf-8")
+    exact, prefix, suffix, phrases = set(), [], [], []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        for w in row.get("exact", ()):
+            if " " in w.strip():
+                phrases.append(w.casefold())
+            else:
+                exact.add(w.casefold())
+        prefix += [w.casefold() for w in row.get("prefix", ())]
+        suffix += [w.casefold() for w in row.get("suffix", ())]
+        phrases += [w.casefold() for w in row.get("phrase", ())]
+    pat = r"|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(set(phrases), key=len, reverse=True))
+    return NationalCues(frozenset(exact), tuple(prefix), tuple(suffix),
+                        re.compile(rf"(?<!\w)(?:{pat})(?!\w)") if pat else None)
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def asks_national(text: str) -> bool:
+    """Does the query name the national level (the state, the government, a national agency,
+    "nationell", "riket", English "national"/"government")? Then national texts are what it wants."""
+    cues = national_cues()
+    low = text.casefold()
+    if cues.phrase is not None and cues.phrase.search(low):
+        return True
+    for w in _WORD.findall(low):
+        if w in cues.exact or w.startswith(cues.prefix) or w.endswith(cues.suffix):
+            return True
+    return False
 
 
 def looks_english(text: str) -> bool:

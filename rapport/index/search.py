@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,8 @@ import pandas as pd
 from rapport.index.fusion import Filters, rrf, top_ids
 from rapport.index.match import (MatchEvidence, agreement, background_sample, dense_gap, lexical_coverage,
                                  load_calibration)
-from rapport.index.query import ParsedQuery, clean_query, looks_english, parse_query
+from rapport.index.prior import apply_prior, factor_from_env
+from rapport.index.query import ParsedQuery, asks_national, clean_query, looks_english, parse_query
 from rapport.index.records import RESULT_COLUMNS
 from rapport.index.store import PassageConfig, build_index, generation_dir, load_parts
 
@@ -43,6 +44,9 @@ class FusionConfig:
     english_feedback_docs: int = 10  # 0 = off
     english_feedback_terms: int = 20
     english_feedback_weight: float = 0.5
+    # fused score × this for passages of national texts (no region) unless the query asks for the
+    # national level (index/prior.py); from $RAPPORT_NATIONAL_PRIOR, 1.0 = off
+    national_prior: float = field(default_factory=factor_from_env)
 
 
 MAX_DENSE_QUERY_CHARS = 200
@@ -105,6 +109,10 @@ class Searcher:
         self._doc = self.passages["doc"].to_numpy()
         self._start = self.passages["start"].to_numpy()
         self._end = self.passages["end"].to_numpy()
+        # which passages the national prior weighs down: texts with no region, when the index also
+        # holds region texts (over national texts alone a common factor would change nothing)
+        national = self.passages["region"].isna().to_numpy()
+        self._national = national if national.any() and not national.all() else None
         self._qcache: dict[str, np.ndarray] = {}
         self._mcache: dict[str, np.ndarray | None] = {}
         # result columns prepared once: plain Python values (None, not pd.NA) so
@@ -197,10 +205,13 @@ class Searcher:
                 break
         return keep, ks
 
-    def _rank(self, text: str, mask: np.ndarray | None, k: int,
-              mode: str) -> tuple[list[int], list[float], MatchEvidence]:
+    def _rank(self, text: str, mask: np.ndarray | None, k: int, mode: str,
+              national: bool = False) -> tuple[list[int], list[float], MatchEvidence]:
+        """Top k of one ranking; `national`: the query asks for national texts, so no prior."""
         n = max(self.fusion.candidates, 4 * k)
         ids, sc, evidence = self._candidates(text, mask, mode, n)
+        if not national:
+            ids, sc = apply_prior(ids, sc, self._national, self.fusion.national_prior)
         return (*self._dedupe(ids, sc, k), evidence)
 
     def _judge(self, df: pd.DataFrame, evidence: list[MatchEvidence]) -> pd.DataFrame:
@@ -262,7 +273,8 @@ class Searcher:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         flt = _as_filters(filters, filter_kw)
         query = clean_query(query)
-        pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [])
+        pq = self.parse(query) if understand_regions else ParsedQuery(query, query, [],
+                                                                       national=asks_national(query))
         text = pq.text
         flt = self._understood(flt, pq)
         if pq.regions and flt.region is None:
@@ -270,7 +282,7 @@ class Searcher:
                 flt = replace(flt, region=pq.regions[0])
             else:
                 return self._interleaved(text, pq.regions, flt, k, mode)
-        ids, sc, evidence = self._rank(text, self._mask(flt), k, mode)
+        ids, sc, evidence = self._rank(text, self._mask(flt), k, mode, pq.national)
         return self._judge(self._frame(ids, sc), [evidence])
 
     def _interleaved(self, text: str, regions: list[str], flt: Filters, k: int, mode: str) -> pd.DataFrame:
@@ -310,7 +322,7 @@ class Searcher:
             m = (values == g).to_numpy()  # read-only under pandas copy-on-write: combine into a new array
             if base is not None:
                 m = m & base
-            ids, sc, ev = self._rank(text, m, k, mode)
+            ids, sc, ev = self._rank(text, m, k, mode, pq.national)
             frames.append(self._frame(ids, sc, {"group": g}))
             evidence.append(ev)
         cols = ["group"] + RESULT_COLUMNS + ["source"]
@@ -337,6 +349,7 @@ def build_or_load_index(documents, index_dir: str | Path, embedder=None, show_pr
     """
     from rapport.models.embedder import load_embedder
 
+    fusion = fusion or FusionConfig()  # a bad $RAPPORT_NATIONAL_PRIOR fails before any embedding
     embedder = embedder if embedder is not None else load_embedder(show_progress=show_progress)
     manifest = build_index(documents, index_dir, embedder, config=config, show_progress=show_progress, log=log)
     # the generation just checked, not whatever CURRENT names by now (another corpus may share the folder)
