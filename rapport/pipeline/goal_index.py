@@ -16,27 +16,12 @@ from spacy.tokens import Doc
 
 from rapport.corpus import BlockKind
 
-from .cues import CueSpans
+from .goal_base import GoalCues, GoalWords
 from .goal_clauses import clean_name
 from .records import Level
 from .spans import document
 
 NUMBERED = {"goal", "sub_goal", "financial_goal", "strategic_goal"}
-_GENERIC_HEADING = re.compile(
-    r"(bedömning|nämnd\b|nämnden$|styrelsen$|fullmäktige$|^tabell|^diagram|^figur|framgångsfaktor|^styrmått|"
-    r"^kontrollmått|^aktivitet|indikatorer$|^prognos\b|^måluppfyllelse\b|^status\b|^utfall|^mål\b(?!\s*\d)|^målet har|^ingen prognos|"
-    r"^färgmarkering|status|kommentar|^sammanfattning|^inledning|^läsanvisning|^bilaga|^innehåll|^not\b|^koncernen|^regionen$)",
-    re.I)
-_TITLE_NEXT = re.compile(r"^\s*(den\s+)?(samlade|sammanfattande|sammanvägda|övergripande)?\s*(bedömning|måluppfyll)",
-                         re.I)
-_FINANCIAL_WORD = re.compile(r"^(resultat|pensionsskulds?|finansierings|skuldsättnings|soliditets|självfinansierings|"
-                             r"likviditets|balanskravs|investerings)mål", re.I)
-_STRATEGIC = re.compile(r"strategisk[at]?\s+mål", re.I)
-_FINANCIAL = re.compile(r"finansiell[at]?\s+mål|ekonomisk[at]?\s+mål", re.I)
-_STOP_NAME = {"är", "har", "bedöms", "visar", "kommer", "kan", "inte", "ej", "uppnås", "nås", "uppfylls", "var",
-              "blir", "bedömer", "beräknas", "ligger", "uppgår", "hade", ",", ".", ";", ":", "vilket", "som"}
-
-
 @dataclass(frozen=True, slots=True)
 class Anchor:
     """A place in the document from which on the text is about one goal."""
@@ -54,10 +39,7 @@ def _ref_key(level: str, text: str) -> tuple[str, str] | None:
     return (level, m.group()) if m else None
 
 
-_UNIT_AFTER = re.compile(r"^(procent|procents|%|dagar|år|mkr|tkr|kr|kronor|timmar|veckor|månader|st|personer)$", re.I)
-
-
-def numbered(doc: Doc, level: str, s: int, e: int) -> tuple[str, str] | None:
+def numbered(doc: Doc, words: GoalWords, level: str, s: int, e: int) -> tuple[str, str] | None:
     """(level, number) when doc[s:e] is a numbered goal ('Mål 7', 'delmål 12.5'), not 'mål 80 procent'."""
     key = _ref_key(level, doc[s:e].text)
     if key is None:
@@ -65,7 +47,7 @@ def numbered(doc: Doc, level: str, s: int, e: int) -> tuple[str, str] | None:
     j = e
     while j < len(doc) and doc[j].is_space:
         j += 1
-    if j < len(doc) and _UNIT_AFTER.match(doc[j].text):
+    if j < len(doc) and words.rx("UNIT_AFTER").match(doc[j].text):
         return None
     return key
 
@@ -96,17 +78,19 @@ def _title_after(text: str, pos: int, limit: int = 200) -> str:
 class GoalIndex:
     """Goal anchors of one document, in text order, and the resolution of a sentence's goal."""
 
-    def __init__(self, doc: Doc, cues: CueSpans, window: int = 8000):
+    def __init__(self, doc: Doc, cues: GoalCues, window: int = 8000):
         d = document(doc)
         self.doc, self.cues, self.window, self.text = doc, cues, window, d.text
+        w = self.words = cues.words
+        generic = w.rx("GENERIC_HEADING")
         self.titles: dict[tuple[str, str], str] = {}
         # a report that names its goals "strategiska mål" throughout: unnumbered goal titles are those
-        self.strategic_doc = len(_STRATEGIC.findall(d.text)) >= 5
+        self.strategic_doc = len(w.rx("STRATEGIC").findall(d.text)) >= 5
         anchors: list[Anchor] = []
         for level in NUMBERED:
             for s, e in cues.by_label.get(level, []):
                 span = doc[s:e]
-                key = numbered(doc, level, s, e)
+                key = numbered(doc, w, level, s, e)
                 if key is None:
                     continue
                 ref = clean_name(span.text)
@@ -114,7 +98,7 @@ class GoalIndex:
                     continue
                 title = _title_after(d.text, span.end_char)
                 label = f"{ref}. {title}" if title else ref
-                if title and not _GENERIC_HEADING.search(title):
+                if title and not generic.search(title):
                     if len(label) > len(self.titles.get(key, "")):
                         self.titles[key] = label
                 anchors.append(Anchor(span.start_char, label, Level(level), ref))
@@ -122,7 +106,7 @@ class GoalIndex:
             if b.kind != BlockKind.HEADING:
                 continue
             head = clean_name(d.text[b.start:b.end])
-            if not head or _GENERIC_HEADING.search(head) or any(a.start == b.start for a in anchors):
+            if not head or generic.search(head) or any(a.start == b.start for a in anchors):
                 continue
             if re.match(r"^\d+(\.\d+)*\s", head):  # numbered chapter headings are structure, not goals
                 continue
@@ -136,7 +120,7 @@ class GoalIndex:
                 continue
             line = text.split("\n")[0].strip().lstrip("•-–*·\u2022 ")
             if (not line[:1].isupper() or re.search(r"[.!?:;,]$|\d", line)
-                    or not 1 <= len(line.split()) <= 8 or _GENERIC_HEADING.search(line)
+                    or not 1 <= len(line.split()) <= 8 or generic.search(line)
                     or self._states_status(b.start, b.start + len(text))):
                 continue
             anchors.append(Anchor(b.start, clean_name(line), self._context_level(b.start, line), None))
@@ -156,27 +140,29 @@ class GoalIndex:
     def _title_lines(self, doc: Doc) -> list[Anchor]:
         """Short title lines directly above a "Den samlade bedömningen …" sentence."""
         out = []
-        for m in re.finditer(r"(?m)^[ \t]*([A-ZÅÄÖ][^\n.!?:;]{2,90})\n((?:[ \t]*[a-zåäö(][^\n.!?:;]{1,60}\n){0,2})",
-                             self.text):
+        w = self.words
+        for m in w.rx("TITLE_LINE").finditer(self.text):
             after = self.text[m.end():m.end() + 80]
-            if not _TITLE_NEXT.match(after) or not after.lstrip()[:1].isupper():
+            if not w.rx("TITLE_NEXT").match(after) or not after.lstrip()[:1].isupper():
                 continue
             before = self.text[:m.start(1)].rstrip()
             if before and before[-1] not in ".!?:\n" and "\n\n" not in self.text[len(before):m.start(1) + 1]:
                 continue
             title = clean_name(m.group(1) + " " + m.group(2))
-            if _GENERIC_HEADING.search(title) or len(title.split()) > 14:
+            if w.rx("GENERIC_HEADING").search(title) or len(title.split()) > 14:
                 continue
             out.append(Anchor(m.start(1), title, self._context_level(m.start(1), title), None))
         return out
 
     def _context_level(self, pos: int, head: str) -> Level:
         before = self.text[max(0, pos - 3000):pos] + " " + head
-        if _FINANCIAL.search(head) or _FINANCIAL_WORD.search(head) or _FINANCIAL.search(before[-400:]):
+        w = self.words
+        financial = w.rx("FINANCIAL")
+        if financial.search(head) or w.rx("FINANCIAL_WORD").search(head) or financial.search(before[-400:]):
             return Level.FINANCIAL_GOAL
-        if re.search(r"ekonomisk hushållning", head, re.I):
+        if w.rx("GEM_HEADING").search(head):
             return Level.GOOD_ECONOMIC_MANAGEMENT
-        if _STRATEGIC.search(before) or self.strategic_doc:
+        if w.rx("STRATEGIC").search(before) or self.strategic_doc:
             return Level.STRATEGIC_GOAL
         return Level.GOAL
 
@@ -193,7 +179,7 @@ class GoalIndex:
         start_char = doc[a].idx
         for level in ("sub_goal", "financial_goal", "strategic_goal", "goal"):
             for s, e in cues.within(level, a, b):
-                key = numbered(doc, level, s, e)
+                key = numbered(doc, self.words, level, s, e)
                 if key:
                     return self.titles.get(key, clean_name(doc[s:e].text)), Level(level)
         anchor = self.anchor_before(start_char)
@@ -210,7 +196,7 @@ class GoalIndex:
         financial = any(" " in doc[s:e].text for s, e in cues.within("financial_goal", a, b))
         if cues.has("strategic_goal", a, b):
             level = Level.STRATEGIC_GOAL
-        elif any(t.lower_ in {"delmålet", "delmålen"} for t in doc[a:b]):
+        elif any(t.lower_ in self.words["SUB_GOAL_WORDS"] for t in doc[a:b]):
             level = Level.SUB_GOAL
         if cues.has("overall", a, b) and not any(t.lower_ == "målet" for t in doc[a:b]):
             return "samtliga mål", Level.OVERALL
@@ -218,7 +204,7 @@ class GoalIndex:
             return named or "finansiellt mål", Level.FINANCIAL_GOAL
         if named:
             if level != Level.FINANCIAL_GOAL:
-                level = Level.INDICATOR if re.match(r"målet för (antal|andel)", named, re.I) else Level.SUB_GOAL
+                level = Level.INDICATOR if self.words.rx("NAMED_INDICATOR").match(named) else Level.SUB_GOAL
             return _with_ref(named, anchor), level
         if anchor is None:
             return None, None
@@ -230,9 +216,10 @@ class GoalIndex:
 
     def _compound(self, a: int, b: int) -> tuple[str, Level] | None:
         """A goal named by a compound: 'resultatmålet', 'avkastningsmålet', 'pensionsskuldsmålet'."""
+        compound, not_goal = self.words.rx("COMPOUND_GOAL"), tuple(sorted(self.words["COMPOUND_NOT"]))
         for t in self.doc[a:b]:
             low = t.lower_
-            if not re.match(r"^[a-zåäö]{3,}mål(et|en)?$", low) or low.startswith(("delmål", "verksamhetsmål")):
+            if not compound.match(low) or low.startswith(not_goal):
                 continue
             level = Level.FINANCIAL_GOAL if self.cues.has("financial_goal", t.i, t.i + 1) else Level.SUB_GOAL
             return t.text[:1].upper() + t.text[1:], level
@@ -242,13 +229,13 @@ class GoalIndex:
         """'målet för samordningsgrad', 'målsättning om att uppnå besparingar …' named in the sentence."""
         doc = self.doc
         toks = [t for t in doc[a:b] if not t.is_space]
+        w = self.words
         for i, t in enumerate(toks[:-2]):
             low = t.lower_
-            if low in {"målet", "målsättningen", "målsättning", "ambitionen"} and toks[i + 1].lower_ in {
-                    "för", "om", "att", "med", "på"}:
+            if low in w["NAMED_HEADS"] and toks[i + 1].lower_ in w["NAMED_PREP"]:
                 words = [t.text, toks[i + 1].text]
                 for u in toks[i + 2:i + 12]:
-                    if u.lower_ in _STOP_NAME and len(words) > 2:
+                    if u.lower_ in w["STOP_NAME"] and len(words) > 2:
                         break
                     words.append(u.text)
                 if re.fullmatch(r"(19|20)\d\d", words[2]) and len(words) == 3:
@@ -259,11 +246,12 @@ class GoalIndex:
     def _indicator(self, a: int, b: int) -> str | None:
         doc = self.doc
         toks = [t for t in doc[a:b] if not t.is_space]
+        w = self.words
         for i, t in enumerate(toks[:-1]):
-            if t.lower_ in {"indikatorn", "styrmåttet", "nyckeltalet"}:
+            if t.lower_ in w["INDICATOR_NOUNS"]:
                 words = []
                 for u in toks[i + 1:i + 14]:
-                    if u.lower_ in _STOP_NAME and words:
+                    if u.lower_ in w["STOP_NAME"] and words:
                         break
                     words.append(u.text)
                 if words:
@@ -274,8 +262,7 @@ class GoalIndex:
         """In a financial-goals section the goal is the target sentence standing above the assessment."""
         chunk = self.text[lo:hi]
         best = None
-        for m in re.finditer(r"[^.\n][^.]*?\b(ska|skall|får)\b[^.]*?\b(minst|högst|lägst|uppgå|öka|minska)\b[^.]*\.",
-                             chunk):
+        for m in self.words.rx("TARGET_SENTENCE").finditer(chunk):
             best = m
         if best is None:
             return None

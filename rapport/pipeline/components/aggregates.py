@@ -29,13 +29,11 @@ from ..goal_status import value_statuses
 from ..records import Aggregate
 from ..spans import document, evidence
 
-_ROW = re.compile(r"^(?P<label>[^\d\n]*?[A-Za-zÅÄÖåäö][^\d\n]*?)[ \t]+(?P<n>\d{1,4})"
-                  r"(?:[ \t]+(?P<pct>\d{1,3}(?:[,.]\d+)?)[ \t]*%)?[ \t]*$")
-_HEADER = re.compile(r"\b(antal|andel|bedömning|%)\b", re.I)
 
 @Language.factory(
     "rapport_aggregates",
-    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    # the facts (Span._.fact lives in doc.user_data), the cue and candidate caches the three share, warnings
+    assigns=["doc.spans", "doc.user_data", "doc._.warnings"],
     requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "aggregates", "max_chars": 600, "max_run": 1000, "patterns": ""},
 )
@@ -114,10 +112,12 @@ class AggregateFinder(CueListComponent):
     def _tables(self, doc: Doc, d) -> list[Span]:
         """Status-count rows, wherever the layout put them (table, paragraph or heading blocks)."""
         lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", d.text)]
+        words = self.lexicon.words
+        row_rx, header = words.rx("COUNT_ROW"), words.rx("COUNT_TABLE_HEADER")
         rows = {}  # line → (label tokens, count) of a "<label> <count> [<percent> %]" line
         for k, (s, e, text) in enumerate(lines):
             t = text.strip()
-            m = _ROW.match(t) if len(t) <= 120 and (t[-1:].isdigit() or t.endswith("%")) else None
+            m = row_rx.match(t) if len(t) <= 120 and (t[-1:].isdigit() or t.endswith("%")) else None
             lead = len(text) - len(text.lstrip())
             label = doc.char_span(s + lead + m.start("label"), s + lead + m.end("label"),
                                   alignment_mode="expand") if m else None
@@ -128,7 +128,7 @@ class AggregateFinder(CueListComponent):
         for k, (s, e, text) in enumerate(lines):
             if statuses.get(k) is not None:
                 kinds.append((statuses[k], rows[k][1]))
-            elif _HEADER.search(text) and not re.search(r"\d", text) and len(text.strip()) < 40:
+            elif header.search(text) and not re.search(r"\d", text) and len(text.strip()) < 40:
                 kinds.append("header")
             else:
                 kinds.append(None)

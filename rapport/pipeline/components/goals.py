@@ -29,7 +29,8 @@ from ..spans import document, evidence
 
 @Language.factory(
     "rapport_goals",
-    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    # the facts (Span._.fact lives in doc.user_data), the cue and candidate caches the three share, warnings
+    assigns=["doc.spans", "doc.user_data", "doc._.warnings"],
     requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "goal_assessments", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
                     "heads": "", "patterns": ""},

@@ -15,25 +15,22 @@ goal title above it).
 """
 from __future__ import annotations
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..cues import CueSpans
-from ..goal_base import CueListComponent
+from ..goal_base import CueListComponent, GoalCues
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import clauses
 from ..goal_index import GoalIndex
 from ..records import Target
 from ..spans import document, evidence
 
-_VALUE_PREP = {"på", "är", "om", "att", "var", "blir", "ligger", "till"}
-_GOAL_VALUE_NOUN = ("mål", "målet", "målvärde", "målvärdet", "målnivå", "målnivån", "målsättningen", "måltalet")
 
 
 @Language.factory(
     "rapport_targets",
-    assigns=["doc.spans", "doc.user_data"],  # the facts, and the cue and candidate caches the three share
+    # the facts (Span._.fact lives in doc.user_data), the cue and candidate caches the three share, warnings
+    assigns=["doc.spans", "doc.user_data", "doc._.warnings"],
     requires=["doc._.document", "token.lemma"],
     default_config={"spans_key": "targets", "max_chars": 600, "max_run": 1000, "goal_window": 8000,
                     "patterns": ""},
@@ -56,26 +53,20 @@ def _number_near(toks: list, k: int, n: int = 3) -> int | None:
     return None
 
 
-def _phrase_end(toks: list, k: int, cues: CueSpans, limit: int = 14, stop_and: bool = False) -> int:
+def _phrase_end(toks: list, k: int, cues: GoalCues, limit: int = 14, stop_and: bool = False) -> int:
     """Index after the threshold phrase that starts at k: number, unit and an 'av …' complement."""
-    end = k + 1
+    end, stops, ands = k + 1, cues.words["PHRASE_STOP"], cues.words["AND_WORDS"]
     for j in range(k + 1, min(k + limit, len(toks))):
         t = toks[j]
         if t.is_punct and t.text not in {"%", "–", "-"}:
             break
-        if t.lower_ in _PHRASE_STOP or (stop_and and t.lower_ in {"och", "samt"}):
+        if t.lower_ in stops or (stop_and and t.lower_ in ands):
             break
         end = j + 1
     return end
 
 
-_PHRASE_STOP = {"kommer", "är", "har", "kan", "ska", "skall", "bedöms", "uppnås", "nås", "beräknas", "vilket", "men",
-                "medan", "eftersom", "då", "samtidigt", "var", "blev", "visar", "inte", "ej"}
-_DIRECT_OBJECT_OK = {"till", "med", "från", "jämfört", "under", "över", "senast", "år", "inom", "och", "i", "per",
-                     "mot", "successivt", "årligen", "varje", "ytterligare", "kraftigt", "väsentligt", "fram"}
-
-
-def _modal_target(doc: Doc, cues: CueSpans, toks: list, pos: dict, k: int, y: int) -> tuple[int, int] | None:
+def _modal_target(doc: Doc, cues: GoalCues, toks: list, pos: dict, k: int, y: int) -> tuple[int, int] | None:
     """The target phrase governed by the modal at toks[k], or None."""
     verb = None
     for j in range(k + 1, min(k + 9, len(toks))):
@@ -92,7 +83,7 @@ def _modal_target(doc: Doc, cues: CueSpans, toks: list, pos: dict, k: int, y: in
         # "Kostnaderna får inte överstiga budget": a ceiling without a number
         nxt = toks[k + 1:k + 3]
         if not (len(nxt) == 2 and cues.has("NEG", nxt[0].i, nxt[0].i + 1)
-                and nxt[1].lower_ in {"överstiga", "understiga", "överskrida", "överskridas"}):
+                and nxt[1].lower_ in cues.words["CEILING_VERBS"]):
             return None
         thr = [k + 2]
     before = [j for j in range(max(0, k - 8), k) if cues.has("THRESHOLD", toks[j].i, toks[j].i + 1)
@@ -103,7 +94,7 @@ def _modal_target(doc: Doc, cues: CueSpans, toks: list, pos: dict, k: int, y: in
         return toks[start].i, toks[end - 1].i + 1
     if verb is not None and cues.has("DIRECTION", toks[verb].i, toks[verb].i + 1) and not thr:
         nxt = toks[verb + 1] if verb + 1 < len(toks) else None
-        if nxt is not None and not (nxt.is_punct or nxt.lower_ in _DIRECT_OBJECT_OK):
+        if nxt is not None and not (nxt.is_punct or nxt.lower_ in cues.words["DIRECT_OBJECT_OK"]):
             return None
         # a direction is a target only for something measured: "soliditeten ska öka", not "vården ska stärkas"
         if not any(cues.has("MEASURE", t.i, t.i + 1) for t in toks[max(0, k - 12):verb]):
@@ -139,25 +130,26 @@ def _is_number(t) -> bool:
     return t.like_num or t.text[:1].isdigit()
 
 
-def _goal_value(cues: CueSpans, toks: list, k: int) -> tuple[int, int] | None:
+def _goal_value(cues: GoalCues, toks: list, k: int) -> tuple[int, int] | None:
     """'Målet på högst 25 procent', 'Målvärdet är 90 procent', 'Målet för andelen … är 80 procent',
     'Målet är att alla patienter ska erbjudas …'."""
+    w = cues.words
     j = k + 1
-    if j + 1 < len(toks) and toks[j].lower_ in {"är", "var"} and toks[j + 1].lower_ == "att":
+    if j + 1 < len(toks) and toks[j].lower_ in w["COPULA_IS"] and toks[j + 1].lower_ == "att":
         end = j + 2
         while end < len(toks) and end - k < 25 and not (toks[end].is_punct and toks[end].text not in {"%", "-", "–"}):
             end += 1
         return (toks[k].i, toks[end - 1].i + 1) if end - j > 3 else None
-    if j < len(toks) and toks[j].lower_ not in _VALUE_PREP | {"för"} and not _is_number(toks[j]):
+    if j < len(toks) and toks[j].lower_ not in w["VALUE_PREP"] | {"för"} and not _is_number(toks[j]):
         return None
     if j < len(toks) and toks[j].lower_ == "för":  # "Målet för andelen … är 80 procent": find the copula
         for c in range(j + 1, min(j + 15, len(toks))):
-            if toks[c].lower_ in {"är", "var", "ligger"}:
+            if toks[c].lower_ in w["TARGET_COPULAS"]:
                 j = c
                 break
         else:
             return None
-    if j < len(toks) and toks[j].lower_ in _VALUE_PREP:
+    if j < len(toks) and toks[j].lower_ in w["VALUE_PREP"]:
         j += 1
     if j < len(toks) and toks[j].lower_ == "på":
         j += 1
@@ -171,9 +163,10 @@ def _goal_value(cues: CueSpans, toks: list, k: int) -> tuple[int, int] | None:
     return toks[k].i, toks[end - 1].i + 1
 
 
-def find_targets(doc: Doc, cues: CueSpans, a: int, b: int) -> list[tuple[int, int]]:
+def find_targets(doc: Doc, cues: GoalCues, a: int, b: int) -> list[tuple[int, int]]:
     """(first, last+1) token positions, in doc indices, of each target phrase in tokens [a, b)."""
     out = []
+    nouns, suffixes = cues.words["GOAL_VALUE_NOUN"], tuple(sorted(cues.words["GOAL_VALUE_SUFFIX"]))
     for x, y in clauses(cues, a, b):
         toks = _toks(doc, x, y)
         pos = {t.i: k for k, t in enumerate(toks)}
@@ -186,7 +179,7 @@ def find_targets(doc: Doc, cues: CueSpans, a: int, b: int) -> list[tuple[int, in
                 out.append(got)
         for k, t in enumerate(toks):
             low = t.lower_
-            if low in _GOAL_VALUE_NOUN or (low.endswith(("målet", "målvärdet")) and len(low) > 6):
+            if low in nouns or (low.endswith(suffixes) and len(low) > 6):
                 got = _goal_value(cues, toks, k)
                 if got is not None:
                     out.append(got)
