@@ -21,6 +21,14 @@ def statuses(nlp, tmp_path) -> list[str]:
     return [s._.fact.status.value for s in doc.spans["goal_assessments"]]
 
 
+def own_folder(tmp_path, name: str, row: dict):
+    """A user's pattern folder holding one file of one row."""
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / name).write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return own
+
+
 def test_cues_row_pattern_reads_phrase_lemma_and_pattern_rows():
     assert row_pattern({"label": "X", "phrase": "I Huvudsak"}) == [{"LOWER": "i"}, {"LOWER": "huvudsak"}]
     assert row_pattern({"label": "X", "lemma": "uppnå"}) == [{"LEMMA": "uppnå"}]
@@ -31,19 +39,27 @@ def test_cues_row_pattern_reads_phrase_lemma_and_pattern_rows():
 def test_cues_goal_patterns_user_folder_replaces_a_packaged_file(tmp_path):
     nlp = rules_only(build_nlp(only=COMPONENTS))
     assert statuses(nlp, tmp_path) == ["not_achieved"]
-    own = tmp_path / "own"
-    own.mkdir()
-    (own / "structure.jsonl").write_text(
-        json.dumps({"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"}) + "\n", encoding="utf-8")
+    own = own_folder(tmp_path, "structure.jsonl", {"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"})
     nlp.get_pipe("rapport_goals").initialize(patterns=str(own))
     assert statuses(nlp, tmp_path) == ["achieved"]
 
 
-def test_cues_goal_patterns_bad_file_names_file_and_line(tmp_path):
-    bad = tmp_path / "status.jsonl"
-    bad.write_text('{"label": "NEG", "phrase": "inte"}\n{"label": "NEG"\n', encoding="utf-8")
-    with pytest.raises(PatternsError, match=r"status\.jsonl:2"):
-        read_pattern_file(bad)
+@pytest.mark.parametrize("name,text,line", [
+    ("status.jsonl", '{"label": "NEG", "phrase": "inte"}\n{"label": "NEG"\n', 2),
+    ("goal_words.jsonl", '{"set": "ONE", "words": ["en", "ett"]}\n{"set": "YEAR_PREP"}\n', 2),
+    ("goal_words.jsonl", '{"set": "PARTICIPLE", "regex": "(ade"}\n', 1),
+])
+def test_cues_goal_patterns_bad_file_names_file_and_line(tmp_path, name, text, line):
+    from rapport.pipeline.goal_base import read_word_file
+
+    bad = tmp_path / name
+    bad.write_text(text, encoding="utf-8")
+    read = read_word_file if name == "goal_words.jsonl" else read_pattern_file
+    with pytest.raises(PatternsError, match=rf"{name.replace('.', '[.]')}:{line}"):
+        read(bad)
+
+
+def test_cues_goal_patterns_missing_folder_is_named(tmp_path):
     nlp = build_nlp(only=COMPONENTS)
     with pytest.raises(PatternsError, match="not found"):
         nlp.get_pipe("rapport_goals").initialize(patterns=str(tmp_path / "missing"))
@@ -51,10 +67,7 @@ def test_cues_goal_patterns_bad_file_names_file_and_line(tmp_path):
 
 def test_cues_goal_patterns_travel_with_a_saved_pipeline(tmp_path):
     nlp = rules_only(build_nlp(only=COMPONENTS))
-    own = tmp_path / "own"
-    own.mkdir()
-    (own / "structure.jsonl").write_text(
-        json.dumps({"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"}) + "\n", encoding="utf-8")
+    own = own_folder(tmp_path, "structure.jsonl", {"label": "HEAD_ACHIEVED_WEAK", "phrase": "avvikelser"})
     pipe = nlp.get_pipe("rapport_goals")
     pipe.initialize(patterns=str(own))
     pipe.to_disk(tmp_path / "saved")
@@ -74,10 +87,7 @@ def horizons(nlp, tmp_path) -> list[str]:
 def test_cues_goal_words_user_file_replaces_the_sets_it_names(tmp_path):
     nlp = rules_only(build_nlp(only=COMPONENTS))
     assert horizons(nlp, tmp_path) == ["current"]
-    own = tmp_path / "own"
-    own.mkdir()
-    (own / "goal_words.jsonl").write_text(json.dumps({"set": "FIELD_YEAR_END", "regex": "(?i)^status"}) + "\n",
-                                          encoding="utf-8")
+    own = own_folder(tmp_path, "goal_words.jsonl", {"set": "FIELD_YEAR_END", "regex": "(?i)^status"})
     pipe = nlp.get_pipe("rapport_goals")
     pipe.initialize(patterns=str(own))
     assert horizons(nlp, tmp_path) == ["year_end"]  # the other sets are still the packaged ones
@@ -86,14 +96,3 @@ def test_cues_goal_words_user_file_replaces_the_sets_it_names(tmp_path):
     fresh.get_pipe("rapport_goals").from_disk(tmp_path / "saved")
     assert horizons(fresh, tmp_path) == ["year_end"]
 
-
-def test_cues_goal_words_bad_file_names_file_and_line(tmp_path):
-    from rapport.pipeline.goal_base import read_word_file
-
-    bad = tmp_path / "goal_words.jsonl"
-    bad.write_text('{"set": "ONE", "words": ["en", "ett"]}\n{"set": "YEAR_PREP"}\n', encoding="utf-8")
-    with pytest.raises(PatternsError, match=r"goal_words\.jsonl:2"):
-        read_word_file(bad)
-    bad.write_text('{"set": "PARTICIPLE", "regex": "(ade"}\n', encoding="utf-8")
-    with pytest.raises(PatternsError, match=r"goal_words\.jsonl:1"):
-        read_word_file(bad)

@@ -38,22 +38,24 @@ def read_patterns(name: str) -> tuple[dict, ...]:
     return tuple(json.loads(line) for line in text.splitlines() if line.strip())
 
 
-def read_pattern_file(path: str | Path) -> list[dict]:
-    """The rows of a user's own pattern file, each checked to have a label and a pattern."""
+def read_pattern_file(path: str | Path, check=None, what: str = "pattern") -> list[dict]:
+    """The rows of a user's own pattern file, each checked to have a label and a pattern
+    (or passed to `check`, which raises ValueError for a bad row: other row kinds, e.g. word sets)."""
     path = Path(path)
+    check = check or row_pattern
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise PatternsError(f"{path}: cannot read pattern file ({e.strerror or e})") from None
+        raise PatternsError(f"{path}: cannot read {what} file ({e.strerror or e})") from None
     rows = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            row_pattern(row)
+            check(row)
         except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as e:
-            raise PatternsError(f"{path}:{n}: not a pattern row ({e})") from None
+            raise PatternsError(f"{path}:{n}: not a {what} row ({e})") from None
         rows.append(row)
     return rows
 

@@ -42,30 +42,23 @@ class GoalWords:
         return self.regexes[name]
 
 
+def word_row(row: dict) -> None:
+    """Raise ValueError unless `row` is a named set of words or one regex."""
+    if not (isinstance(row, dict) and isinstance(row.get("set"), str)):
+        raise ValueError("a word-set row needs a 'set' name")
+    words, rx = row.get("words"), row.get("regex")
+    if isinstance(rx, str):
+        try:
+            re.compile(rx)
+        except re.error as e:
+            raise ValueError(f"bad regex: {e}") from None
+    elif not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+        raise ValueError("a word-set row needs 'words' (a list of strings) or 'regex'")
+
+
 def read_word_file(path: str | Path) -> list[dict]:
     """The rows of a user's own goal_words.jsonl, each a named set of words or one regex."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise PatternsError(f"{path}: cannot read word file ({e.strerror or e})") from None
-    rows = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            ok = isinstance(row, dict) and isinstance(row.get("set"), str) and (
-                (isinstance(row.get("words"), list) and all(isinstance(w, str) for w in row["words"]))
-                or isinstance(row.get("regex"), str))
-            if ok and "regex" in row:
-                re.compile(row["regex"])
-        except (json.JSONDecodeError, re.error) as e:
-            raise PatternsError(f"{path}:{n}: not a word-set row ({e})") from None
-        if not ok:
-            raise PatternsError(f"{path}:{n}: not a word-set row (needs 'set' and 'words' or 'regex')")
-        rows.append(row)
-    return rows
+    return read_pattern_file(path, check=word_row, what="word-set")
 
 
 class GoalCues(CueSpans):
