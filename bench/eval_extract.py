@@ -9,6 +9,8 @@
 `--heads` sets the heads folder of rapport_risks, rapport_events and rapport_goals (default:
 models/config.cfg).
 Figures on 000 with the shipped heads are in-sample (they are trained on 000 too).
+After the scorer's table it prints `clinical_hits`: risks written on a sentence the
+annotations of that document label a clinical hard negative (`hn: clinical`); it must be 0.
 """
 from __future__ import annotations
 
@@ -22,6 +24,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tools.annotate.paths import SHARED  # noqa: E402  (RAPPORT_SHARED, else ../shared)
+
+
+def clinical_hits(risks: Path, docs: list[str]) -> list[dict]:
+    """Risks whose evidence holds, or lies in, a sentence annotated `hn: clinical` in its document.
+
+    Annotation offsets index the raw file and records the cleaned text, so sentences are
+    compared as whitespace-collapsed text (how the dataset reads them back)."""
+    from tools.annotate.dataset import load, squash
+
+    names = {Path(d).name for d in docs}
+    clinical = {}
+    for r in load():
+        if r.is_clinical and Path(r.file).name in names:
+            clinical.setdefault(Path(r.file).name, []).append(r.text)
+    hits = []
+    for line in (risks.open(encoding="utf-8") if risks.exists() else []):
+        rec = json.loads(line)
+        text = squash(rec.get("text", ""))
+        for neg in clinical.get(rec.get("doc"), []):
+            if text and (neg in text or text in neg):
+                hits.append({"doc": rec["doc"], "start": rec.get("start"), "end": rec.get("end")})
+                break
+    return hits
 
 
 def main() -> None:
@@ -61,6 +86,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     written = {f"{kind}.jsonl": write_jsonl(out / f"{kind}.jsonl", rows) for kind, rows in ex.records.items()}
     print(json.dumps({"seconds": round(secs, 2), "written": written}, ensure_ascii=False))
+    print(json.dumps({"clinical_hits": clinical_hits(out / "risks.jsonl", args.docs)}, ensure_ascii=False))
     if args.gold:
         subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "extract", args.out, *args.gold])
 
