@@ -73,6 +73,33 @@ def dev_score(runs: list[dict], out: Path) -> dict:
         return {"error": (res.stdout + res.stderr)[-300:]}
 
 
+def distractor_docs(n: int, chars: int, seed: int) -> tuple[list, list[str]]:
+    """The N sampled g0vse documents (each cut to `chars`), loaded as reports are, and load errors."""
+    from rapport.corpus.load import load_corpus
+
+    tmp = Path(tempfile.mkdtemp(prefix="distractors-"))
+    try:
+        for f in sample_g0vse(n, seed):
+            (tmp / f"g0vse_{f.parent.name}_{f.name}").write_text(cut(f.read_text(encoding="utf-8"), chars),
+                                                                encoding="utf-8")
+        return load_corpus([tmp])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def distractor_index(reports: list, extra: list, base_dir: Path, n: int, chars: int, seed: int):
+    """The Searcher over reports + distractors, in its own bench folder (started from a copy of
+    the reports' index so only the distractors are embedded; vectors are cached by text anyway)."""
+    from rapport.index.search import build_or_load_index
+    from rapport.models.build_embedder import cache_root
+
+    index_dir = cache_root() / "bench-index" / f"distractors-n{n}-c{chars}-s{seed}"
+    if not index_dir.exists() and base_dir.exists():
+        shutil.copytree(base_dir, index_dir)
+    return build_or_load_index(reports + extra, index_dir, show_progress=True,
+                               log=lambda m: print(m, file=sys.stderr))
+
+
 def g0vse_name(rel_path: str) -> str:
     """"pressmeddelanden/2024-11_x.txt" → the document name this bench gives that file."""
     folder, file = rel_path.split("/", 1)
@@ -160,29 +187,18 @@ def main(argv=None) -> int:
     from eval_search import read_queries, sentence_units
 
     from rapport.corpus.load import load_corpus
-    from rapport.index.search import FusionConfig, build_or_load_index
+    from rapport.index.search import build_or_load_index
     from rapport.models.build_embedder import cache_root
 
     t0 = time.perf_counter()
     reports, _ = load_corpus([SHARED / "corpus"])
     base_dir = a.base_index or cache_root() / "bench-index" / "w3s1-path"
     base = build_or_load_index(reports, base_dir, log=lambda m: print(m, file=sys.stderr))
-
-    tmp = Path(tempfile.mkdtemp(prefix="distractors-"))
-    for f in sample_g0vse(a.n, a.seed):
-        (tmp / f"g0vse_{f.parent.name}_{f.name}").write_text(cut(f.read_text(encoding="utf-8"), a.chars),
-                                                            encoding="utf-8")
-    extra, errors = load_corpus([tmp])
-    shutil.rmtree(tmp, ignore_errors=True)
+    extra, errors = distractor_docs(a.n, a.chars, a.seed)
     t_load = time.perf_counter() - t0
     with_regions = sum(d.meta.region is not None for d in extra)
-
-    index_dir = cache_root() / "bench-index" / f"distractors-n{a.n}-c{a.chars}-s{a.seed}"
-    if not index_dir.exists() and base_dir.exists():
-        shutil.copytree(base_dir, index_dir)  # the reports' vectors are reused; only distractors are embedded
     t = time.perf_counter()
-    big = build_or_load_index(reports + extra, index_dir, show_progress=True,
-                              log=lambda m: print(m, file=sys.stderr))
+    big = distractor_index(reports, extra, base_dir, a.n, a.chars, a.seed)
     t_index = time.perf_counter() - t
 
     sets = {"tuning": read_queries(ROOT / "bench" / "tuning_queries.jsonl")}
