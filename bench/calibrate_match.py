@@ -89,6 +89,8 @@ def main(argv=None) -> int:
                     help="also fit and measure on the corpus plus N g0vse documents (bench/bench_distractors.py)")
     ap.add_argument("--chars", type=int, default=1000, help="with --distractors: each cut to C characters")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threshold", type=float, default=0.5,
+                    help="flag below this P(good match); 0.35 keeps pooled tuning queries unflagged more often")
     ap.add_argument("--write", action="store_true", help="store the fitted calibration in rapport/index/")
     ap.add_argument("--out", type=Path, default=None, help="with --write: this file instead")
     ap.add_argument("--json", action="store_true")
@@ -138,7 +140,7 @@ def main(argv=None) -> int:
     model.fit((x - mean) / scale, y)
     first = next(iter(searchers.values()))
     cal = Calibration(tuple(float(w) for w in model.coef_[0]), float(model.intercept_[0]),
-                      tuple(float(m) for m in mean), tuple(float(v) for v in scale), 0.5,
+                      tuple(float(m) for m in mean), tuple(float(v) for v in scale), a.threshold,
                       first.query_encoder)
 
     per_corpus = {}
