@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
+from tools.annotate.paths import SHARED  # noqa: E402  (RAPPORT_SHARED, else ../shared)
 
 
 def main() -> None:

@@ -59,3 +59,19 @@ def test_cli_compare_json_carries_the_verdict(tiny_cli):
     assert body["no_good_match"] is True and body["groups"]
     res = runner.invoke(app, ["compare", "qwxzy plokth", "--k", "1"])
     assert "no good match" in res.stdout
+
+
+@pytest.mark.parametrize("cmd", [["search", "ekonomi"], ["compare", "ekonomi"], ["serve"]])
+@pytest.mark.parametrize("value", ["0", "1.5", "lagom"])
+def test_cli_search_bad_national_prior_is_one_line_before_work(cmd, value, monkeypatch):
+    monkeypatch.setenv("RAPPORT_NATIONAL_PRIOR", value)
+    monkeypatch.setattr("rapport.app.cli._open", lambda *a, **kw: pytest.fail("opened the corpus first"))
+    res = runner.invoke(app, cmd)
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert res.exit_code == 2 and len(lines) == 1 and "RAPPORT_NATIONAL_PRIOR" in lines[0]
+
+
+def test_cli_search_national_prior_off_is_accepted(tiny_cli, monkeypatch):
+    monkeypatch.setenv("RAPPORT_NATIONAL_PRIOR", "off")
+    res = runner.invoke(app, ["search", "ekonomi", "--k", "2", "--json"])
+    assert res.exit_code == 0, res.output

@@ -114,3 +114,16 @@ def test_goal_structure_heading_of_worsened_goals_takes_measure_statements(nlp, 
     got = found(nlp, tmp_path, "Delmål med försämrad utveckling\n\n• Antalet fallskador bland äldre har ökat.\n"
                                "• Personalen har fått nya lokaler.\n")
     assert list(got.values()) == [("not_achieved", "Antalet fallskador bland äldre")]
+
+
+def test_goal_status_one_value_reader_for_lines_fields_and_rows(nlp, tmp_path):
+    """The same words give the same status wherever a value stands (value_status over the goal cue rows)."""
+    from rapport.pipeline.goal_status import value_statuses
+
+    values = ["Delvis uppfyllt", "Ej uppnått", "Inte helt uppnått", "Ej bedömt", "Gul", "Målet har överträffats",
+              "Kommentar"]
+    doc = process_text(nlp, tmp_path / "v.txt", "Region Exempel\n\n" + "\n".join(values) + "\n")
+    spans = [doc.char_span(doc.text.index(v), doc.text.index(v) + len(v)) for v in values]
+    got = value_statuses(doc, nlp.get_pipe("rapport_goals").lexicon, [(s.start, s.end) for s in spans])
+    assert [g and g.value for g in got] == ["partially", "not_achieved", "partially", "no_assessment", "partially",
+                                            "achieved", None]

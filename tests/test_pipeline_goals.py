@@ -91,6 +91,8 @@ def test_goals_future_in_annual_report_is_long_term(nlp, tmp_path):
     ("Bedömning: Ej uppnått", ("not_achieved", "current")),
     ("Prognos helår: Uppfylls", ("achieved", "year_end")),
     ("Status: Ingen bedömning", ("no_assessment", "current")),
+    ("Status: Ej bedömt", ("no_assessment", "current")),
+    ("Måluppfyllelse: Inte helt uppnått", ("partially", "current")),
 ])
 def test_goals_status_fields(nlp, tmp_path, line, expected):
     body = "Mål 8. Hållbar ekonomi\nKommentar till utfallet finns i bilagan.\n\n" + line + "\n"

@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from tools.annotate import dataset, export, gold, importer, labels, paths, sample
+from tools.annotate import dataset, export, gold, importer, labels, paths, sample, stats
 from tools.annotate.units import Unit, document_units
 
 TEXT = ("Ekonomi och personal\n\n"
@@ -108,6 +108,20 @@ def test_dataset_load_rebuilds_text_context_and_split(tmp_path, source):
         warnings.simplefilter("always")
         assert dataset.load(ann) == []
     assert caught
+
+
+def test_stats_check_names_a_stale_row_and_passes_a_sound_one(tmp_path, source):
+    raw = source.read_text(encoding="utf-8")
+    start, end = raw.index("Nämnden"), raw.index("hösten.") + len("hösten.")
+    row = {"file": "g0vse/pressmeddelanden/2022-05_test.txt", "start": start, "end": end,
+           "sha1": importer.sha1(raw[start:end]), "labels": {"risk": "finance"}, "source": "g0vse"}
+    ann = tmp_path / "ann"
+    ann.mkdir()
+    (ann / "b.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert stats.check(ann) == []
+    source.write_text(raw.replace("befarar", "fruktar"), encoding="utf-8")
+    (problem,) = stats.check(ann)
+    assert f"[{start}:{end}]" in problem and "text changed" in problem
 
 
 def test_dataset_split_of_is_by_document_and_about_a_fifth():

@@ -164,7 +164,17 @@ def _check_out_file(path: Path | None, flag: str) -> None:
 
 
 def _check_store(uri: str | None) -> str | None:
-    """A --store URI we can use (known scheme, library installed), checked before any work."""
+    """A --store URI we can use (known scheme, library installed), checked before any work.
+
+    Every command that searches passes here first, so the search settings read from the
+    environment are checked here too: a bad RAPPORT_NATIONAL_PRIOR is one line, not a
+    traceback after the index is loaded (or a 500 in the web app)."""
+    from rapport.index.prior import PriorError, factor_from_env
+
+    try:
+        factor_from_env()
+    except PriorError as e:
+        raise Failure(str(e), 2) from None
     if uri is None:
         return None
     from rapport.index.stores import parse_store_uri

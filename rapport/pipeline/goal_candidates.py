@@ -1,8 +1,10 @@
 """What the goal, counted-summary and target components read: candidate sentences and their cues.
 
-Candidate sentences are the corpus's prose sentences plus sentence-like runs
-inside table blocks: PDF dumps put whole paragraphs of assessment prose into
-blocks the layout step calls tables. Their cues come from the one cue engine
+Candidate sentences are the sentences corpus decided read as prose: those of
+paragraphs and list items (`Sentence.prose`) and those the layout left inside
+table blocks (`Document.table_sentences`), since PDF dumps put whole paragraphs of
+assessment prose into blocks the layout step calls tables. The decision is
+corpus's (`rapport.corpus.prose`), made once for every component. Their cues come from the one cue engine
 (`pipeline.cues`), matched once per Doc over the candidates, the headings and
 the numbered goal lines, and shared by the three components.
 """
@@ -67,16 +69,6 @@ class Candidate:
 _END_PUNCT = re.compile(r"[.!?…][\"”’)\]]*$")
 
 
-def prose_like(text: str) -> bool:
-    """Running Swedish prose rather than a table header or row: few capitals and digits per word."""
-    words = re.findall(r"[A-Za-zÅÄÖåäöéÉ]{2,}", text)
-    if len(words) < 5:
-        return False
-    caps = sum(w[0].isupper() for w in words[1:])
-    digits = len(re.findall(r"\d+", text))
-    return caps <= 0.25 * len(words) and digits <= 0.2 * len(words)
-
-
 def candidates(doc: Doc, max_chars: int = 600, max_run: int = 1000, name: str = "rapport") -> list[Candidate]:
     """Prose sentences and table-embedded prose, each at most `max_chars` characters.
 
@@ -92,23 +84,12 @@ def candidates(doc: Doc, max_chars: int = 600, max_run: int = 1000, name: str = 
 
 
 def _candidates(doc: Doc, max_chars: int, max_run: int, name: str) -> list[Candidate]:
-    from rapport.corpus.sentences import split_sentences
-
     d = document(doc)
-    pieces: list[tuple[int, int, int, bool]] = []
-    for s in d.sentences:
-        kind = d.blocks[s.block].kind if s.block is not None and s.block < len(d.blocks) else None
-        if kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
-            pieces.append((s.start, s.end, s.block, False))
-    covered = {p[2] for p in pieces}
-    for bi, b in enumerate(d.blocks):
-        if b.kind != BlockKind.TABLE or bi in covered:
-            continue
-        text = d.text[b.start:b.end]
-        for a, e in split_sentences(text):
-            piece = text[a:e]
-            if _END_PUNCT.search(piece) and prose_like(piece):
-                pieces.append((b.start + a, b.start + e, bi, True))
+    # which sentences read as prose is corpus's decision (corpus.prose), carried on each Sentence;
+    # table blocks contribute the prose the layout left inside them (Document.table_sentences)
+    pieces = [(s.start, s.end, s.block, False) for s in d.sentences
+              if s.prose and d.blocks[s.block].kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)]
+    pieces += [(s.start, s.end, s.block, True) for s in d.table_sentences if s.prose]
     pieces.sort()
     out: list[Candidate] = []
     skipped: list[tuple[int, int]] = []

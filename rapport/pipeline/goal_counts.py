@@ -28,15 +28,6 @@ _NOT_COUNT_AFTER = {"procent", "%", "mkr", "tkr", "miljoner", "miljarder", "kron
                     "veckor", "timmar", "procentenheter", "st"}
 _AFTER_ONE = {"av", "har", "hade", "är", "var", "inte", "ej", "delvis", "helt", "bedöms", "uppnås", "nås", "uppfylls",
               "uppnåtts", "uppfyllts", "uppfyllt", "uppnått", "saknar", "i", "till", ",", "."}
-_STATUS_LABEL = [
-    (Status.NO_ASSESSMENT, re.compile(r"ingen (prognos|bedömning|uppföljning)|ej (bedöm|mät|följts)|inte (bedöm|mät)|"
-                                      r"saknas|saknar|ej aktuell|utgår|ej påbörjad", re.I)),
-    (Status.PARTIALLY, re.compile(r"delvis|i huvudsak|till viss del|till stor del|inte helt|ej helt|gul", re.I)),
-    (Status.NOT_ACHIEVED, re.compile(r"\b(inte|ej|icke)\b|röd", re.I)),
-    (Status.ACHIEVED, re.compile(r"uppfyll|uppnå|nått|helt|klarat|överträff|grön", re.I)),
-]
-
-
 def number_at(tok, nxt=None) -> int | None:
     """A count: digits or a Swedish number word, not a year, percentage, amount or ordinal.
 
@@ -73,13 +64,6 @@ def _count_tokens(toks: list) -> list[tuple[int, int]]:
             continue
         out.append((k, v))
     return out
-
-
-def label_status(text: str) -> Status | None:
-    for status, rx in _STATUS_LABEL:
-        if rx.search(text):
-            return status
-    return None
 
 
 def _piece_status(doc: Doc, cues: CueSpans, toks: list) -> Status | None:

@@ -12,6 +12,12 @@ uppfyllt" → partially, "inte uppfyllt" → not_achieved, "delvis", "i huvudsak
 "kommer att", "kan uppnås" → year_end; "på längre sikt" → long_term; else
 current. Clauses joined by "men", "medan" … are judged one by one, so one
 sentence may give a current and a year-end record (one per goal and horizon).
+
+Status values standing alone — a status line's tail ("… – ej uppnått", "Gul"), a
+card field ("Måluppfyllelse: Delvis uppfyllt"), a count table's row label ("Målet
+har helt uppfyllts 8") — have one reader, `value_status`, over the same cue rows
+(models/patterns/status.jsonl, colours in structure.jsonl): a value says attainment
+or a degree, negation turns it, a colour or a no-assessment phrase decides alone.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ import re
 
 from spacy.tokens import Doc
 
-from .cues import CueSpans
+from .cues import CuePatterns, CueSpans
 from .goal_candidates import word_to_int
 from .goal_clauses import clauses, next_word, prev_words, tokens
 from .records import Horizon, Status
@@ -36,6 +42,34 @@ _NOT_DEGREE = {"på", "pga", "p.g.a.", "beroende", "till", "eftersom", "som", "f
 _PRED_END = {"vid", "för", "i", "till", "under", "och", "men", "samt", "då", "eftersom", "trots", "även", "när",
              "med", "efter", "inom", "per", "redan", "nu"}
 _PARTICIPLE = re.compile(r"(erade|ade|ad|at|ats|förda|fört|förd|gått|klara|färdiga|infört|införda)$")
+
+
+# the status a status value states: one reader for status lines, card fields ("Måluppfyllelse: …") and
+# count-table rows ("Målet har helt uppfyllts 8"), over the same cue rows as the sentence rules
+COLOURS = {"COLOUR_GREEN": Status.ACHIEVED, "COLOUR_YELLOW": Status.PARTIALLY, "COLOUR_RED": Status.NOT_ACHIEVED}
+
+
+def value_status(cues: CueSpans, a: int, b: int) -> Status | None:
+    """The status a status value states ("ej uppnått", "delvis uppfyllt", "Gul", "ingen bedömning")."""
+    if cues.has("NO_ASSESS", a, b):
+        return Status.NO_ASSESSMENT
+    for label, status in COLOURS.items():
+        if cues.has(label, a, b):
+            return status
+    neg, partial, full = cues.has("NEG", a, b), cues.has("PARTIAL", a, b), cues.has("FULL", a, b)
+    attained = cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b)
+    if not (attained or partial):
+        return None
+    if neg:
+        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
+    return Status.PARTIALLY if partial else Status.ACHIEVED
+
+
+def value_statuses(doc: Doc, patterns: CuePatterns, values: list[tuple[int, int]]) -> list[Status | None]:
+    """`value_status` of each value at tokens [a, b), the cues matched once over all of them
+    (values outside the candidate sentences: card fields, table rows)."""
+    cues = CueSpans(doc, patterns, values)
+    return [value_status(cues, a, b) for a, b in values]
 
 
 def _predicate_ok(doc: Doc, cues: CueSpans, i: int, a: int, b: int) -> bool:

@@ -31,12 +31,12 @@ from rapport.corpus import BlockKind
 
 from .cues import CueSpans
 from .goal_clauses import clean_name, tokens
+from .goal_status import COLOURS, value_status
 from .records import Level, Status
 
 _STRONG_HEAD = {"HEAD_NOT_ACHIEVED": Status.NOT_ACHIEVED}
 _WEAK_HEAD = {"HEAD_NOT_ACHIEVED_WEAK": Status.NOT_ACHIEVED, "HEAD_ACHIEVED_WEAK": Status.ACHIEVED}
-_COLOURS = {"COLOUR_GREEN": Status.ACHIEVED, "COLOUR_YELLOW": Status.PARTIALLY, "COLOUR_RED": Status.NOT_ACHIEVED}
-VALUE_LABELS = frozenset({"NEG", "PARTIAL", "FULL", "ATTAIN", "EXCEED", "NO_ASSESS", *_COLOURS})
+VALUE_LABELS = frozenset({"NEG", "PARTIAL", "FULL", "ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS})
 _SEPARATORS = {"–", "-", "—", ":", "|", "/"}
 _BULLETS = "•-–*·\u2022▪►○● \t"
 _MAX_NAME_WORDS = 10
@@ -72,22 +72,6 @@ def line_regions(doc: Doc, d, keep=None) -> list[Line]:
         bullet = lead > 0 and text[:lead].strip() != ""
         out.append(Line(start, end, span.start, span.end, bullet or m.start() in item_starts))
     return out
-
-
-def value_status(cues: CueSpans, a: int, b: int) -> Status | None:
-    """The status a status value states ("ej uppnått", "delvis uppfyllt", "Gul", "ingen bedömning")."""
-    if cues.has("NO_ASSESS", a, b):
-        return Status.NO_ASSESSMENT
-    for label, status in _COLOURS.items():
-        if cues.has(label, a, b):
-            return status
-    neg, partial, full = cues.has("NEG", a, b), cues.has("PARTIAL", a, b), cues.has("FULL", a, b)
-    attained = cues.has("ATTAIN", a, b) or cues.has("EXCEED", a, b)
-    if not (attained or partial):
-        return None
-    if neg:
-        return Status.PARTIALLY if (full or partial) else Status.NOT_ACHIEVED
-    return Status.PARTIALLY if partial else Status.ACHIEVED
 
 
 def _status_tail(doc: Doc, cues: CueSpans, line: Line) -> int | None:
@@ -238,7 +222,7 @@ def status_lines(doc: Doc, d, cues: CueSpans, lines: list[Line]) -> list[tuple[L
 def _full_value(cues: CueSpans, ln: Line) -> bool:
     """A value standing alone must say attainment, a colour or no assessment, not only a degree
     word: "Delvis uppfyllt" is a status, the legend "Helt Delvis Inte" is not."""
-    return any(cues.has(label, ln.a, ln.b) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *_COLOURS))
+    return any(cues.has(label, ln.a, ln.b) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS))
 
 
 def _measure_subject(doc: Doc, cues: CueSpans, ln: Line) -> int | None:

@@ -1,15 +1,20 @@
 """How far the training set is from its targets: counts per label, per split and per source.
 
 `python -m tools.annotate.stats` prints a table; `--json` prints the counts as one object
-(for the coordination file and the final report).
+(for the coordination file and the final report); `--check` prints every row the loader
+leaves out (source missing, or its text changed since annotation: a stale hash) and every
+label that fails validation, and exits 1 if there is any, so a stale row cannot go unseen.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import warnings
 from collections import Counter
+from pathlib import Path
 
 from .dataset import Row, load
+from .paths import ANNOTATIONS
 
 TARGETS = {"sentences": 3000, "risk": 600, "event": 500, "goal": 150, "clinical": 150}
 
@@ -63,11 +68,28 @@ def render(rep: dict) -> str:
     return "\n".join(lines)
 
 
+def check(root: Path = ANNOTATIONS) -> list[str]:
+    """One line per unusable row: left out by the loader (missing source, stale sha1) or with
+    a label that no longer validates against the pipeline's vocabularies."""
+    from .labels import validate
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = load(root, keep_skipped=True)
+    out = [str(w.message) for w in caught]
+    return out + [f"{r.file} [{r.start}:{r.end}]: {p}" for r in rows for p in validate(r.labels)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--source", action="append", help="only these sources (g0vse, dev000, sample, written)")
+    ap.add_argument("--check", action="store_true", help="list stale or invalid rows; exit 1 if any")
     args = ap.parse_args(argv)
+    if args.check:
+        bad = check()
+        print("\n".join(bad) if bad else "annotations: every row loads and validates (0 stale)")
+        return 1 if bad else 0
     rows = load(sources=set(args.source) if args.source else None)
     rep = report(rows)
     print(json.dumps(rep, ensure_ascii=False) if args.json else render(rep))

@@ -24,7 +24,8 @@ from spacy.tokens import Doc, Span
 
 from ..goal_base import CueListComponent
 from ..goal_candidates import candidates, claim, goal_cues
-from ..goal_counts import COUNTS, label_status, more_counts, parse_counts
+from ..goal_counts import COUNTS, more_counts, parse_counts
+from ..goal_status import value_statuses
 from ..records import Aggregate
 from ..spans import document, evidence
 
@@ -113,13 +114,20 @@ class AggregateFinder(CueListComponent):
     def _tables(self, doc: Doc, d) -> list[Span]:
         """Status-count rows, wherever the layout put them (table, paragraph or heading blocks)."""
         lines = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", d.text)]
-        kinds = []
-        for s, e, text in lines:
+        rows = {}  # line → (label tokens, count) of a "<label> <count> [<percent> %]" line
+        for k, (s, e, text) in enumerate(lines):
             t = text.strip()
             m = _ROW.match(t) if len(t) <= 120 and (t[-1:].isdigit() or t.endswith("%")) else None
-            st = label_status(m.group("label")) if m else None
-            if st is not None:
-                kinds.append((st, int(m.group("n"))))
+            lead = len(text) - len(text.lstrip())
+            label = doc.char_span(s + lead + m.start("label"), s + lead + m.end("label"),
+                                  alignment_mode="expand") if m else None
+            if label is not None and len(label):
+                rows[k] = ((label.start, label.end), int(m.group("n")))
+        statuses = dict(zip(rows, value_statuses(doc, self.lexicon, [where for where, _ in rows.values()])))
+        kinds = []
+        for k, (s, e, text) in enumerate(lines):
+            if statuses.get(k) is not None:
+                kinds.append((statuses[k], rows[k][1]))
             elif _HEADER.search(text) and not re.search(r"\d", text) and len(text.strip()) < 40:
                 kinds.append("header")
             else:

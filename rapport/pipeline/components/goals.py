@@ -21,9 +21,9 @@ from ..cues import CueSpans
 from ..goal_base import CueListComponent
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
-from ..goal_counts import label_status, parse_counts
+from ..goal_counts import parse_counts
 from ..goal_index import GoalIndex
-from ..goal_status import assess, counted, default_horizon
+from ..goal_status import assess, counted, default_horizon, value_statuses
 from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..records import GoalAssessment, Horizon, Level, Status
@@ -154,11 +154,14 @@ class GoalAssessor(HeadsUser, CueListComponent):
 
     def status_lines(self, doc: Doc, d, cues: CueSpans, index: GoalIndex) -> list[Span]:
         """'Måluppfyllelse: Delvis uppfyllt', 'Prognos helår: Uppnås' — status fields of goal tables and cards."""
-        out = []
+        fields = []
         for m in _STATUS_LINE.finditer(d.text):
-            value = m.group("value")
-            status = label_status(value)
-            if status is None or not _STATUS_WORD.search(value):
+            value = doc.char_span(m.start("value"), m.end("value"), alignment_mode="expand")
+            if value is not None and len(value) and _STATUS_WORD.search(m.group("value")):
+                fields.append((m, value))
+        out = []
+        for (m, _), status in zip(fields, value_statuses(doc, self.lexicon, [(v.start, v.end) for _, v in fields])):
+            if status is None:
                 continue
             span = doc.char_span(m.start("field"), m.end("value"), alignment_mode="expand")
             if span is None:
