@@ -104,8 +104,8 @@ def test_generations_hashes_once_then_sizes_unless_verify(root, built, monkeypat
     calls = []
     import rapport.index.generations as g
 
-    real = g._sha256
-    monkeypatch.setattr(g, "_sha256", lambda p: calls.append(p) or real(p))
+    real = g.sha256_file
+    monkeypatch.setattr(g, "sha256_file", lambda p: calls.append(p) or real(p))
     check_generation(gdir)
     assert calls == []
     check_generation(gdir, verify=True)

@@ -238,3 +238,29 @@ def test_store_real_model_copied_corpus_reuses_index(tmp_path, app_home):
     n = emb.calls
     docs_b, _ = cache.load_documents([tmp_path / "b"])
     assert build_index(docs_b, tmp_path / "idx", emb) == m and emb.calls == n > 0
+
+
+def test_store_update_analyses_only_changed_reports_and_equals_a_cold_build(tmp_path, docs, tiny, monkeypatch):
+    from rapport.index import analyze
+
+    calls = []
+    real = analyze.Analyzer.__call__
+    monkeypatch.setattr(analyze.Analyzer, "__call__", lambda self, text: calls.append(text) or real(self, text))
+    build_index(docs[:1], tmp_path / "idx", tiny)
+    n_norr = len(calls)
+    m = build_index(docs, tmp_path / "idx", tiny)
+    assert len(calls) - n_norr == m["documents"]["vast.txt"]["passages"] == m["build"]["analysed"]
+    warm = load_parts(tmp_path / "idx")
+    cold_m = build_index(docs, tmp_path / "cold", tiny)
+    assert cold_m["build"]["analysed"] == cold_m["counts"]["passages"]
+    cold = load_parts(tmp_path / "cold")
+    assert warm[1].equals(cold[1])
+    for q in ("underskott budget", "sjukfrånvaro personal", "vårdplatser"):
+        assert list(warm[2].scores(q)) == list(cold[2].scores(q))
+
+
+def test_store_damaged_terms_file_is_analysed_again(tmp_path, docs, tiny):
+    m = build_index(docs[:1], tmp_path / "idx", tiny)
+    (generation_dir(tmp_path / "idx", m) / "terms.parquet").write_bytes(b"not parquet")
+    m2 = build_index(docs, tmp_path / "idx", tiny)
+    assert m2["build"]["analysed"] == m2["counts"]["passages"]  # nothing reused from a file its manifest disowns

@@ -55,7 +55,7 @@ class IndexDamaged(IndexStoreError):
     """An index generation whose files are not the ones its manifest names (truncated, missing, altered)."""
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while b := f.read(1 << 20):
@@ -104,7 +104,7 @@ def write_manifest(folder: Path, manifest: dict) -> dict:
     files = {}
     for p in _listed(folder):
         _fsync(p)
-        files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": _sha256(p)}
+        files[p.relative_to(folder).as_posix()] = {"size": p.stat().st_size, "sha256": sha256_file(p)}
     manifest = dict(manifest, files=files)
     manifest["checksum"] = checksum(manifest)
     path = folder / MANIFEST
@@ -151,7 +151,7 @@ def check_generation(folder: Path, *, verify: bool = False) -> dict:
     if verify or not fresh:
         for name, info in files.items():
             try:
-                digest = _sha256(folder / name)
+                digest = sha256_file(folder / name)
             except OSError as e:
                 raise IndexDamaged(f"{where}: {name} cannot be read ({e.strerror or e})") from None
             if digest != info.get("sha256"):
