@@ -13,7 +13,8 @@ With --ray the same ingest + extract also runs on the Ray engine (cold caches).
 
 Then per-document and per-MB rates from the largest size project every stage to all
 of g0vse and to 600 and 3,000 regional reports (about 150 KB each); the line
-`dominant` names the stage that costs most. Prints one JSON line per measurement.
+`dominant` names the stage that costs most (null, with `not_measured`, when embedding was not run:
+it dominates wherever it was). Prints one JSON line per measurement.
 """
 from __future__ import annotations
 
@@ -303,8 +304,9 @@ def project(rows: list[dict]) -> None:
                       ("reports_3000", 3000 * REPORT_BYTES / 1e6)):
         est = {k: round(v * mb / 3600, 2) for k, v in rate.items()}
         emit(projection=label, mb=round(mb, 1), basis_docs=basis, basis="per-MB rate of each stage at the largest "
-             "size that measured it (embedding: measured rate x texts)", hours=est, dominant=max(est, key=est.get),
-             texts_to_embed=int(texts_per_mb * mb))
+             "size that measured it (embedding: measured rate x texts)", hours=est,
+             dominant=max(est, key=est.get) if "embed" in est else None,
+             not_measured=[s for s in stages if s not in est], texts_to_embed=int(texts_per_mb * mb))
 
 
 def main(argv=None) -> int:
