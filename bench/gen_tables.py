@@ -114,7 +114,8 @@ def compare(truth: TrueTable, t, sc: Score, fmt: str, where: str) -> None:
         if ok < len(want):
             sc.misses.append(f"{fmt} {where} {truth.kind}: '{tr.label}' {row.cells} ≠ {want}")
         if tr.short:
-            sc.add("rows: short, right-aligned", ok, len(want))
+            side = "left" if tr.values[0] is not None else "right"  # where its cells stand
+            sc.add(f"rows: short, {side}-aligned", ok, len(want))
         right += ok
     sc.cells += n
     sc.right += right

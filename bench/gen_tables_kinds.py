@@ -300,5 +300,28 @@ def goal_plain(rng: random.Random, i: int) -> TrueTable:
                      _style(rng, header="one", wrap=rng.random() < 0.7), head=["Indikator"])
 
 
+_BREAKDOWNS = ["Kvinnor", "Män", "Sjuksköterskor", "Undersköterskor", "Läkare", "Korttidsfrånvaro",
+               "Långtidsfrånvaro", "Tillsvidareanställda", "Visstidsanställda"]
+
+
+def key_ratios(rng: random.Random, i: int) -> TrueTable:
+    """A staff key-ratio table: two periods and a target column; the total row has a target, its
+    breakdown rows (by sex, profession, length of absence) leave the target cell blank — a
+    short row whose empty cells are its last ones. Rendered with one space, or the several
+    spaces of a dump without layout, between cells."""
+    year = rng.randint(2019, 2025)
+    month = rng.choice(["apr", "jun", "aug", "okt"])
+    cols = [f"jan–{month} {year}", f"jan–{month} {year - 1}", f"Mål {year}"]
+    lab = rng.choice(["Sjukfrånvaro", "Personalomsättning", "Andel heltidsarbetande"])
+
+    def pct() -> float:
+        return rng.randint(15, 150) / 10
+
+    rows = [TrueRow(f"{lab} totalt", (pct(), pct(), pct()))]
+    rows += [TrueRow(n, (pct(), pct(), None), short=True) for n in rng.sample(_BREAKDOWNS, rng.randint(2, 4))]
+    return TrueTable("key_ratios", f"{lab} (procent)", cols, rows, "procent", "none",
+                     _style(rng, header="one", wrap=False, sep=rng.choice(["single", "gap3"])))
+
+
 KINDS = [income_statement, balance_sheet, cash_flow, operating_statement, indicator, two_level, slide,
-         goal_plain]
+         goal_plain, key_ratios]

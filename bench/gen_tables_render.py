@@ -53,7 +53,7 @@ def _header_lines(t: TrueTable) -> list[str]:
                     "".join(c.rjust(13) for _ in t.groups for c in t.subs)]
         return [" ".join(t.groups), " ".join(t.subs * len(t.groups))]
     if style == "one":
-        return [" ".join(lead + cols)]
+        return [("   " if t.style["sep"] == "gap3" else " ").join(lead + cols)]
     names = [s[0] for s in split]
     periods = [s[1] for s in split if s[1]]
     if style == "two":
@@ -123,8 +123,8 @@ def table_lines(t: TrueTable) -> list[str]:
             wrap_done = t.kind != "goal_plain"  # goal tables wrap every long label
         if wide:
             lines.append(label.ljust(56) + "".join(" " + c.rjust(12) for c in cells))
-        else:
-            lines.append(" ".join([label] + [c for c in cells if c]))
+        else:  # one space, or a dump without layout: the same several spaces between all cells
+            lines.append((" " * 3 if t.style["sep"] == "gap3" else " ").join([label] + [c for c in cells if c]))
         if below:
             lines.append(below)
     return lines

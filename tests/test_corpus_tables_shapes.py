@@ -225,3 +225,44 @@ def test_shapes_paragraph_after_the_last_goal_row_is_not_its_cells():
     [t] = [x for x in find_tables(text, doc="g.txt")[0] if x.kind == "indicator"]
     assert [r.label for r in t.rows] == ["Andel rökfria gravida (%)", "Antal hälsosamtal"]
     assert 12 not in t.rows[-1].values and prose[:40] not in t.rows[-1].cells[0]
+
+
+# ---------------------------------------------------------------- short breakdown rows under a target column
+
+KEY_RATIOS = """Personalomsättning (procent)
+jan–sep 2024 jan–sep 2023 Mål 2024
+Total personalomsättning 9,2 8,7 8,0
+Undersköterskor 10,4 9,9
+Läkare 6,1 6,6
+"""
+
+
+@pytest.mark.parametrize("sep", [" ", "   "])
+def test_shapes_breakdown_rows_leave_the_target_column_empty(sep):
+    """Rows under a total with one value fewer than the header fill the periods, not "Mål",
+    when nothing in the layout shows a gap: the same few spaces everywhere say nothing."""
+    lines = KEY_RATIOS.splitlines()  # sep: how the dump joins a row's cells
+    text = "\n".join(lines[:2] + [_join_cells(ln, sep) for ln in lines[2:]]) + "\n"
+    (t,), _, _ = _numeric(text)
+    assert t.columns == ["jan–sep 2024", "jan–sep 2023", "Mål 2024"]
+    assert t.row("Total personalomsättning").values == [9.2, 8.7, 8.0]
+    assert t.row("Undersköterskor").values == [10.4, 9.9, None]
+    assert t.row("Läkare").values == [6.1, 6.6, None]
+
+
+def _join_cells(line: str, sep: str) -> str:
+    words = line.split(" ")
+    k = next(i for i, w in enumerate(words) if w[:1].isdigit())
+    return sep.join([" ".join(words[:k]), *words[k:]])
+
+
+def test_shapes_a_wide_gap_between_cells_still_shows_the_missing_middle_cell():
+    text = ("Väntetider (procent)\nUtfall 2024      Utfall 2023      Mål 2024\n"
+            "Första besök inom 90 dagar      71      74      80\n"
+            "Operation inom 90 dagar      62                    75\n")
+    (t,), _, _ = _numeric(text)
+    assert t.row("Operation inom 90 dagar").values == [62, None, 75]
+
+
+def test_shapes_parse_header_month_ranges_after_a_period_open_columns():
+    assert parse_header(["jan–sep 2024 jan–sep 2023 Mål 2024"]) == ["jan–sep 2024", "jan–sep 2023", "Mål 2024"]

@@ -138,6 +138,8 @@ def _parse_flat(lines: list[str]) -> list[str]:
             starts_new = False
         if cols and t[:1].islower() and not has_period[-1]:
             starts_new = False
+        if cols and has_period[-1] and _composite_header_word(t):
+            starts_new = True  # "jan–apr 2023 jan–apr 2022": a month range after a period opens a column
         if cols and cols[-1][-1].lower() in ("föregående", "ack", "ny", "jmf") and not has_period[-1]:
             starts_new = False
         if low in ("år", "helår") and cols and not has_period[-1]:

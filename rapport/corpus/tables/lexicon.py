@@ -45,6 +45,8 @@ _WEAK_TOTAL = re.compile(
 )
 _COST = re.compile(r"kostnad|avskrivning|nedskrivning|avgår|minskning|utbetalning", re.I)
 _DIFF_HEAD = re.compile(r"diff|avvikelse|förändring|ändring|differens|skillnad|avv\b", re.I)
+# a target column ("Mål 2024", "Målvärde"): breakdown rows under a total often leave it blank
+_TARGET_HEAD = re.compile(r"\b(?:mål|målvärde|målnivå|target)\b", re.I)
 _PCT_HEAD = re.compile(r"%|procent|utveckling", re.I)
 _NOTE_IN_LABEL = re.compile(r"\s*\(?\bnot(?:er)?\s+(\d{1,2}(?:\s*,\s*\d{1,2})*)\s*\)?", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")

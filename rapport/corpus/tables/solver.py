@@ -13,7 +13,7 @@ from .checks import _RowFacts
 from .header import _TEXT_COLS
 from .evidence import _column_edges, _misaligned, _named_diffs
 from .identities import _all_checks, _check_score, _find_identities, _rowsum_holds
-from .lexicon import _DIFF_HEAD
+from .lexicon import _DIFF_HEAD, _TARGET_HEAD
 from .pairs import pair_moves
 
 # ====================================================================== split search
@@ -45,10 +45,14 @@ def _digits(v: float) -> int:
 
 
 def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
-             derived: frozenset = frozenset()) -> list[_Option]:
+             often_empty: frozenset = frozenset()) -> list[_Option]:
     """A row's readings for K columns, with a penalty for each empty cell they assume
-    (less where a wide gap shows one, at the first column, or in a `derived` column —
-    a Diff/Avvikelse column is often left empty for a ratio row)."""
+    (less where a wide gap shows one, at the first column, or in an `often_empty` column —
+    a Diff/Avvikelse column is often left empty for a ratio row, a target column for the
+    breakdown rows under a total). The gap between the label and the first cell shows a
+    missing cell only when it is wider than the gaps between the row's own cells, and a gap
+    between cells only when it is wider than the row's narrowest: a dump without layout puts
+    the same few spaces everywhere."""
     opts: list[_Option] = []
     seen = set()
     notes = note_col or raw.note_word
@@ -90,6 +94,11 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
                 continue
             # the gap before the cell that follows a missing one: a wide gap makes the gap likely
             gaps = [_gap_before_cell(raw, cells, idx) for idx in range(m + 1)]
+            if m > 1:
+                floor = min(gaps[:m])
+                if gaps[0] <= max(gaps[1:m]) + 2:
+                    gaps[0] = 1
+                gaps[1:m] = [g if g > floor + 2 else 1 for g in gaps[1:m]]
             nonempty = [(k, f[0], f[1]) for k, f in enumerate(cfeats) if f is not None]
             for pos, at in _placements(K, K - m):
                 vals = cvals.copy()
@@ -107,7 +116,7 @@ def _options(raw: _RawRow, K: int, note_col: bool, limit: int = 400,
                 p = pen
                 for jx, c in enumerate(pos):
                     # pos is ascending: jx missing cells precede c, so c - jx cells do
-                    p += 0.35 if gaps[c - jx] >= 3 else (0.8 if c in derived else 0.9 if c == 0 else 1.2)
+                    p += 0.35 if gaps[c - jx] >= 3 else (0.8 if c in often_empty else 0.9 if c == 0 else 1.2)
                 seen.add(key)
                 opts.append(_Option(vals, texts, p, note or raw.note, d, feats, tuple(ends)))
                 if len(opts) >= limit:
@@ -245,8 +254,9 @@ def _percent_columns(choice, K) -> frozenset:
 def _readings(raws, K, note_col, columns=()) -> tuple[list[list[_Option]], int] | None:
     """Every row's readings for K columns and the number of rows with none
     (None: too many rows fit no K-column reading)."""
-    derived = frozenset(c for c in range(min(K, len(columns))) if _DIFF_HEAD.search(columns[c]))
-    opts = [_options(r, K, note_col, derived=derived) for r in raws]
+    often_empty = frozenset(c for c in range(min(K, len(columns)))
+                            if _DIFF_HEAD.search(columns[c]) or _TARGET_HEAD.search(columns[c]))
+    opts = [_options(r, K, note_col, often_empty=often_empty) for r in raws]
     n_bad = sum(1 for o in opts if not o)
     if len(raws) - n_bad < 2 or n_bad > 0.34 * len(raws):
         return None
