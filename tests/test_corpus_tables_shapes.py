@@ -266,3 +266,12 @@ def test_shapes_a_wide_gap_between_cells_still_shows_the_missing_middle_cell():
 
 def test_shapes_parse_header_month_ranges_after_a_period_open_columns():
     assert parse_header(["jan–sep 2024 jan–sep 2023 Mål 2024"]) == ["jan–sep 2024", "jan–sep 2023", "Mål 2024"]
+
+
+def test_shapes_month_ranges_over_their_years_name_the_columns():
+    """A PDF header that stacks "jan–sep" over its year, and "Mål" over the target's year."""
+    text = ("Personalomsättning (procent)\njan–sep\tjan–sep\tMål\n2024\t2023\t2024\n"
+            "Total personalomsättning\t9,2\t8,7\t8,0\nUndersköterskor\t10,4\t9,9\nLäkare\t6,1\t6,6\n")
+    (t,), _, _ = _numeric(text)
+    assert t.columns == ["jan–sep 2024", "jan–sep 2023", "Mål 2024"]
+    assert t.row("Läkare").values == [6.1, 6.6, None]

@@ -113,7 +113,7 @@ def _parse_flat(lines: list[str]) -> list[str]:
     first_period = next((i for i, t in enumerate(toks) if _is_period(t)), len(toks))
     # two-level header: N entity words, then N periods
     if names and len(names) == len(periods) and first_period == len(names) and len(names) > 1 \
-            and all(n[:1].isupper() for n in names):
+            and all(n[:1].isupper() or _composite_header_word(n) for n in names):
         return [f"{n} {p}" for n, p in zip(names, periods)]
     cols: list[list[str]] = []
     has_period: list[bool] = []

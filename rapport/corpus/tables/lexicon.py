@@ -8,7 +8,7 @@ import functools
 import re
 
 from rapport.corpus.numbers import normalise_spaces
-from rapport.corpus.months import MONTH_WORDS
+from rapport.corpus.months import MONTH_WORDS, month_alternation
 
 # ====================================================================== lexicon
 
@@ -28,7 +28,7 @@ ub ib justerat enligt
 _HEADER_START = re.compile(
     r"^(utfall|budget|prognos|årsprognos|diff|avvikelse|budgetavvikelse|bokslut|föregående|helår|"
     r"plan|mål|målvärde|koncernen|regionen|förändring|not|belopp|ack|intervall|kostnads|"
-    r"nettokostnads|\d{4})", re.I)
+    r"nettokostnads|\d{4}|(?:" + month_alternation() + r")\.?\s*[-–])", re.I)  # "jan–apr 2023 …"
 _TITLE_CUE = re.compile(
     r"\((?:belopp i )?(?:mkr|mnkr|tkr|kr|mdkr|mdr|%|procent|antal)\)|^\s*tabell\b|belopp i|"
     r"räkning|redovisning|analys|balanskrav|resultatbudget|nyckeltal|investering|sammanställning|"
