@@ -235,3 +235,18 @@ def test_heads_shipped_heads_on_the_real_model(tmp_path):
     doc = process_text(nlp, tmp_path / "r.txt", text)
     risks = [s._.fact for s in doc.spans["risks"]]
     assert len(risks) == 1 and "underskott" in risks[0].text and risks[0].category == RiskCategory.FINANCE
+
+
+def test_heads_learnt_veto_refuses_what_the_yes_head_accepts(tiny_heads, tmp_path):
+    """A `risk_veto` head (trained on the clinical hard negatives) refuses a sentence the risk
+    head accepts; it is no label head, and sentences it does not fire on still pass."""
+    heads = load_heads(tiny_heads)
+    veto = _binary("risk_veto", {"percent": 8.0}, -4.0)  # fires on a percentage
+    write_manifest(tiny_heads, {"embedder": "", "data_sha1": "test",
+                                "heads": {h.name: save_head(tiny_heads, h) for h in [*heads.heads.values(), veto]}})
+    text = (HEAD + "Kostnaderna för inhyrd personal blev 30 mnkr högre än budget under våren.\n\n"
+            "Andelen med förhöjd risk ökade till 12 procent och kostade 4 mnkr under våren.\n")
+    doc = process_text(_pipeline(tiny_heads), tmp_path / "r.txt", text)
+    risks = [s._.fact for s in doc.spans["risks"]]
+    assert [r.text.split()[0] for r in risks] == ["Kostnaderna"]
+    assert risks[0].category == RiskCategory.STAFFING  # the label head still names it

@@ -279,7 +279,9 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
     """(index, P(yes), {label head name: label}) of the candidates the `kind` head accepts.
 
     The gate (`<kind>_gate`) picks which candidates are embedded, the rules' yes always is;
-    `<kind>` decides yes/no on vector + rule features; every other `<kind>_*` head (category,
+    `<kind>` decides yes/no on vector + rule features; `<kind>_veto`, where trained, refuses
+    what must never be one (risks: the clinical hard negatives, learnt, so "förhöjd risk för" a
+    health outcome is caught where no cue lists it); every other `<kind>_*` head (category,
     type, status, horizon) names its label. A vetoed candidate (a clinical "riskgrupp"
     sentence) is never accepted.
     """
@@ -295,10 +297,14 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
     vecs = doc_vectors(doc, [texts[i] for i in idx], heads, encoder=encoder)
     chosen = [feats[i] for i in idx]
     p = head.proba(head_input(vecs, vectorize(chosen, head.features)))
+    learnt_veto = heads.get(f"{kind}_veto")
+    refused = (learnt_veto.decide(head_input(vecs, vectorize(chosen, learnt_veto.features)))
+               if learnt_veto is not None else np.zeros(len(idx), dtype=bool))
     labels = {name: h.decide(head_input(vecs, vectorize(chosen, h.features)))
-              for name, h in heads.heads.items() if name.startswith(f"{kind}_") and name != f"{kind}_gate"}
+              for name, h in heads.heads.items()
+              if name.startswith(f"{kind}_") and name not in (f"{kind}_gate", f"{kind}_veto")}
     return [(int(i), float(pi), {name: str(v[k]) for name, v in labels.items()})
-            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold]
+            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold and not refused[k]]
 
 
 class HeadsUser:

@@ -1,0 +1,39 @@
+"""tools/train_heads: the prior weights that keep risk-dense written reports from teaching that
+report wording is a risk, the weighted threshold, and the learnt veto's threshold."""
+from __future__ import annotations
+
+import numpy as np
+
+from tools.train_heads import VETO_KEEP, best_f1_threshold, prior_weights, train_veto
+
+
+def test_train_heads_prior_weights_bring_a_dense_source_to_the_prior():
+    sources = np.array(["written"] * 10 + ["g0vse"] * 10)
+    y = np.array([1] * 5 + [0] * 5 + [1] + [0] * 9)  # written: 50 % positives, g0vse: 10 %
+    w = prior_weights(sources, y, prior=0.1)
+    written = sources == "written"
+    share = (w[written] * y[written]).sum() / w[written].sum()
+    assert abs(share - 0.1) < 1e-9
+    assert np.all(w[~written] == 1.0) and np.all(w[written & (y == 0)] == 1.0)
+
+
+def test_train_heads_weighted_f1_threshold_moves_with_the_weights():
+    p = np.array([0.9, 0.8, 0.6, 0.6, 0.6, 0.3])
+    y = np.array([1, 1, 1, 0, 0, 0])
+    plain, _ = best_f1_threshold(p, y)  # two negatives are not worth the third positive
+    # negatives at 0.6 that weigh little: taking them in with the third positive pays
+    light, _ = best_f1_threshold(p, y, np.array([1, 1, 1, 0.1, 0.1, 1]))
+    assert light <= 0.6 < plain <= 0.8
+
+
+def test_train_heads_veto_keeps_the_kinds_positives():
+    rng = np.random.default_rng(0)
+    n = 300
+    X = rng.normal(size=(n, 6)).astype(np.float32)
+    v = (X[:, 0] > 1.0).astype(int)  # the "clinical" rows
+    y = ((X[:, 1] > 0.5) & (v == 0)).astype(int)  # the kind's positives, never clinical
+    groups = np.arange(n) % 30
+    head = train_veto("risk_veto", X, v, y, groups, [f"f{i}" for i in range(6)], grid=(0.1, 1.0))
+    refused = head.decide(X)
+    assert refused[y == 1].mean() <= 1 - VETO_KEEP + 0.02
+    assert refused[v == 1].mean() > 0.5
