@@ -37,3 +37,19 @@ def test_train_heads_veto_keeps_the_kinds_positives():
     refused = head.decide(X)
     assert refused[y == 1].mean() <= 1 - VETO_KEEP + 0.02
     assert refused[v == 1].mean() > 0.5
+
+
+def test_train_heads_stops_with_one_line_when_a_source_folder_is_missing(tmp_path, monkeypatch, capsys):
+    """Without the shared folder every g0vse row would drop one warning at a time and the heads
+    would train on a fraction of the data; the tool names the folder and exits 2 instead."""
+    from tools import train_heads
+    from tools.annotate import paths
+
+    monkeypatch.setattr(paths, "G0VSE", tmp_path / "extra" / "g0vse")
+    monkeypatch.setattr(paths, "SHARED", tmp_path)
+    assert paths.missing_roots() == [f"g0vse: {tmp_path / 'extra' / 'g0vse'}", f"dev000: {tmp_path / 'corpus'}"]
+    assert paths.missing_roots({"g0vse", "dev000"}) == []
+    assert train_heads.main(["--out", str(tmp_path / "heads")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "g0vse" in err[0] and "RAPPORT_SHARED" in err[0]
+    assert not (tmp_path / "heads").exists()

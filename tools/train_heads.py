@@ -375,10 +375,15 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from tools.annotate.dataset import load
+    from tools.annotate.paths import missing_roots
     from rapport.pipeline.nlp import build_nlp
 
-    nlp = build_nlp(only=["rapport_lemmas", "rapport_goals", "rapport_risks", "rapport_events"])
     exclude = {s for s in args.exclude.split(",") if s}
+    if missing_roots(exclude):
+        print(f"train_heads: source folder not found ({'; '.join(missing_roots(exclude))}): set RAPPORT_SHARED "
+              "to the shared folder or --exclude those sources", file=sys.stderr)
+        return 2
+    nlp = build_nlp(only=["rapport_lemmas", "rapport_goals", "rapport_risks", "rapport_events"])
     rows, F = prepare(load(exclude_sources=exclude, split=args.split), nlp)
     if not rows:
         print("train_heads: no annotated units found under data/annotations", file=sys.stderr)

@@ -30,6 +30,13 @@ def source_path(source: str, file: str) -> Path:
     return ROOTS[source] / file
 
 
+def missing_roots(exclude=frozenset()) -> list[str]:
+    """The source folders that are not there ("g0vse: /…/extra/g0vse"): a tool that trains on
+    them says so and stops, rather than dropping every row of the source one warning at a time."""
+    need = {"g0vse": G0VSE, "dev000": SHARED / "corpus"}
+    return [f"{s}: {p}" for s, p in need.items() if s not in exclude and not p.is_dir()]
+
+
 def read_raw(path: Path) -> str:
     """The raw text offsets refer to: UTF-8, BOM stripped (what rapport.corpus.readers decodes)."""
     return path.read_bytes().decode("utf-8-sig")
