@@ -39,6 +39,11 @@ def _decimals(t: TrueTable) -> bool:
     return any(v is not None and not float(v).is_integer() for r in t.rows for v in r.values)
 
 
+def _sep(t: TrueTable) -> str:
+    """What joins a plain row's cells: one space, or the three of a dump without layout."""
+    return "   " if t.style["sep"] == "gap3" else " "
+
+
 def _header_lines(t: TrueTable) -> list[str]:
     cols = list(t.columns)
     lead = ["Not"] if t.notes == "column" else []
@@ -53,7 +58,7 @@ def _header_lines(t: TrueTable) -> list[str]:
                     "".join(c.rjust(13) for _ in t.groups for c in t.subs)]
         return [" ".join(t.groups), " ".join(t.subs * len(t.groups))]
     if style == "one":
-        return [("   " if t.style["sep"] == "gap3" else " ").join(lead + cols)]
+        return [_sep(t).join(lead + cols)]
     names = [s[0] for s in split]
     periods = [s[1] for s in split if s[1]]
     if style == "two":
@@ -124,7 +129,7 @@ def table_lines(t: TrueTable) -> list[str]:
         if wide:
             lines.append(label.ljust(56) + "".join(" " + c.rjust(12) for c in cells))
         else:  # one space, or a dump without layout: the same several spaces between all cells
-            lines.append((" " * 3 if t.style["sep"] == "gap3" else " ").join([label] + [c for c in cells if c]))
+            lines.append(_sep(t).join([label] + [c for c in cells if c]))
         if below:
             lines.append(below)
     return lines

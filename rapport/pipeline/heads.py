@@ -296,11 +296,17 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
         return []
     vecs = doc_vectors(doc, [texts[i] for i in idx], heads, encoder=encoder)
     chosen = [feats[i] for i in idx]
-    p = head.proba(head_input(vecs, vectorize(chosen, head.features)))
+    inputs: dict[tuple, np.ndarray] = {}  # a kind's heads mostly share one feature list: build its input once
+
+    def x(h):
+        if h.features not in inputs:
+            inputs[h.features] = head_input(vecs, vectorize(chosen, h.features))
+        return inputs[h.features]
+
+    p = head.proba(x(head))
     learnt_veto = heads.get(f"{kind}_veto")
-    refused = (learnt_veto.decide(head_input(vecs, vectorize(chosen, learnt_veto.features)))
-               if learnt_veto is not None else np.zeros(len(idx), dtype=bool))
-    labels = {name: h.decide(head_input(vecs, vectorize(chosen, h.features)))
+    refused = learnt_veto.decide(x(learnt_veto)) if learnt_veto is not None else np.zeros(len(idx), dtype=bool)
+    labels = {name: h.decide(x(h))
               for name, h in heads.heads.items()
               if name.startswith(f"{kind}_") and name not in (f"{kind}_gate", f"{kind}_veto")}
     return [(int(i), float(pi), {name: str(v[k]) for name, v in labels.items()})
