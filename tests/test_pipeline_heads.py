@@ -250,3 +250,20 @@ def test_heads_learnt_veto_refuses_what_the_yes_head_accepts(tiny_heads, tmp_pat
     risks = [s._.fact for s in doc.spans["risks"]]
     assert [r.text.split()[0] for r in risks] == ["Kostnaderna"]
     assert risks[0].category == RiskCategory.STAFFING  # the label head still names it
+
+
+def test_heads_report_threshold_applies_in_a_region_report_only(tiny_heads, tmp_path):
+    """A risk head's `report_threshold` (saved in the manifest) decides in a document whose kind
+    corpus.meta names (a delårsrapport here); a text of no report kind keeps the plain threshold."""
+    heads = load_heads(tiny_heads)
+    strict = LinearHead(**{**heads.get("risk").__dict__, "report_threshold": 0.99})  # P(yes) here is 0.98
+    write_manifest(tiny_heads, {"embedder": "", "data_sha1": "test",
+                                "heads": {h.name: save_head(tiny_heads, h)
+                                          for h in [*(h for h in heads.heads.values() if h.name != "risk"), strict]}})
+    assert load_heads(tiny_heads).get("risk").report_threshold == pytest.approx(0.99)
+    sentence = "Kostnaderna för inhyrd personal blev 30 mnkr högre än budget under våren.\n"
+    nlp = _pipeline(tiny_heads)
+    in_report = process_text(nlp, tmp_path / "r.txt", HEAD + sentence)
+    elsewhere = process_text(nlp, tmp_path / "p.txt", "Pressmeddelande från departementet\n\n" + sentence)
+    assert list(in_report.spans["risks"]) == []
+    assert [s._.fact.text.split()[0] for s in elsewhere.spans["risks"]] == ["Kostnaderna"]

@@ -170,3 +170,18 @@ def test_anchor_stores_long_strings_as_offsets_and_resolves_them():
     assert anchor.resolve(stored, raw)["goals"][0]["goal"] == raw[6:6 + len(goal)]
     invented = {"targets": [{"goal": None, "target": "en lång formulering som inte finns i någon källa alls"}]}
     assert anchor.unanchored(anchor.anchor(invented, raw, 0))
+
+
+def test_relabel_sets_and_removes_a_risk_and_refuses_a_risk_beside_a_hard_negative():
+    from tools.annotate.relabel import relabel
+
+    rows = [{"start": 0, "labels": {"risk": "finance", "goals": [{"goal": "Mål 1", "level": "goal", "assessor": None,
+                                                                    "status": "not_achieved", "horizon": "current"}]}},
+            {"start": 40, "labels": {"hn": "other"}}]
+    assert relabel(rows, 0, risk="none") == []
+    assert "risk" not in rows[0]["labels"] and rows[0]["labels"]["goals"][0]["goal"] == "Mål 1"
+    assert relabel(rows, 0, risk="staffing") == [] and rows[0]["labels"]["risk"] == "staffing"
+    assert relabel(rows, 0, risk="weather") and rows[0]["labels"]["risk"] == "staffing"  # invalid: unchanged
+    assert relabel(rows, 40, risk="finance") and "risk" not in rows[1]["labels"]  # a hard negative is no risk
+    assert relabel(rows, 40, risk="finance", hn="none") == [] and rows[1]["labels"] == {"risk": "finance"}
+    assert relabel(rows, 7, risk="none") == ["0 rows start at 7 (want exactly one)"]

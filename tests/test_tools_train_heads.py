@@ -53,3 +53,17 @@ def test_train_heads_stops_with_one_line_when_a_source_folder_is_missing(tmp_pat
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "g0vse" in err[0] and "RAPPORT_SHARED" in err[0]
     assert not (tmp_path / "heads").exists()
+
+
+def test_train_heads_report_threshold_keeps_the_report_recall_and_never_goes_below():
+    from tools.train_heads import REPORT_RECALL, report_threshold
+
+    # report rows: ten positives scored 0.55..1.0, five negatives up to 0.95; the rest is other text
+    p = np.array([0.55 + 0.05 * k for k in range(10)] + [0.6, 0.7, 0.8, 0.9, 0.95] + [0.99, 0.1])
+    y = np.array([1] * 10 + [0] * 5 + [1, 0])
+    report = np.array([True] * 15 + [False] * 2)
+    t = report_threshold(p, y, report, threshold=0.5)
+    kept = (p >= t) & report & (y == 1)
+    assert REPORT_RECALL <= kept.sum() / 10 < 1 and t in p[:10]  # the report recall, not all of it
+    assert report_threshold(p, y, report, threshold=0.97) == 0.97  # never below the head's own
+    assert report_threshold(p, y, np.zeros(len(p), bool), threshold=0.5) is None

@@ -275,7 +275,8 @@ def goal_features(lexicon, span: Span) -> dict[str, float]:
 
 
 def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Sequence[dict[str, float]],
-              rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None) -> list[tuple[int, float, dict]]:
+              rule_yes: Sequence[bool], veto: Sequence[bool], encoder=None,
+              report: bool = False) -> list[tuple[int, float, dict]]:
     """(index, P(yes), {label head name: label}) of the candidates the `kind` head accepts.
 
     The gate (`<kind>_gate`) picks which candidates are embedded, the rules' yes always is;
@@ -283,7 +284,8 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
     what must never be one (risks: the clinical hard negatives, learnt, so "förhöjd risk för" a
     health outcome is caught where no cue lists it); every other `<kind>_*` head (category,
     type, status, horizon) names its label. A vetoed candidate (a clinical "riskgrupp"
-    sentence) is never accepted.
+    sentence) is never accepted. `report` (the document is a region report) takes the head's
+    report threshold where it has one (`LinearHead.threshold_for`).
     """
     head, gate = heads.get(kind), heads.get(f"{kind}_gate")
     if head is None or not len(texts):
@@ -310,7 +312,7 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
               for name, h in heads.heads.items()
               if name.startswith(f"{kind}_") and name not in (f"{kind}_gate", f"{kind}_veto")}
     return [(int(i), float(pi), {name: str(v[k]) for name, v in labels.items()})
-            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold and not refused[k]]
+            for k, (i, pi) in enumerate(zip(idx, p)) if pi >= head.threshold_for(report) and not refused[k]]
 
 
 class HeadsUser:

@@ -52,6 +52,9 @@ class LinearHead:
     coef: np.ndarray = field(repr=False)  # (k, d); k == 1 for a binary head (class 1 = classes[1])
     intercept: np.ndarray = field(repr=False)  # (k,)
     threshold: float = 0.5
+    # the yes threshold in a region report (a document whose kind corpus.meta names): chosen on the
+    # out-of-fold scores of whole-report gold, where a head trained on dense sources over-fires; None: `threshold`
+    report_threshold: float | None = None
     features: tuple[str, ...] = ()  # named rule-feature columns, in order
     inputs: str = "vector+features"  # or "features+hash" (the gate: no vector needed)
 
@@ -69,6 +72,10 @@ class LinearHead:
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def threshold_for(self, report: bool) -> float:
+        """The yes threshold for a sentence of a region report (`report`) or of any other text."""
+        return self.report_threshold if report and self.report_threshold is not None else self.threshold
 
     def decide(self, x: np.ndarray) -> np.ndarray:
         """Booleans (binary head) or class names (multi-class head), one per row."""
@@ -101,8 +108,11 @@ def save_head(folder: Path, head: LinearHead) -> dict:
     path = folder / f"{head.name}.npz"
     np.savez_compressed(path, coef=head.coef.astype(np.float32), intercept=head.intercept.astype(np.float32),
                         classes=np.array(head.classes))
-    return {"file": path.name, "sha256": sha256_file(path), "classes": list(head.classes),
-            "threshold": float(head.threshold), "inputs": head.inputs, "features": list(head.features)}
+    entry = {"file": path.name, "sha256": sha256_file(path), "classes": list(head.classes),
+             "threshold": float(head.threshold), "inputs": head.inputs, "features": list(head.features)}
+    if head.report_threshold is not None:
+        entry["report_threshold"] = float(head.report_threshold)
+    return entry
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
@@ -138,6 +148,8 @@ def load_heads(folder: str | Path) -> Heads:
             heads[name] = LinearHead(name=name, classes=tuple(str(c) for c in z["classes"]),
                                      coef=z["coef"].astype(np.float32), intercept=z["intercept"].astype(np.float32),
                                      threshold=float(entry.get("threshold", 0.5)),
+                                     report_threshold=(float(entry["report_threshold"])
+                                                       if entry.get("report_threshold") is not None else None),
                                      features=tuple(entry.get("features", ())),
                                      inputs=entry.get("inputs", "vector+features"))
     return Heads(folder=folder, embedder=manifest.get("embedder", ""), heads=heads,

@@ -170,8 +170,9 @@ class RiskFinder(PatternComponent):
                                                           for i, j in enumerate(judged)])
         rule_yes = [j is not None and j.raw >= self.threshold for j in judged]
         veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
+        report = document(doc).meta.kind is not None  # a region report: the head's report threshold
         for i, p, labels in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
-                                      encoder=self.encoder):
+                                      encoder=self.encoder, report=report):
             label = labels.get("risk_label")
             # label_head off: the rules' category where the cues reached a verdict, the head's elsewhere
             rule = judged[i].category if rule_yes[i] else None
