@@ -260,24 +260,28 @@ def train_veto(name, X, v, y, groups, features, grid=BINARY_CS):
                       features=tuple(features), inputs="vector+features")
 
 
-def train_multi(name, X, y, groups, features, grid=CS):
+def train_multi(name, X, y, groups, features, grid=CS, balanced=(False,)):
+    """A label head: C (and, where `balanced` offers both, class weighting) by out-of-fold accuracy."""
     from rapport.models.heads import LinearHead
 
     best = None
-    for C in grid:
-        pred = oof(X, y, groups, C, balanced=False)
-        acc = float((pred == y).mean())
-        if best is None or acc > best[1]:
-            best = (C, acc)
-    log(f"{name}: C={best[0]} accuracy {best[1]:.3f} (out of fold, {len(y)} rows)")
-    coef, b, classes = fit_lr(X, y, best[0], balanced=False)
+    for bal in balanced:
+        for C in grid:
+            pred = oof(X, y, groups, C, balanced=bal)
+            acc = float((pred == y).mean())
+            if best is None or acc > best[1]:
+                best = (C, acc, bal)
+    log(f"{name}: C={best[0]}{' balanced' if best[2] else ''} accuracy {best[1]:.3f} (out of fold, {len(y)} rows)")
+    coef, b, classes = fit_lr(X, y, best[0], balanced=best[2])
     return LinearHead(name=name, classes=tuple(classes), coef=coef, intercept=b, features=tuple(features))
 
 
 # ---------------------------------------------------------------- the two jobs
 
 # fact type -> (is the unit one?, {label head suffix: its label}, what its veto head learns or None,
-# whether positives get prior weights); each gets a gate, a yes/no head, label heads (and a veto)
+# whether positives get prior weights); each gets a gate, a yes/no head, label heads (and a veto).
+# The risk category head may weigh its classes evenly (out-of-fold accuracy decides: held-out fifth
+# .712 -> .730, and report 000's rare categories, pandemic and demography, are lost less often)
 TASKS = (
     ("risk", lambda r: r.is_risk, {"label": lambda r: r.labels["risk"]}, lambda r: r.is_clinical, True),
     ("event", lambda r: r.is_event, {"label": lambda r: r.labels["events"][0]["type"]}, None, False),
@@ -321,7 +325,8 @@ def train(rows, F, out: Path, quick: bool = False) -> dict:
         pos = np.flatnonzero(y)
         for suffix, label in labels.items():
             heads.append(train_multi(f"{kind}_{suffix}", X[pos], np.array([label(rows[i]) for i in pos], dtype=object),
-                                     groups[pos], names, grid=grid["label"]))
+                                     groups[pos], names, grid=grid["label"],
+                                     balanced=(False, True) if weighted else (False,)))
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.npz"):
         old.unlink()
