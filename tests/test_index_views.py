@@ -31,6 +31,7 @@ def test_views_context_prefix_splits_path_or_table_lead_from_text():
     assert context_prefix("Underskottet växte.", "Underskottet växte.") == ""
     assert context_prefix("Något annat helt.", "Underskottet växte.") is None
     assert context_prefix(": Underskottet växte.", "Underskottet växte.") is None  # nothing in front but the colon
+    assert context_prefix("Överskottet växte.", "skottet växte.") is None  # a word cut in two is no prefix
 
 
 def test_views_compose_is_unit_length_and_keeps_text_without_prefix():
