@@ -19,6 +19,7 @@ Prints one JSON line per variant: passages per CPU second vs fp32 on N passages
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -58,8 +59,9 @@ def main(argv=None) -> int:
     out.mkdir(exist_ok=True)
     pre = out / "fp32-shapes.onnx"
     if not pre.exists():
-        quant_pre_process(str(onnx_path(folder, stamp, "fp32")), str(pre), skip_optimization=True, auto_merge=True,
-                          guess_output_rank=True)
+        with contextlib.chdir(out):  # symbolic shape inference leaves its temp files in the working folder
+            quant_pre_process(str(onnx_path(folder, stamp, "fp32")), str(pre), skip_optimization=True,
+                              auto_merge=True, guess_output_rank=True)
     g0v = sorted((SHARED / "extra" / "g0vse").rglob("*.txt"))
     random.Random(0).shuffle(g0v)  # bench_embed's shuffle: its sample reads from the front
     cal = [t for f in g0v[-60:] for t in ["passage: " + p.search_text for p in document_passages(load_document(f))][:6]]
