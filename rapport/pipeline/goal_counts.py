@@ -98,12 +98,14 @@ def _scope_after(toks: list, k: int, cues: GoalCues) -> str | None:
 
 
 def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = None,
-                 context: tuple[Span, ...] = ()) -> dict | None:
+                 context: tuple[Span, ...] = (), listed: tuple[int, str] | None = None) -> dict | None:
     """Counts by status, total and scope of a counted-summary sentence, or None.
 
     The total may stand in the sentence before ("Totalt 20 delmål …") or, when the sentence
     counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
-    (the heading above: "Nämndens sex mål")."""
+    (the heading above: "Nämndens sex mål"); when it counts "av målen" with no number, it
+    is `listed`: (the number of goals listed above, their scope). A count of the units that
+    assess ("Tre av fyra förvaltningar bedömer att …") takes the units as its scope."""
     toks = [t for t in span if not t.is_space]
     if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
             or cues.has("NO_ASSESS", span.start, span.end)):
@@ -117,7 +119,8 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
         prev2 = toks[k - 2].lower_ if k > 1 else ""
         if prev in cues.words["TOTAL_BEFORE"] or prev == "av" or (prev2 == "av" and (
                 prev in cues.words["TOTAL_AFTER_AV"] or prev.endswith("s"))):
-            sc = _scope_after(toks, k, cues)
+            sc = _scope_after(toks, k, cues) or (_unit_after(toks, k) if cues.has("FRAME", span.start, span.end)
+                                                  else None)
             if sc:
                 total, scope, total_at = v, sc, k
                 break
@@ -133,6 +136,8 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
             if got:
                 total, scope = got
                 break
+    if total is None and listed is not None and _counts_listed(cues, toks):
+        total, scope = listed
     counts, own_scope = _piece_counts(doc, cues, toks, nums, total_at)
     scope = scope or own_scope
     if not counts or scope is None:
@@ -151,6 +156,45 @@ def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
         return None
     counts, scope = _piece_counts(doc, cues, toks, nums, None)
     return counts if counts and scope is None else None
+
+
+def _unit_after(toks: list, k: int) -> str | None:
+    """'förvaltningar' in 'tre av fyra förvaltningar bedömer …': the units counted, one plural noun."""
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    return nxt.lower_ if nxt is not None and nxt.is_alpha and len(nxt.text) > 3 and nxt.text.islower() else None
+
+
+def _counts_listed(cues: GoalCues, toks: list) -> bool:
+    """'ett av målen', 'två av de finansiella målen': a count of goals named before, with no number."""
+    for k, t in enumerate(toks[:-1]):
+        if t.lower_ != "av" or not k or number_at(cues.words, toks[k - 1], t) is None:
+            continue
+        after = toks[k + 1:k + 4]
+        if any(w.like_num for w in after):
+            return False
+        if any(cues.has("GOAL_NOUN", w.i, w.i + 1) and w.lower_.endswith(("en", "na")) for w in after):
+            return True
+    return False
+
+
+def remainder_counts(doc: Doc, cues: GoalCues, span: Span, scope: str, left: int) -> dict[str, int] | None:
+    """The rest of a count of assessing units, in the next sentence: "Övriga fyra bedömer att målet
+    delvis nås", "Den fjärde bedömer …", "Ett verksamhetsområde bedömer …" (`left` units not yet counted)."""
+    toks = [t for t in span if not t.is_space]
+    if left <= 0 or len(toks) < 3 or not cues.has("FRAME", span.start, span.end):
+        return None
+    first, second = toks[0].lower_, toks[1].lower_
+    if first in cues.words["REMAINDER"]:
+        n = number_at(cues.words, toks[1], toks[2]) if toks[1].is_alpha or toks[1].is_digit else None
+        n = n if n is not None else left
+    elif first in cues.words["DEFINITE"] and second in cues.words["ORDINALS"]:
+        n = 1
+    elif first in cues.words["ONE"] and scope[:5] == second[:5]:
+        n = 1
+    else:
+        return None
+    st = _piece_status(doc, cues, toks)
+    return {st.value: n} if st is not None and n <= left else None
 
 
 def _refers_back(cues: GoalCues, toks: list) -> bool:

@@ -19,7 +19,7 @@ from rapport.corpus import BlockKind
 from ..goal_base import CueListComponent, GoalCues
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
-from ..goal_counts import parse_counts
+from ..goal_counts import parse_counts, remainder_counts
 from ..goal_index import GoalIndex
 from ..goal_status import assess, counted, default_horizon, value_statuses
 from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
@@ -60,8 +60,12 @@ class GoalAssessor(HeadsUser, CueListComponent):
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
         index = GoalIndex(doc, cues, self.goal_window)
-        rest = []
+        rest, prev = [], None
         for c in cands:
+            if prev is not None and _goes_on_counting(doc, cues, prev, c):
+                prev = c
+                continue  # "Den fjärde bedömer att målet inte nås" after "Tre av fyra …": rapport_aggregates'
+            prev = c
             found = self.assess_sentence(doc, d, cues, index, c)
             group += [span for span, _ in found]
             if not found:
@@ -194,6 +198,16 @@ class GoalAssessor(HeadsUser, CueListComponent):
             span._.fact = rec
             out.append((span, rec))
         return out
+
+
+def _goes_on_counting(doc: Doc, cues: GoalCues, prev, c) -> bool:
+    """Whether `c` counts the rest of the assessing units the sentence before began to count."""
+    if not counted(doc, cues, prev.span.start, prev.span.end) or c.start - prev.end > 3:
+        return False
+    got = parse_counts(doc, cues, prev.span)
+    if got is None or got["total"] is None:
+        return False
+    return remainder_counts(doc, cues, c.span, got["scope"], got["total"] - sum(got["counts"].values())) is not None
 
 
 def _merged(spans) -> list[tuple[int, int]]:
