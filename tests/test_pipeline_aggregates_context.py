@@ -69,3 +69,15 @@ def test_aggregates_context_rest_of_the_units_by_their_number(nlp, tmp_path):
     got = rows(nlp, tmp_path, "Enheternas bedömning\n\nTre av fem enheter bedömer att målet nås. "
                               "Övriga två bedömer att målet delvis nås.\n")
     assert got == [(5, 3, 2, 0)]
+
+
+def test_aggregates_context_last_unit_by_its_name(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Områdenas bedömning\n\nTre av fyra vårdområden bedömer att delmålet delvis nås. "
+                              "Vårdområde Väst bedömer att delmålet nås vid årets slut.\n")
+    assert got == [(4, 1, 3, 0)]
+
+
+def test_aggregates_context_named_unit_is_no_rest_when_more_are_left(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Områdenas bedömning\n\nTvå av fyra vårdområden bedömer att delmålet delvis nås. "
+                              "Vårdområde Väst bedömer att delmålet nås vid årets slut.\n")
+    assert got == [(4, None, 2, None)]

@@ -58,7 +58,19 @@ def test_goal_structure_measure_compared_with_a_budgeted_level(nlp, tmp_path, se
     assert list(found(nlp, tmp_path, "Resultat\n\n" + sentence + "\n").values()) == [status]
 
 
-def test_goal_structure_counts_of_units_are_left_to_aggregates(nlp, tmp_path):
+def test_goal_structure_counts_of_units_also_assess_their_goal(nlp, tmp_path):
     got = found(nlp, tmp_path, "Klinikernas bedömning\n\nFem av sex kliniker bedömer att målet om kortare "
                                "väntetider nås under året. Den sjätte bedömer att målet inte nås.\n")
+    assert sorted(got.values()) == ["achieved", "not_achieved"]
+
+
+def test_goal_structure_count_of_goals_named_above_is_no_assessment(nlp, tmp_path):
+    got = found(nlp, tmp_path, "Nämndens mål\n\n• Läsande barn\n• Levande bibliotek\n\nEndast ett av målen nås.\n")
     assert got == {}
+
+
+def test_goal_structure_rest_of_the_units_shares_the_horizon_of_the_count(nlp, tmp_path):
+    doc = process_text(nlp, tmp_path / "r.txt", "Region Exempel\nDelårsrapport april 2026\n\nEnheternas bedömning\n\n"
+                       "Tre av fem enheter bedömer att målet nås vid årets slut. Övriga två bedömer att målet delvis nås.\n")
+    got = sorted((s._.fact.status.value, s._.fact.horizon.value) for s in doc.spans["goal_assessments"])
+    assert got == [("achieved", "year_end"), ("partially", "year_end")]

@@ -105,7 +105,8 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
     counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
     (the heading above: "Nämndens sex mål"); when it counts "av målen" with no number, it
     is `listed`: (the number of goals listed above, their scope). A count of the units that
-    assess ("Tre av fyra förvaltningar bedömer att …") takes the units as its scope."""
+    assess ("Tre av fyra förvaltningar bedömer att …") takes the units as its scope and says
+    `units`: such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
     toks = [t for t in span if not t.is_space]
     if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
             or cues.has("NO_ASSESS", span.start, span.end)):
@@ -113,14 +114,16 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
     nums = _count_tokens(cues.words, toks)
     if not nums:
         return None
-    total, scope, total_at = None, None, None
+    total, scope, total_at, units = None, None, None, False
     for k, v in nums:
         prev = toks[k - 1].lower_ if k else ""
         prev2 = toks[k - 2].lower_ if k > 1 else ""
         if prev in cues.words["TOTAL_BEFORE"] or prev == "av" or (prev2 == "av" and (
                 prev in cues.words["TOTAL_AFTER_AV"] or prev.endswith("s"))):
-            sc = _scope_after(toks, k, cues) or (_unit_after(toks, k) if cues.has("FRAME", span.start, span.end)
-                                                  else None)
+            sc = _scope_after(toks, k, cues)
+            if sc is None and cues.has("FRAME", span.start, span.end):
+                sc = _unit_after(toks, k)
+                units = sc is not None
             if sc:
                 total, scope, total_at = v, sc, k
                 break
@@ -144,7 +147,7 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
         return None
     if len(counts) < 2 and total is None:
         return None
-    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before, "units": units}
 
 
 def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
@@ -179,7 +182,8 @@ def _counts_listed(cues: GoalCues, toks: list) -> bool:
 
 def remainder_counts(doc: Doc, cues: GoalCues, span: Span, scope: str, left: int) -> dict[str, int] | None:
     """The rest of a count of assessing units, in the next sentence: "Övriga fyra bedömer att målet
-    delvis nås", "Den fjärde bedömer …", "Ett verksamhetsområde bedömer …" (`left` units not yet counted)."""
+    delvis nås", "Den fjärde bedömer …", "Ett verksamhetsområde bedömer …", or the last one by its
+    name (`left` units not yet counted)."""
     toks = [t for t in span if not t.is_space]
     if left <= 0 or len(toks) < 3 or not cues.has("FRAME", span.start, span.end):
         return None
@@ -191,10 +195,19 @@ def remainder_counts(doc: Doc, cues: GoalCues, span: Span, scope: str, left: int
         n = 1
     elif first in cues.words["ONE"] and scope[:5] == second[:5]:
         n = 1
+    elif left == 1 and toks[0].is_alpha and toks[0].text[:1].isupper() and _named_unit(doc, cues, toks):
+        n = 1  # "Närsjukvårdsområde Norr bedömer att …": the one unit left, by its name
     else:
         return None
     st = _piece_status(doc, cues, toks)
     return {st.value: n} if st is not None and n <= left else None
+
+
+def _named_unit(doc: Doc, cues: GoalCues, toks: list) -> bool:
+    """A subject of at most four words without a number, then the assessment ('… bedömer att')."""
+    at = cues.starts("FRAME", toks[0].i, toks[-1].i + 1)
+    k = next((k for k, t in enumerate(toks[:5]) if at and t.i == at[0]), None)
+    return bool(k) and not any(w.like_num or number_at(cues.words, w) is not None for w in toks[:k])
 
 
 def _refers_back(cues: GoalCues, toks: list) -> bool:

@@ -321,8 +321,8 @@ def assess(doc: Doc, cues: GoalCues, a: int, b: int, anchored: bool) -> list[tup
 
 
 def counted(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
-    """'två av de finansiella målen har inte nåtts', 'ett av målen nås', 'tre av fyra nämnder bedömer …':
-    a count of goals or of assessing units, not one goal's assessment."""
+    """'två av de finansiella målen har inte nåtts', 'ett av målen nås': a count of goals, not one
+    goal's assessment."""
     toks = tokens(doc, a, b)
     for k, i in enumerate(toks[:-2]):
         t = doc[i]
@@ -330,10 +330,6 @@ def counted(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
             continue
         if doc[toks[k + 1]].lower_ != "av":
             continue
-        after = toks[k + 2:k + 5]
-        if any(cues.has("GOAL_NOUN", j, j + 1) for j in after):
-            return True
-        # "tre av fyra förvaltningar bedömer att …": a count of the units that assess
-        if t.lower_ not in cues.words["ONE"] and any(doc[j].like_num or word_to_int(doc[j].lower_) for j in after[:2]):
+        if any(cues.has("GOAL_NOUN", j, j + 1) for j in toks[k + 2:k + 5]):
             return True
     return False

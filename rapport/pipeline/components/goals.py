@@ -10,6 +10,7 @@ rapport_aggregates (`goal_counts` says which sentences they are).
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,7 +22,7 @@ from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
 from ..goal_counts import parse_counts, remainder_counts
 from ..goal_index import GoalIndex
-from ..goal_status import assess, counted, default_horizon, value_statuses
+from ..goal_status import assess, clause_horizon, counted, default_horizon, value_statuses
 from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..records import GoalAssessment, Horizon, Level, Status
@@ -60,13 +61,11 @@ class GoalAssessor(HeadsUser, CueListComponent):
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
         index = GoalIndex(doc, cues, self.goal_window)
-        rest, prev = [], None
+        rest, prev = [], (None, [])
         for c in cands:
-            if prev is not None and _goes_on_counting(doc, cues, prev, c):
-                prev = c
-                continue  # "Den fjärde bedömer att målet inte nås" after "Tre av fyra …": rapport_aggregates'
-            prev = c
             found = self.assess_sentence(doc, d, cues, index, c)
+            found = _continued_horizon(doc, cues, prev, c, found)
+            prev = (c, found)
             group += [span for span, _ in found]
             if not found:
                 rest.append(c)
@@ -181,7 +180,8 @@ class GoalAssessor(HeadsUser, CueListComponent):
                 or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
                 or cues.has("good_economic_management", a, b)):
             return []
-        if parse_counts(doc, cues, c.span) is not None or counted(doc, cues, a, b):
+        got = parse_counts(doc, cues, c.span)
+        if (got is not None and not got["units"]) or counted(doc, cues, a, b):
             return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
         pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))
@@ -200,14 +200,26 @@ class GoalAssessor(HeadsUser, CueListComponent):
         return out
 
 
-def _goes_on_counting(doc: Doc, cues: GoalCues, prev, c) -> bool:
-    """Whether `c` counts the rest of the assessing units the sentence before began to count."""
-    if not counted(doc, cues, prev.span.start, prev.span.end) or c.start - prev.end > 3:
-        return False
-    got = parse_counts(doc, cues, prev.span)
-    if got is None or got["total"] is None:
-        return False
-    return remainder_counts(doc, cues, c.span, got["scope"], got["total"] - sum(got["counts"].values())) is not None
+def _continued_horizon(doc: Doc, cues: GoalCues, prev, c, found: list) -> list:
+    """A sentence that counts the rest of the assessing units ("Övriga fyra bedömer att målet delvis
+    nås") with no time of its own shares the horizon of the count it continues ("… nås under året")."""
+    before, earlier = prev
+    if not found or not earlier or before is None or c.start - before.end > 3:
+        return found
+    a, b = c.span.start, c.span.end
+    got = parse_counts(doc, cues, before.span)
+    if got is None or not got["units"] or got["total"] is None or clause_horizon(doc, cues, a, b, None):
+        return found
+    left = got["total"] - sum(got["counts"].values())
+    if remainder_counts(doc, cues, c.span, got["scope"], left) is None:
+        return found
+    horizon = earlier[0][1].horizon
+    out = []
+    for span, rec in found:
+        rec = replace(rec, horizon=horizon)
+        span._.fact = rec
+        out.append((span, rec))
+    return out
 
 
 def _merged(spans) -> list[tuple[int, int]]:
