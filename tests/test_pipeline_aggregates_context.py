@@ -81,3 +81,9 @@ def test_aggregates_context_named_unit_is_no_rest_when_more_are_left(nlp, tmp_pa
     got = rows(nlp, tmp_path, "Områdenas bedömning\n\nTvå av fyra vårdområden bedömer att delmålet delvis nås. "
                               "Vårdområde Väst bedömer att delmålet nås vid årets slut.\n")
     assert got == [(4, None, 2, None)]
+
+
+def test_aggregates_context_colours_count_as_statuses(nlp, tmp_path):
+    got = rows(nlp, tmp_path, "Styrkort\n\nAv nämndens sju indikatorer bedöms tre som gröna, tre som gula "
+                              "och en som röd.\n")
+    assert got == [(7, 3, 3, 1)]

@@ -74,3 +74,10 @@ def test_goal_structure_rest_of_the_units_shares_the_horizon_of_the_count(nlp, t
                        "Tre av fem enheter bedömer att målet nås vid årets slut. Övriga två bedömer att målet delvis nås.\n")
     got = sorted((s._.fact.status.value, s._.fact.horizon.value) for s in doc.spans["goal_assessments"])
     assert got == [("achieved", "year_end"), ("partially", "year_end")]
+
+
+def test_goal_structure_list_items_take_the_horizon_their_title_names(nlp, tmp_path):
+    doc = process_text(nlp, tmp_path / "r.txt", "Region Exempel\nMånadsrapport maj 2026\n\nMål\n\n"
+                       "Utfall mot nämndens mål, bedömning för helåret:\n• Trygg skolväg – grönt\n• Nöjda vårdnadshavare – rött\n")
+    got = sorted((s._.fact.status.value, s._.fact.horizon.value) for s in doc.spans["goal_assessments"])
+    assert got == [("achieved", "year_end"), ("not_achieved", "year_end")]

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from rapport.corpus.numbers import word_to_int
 
 from .goal_base import GoalCues, GoalWords
+from .goal_status import COLOURS
 from .records import Status
 
 COUNTS = ("achieved", "partially", "not_achieved", "no_assessment")
@@ -60,10 +61,18 @@ def _count_tokens(words: GoalWords, toks: list) -> list[tuple[int, int]]:
     return out
 
 
+def _assessed(cues: GoalCues, span: Span) -> bool:
+    """An attainment, a colour or no assessment: what makes a count a count of assessments."""
+    return any(cues.has(label, span.start, span.end) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS))
+
+
 def _piece_status(doc: Doc, cues: GoalCues, toks: list) -> Status | None:
     a, b = toks[0].i, toks[-1].i + 1
     if cues.has("NO_ASSESS", a, b):
         return Status.NO_ASSESSMENT
+    colour = [st for label, st in COLOURS.items() if cues.has(label, a, b)]
+    if len(colour) == 1:  # "två som gula": the colour is the status
+        return colour[0]
     neg = cues.has("NEG", a, b)
     full = cues.has("FULL", a, b)
     partial = cues.has("PARTIAL", a, b)
@@ -108,8 +117,7 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
     assess ("Tre av fyra förvaltningar bedömer att …") takes the units as its scope and says
     `units`: such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
     toks = [t for t in span if not t.is_space]
-    if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
-            or cues.has("NO_ASSESS", span.start, span.end)):
+    if not _assessed(cues, span):
         return None
     nums = _count_tokens(cues.words, toks)
     if not nums:
@@ -155,7 +163,7 @@ def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
     counts with statuses, and no scope or total of its own."""
     toks = [t for t in span if not t.is_space]
     nums = _count_tokens(cues.words, toks)
-    if not nums or not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)):
+    if not nums or not _assessed(cues, span):
         return None
     counts, scope = _piece_counts(doc, cues, toks, nums, None)
     return counts if counts and scope is None else None

@@ -147,9 +147,10 @@ def _name_end(doc: Doc, cues: GoalCues, toks: list[int], tail: int) -> int:
     return end
 
 
-def list_title(d, pos: int) -> tuple[int, int] | None:
+def list_title(d, pos: int, max_words: int = 6) -> tuple[int, int] | None:
     """(start, end) of the title a list item at `pos` stands under: the first block above its
-    run of list items, when that is a heading or a short title line ("Att arbeta vidare med")."""
+    run of list items, when that is a heading or a title line of at most `max_words` words
+    ("Att arbeta vidare med")."""
     starts = [b.start for b in d.blocks]
     i = bisect.bisect_right(starts, pos) - 1
     while i >= 0 and d.blocks[i].kind == BlockKind.LIST_ITEM:
@@ -159,7 +160,7 @@ def list_title(d, pos: int) -> tuple[int, int] | None:
     b = d.blocks[i]
     text = d.text[b.start:b.end].strip()
     if b.kind == BlockKind.HEADING or (b.kind == BlockKind.PARAGRAPH and "\n" not in text
-                                       and len(text.split()) <= 6 and text[-1:] not in ".!?"):
+                                       and len(text.split()) <= max_words and text[-1:] not in ".!?"):
         return b.start, b.end
     return None
 

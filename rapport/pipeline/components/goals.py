@@ -23,7 +23,7 @@ from ..goal_clauses import assessor
 from ..goal_counts import parse_counts, remainder_counts
 from ..goal_index import GoalIndex
 from ..goal_status import assess, clause_horizon, counted, default_horizon, value_statuses
-from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
+from ..goal_structure import VALUE_LABELS, compared, line_regions, list_title, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
@@ -96,7 +96,8 @@ class GoalAssessor(HeadsUser, CueListComponent):
             if any(s < ln.end and ln.start < e for s, e in taken):
                 continue
             goal, lvl = (name, level) if name else index.resolve(ln.a, ln.b)
-            horizon = default_horizon(doc, cues.words, ln.start)
+            horizon = (ln.list_item and _title_horizon(doc, cues, d, ln.start)) or default_horizon(
+                doc, cues.words, ln.start)
             rec = GoalAssessment(**evidence(doc, ln.start, ln.end), goal=goal, level=lvl, assessor=None,
                                  status=status, horizon=horizon)
             span = claim(doc, ln.a, ln.b, status.value)
@@ -198,6 +199,13 @@ class GoalAssessor(HeadsUser, CueListComponent):
             span._.fact = rec
             out.append((span, rec))
         return out
+
+
+def _title_horizon(doc: Doc, cues: GoalCues, d, pos: int) -> Horizon | None:
+    """The horizon the title of a list names ("Bedömning för helåret:" over coloured items)."""
+    where = list_title(d, pos, max_words=12)  # a lead-in line: "Utfall mot målen, bedömning för helåret:"
+    span = doc.char_span(*where, alignment_mode="expand") if where else None
+    return clause_horizon(doc, cues, span.start, span.end, None) if span is not None and len(span) else None
 
 
 def _continued_horizon(doc: Doc, cues: GoalCues, prev, c, found: list) -> list:
