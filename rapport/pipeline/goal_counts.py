@@ -114,8 +114,9 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
     counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
     (the heading above: "Nämndens sex mål"); when it counts "av målen" with no number, it
     is `listed`: (the number of goals listed above, their scope). A count of the units that
-    assess ("Tre av fyra förvaltningar bedömer att …") takes the units as its scope and says
-    `units`: such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
+    assess ("Tre av fyra förvaltningar bedömer att …") or where a goal was reached ("vid 19 av 27
+    vårdcentraler") takes the units as its scope and says `units` ("assessors" or "places"):
+    such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
     toks = [t for t in span if not t.is_space]
     if not _assessed(cues, span):
         return None
@@ -129,9 +130,10 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
         if prev in cues.words["TOTAL_BEFORE"] or prev == "av" or (prev2 == "av" and (
                 prev in cues.words["TOTAL_AFTER_AV"] or prev.endswith("s"))):
             sc = _scope_after(toks, k, cues)
-            if sc is None and cues.has("FRAME", span.start, span.end):
+            place = k > 2 and toks[k - 3].lower_ in cues.words["AT_UNITS"]  # "nåddes vid 19 av 27 vårdcentraler"
+            if sc is None and (place or cues.has("FRAME", span.start, span.end)):
                 sc = _unit_after(toks, k)
-                units = sc is not None
+                units = ("places" if place else "assessors") if sc is not None else False
             if sc:
                 total, scope, total_at = v, sc, k
                 break

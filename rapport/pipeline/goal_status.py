@@ -173,6 +173,10 @@ def _gem(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
                 break
         if not before or not (before[-1].lemma_ in have or before[-1].lower_ in have):
             continue
+        for t in prev_words(doc, before[-1].i, a, 4):  # "inte har haft", "inte kommer att ha"
+            if not (t.lower_ in cues.words["GEM_AUX"] or cues.has("NEG", t.i, t.i + 1)):
+                break
+            before.append(t)
         if any(cues.has("NEG", t.i, t.i + 1) for t in before):
             return Status.NOT_ACHIEVED
         if any(cues.has("PARTIAL", t.i, t.i + 1) for t in before):

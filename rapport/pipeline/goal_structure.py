@@ -312,7 +312,7 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             if any(cues.has(m, max(a, s - 3), s) for m in ("MODAL_TARGET", "TARGET_MODAL")):
                 continue  # "ska understiga målvärdet": a target, not an outcome
             subject = [i for i in tokens(doc, a, s) if not cues.has("NEG", i, i + 1)]
-            if not subject or not cues.has("MEASURE", a, s):
+            if not subject or not (cues.has("MEASURE", a, s) or _share(doc, cues, subject)):
                 continue
             below = label == "COMPARE_BELOW"
             if cues.has("NEG", a, ref):
@@ -320,10 +320,16 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             good = below if cues.has("LOWER_BETTER", a, s) else not below
             name = doc[subject[0]:subject[-1] + 1]
             words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in cues.words["NAME_DROP"])]
-            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1)), len(words))
+            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1) or t.is_punct), len(words))
             return (Status.ACHIEVED if good else Status.NOT_ACHIEVED), clean_name(
                 " ".join(t.text for t in words[:cut]))
     return None
+
+
+def _share(doc: Doc, cues: GoalCues, subject: list[int]) -> bool:
+    """'88 procent av ärendena …': a figure in percent opening the subject is a measured share."""
+    return (len(subject) > 2 and _value(doc[subject[0]]) and doc[subject[1]].lower_ in cues.words["PERCENT"]
+            and doc[subject[2]].lower_ == "av")
 
 
 def _target_after(doc: Doc, cues: GoalCues, e: int, b: int, window: int) -> int | None:

@@ -185,13 +185,20 @@ class GoalAssessor(HeadsUser, CueListComponent):
         if (got is not None and not got["units"]) or counted(doc, cues, a, b):
             return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
-        pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))
+        sec = d.section_at(c.start)
+        # "Ingen bedömning kan göras per augusti" under "Mål 6 …": the section's goal is not assessed
+        own = (anchor is not None and anchor.ref is not None and sec is not None and anchor.start >= sec.start
+               and cues.has("NO_ASSESS", a, b))
+        pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b) or own)
         if not pairs:
             return []
         goal, level = index.resolve(a, b)
         who = assessor(doc, cues, a, b)
         ev = evidence(doc, c.start, c.end)
         out = []
+        if got is not None and got["units"] == "places" and sum(got["counts"].values()) < (got["total"] or 0):
+            # reached at 19 of 27 centres: the goal is partly reached
+            pairs = [(Status.PARTIALLY if st == Status.ACHIEVED else st, h, w) for st, h, w in pairs]
         for status, horizon, (x, y) in pairs:
             rec = GoalAssessment(**ev, goal=goal, level=level, assessor=who, status=status,
                                  horizon=horizon)
