@@ -81,3 +81,8 @@ def test_goal_structure_list_items_take_the_horizon_their_title_names(nlp, tmp_p
                        "Utfall mot nämndens mål, bedömning för helåret:\n• Trygg skolväg – grönt\n• Nöjda vårdnadshavare – rött\n")
     got = sorted((s._.fact.status.value, s._.fact.horizon.value) for s in doc.spans["goal_assessments"])
     assert got == [("achieved", "year_end"), ("not_achieved", "year_end")]
+
+
+def test_goal_structure_longest_title_phrase_decides_the_class(nlp, tmp_path):
+    got = found(nlp, tmp_path, "Negativa avvikelser\n• Hemtjänst i glesbygd\n\nPositiva avvikelser\n• Tandvård för unga\n")
+    assert got == {"Hemtjänst i glesbygd": "not_achieved", "Tandvård för unga": "achieved"}

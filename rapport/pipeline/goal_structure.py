@@ -225,13 +225,13 @@ def _title_class(doc: Doc, cues: GoalCues, d, where: tuple[int, int]) -> tuple[S
             return st, True
         if cues.has("HEAD_WORSE", a, b) != cues.has("HEAD_BETTER", a, b):
             return (Status.NOT_ACHIEVED if cues.has("HEAD_WORSE", a, b) else Status.ACHIEVED), True
-    for label, st in _STRONG_HEAD.items():
-        if cues.has(label, a, b):
-            return st, True
-    for label, st in _WEAK_HEAD.items():
-        if cues.has(label, a, b):
-            return st, False
-    return None
+    # the longest class phrase wins: "Positiva avvikelser" is not the class of its "avvikelser"
+    found = [(e - s, label in _STRONG_HEAD, st) for label, st in {**_STRONG_HEAD, **_WEAK_HEAD}.items()
+             for s, e in cues.within(label, a, b)]
+    if not found:
+        return None
+    _, strong, st = max(found, key=lambda x: (x[0], x[1]))
+    return st, strong
 
 
 def status_lines(doc: Doc, d, cues: GoalCues, lines: list[Line]) -> list[tuple[Line, int, Status, str | None, Level]]:
