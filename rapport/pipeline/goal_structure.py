@@ -320,7 +320,7 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             good = below if cues.has("LOWER_BETTER", a, s) else not below
             name = doc[subject[0]:subject[-1] + 1]
             words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in cues.words["NAME_DROP"])]
-            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1) or t.is_punct), len(words))
+            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1) or (k and t.is_punct)), len(words))
             return (Status.ACHIEVED if good else Status.NOT_ACHIEVED), clean_name(
                 " ".join(t.text for t in words[:cut]))
     return None
