@@ -72,3 +72,13 @@ def test_goal_statements_one_goal_counted_in_a_summary(nlp, tmp_path):
 
 def test_goal_statements_a_goal_named_with_an_article_is_no_count(nlp, tmp_path):
     assert facts(nlp, tmp_path, "Mål\n\nRegionen har ett mål om att alla ska ha en fast läkare.\n") == ([], [])
+
+
+@pytest.mark.parametrize("sentence,want", [
+    ("Programmet har gett besparingar på 14 mkr under året, vilket är under målsättningen.", [("not_achieved", "current")]),
+    ("Projektet har frigjort 3 200 timmar, vilket är över målet.", [("achieved", "current")]),
+    ("På 14 orter finns det vårdcentraler som arbetar under målet.", []),
+    ("Regionen har 14 vårdcentraler, vilket är under riksgenomsnittet.", []),
+])
+def test_goal_statements_figure_then_which_compared_with_the_target(nlp, tmp_path, sentence, want):
+    assert facts(nlp, tmp_path, "Utfall\n\n" + sentence + "\n")[0] == want

@@ -312,7 +312,8 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             if any(cues.has(m, max(a, s - 3), s) for m in ("MODAL_TARGET", "TARGET_MODAL")):
                 continue  # "ska understiga målvärdet": a target, not an outcome
             subject = [i for i in tokens(doc, a, s) if not cues.has("NEG", i, i + 1)]
-            if not subject or not (cues.has("MEASURE", a, s) or _share(doc, cues, subject)):
+            if not subject or not (cues.has("MEASURE", a, s) or _share(doc, cues, subject)
+                                   or _figure_then_which(doc, cues, subject)):
                 continue
             below = label == "COMPARE_BELOW"
             if cues.has("NEG", a, ref):
@@ -330,6 +331,16 @@ def _share(doc: Doc, cues: GoalCues, subject: list[int]) -> bool:
     """'88 procent av ärendena …': a figure in percent opening the subject is a measured share."""
     return (len(subject) > 2 and _value(doc[subject[0]]) and doc[subject[1]].lower_ in cues.words["PERCENT"]
             and doc[subject[2]].lower_ == "av")
+
+
+def _figure_then_which(doc: Doc, cues: GoalCues, subject: list[int]) -> bool:
+    """'… besparingar på 14 mkr, vilket är under målsättningen': the figure before 'vilket' is the
+    outcome compared with the target ('vilket', which refers to the clause before, and at most one
+    verb before the comparison)."""
+    rel = [k for k, i in enumerate(subject) if doc[i].lower_ in cues.words["CLAUSE_RELATIVE"]]
+    if not rel or len(subject) - rel[-1] > 3:
+        return False
+    return any(_value(doc[i]) for i in subject[:rel[-1]])
 
 
 def _target_after(doc: Doc, cues: GoalCues, e: int, b: int, window: int) -> int | None:
