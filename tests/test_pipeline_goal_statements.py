@@ -82,3 +82,17 @@ def test_goal_statements_a_goal_named_with_an_article_is_no_count(nlp, tmp_path)
 ])
 def test_goal_statements_figure_then_which_compared_with_the_target(nlp, tmp_path, sentence, want):
     assert facts(nlp, tmp_path, "Utfall\n\n" + sentence + "\n")[0] == want
+
+
+@pytest.mark.parametrize("body,want", [
+    ("Finansiella mål\n\nSamtliga tre finansiella mål uppnås under perioden.\n", [(3, 3, 0, 0)]),
+    ("Finansiella mål\n\n• Resultatmål\n• Soliditetsmål\n\nSamtliga finansiella mål uppnås under perioden.\n", [(2, 2, 0, 0)]),
+    ("Finansiella mål\n\nInget av de tre finansiella målen nås.\n", [(3, 0, 0, 3)]),
+    ("Mål\n\nHälften av de tio målen har uppnåtts.\n", [(10, 5, None, None)]),
+    ("Mål\n\nSamtliga medarbetare har nått målet om utbildning.\n", []),
+    ("Mål\n\nAlla mål nås.\n", []),
+])
+def test_goal_statements_all_none_or_half_of_the_goals(nlp, tmp_path, body, want):
+    goals, aggs = facts(nlp, tmp_path, body)
+    assert aggs == want
+    assert len(goals) == 1  # the sentence still assesses the goals together

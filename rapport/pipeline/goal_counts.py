@@ -120,6 +120,9 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
     toks = [t for t in span if not t.is_space]
     if not _assessed(cues, span):
         return None
+    whole = _whole_count(doc, cues, toks, listed)
+    if whole is not None:
+        return whole
     nums = _count_tokens(cues.words, toks)
     if not nums:
         return None
@@ -157,7 +160,38 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
         return None
     if len(counts) < 2 and total is None:
         return None
-    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before, "units": units}
+    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before, "units": units,
+            "whole": False}
+
+
+def _whole_count(doc: Doc, cues: GoalCues, toks: list, listed: tuple[int, str] | None) -> dict | None:
+    """'Samtliga tre finansiella mål uppnås', 'Inget av de fyra målen nås', 'Hälften av de tio målen …',
+    'Samtliga finansiella mål nås' (the goals listed above): all, none or half of a total. Such a
+    sentence also assesses the goals together (`whole`: rapport_goals keeps its record)."""
+    w = cues.words
+    q = next((k for k, t in enumerate(toks[:3]) if t.lower_ in w["ALL_OF"] | w["NONE_OF"] | w["HALF_OF"]), None)
+    if q is None:
+        return None
+    j = q + 1
+    while j < len(toks) and (toks[j].lower_ == "av" or toks[j].lower_ in w["TOTAL_AFTER_AV"]):
+        j += 1
+    total = number_at(w, toks[j], toks[j + 1] if j + 1 < len(toks) else None) if j < len(toks) else None
+    scope = _scope_after(toks, j if total is not None else j - 1, cues)
+    if scope is None:
+        return None
+    if total is None:
+        if listed is None:
+            return None
+        total = listed[0]
+    st = _piece_status(doc, cues, toks)
+    word = toks[q].lower_
+    if st is None or (word in w["NONE_OF"] and st != Status.ACHIEVED) or (word in w["HALF_OF"] and total % 2):
+        return None
+    if word in w["NONE_OF"]:
+        st = Status.NOT_ACHIEVED
+    n = total // 2 if word in w["HALF_OF"] else total
+    return {"total": total, "counts": {st.value: n}, "scope": scope, "used_before": False, "units": False,
+            "whole": True}
 
 
 def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:

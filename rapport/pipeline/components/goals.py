@@ -182,7 +182,7 @@ class GoalAssessor(HeadsUser, CueListComponent):
                 or cues.has("good_economic_management", a, b)):
             return []
         got = parse_counts(doc, cues, c.span)
-        if (got is not None and not got["units"]) or counted(doc, cues, a, b):
+        if (got is not None and not (got["units"] or got["whole"])) or counted(doc, cues, a, b):
             return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
         sec = d.section_at(c.start)
