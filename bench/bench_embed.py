@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared"
+from bench.eval_search import SHARED  # noqa: E402  (../shared beside the repo or the worktree folder)
 PEAK_GFLOPS_PER_CORE = 78.0  # 2 FMA ports x 8 fp32 lanes x 2 FLOP x ~2.45 GHz
 
 

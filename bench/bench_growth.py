@@ -66,7 +66,8 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str], *, extra
 
     from rapport.corpus import load_document
     from rapport.index.search import Searcher
-    from rapport.index.store import PassageConfig, build_index, view_texts, _frame
+    from rapport.index.store import PassageConfig, build_index, _frame
+    from rapport.index.views import plan_views
     from rapport.index.passages import document_passages
     from rapport.models.embedder import LazyEmbedder
     from rapport.pipeline.nlp import build_nlp
@@ -90,7 +91,7 @@ def measure(files: list[Path], cap: int, ray: bool, queries: list[str], *, extra
     ps = [p for d in docs for p in document_passages(d, window=cfg.window, stride=cfg.stride, context=cfg.context,
                                                       tables=cfg.tables)]
     df = _frame(ps)
-    texts = list(dict.fromkeys(t for v in cfg.dense_views for t in view_texts(df, v)))
+    texts = plan_views(df, cfg).texts  # what a build embeds (a derived context view: passages + prefixes)
     row["passages"], row["texts_to_embed"] = len(df), len(texts)
     row["passages_s"] = round(time.perf_counter() - t, 2)
     lazy = LazyEmbedder()

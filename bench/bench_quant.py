@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-SHARED = ROOT.parent / "shared"
+from bench.eval_search import SHARED  # noqa: E402  (../shared beside the repo or the worktree folder)
 
 
 def recipes() -> dict:

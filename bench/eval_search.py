@@ -116,6 +116,9 @@ def main(argv=None) -> int:
     ap.add_argument("--bm25-weight", type=float, default=None)
     ap.add_argument("--views", default=None, help="dense views, comma-separated: context,text")
     ap.add_argument("--text-weight", type=float, default=None, help="RRF weight of the text view")
+    ap.add_argument("--context-vectors", choices=("derived", "embedded"), default=None,
+                    help="context view composed from the text view's vectors (default) or embedded itself")
+    ap.add_argument("--alpha", type=float, default=None, help="weight of the prefix vector in a derived context")
     ap.add_argument("--index-dir", type=Path, default=None)
     ap.add_argument("--score", action="store_true", help="score with ../shared/eval/score.py")
     ap.add_argument("--json", action="store_true", help="print the score as one JSON line")
@@ -130,13 +133,17 @@ def main(argv=None) -> int:
                            compounds=not a.no_compounds)
     if a.views:
         config = replace(config, dense_views=tuple(a.views.split(",")))
+    if a.context_vectors:
+        config = replace(config, context_vectors=a.context_vectors)
+    if a.alpha is not None:
+        config = replace(config, context_alpha=a.alpha)
     fusion = FusionConfig()
     if a.rrf_k is not None:
         fusion = replace(fusion, rrf_k=a.rrf_k)
     if a.bm25_weight is not None:
         fusion = replace(fusion, bm25_weight=a.bm25_weight)
     if a.text_weight is not None:
-        fusion = replace(fusion, text_view_weight=a.text_weight)
+        fusion = replace(fusion, text_view_weight=a.text_weight, derived_text_view_weight=a.text_weight)
     tag = f"w{a.window}s{a.stride}-{a.context}{'-nt' if a.no_tables else ''}{'-nc' if a.no_compounds else ''}" \
           f"{'-' + '+'.join(config.dense_views) if config.dense_views != PassageConfig().dense_views else ''}"
     index_dir = a.index_dir or cache_root() / "bench-index" / tag

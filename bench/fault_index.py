@@ -245,7 +245,8 @@ def _reader(root: Path, until: float, out: Path) -> None:
     import numpy as np
 
     from rapport.index.generations import IndexStoreError
-    from rapport.index.store import load_parts, view_texts
+    from rapport.index.store import load_parts
+    from rapport.index.views import ViewPlan
     from rapport.models.vectors import VectorCache, text_key
 
     loads = torn = errors = 0
@@ -264,11 +265,16 @@ def _reader(root: Path, until: float, out: Path) -> None:
         if cache is None:
             cache = VectorCache(m["model"]["fingerprint"], m["model"]["dim"], root=root / "vectors")
         rows = np.random.default_rng(loads).choice(len(df), size=min(5, len(df)), replace=False)
-        for view, dense in views.items():
-            texts = view_texts(df.iloc[rows], view)
-            got = cache.get_many([text_key("passage", t) for t in texts])
-            ok &= all(np.allclose(dense.vectors[r], got[text_key("passage", t)], atol=1e-6)
-                      for r, t in zip(rows, texts))
+        # every view row must be what its embedded texts make (a derived context view: composed from them)
+        pc = m["passages_config"]
+        plan = ViewPlan(df.iloc[rows], tuple(pc["dense_views"]), pc.get("context_vectors", "embedded"),
+                        pc.get("context_alpha", 0.5))
+        got = cache.get_many([text_key("passage", t) for t in plan.texts])
+        if len(got) < len(plan.texts):
+            ok = False
+        else:
+            want = plan.assemble(np.stack([got[text_key("passage", t)] for t in plan.texts]), m["model"]["dim"])
+            ok &= all(np.allclose(dense.vectors[rows], want[view], atol=1e-5) for view, dense in views.items())
         torn += int(not ok)
     out.write_text(f"{loads} {torn} {errors}\n" + "\n".join(notes[:3]), encoding="utf-8")
 

@@ -190,13 +190,18 @@ def test_store_read_only_folder_serves_its_sound_generation(tmp_path, docs, tiny
 
 def test_store_text_view_is_embedded_once_and_searched(tmp_path, docs, tiny):
     emb = CountingEmbedder(tiny)
-    build_index(docs, tmp_path / "idx", emb, config=PassageConfig(dense_views=("context",)))
+    build_index(docs, tmp_path / "idx", emb, config=PassageConfig(dense_views=("context",), context_vectors="embedded"))
     n = read_manifest(tmp_path / "idx")["counts"]["passages"]
     first = emb.calls
-    both = PassageConfig(dense_views=("context", "text"))
+    both = PassageConfig(dense_views=("context", "text"), context_vectors="embedded")
     m = build_index(docs, tmp_path / "idx", emb, config=both)
     # the context vectors are reused; only the passage-alone texts are new
     assert 0 < emb.calls - first <= n
+    # a derived context view is made of the text view's vectors: adding that view embeds nothing
+    derived = emb.calls
+    build_index(docs, tmp_path / "idx2", emb, config=PassageConfig(dense_views=("context",)))
+    build_index(docs, tmp_path / "idx2", emb, config=PassageConfig(dense_views=("context", "text")))
+    assert emb.calls - derived == read_manifest(tmp_path / "idx2")["build"]["texts"] < 2 * n
     assert m["passages_config"]["dense_views"] == ["context", "text"]
     assert "embeddings_text.npy" in m["files"]
     _, df, _, views = load_parts(tmp_path / "idx")

@@ -38,6 +38,9 @@ class FusionConfig:
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
     text_view_weight: float = 1.0  # the "text" dense view (passage without its section path), when built
+    # ... over an index whose context view is composed from the text view (index/views.py): the two views
+    # then share most of their signal, and counting it once more than BM25 held tuning (docs/scale.md)
+    derived_text_view_weight: float = 0.5
     english_bm25_weight: float = 0.25  # English queries share few words with Swedish reports
     candidates: int = 100  # per retriever, before fusion
     # English queries: BM25 over the Swedish terms that weigh most in the first fused top passages
@@ -95,6 +98,7 @@ class Searcher:
             raise RuntimeError(f"index at {self.index_dir} was built with {want}, not {self.embedder.fingerprint}: "
                                "rebuild it (build_or_load_index / `rapport search` does so)")
         self.fusion = fusion or FusionConfig()
+        self._derived = self.manifest["passages_config"].get("context_vectors") == "derived"
         first = self.views.get("context") or next(iter(self.views.values()), None)
         self._background = background_sample(getattr(first, "vectors", None))
         adapter = getattr(self.embedder, "adapter", None)
@@ -161,7 +165,8 @@ class Searcher:
             for view, index in self.views.items():
                 ids, sc = index.search(qv, n, mask)
                 rankings.append(ids)
-                weights.append(f.text_view_weight if view == "text" else f.dense_weight)
+                text_weight = f.derived_text_view_weight if self._derived else f.text_view_weight
+                weights.append(text_weight if view == "text" else f.dense_weight)
                 scores_by.append((ids, sc))
                 dense[view] = (ids, sc)
         evidence = self._evidence(qv, lexical, dense, coverage)

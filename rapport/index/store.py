@@ -18,7 +18,8 @@ locks and cleanup: rapport.index.generations):
       passages.parquet   one row per passage (doc, region, kind, period, section, page,
                          start, end, text, source, search_text)
       embeddings.npy     float32 (n, dim), row-aligned with passages.parquet: the
-                         "context" view (section path + text, what BM25 reads too)
+                         "context" view (section path + text, what BM25 reads too;
+                         derived from the text and path vectors by default, index/views.py)
       faiss.index        IndexFlatIP, or IVF past dense.EXACT_LIMIT
       embeddings_text.npy, faiss_text.index   the "text" view (the passage alone)
       bm25/              bm25s files
@@ -54,6 +55,7 @@ from rapport.index.generations import read_manifest as _read_generation_manifest
 from rapport.index.passages import document_passages
 from rapport.index.records import Passage
 from rapport.index.terms import previous_terms, report_terms, write_terms
+from rapport.index.views import plan_views, view_texts
 
 SCHEMA_VERSION = 2
 PASSAGE_COLUMNS = ["doc", "region", "kind", "period", "section", "page", "start", "end", "text", "source",
@@ -77,6 +79,9 @@ class PassageConfig:
     compounds: bool = True
     # dense views embedded per passage: "context" (search_text) and/or "text" (the passage alone)
     dense_views: tuple[str, ...] = ("context", "text")
+    # "derived": the context vector composed from the passage's and its prefix's (index/views.py); "embedded": its own
+    context_vectors: str = "derived"
+    context_alpha: float = 0.5  # v_context = normalize(v_text + alpha * v_prefix), chosen on the tuning queries
 
     def signature(self) -> dict:
         return json.loads(json.dumps(asdict(self)))  # tuples as lists, as the manifest reads back
@@ -160,19 +165,6 @@ def _frame(ps: list[Passage]) -> pd.DataFrame:
     df["start"] = df["start"].astype("int64")
     df["end"] = df["end"].astype("int64")
     return df
-
-
-def view_texts(df: pd.DataFrame, view: str) -> list[str]:
-    """What the embedder sees for each passage in one dense view.
-
-    Vectors are found again by hashing these texts, so changing what a view
-    embeds must come with a SCHEMA_VERSION bump.
-    """
-    if view == "context":
-        return df["search_text"].tolist()
-    if view == "text":
-        return [" ".join(t.split()) for t in df["text"]]
-    raise ValueError(f"unknown dense view {view!r}; use 'context' or 'text'")
 
 
 def _vector_cache(root: Path, embedder, warn):
@@ -289,8 +281,8 @@ def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: Pas
     new_docs = {name: sha for name, (_, _, sha) in per_doc.items()}
     passages = [p for name in sorted(per_doc) for p in per_doc[name][1]]
     df = _frame(passages)
-    texts = {view: view_texts(df, view) for view in config.dense_views}
-    uniq = list(dict.fromkeys(t for ts in texts.values() for t in ts))
+    plan = plan_views(df, config)
+    uniq = plan.texts
 
     def describe(todo: int) -> str:
         if prev is not None and reason is None:
@@ -300,14 +292,12 @@ def _write_generation(root: Path, key: str, per_doc: dict, embedder, config: Pas
             return (f"updating index {root}: {len(added)} added, {len(changed)} changed, {len(removed)} removed "
                     f"report(s); embedding {todo} texts for {len(df)} passages")
         return (f"building index {root}: {len(per_doc)} report(s), embedding {todo} texts "
-                f"({len(df)} passages, views {', '.join(config.dense_views)})")
+                f"({len(df)} passages, views {', '.join(config.dense_views)}{' (context derived)' if plan.derived else ''})")
 
     t_embed = time.perf_counter()
     vecs, embedded = _embed(uniq, root, embedder, batch_size, show_progress, say, warn, describe)
     t_embed = time.perf_counter() - t_embed
-    row = {t: i for i, t in enumerate(uniq)}
-    view_vecs = {view: vecs[[row[t] for t in ts]] if ts else np.zeros((0, embedder.dim), np.float32)
-                 for view, ts in texts.items()}
+    view_vecs = plan.assemble(vecs, embedder.dim)
     denses = {view: DenseIndex(v) for view, v in view_vecs.items()}
     analyzer = Analyzer(compounds=config.compounds)
     reuse = previous_terms(root / prev["generation"] if prev and reason is None and prev.get("generation") else None,

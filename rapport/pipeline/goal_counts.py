@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from rapport.corpus.numbers import word_to_int
 
 from .goal_base import GoalCues, GoalWords
+from .goal_status import COLOURS
 from .records import Status
 
 COUNTS = ("achieved", "partially", "not_achieved", "no_assessment")
@@ -60,10 +61,18 @@ def _count_tokens(words: GoalWords, toks: list) -> list[tuple[int, int]]:
     return out
 
 
+def _assessed(cues: GoalCues, span: Span) -> bool:
+    """An attainment, a colour or no assessment: what makes a count a count of assessments."""
+    return any(cues.has(label, span.start, span.end) for label in ("ATTAIN", "EXCEED", "NO_ASSESS", *COLOURS))
+
+
 def _piece_status(doc: Doc, cues: GoalCues, toks: list) -> Status | None:
     a, b = toks[0].i, toks[-1].i + 1
     if cues.has("NO_ASSESS", a, b):
         return Status.NO_ASSESSMENT
+    colour = [st for label, st in COLOURS.items() if cues.has(label, a, b)]
+    if len(colour) == 1:  # "två som gula": the colour is the status
+        return colour[0]
     neg = cues.has("NEG", a, b)
     full = cues.has("FULL", a, b)
     partial = cues.has("PARTIAL", a, b)
@@ -98,26 +107,36 @@ def _scope_after(toks: list, k: int, cues: GoalCues) -> str | None:
 
 
 def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = None,
-                 context: tuple[Span, ...] = ()) -> dict | None:
+                 context: tuple[Span, ...] = (), listed: tuple[int, str] | None = None) -> dict | None:
     """Counts by status, total and scope of a counted-summary sentence, or None.
 
     The total may stand in the sentence before ("Totalt 20 delmål …") or, when the sentence
     counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
-    (the heading above: "Nämndens sex mål")."""
+    (the heading above: "Nämndens sex mål"); when it counts "av målen" with no number, it
+    is `listed`: (the number of goals listed above, their scope). A count of the units that
+    assess ("Tre av fyra förvaltningar bedömer att …") or where a goal was reached ("vid 19 av 27
+    vårdcentraler") takes the units as its scope and says `units` ("assessors" or "places"):
+    such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
     toks = [t for t in span if not t.is_space]
-    if not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)
-            or cues.has("NO_ASSESS", span.start, span.end)):
+    if not _assessed(cues, span):
         return None
+    whole = _whole_count(doc, cues, toks, listed)
+    if whole is not None:
+        return whole
     nums = _count_tokens(cues.words, toks)
     if not nums:
         return None
-    total, scope, total_at = None, None, None
+    total, scope, total_at, units = None, None, None, False
     for k, v in nums:
         prev = toks[k - 1].lower_ if k else ""
         prev2 = toks[k - 2].lower_ if k > 1 else ""
         if prev in cues.words["TOTAL_BEFORE"] or prev == "av" or (prev2 == "av" and (
                 prev in cues.words["TOTAL_AFTER_AV"] or prev.endswith("s"))):
             sc = _scope_after(toks, k, cues)
+            place = k > 2 and toks[k - 3].lower_ in cues.words["AT_UNITS"]  # "nåddes vid 19 av 27 vårdcentraler"
+            if sc is None and (place or cues.has("FRAME", span.start, span.end)):
+                sc = _unit_after(toks, k)
+                units = ("places" if place else "assessors") if sc is not None else False
             if sc:
                 total, scope, total_at = v, sc, k
                 break
@@ -133,13 +152,46 @@ def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = Non
             if got:
                 total, scope = got
                 break
+    if total is None and listed is not None and _counts_listed(cues, toks):
+        total, scope = listed
     counts, own_scope = _piece_counts(doc, cues, toks, nums, total_at)
     scope = scope or own_scope
     if not counts or scope is None:
         return None
     if len(counts) < 2 and total is None:
         return None
-    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before}
+    return {"total": total, "counts": counts, "scope": scope, "used_before": used_before, "units": units,
+            "whole": False}
+
+
+def _whole_count(doc: Doc, cues: GoalCues, toks: list, listed: tuple[int, str] | None) -> dict | None:
+    """'Samtliga tre finansiella mål uppnås', 'Inget av de fyra målen nås', 'Hälften av de tio målen …',
+    'Samtliga finansiella mål nås' (the goals listed above): all, none or half of a total. Such a
+    sentence also assesses the goals together (`whole`: rapport_goals keeps its record)."""
+    w = cues.words
+    q = next((k for k, t in enumerate(toks[:3]) if t.lower_ in w["ALL_OF"] | w["NONE_OF"] | w["HALF_OF"]), None)
+    if q is None:
+        return None
+    j = q + 1
+    while j < len(toks) and (toks[j].lower_ == "av" or toks[j].lower_ in w["TOTAL_AFTER_AV"]):
+        j += 1
+    total = number_at(w, toks[j], toks[j + 1] if j + 1 < len(toks) else None) if j < len(toks) else None
+    scope = _scope_after(toks, j if total is not None else j - 1, cues)
+    if scope is None:
+        return None
+    if total is None:
+        if listed is None:
+            return None
+        total = listed[0]
+    st = _piece_status(doc, cues, toks)
+    word = toks[q].lower_
+    if st is None or (word in w["NONE_OF"] and st != Status.ACHIEVED) or (word in w["HALF_OF"] and total % 2):
+        return None
+    if word in w["NONE_OF"]:
+        st = Status.NOT_ACHIEVED
+    n = total // 2 if word in w["HALF_OF"] else total
+    return {"total": total, "counts": {st.value: n}, "scope": scope, "used_before": False, "units": False,
+            "whole": True}
 
 
 def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
@@ -147,10 +199,59 @@ def more_counts(doc: Doc, cues: GoalCues, span: Span) -> dict[str, int] | None:
     counts with statuses, and no scope or total of its own."""
     toks = [t for t in span if not t.is_space]
     nums = _count_tokens(cues.words, toks)
-    if not nums or not (cues.has("ATTAIN", span.start, span.end) or cues.has("EXCEED", span.start, span.end)):
+    if not nums or not _assessed(cues, span):
         return None
     counts, scope = _piece_counts(doc, cues, toks, nums, None)
     return counts if counts and scope is None else None
+
+
+def _unit_after(toks: list, k: int) -> str | None:
+    """'förvaltningar' in 'tre av fyra förvaltningar bedömer …': the units counted, one plural noun."""
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    return nxt.lower_ if nxt is not None and nxt.is_alpha and len(nxt.text) > 3 and nxt.text.islower() else None
+
+
+def _counts_listed(cues: GoalCues, toks: list) -> bool:
+    """'ett av målen', 'två av de finansiella målen': a count of goals named before, with no number."""
+    for k, t in enumerate(toks[:-1]):
+        if t.lower_ != "av" or not k or number_at(cues.words, toks[k - 1], t) is None:
+            continue
+        after = toks[k + 1:k + 4]
+        if any(w.like_num for w in after):
+            return False
+        if any(cues.has("GOAL_NOUN", w.i, w.i + 1) and w.lower_.endswith(("en", "na")) for w in after):
+            return True
+    return False
+
+
+def remainder_counts(doc: Doc, cues: GoalCues, span: Span, scope: str, left: int) -> dict[str, int] | None:
+    """The rest of a count of assessing units, in the next sentence: "Övriga fyra bedömer att målet
+    delvis nås", "Den fjärde bedömer …", "Ett verksamhetsområde bedömer …", or the last one by its
+    name (`left` units not yet counted)."""
+    toks = [t for t in span if not t.is_space]
+    if left <= 0 or len(toks) < 3 or not cues.has("FRAME", span.start, span.end):
+        return None
+    first, second = toks[0].lower_, toks[1].lower_
+    if first in cues.words["REMAINDER"]:
+        n = number_at(cues.words, toks[1], toks[2]) if toks[1].is_alpha or toks[1].is_digit else None
+        n = n if n is not None else left
+    elif first in cues.words["DEFINITE"] and second in cues.words["ORDINALS"]:
+        n = 1
+    elif first in cues.words["ONE"] and scope[:5] == second[:5]:
+        n = 1
+    elif left == 1 and toks[0].is_alpha and toks[0].text[:1].isupper() and _named_unit(doc, cues, toks):
+        n = 1  # "Närsjukvårdsområde Norr bedömer att …": the one unit left, by its name
+    else:
+        return None
+    st = _piece_status(doc, cues, toks)
+    return {st.value: n} if st is not None and n <= left else None
+
+
+def _named_unit(doc: Doc, cues: GoalCues, toks: list) -> bool:
+    """A subject of at most four words without a number, then the assessment ('… bedömer att')."""
+    at = cues.starts("FRAME", toks[0].i, toks[-1].i + 1)
+    k = next((k for k, t in enumerate(toks[:5]) if at and t.i == at[0]), None)
+    return bool(k) and not any(w.like_num or number_at(cues.words, w) is not None for w in toks[:k])
 
 
 def _refers_back(cues: GoalCues, toks: list) -> bool:

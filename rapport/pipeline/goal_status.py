@@ -173,6 +173,10 @@ def _gem(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
                 break
         if not before or not (before[-1].lemma_ in have or before[-1].lower_ in have):
             continue
+        for t in prev_words(doc, before[-1].i, a, 4):  # "inte har haft", "inte kommer att ha"
+            if not (t.lower_ in cues.words["GEM_AUX"] or cues.has("NEG", t.i, t.i + 1)):
+                break
+            before.append(t)
         if any(cues.has("NEG", t.i, t.i + 1) for t in before):
             return Status.NOT_ACHIEVED
         if any(cues.has("PARTIAL", t.i, t.i + 1) for t in before):
@@ -321,11 +325,12 @@ def assess(doc: Doc, cues: GoalCues, a: int, b: int, anchored: bool) -> list[tup
 
 
 def counted(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
-    """'två av de finansiella målen har inte nåtts': a count of goals, not one goal's assessment."""
+    """'två av de finansiella målen har inte nåtts', 'ett av målen nås': a count of goals, not one
+    goal's assessment."""
     toks = tokens(doc, a, b)
     for k, i in enumerate(toks[:-2]):
         t = doc[i]
-        if not (t.is_digit or (t.is_alpha and t.lower_ not in cues.words["ONE"] and word_to_int(t.lower_) is not None)):
+        if not (t.is_digit or (t.is_alpha and word_to_int(t.lower_) is not None) or t.lower_ in cues.words["ONE"]):
             continue
         if doc[toks[k + 1]].lower_ != "av":
             continue

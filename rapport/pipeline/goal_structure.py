@@ -116,8 +116,19 @@ def name_like(doc: Doc, cues: GoalCues, a: int, b: int) -> bool:
         return False
     if cues.has("DEVELOPMENT", words[0], words[0] + 1):  # "Kortare väntetider …": a development, not a name
         return False
-    # a relative clause belongs to the name ("Andel elever som klarar simprovet")
-    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in cues.words["RELATIVE"]) for i in words)
+    # a relative clause belongs to the name ("Andel elever som klarar simprovet"), and so does a
+    # participle in attribute position ("Avslutade utredningar", "Antal vaccinerade")
+    return not any(_finite(doc, cues, i) and not (i > a and doc[i - 1].lower_ in cues.words["RELATIVE"])
+                   and not _attributive(doc, cues, words, i) for i in words)
+
+
+def _attributive(doc: Doc, cues: GoalCues, words: list[int], i: int) -> bool:
+    """A past-participle form opening the name or following its measure noun is an attribute,
+    not a verb (Swedish puts the subject before a finite verb: a name cannot open with one)."""
+    if not cues.words.rx("ATTRIBUTIVE").search(doc[i].lower_):
+        return False
+    k = words.index(i)
+    return (k == 0 and len(words) > 1) or (k > 0 and cues.has("MEASURE", words[k - 1], words[k - 1] + 1))
 
 
 def _value(tok) -> bool:
@@ -136,9 +147,10 @@ def _name_end(doc: Doc, cues: GoalCues, toks: list[int], tail: int) -> int:
     return end
 
 
-def list_title(d, pos: int) -> tuple[int, int] | None:
+def list_title(d, pos: int, max_words: int = 6) -> tuple[int, int] | None:
     """(start, end) of the title a list item at `pos` stands under: the first block above its
-    run of list items, when that is a heading or a short title line ("Att arbeta vidare med")."""
+    run of list items, when that is a heading or a title line of at most `max_words` words
+    ("Att arbeta vidare med")."""
     starts = [b.start for b in d.blocks]
     i = bisect.bisect_right(starts, pos) - 1
     while i >= 0 and d.blocks[i].kind == BlockKind.LIST_ITEM:
@@ -148,15 +160,60 @@ def list_title(d, pos: int) -> tuple[int, int] | None:
     b = d.blocks[i]
     text = d.text[b.start:b.end].strip()
     if b.kind == BlockKind.HEADING or (b.kind == BlockKind.PARAGRAPH and "\n" not in text
-                                       and len(text.split()) <= 6 and text[-1:] not in ".!?"):
+                                       and len(text.split()) <= max_words and text[-1:] not in ".!?"):
         return b.start, b.end
     return None
 
 
 def heading_class(doc: Doc, cues: GoalCues, d, pos: int) -> tuple[Status, bool] | None:
-    """(status, strong) of the title above the list item at `pos` when it is a status class, else None."""
+    """(status, strong) of the title above the list item at `pos` when it is a status class, else None.
+
+    The title is the nearest unbulleted short line above the item inside its run of list items
+    (a title the layout glued to the bullet before it), else the block above the run. A weak
+    class is strong when the nearest status title is a strong one of the other status ("Avvikelser" and
+    "Framgångar" on one slide): the pair sorts the slide's goals, so every named item counts
+    ("Framgångar" beside "Utmaningar" stays weak: two lists of developments)."""
     where = list_title(d, pos)
-    if where is None or len(d.text[where[0]:where[1]].split()) > 6:
+    inner = _inner_title(d, where[1] if where else 0, pos)
+    where = inner or where
+    got = _title_class(doc, cues, d, where) if where is not None else None
+    if got is None or got[1]:
+        return got
+    lo, hi = max(0, where[0] - _PAIR_WINDOW), min(len(d.text), where[1] + _PAIR_WINDOW)
+    near = []
+    for m in re.finditer(r"[^\n]+", d.text[lo:hi]):
+        other = (lo + m.start() + len(m.group()) - len(m.group().lstrip()), lo + m.end())
+        if other[0] == where[0] or len(m.group().split()) > 3 or m.group().lstrip()[:1] in _BULLETS:
+            continue
+        cls = _title_class(doc, cues, d, other)
+        if cls is not None:
+            near.append((abs(other[0] - where[0]), cls))
+    nearest = min(near, default=None, key=lambda x: x[0])
+    if nearest is not None and nearest[1][1] and nearest[1][0] != got[0]:
+        return got[0], True
+    return got
+
+
+_PAIR_WINDOW = 1500  # characters either side of a weak title where its counterpart may stand
+
+
+def _inner_title(d, lo: int, pos: int) -> tuple[int, int] | None:
+    """A short unbulleted line between the list's title (ending at `lo`) and the item at `pos`:
+    '• Rekrytering …\nFramgångar\n• Kvalitetsregister' has its second title inside the run."""
+    start = d.text.rfind("\n", lo, pos)
+    while start > lo:
+        prev = d.text.rfind("\n", lo, start)
+        line = d.text[prev + 1:start]
+        text = line.strip()
+        if text and text[:1] not in _BULLETS and len(text.split()) <= 3 and text[-1:] not in ".,;!?":
+            a = prev + 1 + (len(line) - len(line.lstrip()))
+            return a, a + len(text)
+        start = prev
+    return None
+
+
+def _title_class(doc: Doc, cues: GoalCues, d, where: tuple[int, int]) -> tuple[Status, bool] | None:
+    if len(d.text[where[0]:where[1]].split()) > 6:
         return None
     span = doc.char_span(*where, alignment_mode="expand")
     if span is None:
@@ -168,13 +225,13 @@ def heading_class(doc: Doc, cues: GoalCues, d, pos: int) -> tuple[Status, bool] 
             return st, True
         if cues.has("HEAD_WORSE", a, b) != cues.has("HEAD_BETTER", a, b):
             return (Status.NOT_ACHIEVED if cues.has("HEAD_WORSE", a, b) else Status.ACHIEVED), True
-    for label, st in _STRONG_HEAD.items():
-        if cues.has(label, a, b):
-            return st, True
-    for label, st in _WEAK_HEAD.items():
-        if cues.has(label, a, b):
-            return st, False
-    return None
+    # the longest class phrase wins: "Positiva avvikelser" is not the class of its "avvikelser"
+    found = [(e - s, label in _STRONG_HEAD, st) for label, st in {**_STRONG_HEAD, **_WEAK_HEAD}.items()
+             for s, e in cues.within(label, a, b)]
+    if not found:
+        return None
+    _, strong, st = max(found, key=lambda x: (x[0], x[1]))
+    return st, strong
 
 
 def status_lines(doc: Doc, d, cues: GoalCues, lines: list[Line]) -> list[tuple[Line, int, Status, str | None, Level]]:
@@ -255,7 +312,8 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             if any(cues.has(m, max(a, s - 3), s) for m in ("MODAL_TARGET", "TARGET_MODAL")):
                 continue  # "ska understiga målvärdet": a target, not an outcome
             subject = [i for i in tokens(doc, a, s) if not cues.has("NEG", i, i + 1)]
-            if not subject or not cues.has("MEASURE", a, s):
+            if not subject or not (cues.has("MEASURE", a, s) or _share(doc, cues, subject)
+                                   or _figure_then_which(doc, cues, subject)):
                 continue
             below = label == "COMPARE_BELOW"
             if cues.has("NEG", a, ref):
@@ -263,10 +321,26 @@ def compared(doc: Doc, cues: GoalCues, a: int, b: int) -> tuple[Status, str] | N
             good = below if cues.has("LOWER_BETTER", a, s) else not below
             name = doc[subject[0]:subject[-1] + 1]
             words = [t for t in name if not (cues.has("FINITE", t.i, t.i + 1) or t.lower_ in cues.words["NAME_DROP"])]
-            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1)), len(words))
+            cut = next((k for k, t in enumerate(words) if cues.has("FINITE", t.i, t.i + 1) or (k and t.is_punct)), len(words))
             return (Status.ACHIEVED if good else Status.NOT_ACHIEVED), clean_name(
                 " ".join(t.text for t in words[:cut]))
     return None
+
+
+def _share(doc: Doc, cues: GoalCues, subject: list[int]) -> bool:
+    """'88 procent av ärendena …': a figure in percent opening the subject is a measured share."""
+    return (len(subject) > 2 and _value(doc[subject[0]]) and doc[subject[1]].lower_ in cues.words["PERCENT"]
+            and doc[subject[2]].lower_ == "av")
+
+
+def _figure_then_which(doc: Doc, cues: GoalCues, subject: list[int]) -> bool:
+    """'… besparingar på 14 mkr, vilket är under målsättningen': the figure before 'vilket' is the
+    outcome compared with the target ('vilket', which refers to the clause before, and at most one
+    verb before the comparison)."""
+    rel = [k for k, i in enumerate(subject) if doc[i].lower_ in cues.words["CLAUSE_RELATIVE"]]
+    if not rel or len(subject) - rel[-1] > 3:
+        return False
+    return any(_value(doc[i]) for i in subject[:rel[-1]])
 
 
 def _target_after(doc: Doc, cues: GoalCues, e: int, b: int, window: int) -> int | None:
@@ -281,3 +355,30 @@ def _target_after(doc: Doc, cues: GoalCues, e: int, b: int, window: int) -> int 
         if doc[i].is_punct:
             return None
     return None
+
+
+def listed_total(doc: Doc, cues: GoalCues, d, pos: int, window: int = 4000) -> tuple[int, str] | None:
+    """(how many, scope) of the goals listed under the nearest title above `pos` that names goals
+    ("Finansiella mål" over four bullets, "Regionens övergripande mål" over six numbered lines):
+    the total a later "två av målen" counts against. Items are the list items (or numbered
+    lines) of that title's section; prose between them does not end the list."""
+    lo = max(0, pos - window)
+    for b in reversed([b for b in d.blocks if lo <= b.start < pos]):
+        if b.kind == BlockKind.LIST_ITEM or _NUMBERED.match(d.text[b.start:b.end]):
+            continue
+        text = d.text[b.start:b.end].strip()
+        if b.kind != BlockKind.HEADING and ("\n" in text or len(text.split()) > 6 or text[-1:] in ".!?"):
+            continue
+        span = doc.char_span(b.start, b.end, alignment_mode="expand")
+        if span is None or not cues.has("GOAL_NOUN", span.start, span.end):
+            continue
+        end = next((x.start for x in d.blocks if b.end <= x.start < pos and x.kind == BlockKind.HEADING
+                    and not _NUMBERED.match(d.text[x.start:x.end])), pos)
+        items = [x for x in d.blocks if b.end <= x.start < end
+                 and (x.kind == BlockKind.LIST_ITEM or _NUMBERED.match(d.text[x.start:x.end]))]
+        if len(items) >= 2:
+            return len(items), re.sub(r"\s+", " ", text).lower()
+    return None
+
+
+_NUMBERED = re.compile(r"\s*\d{1,2}[.)]\s+\S")

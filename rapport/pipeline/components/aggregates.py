@@ -24,7 +24,8 @@ from spacy.tokens import Doc, Span
 
 from ..goal_base import CueListComponent
 from ..goal_candidates import candidates, claim, goal_cues
-from ..goal_counts import COUNTS, more_counts, parse_counts
+from ..goal_counts import COUNTS, more_counts, parse_counts, remainder_counts
+from ..goal_structure import listed_total
 from ..goal_status import value_statuses
 from ..records import Aggregate
 from ..spans import document, evidence
@@ -66,9 +67,13 @@ class AggregateFinder(CueListComponent):
                                              or (prev.block == c.block - 1 and c.start - prev.end <= 3))
                 before = prev.span if near else None
                 prev = c
-                got = parse_counts(doc, cues, c.span, before, self._heading(doc, d, c.start))
+                got = parse_counts(doc, cues, c.span, before, self._heading(doc, d, c.start),
+                                   listed_total(doc, cues, d, c.start))
                 if got is None:
                     more = more_counts(doc, cues, c.span) if open_ is not None and near else None
+                    if more is None and open_ is not None and near and open_[3]["total"] is not None:
+                        left = open_[3]["total"] - sum(open_[3]["counts"].values())
+                        more = remainder_counts(doc, cues, c.span, open_[3]["scope"], left)
                     if more and not set(more) & set(open_[3]["counts"]) and c.end - open_[0] <= self.max_chars:
                         open_[3]["counts"].update(more)  # the summary goes on in this sentence
                         open_[1] = c.end

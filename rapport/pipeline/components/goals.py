@@ -10,6 +10,7 @@ rapport_aggregates (`goal_counts` says which sentences they are).
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -19,10 +20,10 @@ from rapport.corpus import BlockKind
 from ..goal_base import CueListComponent, GoalCues
 from ..goal_candidates import candidates, claim, goal_cues
 from ..goal_clauses import assessor
-from ..goal_counts import parse_counts
+from ..goal_counts import parse_counts, remainder_counts
 from ..goal_index import GoalIndex
-from ..goal_status import assess, counted, default_horizon, value_statuses
-from ..goal_structure import VALUE_LABELS, compared, line_regions, status_lines
+from ..goal_status import assess, clause_horizon, counted, default_horizon, value_statuses
+from ..goal_structure import VALUE_LABELS, compared, line_regions, list_title, status_lines
 from ..heads import HeadsUser, candidate_features, goal_features, run_heads
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
@@ -60,9 +61,11 @@ class GoalAssessor(HeadsUser, CueListComponent):
             doc._.warnings.append(f"{d.name}: {self.name} found no prose sentences to read")
         cues = goal_cues(doc, self.lexicon, self.lexicon.key, cands)
         index = GoalIndex(doc, cues, self.goal_window)
-        rest = []
+        rest, prev = [], (None, [])
         for c in cands:
             found = self.assess_sentence(doc, d, cues, index, c)
+            found = _continued_horizon(doc, cues, prev, c, found)
+            prev = (c, found)
             group += [span for span, _ in found]
             if not found:
                 rest.append(c)
@@ -93,7 +96,8 @@ class GoalAssessor(HeadsUser, CueListComponent):
             if any(s < ln.end and ln.start < e for s, e in taken):
                 continue
             goal, lvl = (name, level) if name else index.resolve(ln.a, ln.b)
-            horizon = default_horizon(doc, cues.words, ln.start)
+            horizon = (ln.list_item and _title_horizon(doc, cues, d, ln.start)) or default_horizon(
+                doc, cues.words, ln.start)
             rec = GoalAssessment(**evidence(doc, ln.start, ln.end), goal=goal, level=lvl, assessor=None,
                                  status=status, horizon=horizon)
             span = claim(doc, ln.a, ln.b, status.value)
@@ -177,16 +181,24 @@ class GoalAssessor(HeadsUser, CueListComponent):
                 or cues.has("NO_ASSESS", a, b) or cues.has("FRAME", a, b)
                 or cues.has("good_economic_management", a, b)):
             return []
-        if parse_counts(doc, cues, c.span) is not None or counted(doc, cues, a, b):
+        got = parse_counts(doc, cues, c.span)
+        if (got is not None and not (got["units"] or got["whole"])) or counted(doc, cues, a, b):
             return []  # a counted summary ("två av de 17 målen …") is rapport_aggregates' record
         anchor = index.anchor_before(c.start)
-        pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b))
+        sec = d.section_at(c.start)
+        # "Ingen bedömning kan göras per augusti" under "Mål 6 …": the section's goal is not assessed
+        own = (anchor is not None and anchor.ref is not None and sec is not None and anchor.start >= sec.start
+               and cues.has("NO_ASSESS", a, b))
+        pairs = assess(doc, cues, a, b, anchored=anchor is not None and cues.has("FRAME", a, b) or own)
         if not pairs:
             return []
         goal, level = index.resolve(a, b)
         who = assessor(doc, cues, a, b)
         ev = evidence(doc, c.start, c.end)
         out = []
+        if got is not None and got["units"] == "places" and sum(got["counts"].values()) < (got["total"] or 0):
+            # reached at 19 of 27 centres: the goal is partly reached
+            pairs = [(Status.PARTIALLY if st == Status.ACHIEVED else st, h, w) for st, h, w in pairs]
         for status, horizon, (x, y) in pairs:
             rec = GoalAssessment(**ev, goal=goal, level=level, assessor=who, status=status,
                                  horizon=horizon)
@@ -194,6 +206,35 @@ class GoalAssessor(HeadsUser, CueListComponent):
             span._.fact = rec
             out.append((span, rec))
         return out
+
+
+def _title_horizon(doc: Doc, cues: GoalCues, d, pos: int) -> Horizon | None:
+    """The horizon the title of a list names ("Bedömning för helåret:" over coloured items)."""
+    where = list_title(d, pos, max_words=12)  # a lead-in line: "Utfall mot målen, bedömning för helåret:"
+    span = doc.char_span(*where, alignment_mode="expand") if where else None
+    return clause_horizon(doc, cues, span.start, span.end, None) if span is not None and len(span) else None
+
+
+def _continued_horizon(doc: Doc, cues: GoalCues, prev, c, found: list) -> list:
+    """A sentence that counts the rest of the assessing units ("Övriga fyra bedömer att målet delvis
+    nås") with no time of its own shares the horizon of the count it continues ("… nås under året")."""
+    before, earlier = prev
+    if not found or not earlier or before is None or c.start - before.end > 3:
+        return found
+    a, b = c.span.start, c.span.end
+    got = parse_counts(doc, cues, before.span)
+    if got is None or not got["units"] or got["total"] is None or clause_horizon(doc, cues, a, b, None):
+        return found
+    left = got["total"] - sum(got["counts"].values())
+    if remainder_counts(doc, cues, c.span, got["scope"], left) is None:
+        return found
+    horizon = earlier[0][1].horizon
+    out = []
+    for span, rec in found:
+        rec = replace(rec, horizon=horizon)
+        span._.fact = rec
+        out.append((span, rec))
+    return out
 
 
 def _merged(spans) -> list[tuple[int, int]]:
