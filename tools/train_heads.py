@@ -51,8 +51,10 @@ QUICK = {"gate": 0.05, "binary": 0.002, "label": 0.2}
 REPORT_PRIOR = 0.15
 VETO_KEEP = 0.96  # a veto head's threshold keeps this share of the kind's positives out of fold (0.98 let 1 clinical by)
 # the risk head's report threshold keeps this share of the risks of whole-report gold (REPORT_SOURCES) out of
-# fold: the target is recall >= .70 at precision >= .65 on reports; held-out sample P .64 -> .74 at equal recall
-REPORT_RECALL = 0.80
+# fold. The target is recall >= .70 at precision >= .65 on reports, and the gold's precision is a lower bound
+# (it lists the clear cases), its recall is not: out of fold on all data .80 / .825 / .85 give dev 000 P/R
+# .70/.71, .68/.76, .64/.79 (sample .82/.88, .78/.89, .77/.90); .825 keeps both floors with room for recall
+REPORT_RECALL = 0.825
 REPORT_SOURCES = ("dev000", "sample")  # every sentence of a real-style report, gold listing its clear risks
 
 
