@@ -13,7 +13,7 @@ REPORT = """\
 2. Personal
 
 2.1 Sjukfrånvaro
-Den totala sjukfrånvaron har minskat till 5,1 procent under perioden. Korttidsfrånvaron ligger kvar
+Sjukfrånvaron totalt har sjunkit till 5,1 procent under perioden. Korttidsfrånvaron ligger kvar
 på en hög nivå i flera verksamheter.
 
 Tabell: Sjukfrånvaro per intervall
@@ -26,8 +26,8 @@ Kort sjukfrånvaro2 49,0 47,0
 
 Totalt 5,1 5,6
 
-1 Sjukfrånvaro dag 15 och längre i procent av den totala sjukfrånvaron
-2 Sjukfrånvaro dag 1-14 i procent av den totala sjukfrånvaron
+1 Sjukfrånvaro från dag 15 och framåt som andel av all sjukfrånvaro
+2 Sjukfrånvaro dag 1-14 som andel av all sjukfrånvaro
 
 Läkemedel
 Kostnaderna för läkemedel ökar med fyra procent jämfört med föregående år.

@@ -138,8 +138,8 @@ def test_tables_page_at_fills_page():
 @pytest.mark.parametrize("lines,cols", [
     (["Utfall", "2020", "Budget", "2021", "Prognos", "2021", "Diff"],
      ["Utfall 2020", "Budget 2021", "Prognos 2021", "Diff"]),
-    (["Koncernen Koncernen Regionen Regionen", "2021-08-31 2020-12-31 2021-08-31 2020-12-31"],
-     ["Koncernen 2021-08-31", "Koncernen 2020-12-31", "Regionen 2021-08-31", "Regionen 2020-12-31"]),
+    (["Koncernen Koncernen Regionen Regionen", "2023-04-30 2022-12-31 2023-04-30 2022-12-31"],
+     ["Koncernen 2023-04-30", "Koncernen 2022-12-31", "Regionen 2023-04-30", "Regionen 2022-12-31"]),
     (["Utfall 2019-08 Föregående år Budget 2019"], ["Utfall 2019-08", "Föregående år", "Budget 2019"]),
     (["Kostnads-", "utveckling", "%", "Budget-", "avvikelse"], ["Kostnadsutveckling %", "Budgetavvikelse"]),
     (["Not 2023 2022"], ["2023", "2022"]),

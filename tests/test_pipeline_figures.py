@@ -91,8 +91,8 @@ def test_figures_aspects_from_the_words_around_the_number():
 
 
 def test_figures_measure_names_what_is_counted():
-    figs = find_figures("Regionstyrelsens nettokostnader redovisar en negativ budgetavvikelse på 97 miljoner "
-                        "kronor och en ökad nettokostnadsutveckling på 5,6 procent.")
+    figs = find_figures("Kulturnämndens verksamhet redovisar en negativ budgetavvikelse på 41 miljoner "
+                        "kronor samt en ökad nettokostnadsutveckling på 5,6 procent.")
     assert figs[0].measure.lower().endswith("budgetavvikelse")
     assert figs[1].measure.lower() == "nettokostnadsutveckling"
     assert figs[1].value == 5.6 and "change" in figs[1].aspects
