@@ -167,7 +167,7 @@ def _find_headings(lines: list[Line], in_table: list[bool]) -> dict[int, tuple[s
 
 
 def _footnotes(lines: list[Line], look_back: int = 80) -> set[int]:
-    """Lines that are footnotes: "2 Sjukfrånvaro 1-14 dgr uttryckt i procent ..." under a table
+    """Lines that are footnotes: "2 Korttidsfrånvaro 1-14 dgr, andel av ..." under a table
     whose cell says "Kort sjukfrånvaro2". A numbered line of four or more words is a
     footnote when a word a little above carries its number as a glued superscript;
     otherwise "1 Sjukfrånvaro ..." would open a numbered section swallowing the rest.

@@ -1,7 +1,7 @@
 """Figure mentions: the figures quoted in prose, with value, unit and what they measure.
 
 A figure is a number a sentence states about the organisation: "ett underskott
-mot budget på 218 miljoner kronor", "1,3 miljarder", "drygt 140 mnkr",
+mot budget på 214 miljoner kronor", "1,3 miljarder", "drygt 140 mnkr",
 "minus 50", "en ökning med 2,1 procentenheter", "fyrtiofem organisationer",
 "hälften av medarbetarna". Each becomes a `Figure`; the
 rapport_figures component puts them on `doc.spans["figures"]`.
