@@ -13,6 +13,7 @@ count.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from spacy.tokens import Doc, Span
 
@@ -107,19 +108,22 @@ def _scope_after(toks: list, k: int, cues: GoalCues) -> str | None:
 
 
 def parse_counts(doc: Doc, cues: GoalCues, span: Span, before: Span | None = None,
-                 context: tuple[Span, ...] = (), listed: tuple[int, str] | None = None) -> dict | None:
+                 context: tuple[Span, ...] = (),
+                 listed: Callable[[], tuple[int, str] | None] | None = None) -> dict | None:
     """Counts by status, total and scope of a counted-summary sentence, or None.
 
     The total may stand in the sentence before ("Totalt 20 delmål …") or, when the sentence
     counts "av dem" / "av dessa", anywhere in that sentence or in the `context` spans
     (the heading above: "Nämndens sex mål"); when it counts "av målen" with no number, it
-    is `listed`: (the number of goals listed above, their scope). A count of the units that
+    is what `listed()` gives: (the number of goals listed above, their scope), looked up only
+    for a sentence that assesses (the lookup walks the blocks above). A count of the units that
     assess ("Tre av fyra förvaltningar bedömer att …") or where a goal was reached ("vid 19 av 27
     vårdcentraler") takes the units as its scope and says `units` ("assessors" or "places"):
     such a sentence also assesses the one goal it names (rapport_goals keeps it)."""
     toks = [t for t in span if not t.is_space]
     if not _assessed(cues, span):
         return None
+    listed = listed() if listed is not None else None
     whole = _whole_count(doc, cues, toks, listed)
     if whole is not None:
         return whole

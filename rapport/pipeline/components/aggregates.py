@@ -68,7 +68,7 @@ class AggregateFinder(CueListComponent):
                 before = prev.span if near else None
                 prev = c
                 got = parse_counts(doc, cues, c.span, before, self._heading(doc, d, c.start),
-                                   listed_total(doc, cues, d, c.start))
+                                   lambda: listed_total(doc, cues, d, c.start))
                 if got is None:
                     more = more_counts(doc, cues, c.span) if open_ is not None and near else None
                     if more is None and open_ is not None and near and open_[3]["total"] is not None:
