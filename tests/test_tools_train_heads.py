@@ -55,15 +55,18 @@ def test_train_heads_stops_with_one_line_when_a_source_folder_is_missing(tmp_pat
     assert not (tmp_path / "heads").exists()
 
 
-def test_train_heads_report_threshold_keeps_the_report_recall_and_never_goes_below():
-    from tools.train_heads import REPORT_RECALL, report_threshold
+def test_train_heads_operating_points_split_report_rows_from_government_text():
+    from tools.train_heads import operating_points
 
-    # report rows: ten positives scored 0.55..1.0, five negatives up to 0.95; the rest is other text
-    p = np.array([0.55 + 0.05 * k for k in range(10)] + [0.6, 0.7, 0.8, 0.9, 0.95] + [0.99, 0.1])
-    y = np.array([1] * 10 + [0] * 5 + [1, 0])
-    report = np.array([True] * 15 + [False] * 2)
-    t = report_threshold(p, y, report, threshold=0.5)
-    kept = (p >= t) & report & (y == 1)
-    assert REPORT_RECALL <= kept.sum() / 10 < 1 and t in p[:10]  # the report recall, not all of it
-    assert report_threshold(p, y, report, threshold=0.97) == 0.97  # never below the head's own
-    assert report_threshold(p, y, np.zeros(len(p), bool), threshold=0.5) is None
+    # government rows: clean above 0.7; report rows: two confident false positives up to 0.85
+    gp = np.linspace(0.2, 0.95, 40)
+    gy = (gp > 0.7).astype(int)
+    rp = np.r_[np.linspace(0.3, 0.95, 30), [0.8, 0.85]]
+    ry = np.r_[(np.linspace(0.3, 0.95, 30) > 0.6).astype(int), [0, 0]]
+    p, y = np.r_[gp, rp], np.r_[gy, ry]
+    report = np.r_[np.zeros(40, bool), np.ones(32, bool)]
+    sources = np.array(["g0vse"] * 40 + ["sample"] * 32)
+    gov, rep = operating_points("risk", p, y, report, sources)
+    assert gov <= 0.725 and rep is not None and rep >= gov
+    _, none = operating_points("risk", gp, gy, np.zeros(40, bool), sources[:40])
+    assert none is None  # no report rows: no report threshold

@@ -17,10 +17,11 @@ from a strongly regularised grid, then the best-F1 threshold out of fold. Source
 of positives lies above a real report's (`prior_weights`: our written reports hold a risk in a
 third of their sentences, report 000 in 4 %) have their positives weighted down, so that
 report-style wording is not learnt as a sign of risk. A `<kind>_veto` head (risks: the
-clinical hard negatives) vetoes what the yes/no head accepts. The risk head also gets a report
-threshold (`report_threshold`, used on documents whose kind corpus.meta names): the highest that
-keeps REPORT_RECALL of the whole-report gold's risks (dev 000, sample corpus) out of fold, since the
-best-F1 threshold, set mostly by government text, over-fires on a real report's neutral sentences.
+clinical hard negatives) vetoes what the yes/no head accepts. The risk head's two thresholds
+follow a policy fixed in advance (tools/heads_thresholds.py): on government text the highest
+recall whose out-of-fold precision holds at .72, on report-style rows (the documents corpus.meta
+names a report kind, as at extraction) the highest recall whose precision, weighted to a real
+report's share of risks, holds at .70; the log prints both out-of-fold curves.
 
 `--eval held_out` prints, per fact type, unit-level precision / recall / label accuracy of
 the rules alone and of the heads, on documents none of the training rows came from
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tools.heads_thresholds import best_f1_threshold, curve_lines, policy_thresholds
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "rapport" / "models" / "heads" / "e5"
 GATE_RECALL = 0.97
@@ -50,12 +53,7 @@ QUICK = {"gate": 0.05, "binary": 0.002, "label": 0.2}
 # positives weighted down to this share (0.10 / 0.15 / 0.20 measured: 0.15 keeps held-out recall and 000 precision)
 REPORT_PRIOR = 0.15
 VETO_KEEP = 0.96  # a veto head's threshold keeps this share of the kind's positives out of fold (0.98 let 1 clinical by)
-# the risk head's report threshold keeps this share of the risks of whole-report gold (REPORT_SOURCES) out of
-# fold. The target is recall >= .70 at precision >= .65 on reports, and the gold's precision is a lower bound
-# (it lists the clear cases), its recall is not: out of fold on all data .80 / .825 / .85 give dev 000 P/R
-# .70/.71, .68/.76, .64/.79 (sample .82/.88, .78/.89, .77/.90); .825 keeps both floors with room for recall
-REPORT_RECALL = 0.825
-REPORT_SOURCES = ("dev000", "sample")  # every sentence of a real-style report, gold listing its clear risks
+REPORT_SOURCES = ("dev000", "sample")  # whole-report gold: every sentence of a real report, its clear risks listed
 
 
 def log(msg: str) -> None:
@@ -154,20 +152,6 @@ def oof(X, y, groups, C, balanced=True, weight=None):
     return out
 
 
-def best_f1_threshold(p, y, weight=None) -> tuple[float, float]:
-    """The threshold of the best (weighted) F1 on a 0.025 grid, and that F1."""
-    w = np.ones(len(y)) if weight is None else weight
-    pos = float((w * (y == 1)).sum())
-    best = (0.5, -1.0)
-    for t in np.arange(0.2, 0.96, 0.025):
-        pred = p >= t
-        tp = float((w * (pred & (y == 1))).sum())
-        f1 = 2 * tp / max(1e-9, float((w * pred).sum()) + pos)
-        if f1 > best[1]:
-            best = (float(t), float(f1))
-    return best
-
-
 def average_precision(p, y, weight=None) -> float:
     from sklearn.metrics import average_precision_score
 
@@ -199,9 +183,9 @@ def recall_threshold(p, y, recall: float) -> float:
     return float(pos[int(np.floor((1 - recall) * len(pos)))])
 
 
-def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weight=None, report=None):
-    """A gate (threshold for GATE_RECALL) or a yes/no head (C by AP, best-F1 threshold). `report` marks
-    the rows of whole-report gold: the head also gets a report threshold (`report_threshold`)."""
+def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weight=None, report=None, sources=None):
+    """A gate (threshold for GATE_RECALL) or a yes/no head (C by AP, best-F1 threshold). `report` marks the
+    report-style rows (with `sources`): the head then takes both thresholds by `policy_thresholds`."""
     from rapport.models.heads import LinearHead
 
     scores, probs = {}, {}
@@ -219,25 +203,27 @@ def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weig
         C = max(scores, key=lambda c: scores[c][2])
         log(f"{name}: C={C} threshold={scores[C][0]:.3f} F1 {scores[C][1]:.3f} AP {scores[C][2]:.3f} (out of fold"
             f"{', weighted' if weight is not None else ''})")
+    threshold, rt = scores[C][0], None
+    if report is not None and not gate:
+        threshold, rt = operating_points(name, probs[C], y, report, sources)
     coef, b, classes = fit_lr(X, y, C, weight=weight)
-    rt = report_threshold(probs[C], y, report, scores[C][0]) if report is not None and not gate else None
-    return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=b, threshold=scores[C][0],
+    return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=b, threshold=threshold,
                       report_threshold=rt, features=tuple(features), inputs=inputs)
 
 
-def report_threshold(p, y, report, threshold: float) -> float | None:
-    """The highest threshold that keeps REPORT_RECALL of the `report` rows' positives out of fold, and
-    never below the head's own: a head trained mostly on government text and dense written reports
-    over-fires on a real report's neutral sentences about costs, staff and the pandemic (leave-000-out
-    P .58 at R .89), and whole-report gold says how far it can be raised."""
+def operating_points(name, p, y, report, sources) -> tuple[float, float | None]:
+    """The government-text and report thresholds by the stated policy, with both out-of-fold curves logged."""
     report = np.asarray(report, dtype=bool)
-    if not (report & (y == 1)).any():
-        return None
-    t = max(threshold, recall_threshold(p[report], y[report], REPORT_RECALL))
-    kept = p[report] >= t
-    prec = float((kept & (y[report] == 1)).sum() / max(1, kept.sum()))
-    log(f"  report threshold {t:.3f}: out-of-fold precision {prec:.3f} on {int(report.sum())} report rows")
-    return t
+    pol = policy_thresholds(p, y, report, sources, REPORT_SOURCES)
+    for line in curve_lines(f"{name}: out-of-fold curve, government text", p[~report], y[~report]):
+        log(line)
+    if pol["report_threshold"] is not None:
+        for line in curve_lines(f"{name}: out-of-fold curve, report-style rows weighted to the gold's share of "
+                                f"{pol['report_density']:.3f}", p[report], y[report], pol["report_weights"]):
+            log(line)
+    log(f"{name}: government threshold {pol['threshold']:.3f} ({pol['threshold_rule']}); report threshold "
+        f"{pol['report_threshold']} ({pol.get('report_rule', 'no report rows')})")
+    return pol["threshold"], pol["report_threshold"]
 
 
 def train_veto(name, X, v, y, groups, features, grid=BINARY_CS):
@@ -306,10 +292,12 @@ def train(rows, F, out: Path, quick: bool = False) -> dict:
     from rapport.models.embedder import load_embedder
     from rapport.models.heads import save_head, write_manifest
     from rapport.pipeline.heads import gate_input, head_input, vectorize
+    from tools.heads_eval import report_rows
 
     groups = np.array([r.file for r in rows])
     heads = []
     sources = [r.source for r in rows]
+    in_report = report_rows(rows)  # as extraction decides: corpus.meta names the document's report kind
     for kind, is_pos, labels, veto, weighted in TASKS:
         names = names_of(F[kind])
         feats = vectorize(F[kind], names)
@@ -320,7 +308,7 @@ def train(rows, F, out: Path, quick: bool = False) -> dict:
         X = head_input(F["vectors"], feats)
         heads.append(train_binary(kind, X, y, groups, names, "vector+features", grid=grid["binary"],
                                   weight=prior_weights(sources, y) if weighted else None,
-                                  report=np.isin(sources, REPORT_SOURCES) if weighted else None))
+                                  report=in_report if weighted else None, sources=sources))
         if veto is not None:
             v = np.array([int(veto(r)) for r in rows])
             heads.append(train_veto(f"{kind}_veto", X, v, y, groups, names, grid=grid["binary"]))

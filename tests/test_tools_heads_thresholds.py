@@ -1,0 +1,86 @@
+"""tools/heads_thresholds: the stated policy that sets the risk head's operating points from
+out-of-fold rows (precision that holds from a threshold up, report rows weighted to a real
+report's share of risks, best F1 as the fallback)."""
+from __future__ import annotations
+
+import numpy as np
+
+from tools.heads_thresholds import (GRID, MIN_KEPT, best_f1_threshold, curve, curve_lines, density_weights,
+                                    held_precision_threshold, policy_thresholds)
+
+
+def _ranked(n_pos, n_neg, lo, hi, rng):
+    """Positives scored uniformly in [lo, 1), negatives in [0, hi): the overlap is [lo, hi)."""
+    p = np.r_[rng.uniform(lo, 1.0, n_pos), rng.uniform(0.0, hi, n_neg)]
+    return p, np.r_[np.ones(n_pos, int), np.zeros(n_neg, int)]
+
+
+def test_heads_thresholds_curve_counts_precision_recall_and_weights():
+    p = np.array([0.9, 0.8, 0.5, 0.3])
+    y = np.array([1, 0, 1, 0])
+    at = {t: (prec, rec, kept) for t, prec, rec, kept in curve(p, y, grid=(0.25, 0.75))}
+    assert at[0.75] == (0.5, 0.5, 2) and at[0.25] == (0.5, 1.0, 4)
+    light = {t: prec for t, prec, _, _ in curve(p, y, np.array([1, 0.25, 1, 1]), grid=(0.75,))}
+    assert light[0.75] == 0.8  # the false positive weighs a quarter
+
+
+def test_heads_thresholds_held_precision_ignores_a_lucky_dip_below_the_floor():
+    # precision is high at the top, falls below .7 around 0.6, and rises again at 0.4 by chance
+    p = np.r_[np.full(20, 0.9), np.full(10, 0.62), np.full(10, 0.62), np.full(30, 0.41)]
+    y = np.r_[np.ones(20), np.ones(4), np.zeros(16), np.ones(30)].astype(int)
+    t = held_precision_threshold(p, y, 0.7)
+    assert 0.62 < t <= 0.9  # the dip at 0.6 stops the walk down; the recovery at 0.4 never counts
+    assert held_precision_threshold(p, y, 0.99) is not None  # the top alone is clean
+    assert held_precision_threshold(np.full(30, 0.9), np.zeros(30, int), 0.5) is None
+
+
+def test_heads_thresholds_held_precision_skips_thresholds_that_keep_too_few_rows():
+    p = np.r_[np.full(MIN_KEPT - 1, 0.95), np.full(40, 0.7)]
+    y = np.r_[np.zeros(MIN_KEPT - 1), np.ones(40)].astype(int)  # the few top rows are all wrong
+    assert held_precision_threshold(p, y, 0.7) is not None
+
+
+def test_heads_thresholds_density_weights_bring_a_dense_source_to_the_gold_share():
+    sources = np.array(["dev000"] * 100 + ["written"] * 20)
+    y = np.r_[np.ones(5), np.zeros(95), np.ones(10), np.zeros(10)].astype(int)
+    w, share = density_weights(sources, y, ("dev000", "sample"))
+    assert share == 0.05
+    written = sources == "written"
+    assert abs((w[written] * y[written]).sum() / w[written].sum() - 0.05) < 1e-9
+    assert np.all(w[~written] == 1.0)
+    w, share = density_weights(sources[written], y[written], ("dev000",))
+    assert share is None and np.all(w == 1.0)
+
+
+def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report():
+    """A report holds few risks among many neutral sentences: at the government threshold its precision
+    would be poor, so the report threshold sits higher; a dense written report alone would not show it."""
+    rng = np.random.default_rng(1)
+    gp, gy = _ranked(200, 400, 0.5, 0.7, rng)
+    dp, dy = _ranked(20, 600, 0.5, 0.85, rng)  # dev000-like: 3 % risks, negatives reach 0.85
+    wp, wy = _ranked(60, 60, 0.5, 0.85, rng)  # written: half risks, the same overlap
+    p, y = np.r_[gp, dp, wp], np.r_[gy, dy, wy]
+    report = np.r_[np.zeros(600, bool), np.ones(740, bool)]
+    sources = np.array(["g0vse"] * 600 + ["dev000"] * 620 + ["written"] * 120)
+    pol = policy_thresholds(p, y, report, sources, ("dev000", "sample"))
+    assert pol["threshold"] < pol["report_threshold"]
+    assert abs(pol["report_density"] - 20 / 620) < 1e-9
+    kept = (p >= pol["report_threshold"]) & report & (sources == "dev000")
+    assert y[kept].mean() >= 0.7  # the sparse report's own precision holds at the chosen point
+    unweighted = held_precision_threshold(p[report], y[report], 0.7)
+    assert unweighted <= pol["report_threshold"]  # the dense rows' own density would have set it lower
+
+
+def test_heads_thresholds_policy_falls_back_to_best_f1_when_no_threshold_holds():
+    rng = np.random.default_rng(2)
+    p = rng.uniform(size=200)
+    y = (rng.uniform(size=200) < 0.3).astype(int)  # no signal: precision near .3 everywhere
+    pol = policy_thresholds(p, y, np.zeros(200, bool), np.array(["g0vse"] * 200), ("dev000",))
+    assert pol["threshold"] == best_f1_threshold(p, y)[0] and "best F1" in pol["threshold_rule"]
+    assert pol["report_threshold"] is None
+
+
+def test_heads_thresholds_curve_lines_name_the_rows_and_every_printed_threshold():
+    lines = curve_lines("gov", np.array([0.9, 0.1]), np.array([1, 0]), every=4)
+    assert lines[0] == "gov (1 positives of 2 rows)"
+    assert len(lines) == 1 + len(GRID[::4]) and lines[1].strip().startswith("t=0.200")
