@@ -1,12 +1,12 @@
 """tools/heads_thresholds: the stated policy that sets the risk head's operating points from
-out-of-fold rows (precision that holds from a threshold up, report rows weighted to a real
-report's share of risks, best F1 as the fallback)."""
+out-of-fold rows (the largest margin to both of the issue's bars, report rows weighted to a real
+report's share of risks)."""
 from __future__ import annotations
 
 import numpy as np
 
 from tools.heads_thresholds import (GRID, MIN_KEPT, best_f1_threshold, curve, curve_lines, density_weights,
-                                    held_precision_threshold, policy_thresholds)
+                                    margin_threshold, policy_thresholds)
 
 
 def _ranked(n_pos, n_neg, lo, hi, rng):
@@ -24,20 +24,24 @@ def test_heads_thresholds_curve_counts_precision_recall_and_weights():
     assert light[0.75] == 0.8  # the false positive weighs a quarter
 
 
-def test_heads_thresholds_held_precision_ignores_a_lucky_dip_below_the_floor():
-    # precision is high at the top, falls below .7 around 0.6, and rises again at 0.4 by chance
-    p = np.r_[np.full(20, 0.9), np.full(10, 0.62), np.full(10, 0.62), np.full(30, 0.41)]
-    y = np.r_[np.ones(20), np.ones(4), np.zeros(16), np.ones(30)].astype(int)
-    t = held_precision_threshold(p, y, 0.7)
-    assert 0.62 < t <= 0.9  # the dip at 0.6 stops the walk down; the recovery at 0.4 never counts
-    assert held_precision_threshold(p, y, 0.99) is not None  # the top alone is clean
-    assert held_precision_threshold(np.full(30, 0.9), np.zeros(30, int), 0.5) is None
+def test_heads_thresholds_margin_balances_the_two_bars():
+    # 100 positives spread over [0.3, 1), 100 negatives over [0, 0.7): raising t trades recall for precision
+    p = np.r_[np.linspace(0.3, 0.999, 100), np.linspace(0.0, 0.699, 100)]
+    y = np.r_[np.ones(100), np.zeros(100)].astype(int)
+    t, m = margin_threshold(p, y, (0.7, 0.7))
+    at = {g: (prec, rec) for g, prec, rec, _ in curve(p, y)}
+    assert m == min(at[t][1] - 0.7, at[t][0] - 0.7) and m > 0
+    for g, (prec, rec) in at.items():  # no other grid point has a larger smaller margin
+        assert min(rec - 0.7, prec - 0.7) <= m + 1e-12
+    t_strict, _ = margin_threshold(p, y, (0.7, 0.9))
+    assert t_strict > t  # a higher precision bar moves the point up the curve
 
 
-def test_heads_thresholds_held_precision_skips_thresholds_that_keep_too_few_rows():
-    p = np.r_[np.full(MIN_KEPT - 1, 0.95), np.full(40, 0.7)]
-    y = np.r_[np.zeros(MIN_KEPT - 1), np.ones(40)].astype(int)  # the few top rows are all wrong
-    assert held_precision_threshold(p, y, 0.7) is not None
+def test_heads_thresholds_margin_ignores_thresholds_that_keep_too_few_rows():
+    p = np.r_[np.full(MIN_KEPT - 1, 0.95), np.full(40, 0.5)]
+    y = np.r_[np.ones(MIN_KEPT - 1), np.zeros(40)].astype(int)  # the few top rows hold every positive
+    t, m = margin_threshold(p, y, (0.7, 0.7))
+    assert t <= 0.5 and m < 0  # counted, they would clear both bars; they keep too few rows to count
 
 
 def test_heads_thresholds_density_weights_bring_a_dense_source_to_the_gold_share():
@@ -65,19 +69,22 @@ def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report
     pol = policy_thresholds(p, y, report, sources, ("dev000", "sample"))
     assert pol["threshold"] < pol["report_threshold"]
     assert abs(pol["report_density"] - 20 / 620) < 1e-9
-    kept = (p >= pol["report_threshold"]) & report & (sources == "dev000")
-    assert y[kept].mean() >= 0.7  # the sparse report's own precision holds at the chosen point
-    unweighted = held_precision_threshold(p[report], y[report], 0.7)
-    assert unweighted <= pol["report_threshold"]  # the dense rows' own density would have set it lower
+    unweighted, _ = margin_threshold(p[report], y[report], (0.7, 0.65))
+    assert unweighted < pol["report_threshold"]  # the dense rows' own density would have set it lower
 
 
-def test_heads_thresholds_policy_falls_back_to_best_f1_when_no_threshold_holds():
+def test_heads_thresholds_policy_without_report_rows_sets_only_the_government_threshold():
     rng = np.random.default_rng(2)
-    p = rng.uniform(size=200)
-    y = (rng.uniform(size=200) < 0.3).astype(int)  # no signal: precision near .3 everywhere
-    pol = policy_thresholds(p, y, np.zeros(200, bool), np.array(["g0vse"] * 200), ("dev000",))
-    assert pol["threshold"] == best_f1_threshold(p, y)[0] and "best F1" in pol["threshold_rule"]
-    assert pol["report_threshold"] is None
+    p, y = _ranked(100, 300, 0.4, 0.6, rng)
+    pol = policy_thresholds(p, y, np.zeros(400, bool), np.array(["g0vse"] * 400), ("dev000",))
+    assert pol["report_threshold"] is None and pol["margin"] > 0
+    assert 0.4 <= pol["threshold"] <= 0.625
+
+
+def test_heads_thresholds_best_f1_prefers_the_point_that_takes_in_the_positives():
+    p = np.array([0.9, 0.8, 0.7, 0.1])
+    y = np.array([1, 1, 1, 0])
+    assert best_f1_threshold(p, y, grid=(0.5, 0.85)) == (0.5, 1.0)
 
 
 def test_heads_thresholds_curve_lines_name_the_rows_and_every_printed_threshold():

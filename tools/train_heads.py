@@ -18,10 +18,11 @@ of positives lies above a real report's (`prior_weights`: our written reports ho
 third of their sentences, report 000 in 4 %) have their positives weighted down, so that
 report-style wording is not learnt as a sign of risk. A `<kind>_veto` head (risks: the
 clinical hard negatives) vetoes what the yes/no head accepts. The risk head's two thresholds
-follow a policy fixed in advance (tools/heads_thresholds.py): on government text the highest
-recall whose out-of-fold precision holds at .72, on report-style rows (the documents corpus.meta
-names a report kind, as at extraction) the highest recall whose precision, weighted to a real
-report's share of risks, holds at .70; the log prints both out-of-fold curves.
+follow a policy fixed in advance (tools/heads_thresholds.py) on the out-of-fold scores of what the
+gate and vetoes let through: on government text the threshold with the largest margin to the issue's
+bars (recall .70, precision .70), on report-style rows (the documents corpus.meta names a report kind,
+as at extraction; precision weighted to a real report's share of risks) the same with the report bars
+(.70, .65); the log prints both curves.
 
 `--eval held_out` prints, per fact type, unit-level precision / recall / label accuracy of
 the rules alone and of the heads, on documents none of the training rows came from
@@ -183,9 +184,12 @@ def recall_threshold(p, y, recall: float) -> float:
     return float(pos[int(np.floor((1 - recall) * len(pos)))])
 
 
-def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weight=None, report=None, sources=None):
+def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weight=None, report=None, sources=None,
+                 allowed=None, sink=None):
     """A gate (threshold for GATE_RECALL) or a yes/no head (C by AP, best-F1 threshold). `report` marks the
-    report-style rows (with `sources`): the head then takes both thresholds by `policy_thresholds`."""
+    report-style rows (with `sources`): the head then takes both thresholds by `policy_thresholds`, on the
+    out-of-fold scores of the rows the gate and the vetoes let through (`allowed`), as extraction decides.
+    `sink` (a dict) receives the out-of-fold probabilities ("p") of the chosen C."""
     from rapport.models.heads import LinearHead
 
     scores, probs = {}, {}
@@ -205,7 +209,10 @@ def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weig
             f"{', weighted' if weight is not None else ''})")
     threshold, rt = scores[C][0], None
     if report is not None and not gate:
-        threshold, rt = operating_points(name, probs[C], y, report, sources)
+        p = probs[C] if allowed is None else np.where(allowed, probs[C], 0.0)
+        threshold, rt = operating_points(name, p, y, report, sources)
+    if sink is not None:
+        sink["p"] = probs[C]
     coef, b, classes = fit_lr(X, y, C, weight=weight)
     return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=b, threshold=threshold,
                       report_threshold=rt, features=tuple(features), inputs=inputs)
@@ -221,12 +228,12 @@ def operating_points(name, p, y, report, sources) -> tuple[float, float | None]:
         for line in curve_lines(f"{name}: out-of-fold curve, report-style rows weighted to the gold's share of "
                                 f"{pol['report_density']:.3f}", p[report], y[report], pol["report_weights"]):
             log(line)
-    log(f"{name}: government threshold {pol['threshold']:.3f} ({pol['threshold_rule']}); report threshold "
-        f"{pol['report_threshold']} ({pol.get('report_rule', 'no report rows')})")
+    log(f"{name}: government threshold {pol['threshold']:.3f} (margin to the bars {pol['margin']:+.3f}); report "
+        f"threshold {pol['report_threshold']} (margin {pol.get('report_margin', float('nan')):+.3f})")
     return pol["threshold"], pol["report_threshold"]
 
 
-def train_veto(name, X, v, y, groups, features, grid=BINARY_CS):
+def train_veto(name, X, v, y, groups, features, grid=BINARY_CS, sink=None):
     """A yes/no head for what must never be a `y` (v: the clinical hard negatives), with the
     threshold that keeps VETO_KEEP of the `y` positives out of fold: a learned veto, for the
     wordings the clinical cue list misses ("förhöjd risk för" an outcome of one's health)."""
@@ -243,6 +250,8 @@ def train_veto(name, X, v, y, groups, features, grid=BINARY_CS):
     t = float(pos[min(len(pos) - 1, int(VETO_KEEP * len(pos)))]) if len(pos) else 0.5
     caught = float((p[v == 1] >= t).mean()) if v.any() else 0.0
     log(f"{name}: C={C} AP {ap:.3f} threshold={t:.3f} vetoes {caught:.0%} of {int(v.sum())} (out of fold)")
+    if sink is not None:
+        sink["refused"] = p >= t
     coef, b, _ = fit_lr(X, v, C)
     return LinearHead(name=name, classes=("no", "yes"), coef=coef, intercept=b, threshold=t,
                       features=tuple(features), inputs="vector+features")
@@ -303,15 +312,21 @@ def train(rows, F, out: Path, quick: bool = False) -> dict:
         feats = vectorize(F[kind], names)
         y = np.array([int(is_pos(r)) for r in rows])
         grid = {k: (v,) for k, v in QUICK.items()} if quick else {"gate": CS, "binary": BINARY_CS, "label": CS}
-        heads.append(train_binary(f"{kind}_gate", gate_input(feats, F["texts"]), y, groups, names,
-                                  "features+hash", gate=True, grid=grid["gate"]))
+        gate_oof, veto_oof = {}, {}
+        gate = train_binary(f"{kind}_gate", gate_input(feats, F["texts"]), y, groups, names, "features+hash",
+                            gate=True, grid=grid["gate"], sink=gate_oof)
+        heads.append(gate)
         X = head_input(F["vectors"], feats)
+        if veto is not None:  # before the yes/no head: its operating points count what the veto refuses
+            v = np.array([int(veto(r)) for r in rows])
+            heads.append(train_veto(f"{kind}_veto", X, v, y, groups, names, grid=grid["binary"], sink=veto_oof))
+        allowed = None
+        if weighted:  # out of fold, what extraction lets through: gate or rule yes, no clinical cue, no veto
+            allowed = (gate_oof["p"] >= gate.threshold) | np.asarray(F[f"rule_{kind}"], dtype=bool)
+            allowed &= ~np.asarray(F["clinical"], dtype=bool) & ~veto_oof.get("refused", np.zeros(len(y), bool))
         heads.append(train_binary(kind, X, y, groups, names, "vector+features", grid=grid["binary"],
                                   weight=prior_weights(sources, y) if weighted else None,
-                                  report=in_report if weighted else None, sources=sources))
-        if veto is not None:
-            v = np.array([int(veto(r)) for r in rows])
-            heads.append(train_veto(f"{kind}_veto", X, v, y, groups, names, grid=grid["binary"]))
+                                  report=in_report if weighted else None, sources=sources, allowed=allowed))
         pos = np.flatnonzero(y)
         for suffix, label in labels.items():
             heads.append(train_multi(f"{kind}_{suffix}", X[pos], np.array([label(rows[i]) for i in pos], dtype=object),
