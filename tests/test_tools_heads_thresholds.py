@@ -44,16 +44,13 @@ def test_heads_thresholds_margin_ignores_thresholds_that_keep_too_few_rows():
     assert t <= 0.5 and m < 0  # counted, they would clear both bars; they keep too few rows to count
 
 
-def test_heads_thresholds_density_weights_bring_a_dense_source_to_the_gold_share():
+def test_heads_thresholds_density_weights_bring_a_dense_source_to_the_share():
     sources = np.array(["dev000"] * 100 + ["written"] * 20)
-    y = np.r_[np.ones(5), np.zeros(95), np.ones(10), np.zeros(10)].astype(int)
-    w, share = density_weights(sources, y, ("dev000", "sample"))
-    assert share == 0.05
+    y = np.r_[np.ones(3), np.zeros(97), np.ones(10), np.zeros(10)].astype(int)
+    w = density_weights(sources, y, 0.05)
     written = sources == "written"
     assert abs((w[written] * y[written]).sum() / w[written].sum() - 0.05) < 1e-9
-    assert np.all(w[~written] == 1.0)
-    w, share = density_weights(sources[written], y[written], ("dev000",))
-    assert share is None and np.all(w == 1.0)
+    assert np.all(w[~written] == 1.0)  # 3 % is already below the share: left as it is
 
 
 def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report():
@@ -66,9 +63,8 @@ def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report
     p, y = np.r_[gp, dp, wp], np.r_[gy, dy, wy]
     report = np.r_[np.zeros(600, bool), np.ones(740, bool)]
     sources = np.array(["g0vse"] * 600 + ["dev000"] * 620 + ["written"] * 120)
-    pol = policy_thresholds(p, y, report, sources, ("dev000", "sample"))
-    assert pol["threshold"] < pol["report_threshold"]
-    assert abs(pol["report_density"] - 20 / 620) < 1e-9
+    pol = policy_thresholds(p, y, report, sources, density=0.04)
+    assert pol["threshold"] < pol["report_threshold"] and pol["report_density"] == 0.04
     unweighted, _ = margin_threshold(p[report], y[report], (0.7, 0.65))
     assert unweighted < pol["report_threshold"]  # the dense rows' own density would have set it lower
 
@@ -76,7 +72,7 @@ def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report
 def test_heads_thresholds_policy_without_report_rows_sets_only_the_government_threshold():
     rng = np.random.default_rng(2)
     p, y = _ranked(100, 300, 0.4, 0.6, rng)
-    pol = policy_thresholds(p, y, np.zeros(400, bool), np.array(["g0vse"] * 400), ("dev000",))
+    pol = policy_thresholds(p, y, np.zeros(400, bool), np.array(["g0vse"] * 400))
     assert pol["report_threshold"] is None and pol["margin"] > 0
     assert 0.4 <= pol["threshold"] <= 0.625
 

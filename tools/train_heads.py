@@ -54,7 +54,6 @@ QUICK = {"gate": 0.05, "binary": 0.002, "label": 0.2}
 # positives weighted down to this share (0.10 / 0.15 / 0.20 measured: 0.15 keeps held-out recall and 000 precision)
 REPORT_PRIOR = 0.15
 VETO_KEEP = 0.96  # a veto head's threshold keeps this share of the kind's positives out of fold (0.98 let 1 clinical by)
-REPORT_SOURCES = ("dev000", "sample")  # whole-report gold: every sentence of a real report, its clear risks listed
 
 
 def log(msg: str) -> None:
@@ -221,11 +220,11 @@ def train_binary(name, X, y, groups, features, inputs, gate=False, grid=CS, weig
 def operating_points(name, p, y, report, sources) -> tuple[float, float | None]:
     """The government-text and report thresholds by the stated policy, with both out-of-fold curves logged."""
     report = np.asarray(report, dtype=bool)
-    pol = policy_thresholds(p, y, report, sources, REPORT_SOURCES)
+    pol = policy_thresholds(p, y, report, sources)
     for line in curve_lines(f"{name}: out-of-fold curve, government text", p[~report], y[~report]):
         log(line)
     if pol["report_threshold"] is not None:
-        for line in curve_lines(f"{name}: out-of-fold curve, report-style rows weighted to the gold's share of "
+        for line in curve_lines(f"{name}: out-of-fold curve, report-style rows weighted to a real report's share of risks, "
                                 f"{pol['report_density']:.3f}", p[report], y[report], pol["report_weights"]):
             log(line)
     log(f"{name}: government threshold {pol['threshold']:.3f} (margin to the bars {pol['margin']:+.3f}); report "
