@@ -290,15 +290,22 @@ def _numbers_end_pages(text: str, breaks: list[PageBreak]) -> bool | None:
 
 
 # --- stage 3: blank-line interleaving ---------------------------------------
+PAGE_WIDTH = 160      # characters: no wrapped line of a page or slide is wider
+PARAGRAPH_LINES = 0.2  # this share of wider lines makes the lines paragraphs
 def interleave_edits(text: str) -> list[Edit]:
     """Some dumps put a blank line after every line; collapse single blanks there.
 
     Detected per document: when most text lines are followed by exactly one
-    blank line, a single blank is line spacing, not a paragraph break.
+    blank line, a single blank is line spacing, not a paragraph break. Lines
+    wider than a page (PAGE_WIDTH) are whole paragraphs, not wrapped ones: a
+    dump with one paragraph per line and a blank between paragraphs has real
+    paragraph breaks, and collapsing them would glue headings to prose.
     """
     lines = text.split("\n")
     nonblank = [i for i, l in enumerate(lines) if l.strip()]
     if len(nonblank) < 20:
+        return []
+    if sum(len(lines[i]) > PAGE_WIDTH for i in nonblank) >= PARAGRAPH_LINES * len(nonblank):
         return []
     single = sum(1 for i in nonblank if i + 2 < len(lines) and not lines[i + 1].strip() and lines[i + 2].strip())
     if single / len(nonblank) < 0.6:
