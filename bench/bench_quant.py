@@ -49,7 +49,10 @@ def recipes() -> dict:
            Int8Recipe("int8-ffn2-last", fp32_kinds=("ffn_out",), fp32_layers=(-1,)),
            Int8Recipe("int8-ffn2-lo", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6))),
            Int8Recipe("int8-ffn2-hi", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6, 12))),
-           Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11))]
+           Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11)),
+           # MatMulNBits 8-bit, activations per row and block (rapport.models.int8 "blocks"); qkv fp32 or dynamic
+           *(Int8Recipe(f"int8-blk{b}", method="blocks", block_size=b, fp32_kinds=("qkv",)) for b in (32, 64, 128, 256)),
+           Int8Recipe("int8-blk128-qkv8", method="blocks", block_size=128)]
     return {r.name: r for r in out}
 
 
@@ -108,7 +111,7 @@ def quantized(recipe, folder: Path, stamp: dict, out_dir: Path) -> Path:
     if not path.exists():
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.onnx")
-        ob._quantize(ob.onnx_path(folder, stamp), tmp, recipe)
+        ob.quantize(ob.onnx_path(folder, stamp), tmp, recipe)
         os.replace(tmp, path)
     return path
 
