@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 from bench.eval_search import SHARED  # noqa: E402
 
 
@@ -134,6 +135,14 @@ def scan(a, folder, stamp) -> None:
                 emit(a.out, timing=kind, cpu_s_per_passage=round(per[kind], 5), fp32_cpu_s=round(per["fp32"], 5),
                      saved_fraction=round(1 - per[kind] / per["fp32"], 4),
                      **drift(encs[kind].encode(texts), ref), passages=len(texts))
+        if a.recipes:
+            from bench_quant import recipes
+
+            known = recipes()
+            for name in a.recipes.split(","):
+                path = tmp / f"{name}.onnx"
+                ob.quantize(src, path, known[name])
+                emit(a.out, recipe=name, **drift(ob.OnnxEncoder(path, table, tok).encode(texts), ref), passages=len(texts))
         if a.knobs:
             knobs(a, src, table, tok, kinds, texts, ref, fp32, tmp)
         if a.nodes:
@@ -218,6 +227,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-nodes", dest="nodes", action="store_false", help="skip the one-product-at-a-time scan")
     ap.add_argument("--no-time-kinds", dest="time_kinds", action="store_false", help="skip the per-kind timing")
     ap.add_argument("--knobs", action="store_true", help="also the whole-graph option variants")
+    ap.add_argument("--recipes", default="", help="bench_quant recipes: drift of each on the calibration set")
     ap.add_argument("--greedy", type=Path, default=None, help="a scan's JSON lines: print the greedy recipe")
     ap.add_argument("--floor", type=float, default=0.25, help="with --greedy: fraction of fp32 time to save")
     a = ap.parse_args(argv)
