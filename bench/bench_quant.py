@@ -50,7 +50,7 @@ GREEDY = {
 
 
 def recipes() -> dict:
-    from rapport.models.onnx_backend import Int8Recipe
+    from rapport.models.onnx_backend import INT8_RECIPE, Int8Recipe
 
     out = [Int8Recipe("int8-r7", reduce_range=True),  # the int8 that landed first: 7-bit weights everywhere
            Int8Recipe("int8-w8"),  # 8-bit weights everywhere (VNNI: no saturation)
@@ -63,14 +63,13 @@ def recipes() -> dict:
            Int8Recipe("int8-ffn2-hi", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6, 12))),
            Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11)),
            # MatMulNBits 8-bit, activations per row and block (rapport.models.int8 "blocks"); qkv fp32 or dynamic
-           *(Int8Recipe(f"int8-blk{b}", method="blocks", block_size=b, fp32_kinds=("qkv",)) for b in (32, 64, 128, 256)),
+           *(Int8Recipe(f"int8-blk{b}", method="blocks", block_size=b, fp32_kinds=("qkv",))
+             for b in (32, 64, 128, 256)),
            Int8Recipe("int8-blk128-qkv8", method="blocks", block_size=128),
            Int8Recipe("int8-blk128-qkv8lo", method="blocks", block_size=128, fp32_kinds=("qkv",),
                       kind_layers=(7, 8, 9, 10, 11)),  # qkv dynamic int8 where the scan found it harmless
            # blocks where the scan found dynamic int8 harmful, dynamic (faster) elsewhere, qkv of layers 8-11 fp32
-           Int8Recipe("int8-mix", method="blocks", fp32_kinds=("qkv",), kind_layers=(8, 9, 10, 11),
-                      dynamic_nodes=tuple(f"{i}:attn_out" for i in range(12)) + ("0:ffn_in", "4:ffn_in", "5:ffn_in",
-                                                                               "11:ffn_in")),
+           INT8_RECIPE,  # "int8-blk128-mix": the chosen one (rapport.models.int8)
            Int8Recipe("int8-mix-attn", method="blocks", fp32_kinds=("qkv",), kind_layers=(8, 9, 10, 11),
                       dynamic_nodes=tuple(f"{i}:attn_out" for i in range(12))),
            Int8Recipe("int8-blk256-qkv8lo", method="blocks", block_size=256, fp32_kinds=("qkv",),

@@ -142,7 +142,8 @@ def scan(a, folder, stamp) -> None:
             for name in a.recipes.split(","):
                 path = tmp / f"{name}.onnx"
                 ob.quantize(src, path, known[name])
-                emit(a.out, recipe=name, **drift(ob.OnnxEncoder(path, table, tok).encode(texts), ref), passages=len(texts))
+                vecs = ob.OnnxEncoder(path, table, tok).encode(texts)
+                emit(a.out, recipe=name, **drift(vecs, ref), passages=len(texts))
         if a.knobs:
             knobs(a, src, table, tok, kinds, texts, ref, fp32, tmp)
         if a.nodes:
@@ -185,7 +186,8 @@ def knobs(a, src, table, tok, kinds, texts, ref, fp32, tmp) -> None:
     encs["fp32-batch1"] = ob.OnnxEncoder(fp32.model_path, table, tok, plan=ob.BatchPlan(max_batch=1))
     per = timed(encs, texts, a.rounds)
     for name, enc in encs.items():
-        emit(a.out, knob=name, cpu_s_per_passage=round(per[name], 5), saved_fraction=round(1 - per[name] / per["fp32"], 4),
+        emit(a.out, knob=name, cpu_s_per_passage=round(per[name], 5),
+             saved_fraction=round(1 - per[name] / per["fp32"], 4),
              **drift(enc.encode(texts), ref), passages=len(texts))
 
 

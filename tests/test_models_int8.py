@@ -37,7 +37,7 @@ def test_int8_recipe_keeps_single_named_products_in_fp32():
 
 
 @pytest.mark.parametrize("kw", [{"fp32_nodes": ("1:ffn",)}, {"fp32_nodes": ("top:qkv",)},
-                                {"fp32_kinds": ("mlp",)}, {"method": "static"}])
+                                {"fp32_kinds": ("mlp",)}, {"method": "static"}, {"dynamic_nodes": ("2",)}])
 def test_int8_recipe_rejects_what_it_cannot_name(kw):
     with pytest.raises(ValueError, match="Int8Recipe"):
         int8.Int8Recipe("bad", **kw)
@@ -109,3 +109,18 @@ def test_int8_fingerprint_names_the_recipe_only_when_its_copy_exists(fp32_copy, 
     ob.ensure_int8(folder, stamp)
     if path.exists():  # written only when it held INT8_MIN_COSINE on the check texts
         assert fingerprint_of(folder, stamp, "onnx-int8") == base + "+t-fp"
+
+
+def test_int8_blocks_recipe_gives_dynamic_nodes_the_dynamic_method(fp32_copy, tmp_path):
+    pytest.importorskip("onnx_ir")
+    folder, stamp = fp32_copy
+    dst = tmp_path / "mix.onnx"
+    recipe = int8.Int8Recipe("t-mix", method="blocks", block_size=32, fp32_kinds=("qkv",),
+                             dynamic_nodes=("0:attn_out", "-1:ffn_in"))
+    int8.quantize(ob.onnx_path(folder, stamp), dst, recipe)
+    before = _ops(ob.onnx_path(folder, stamp))
+    layers = before["Attention"]
+    ops = _ops(dst)
+    assert ops.get("MatMulNBits") == 3 * layers - 2
+    assert ops.get("MatMulInteger") == 2 and ops.get("Attention") == layers
+
