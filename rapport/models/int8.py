@@ -97,10 +97,11 @@ def _product_kinds(graph) -> dict[str, tuple[int, str]]:
     return out
 
 
-# Measured in bench/bench_quant.py (docs/scale.md "int8"): the FFN output projections, whose inputs are
-# GELU outputs with outliers, are the sensitive products; kept fp32 the cosine to fp32 rises from min 0.993
-# to 0.998 (mean 0.9958 -> 0.9990) for 1.47x fp32's passages per CPU second instead of 1.9x. Still opt-in:
-# tuning nDCG@10 with the derived view 0.602 -> 0.589.
+# Chosen in bench/bench_quant_scan.py + bench/bench_quant.py (docs/scale.md "Mixed int8 with activation blocks"):
+# one product at a time in dynamic int8 on 160 g0vse passages, the drift (mean 1 - cosine) nearly adds up
+# (sum 367e-5, all together 355e-5), and the FFN output of layer 4 alone is half of it. Blocks here cost 12e-5
+# instead; dynamic is kept where it is harmless and fast. Cosine to fp32 min 0.9994 / mean 0.9997 on bench_embed's
+# 1,000 passages, 1.47-1.50x fp32 ONNX (int8-ffn2, the earlier recipe: 1.55x at mean 0.9990).
 INT8_RECIPE = Int8Recipe(
     "int8-blk128-mix", method="blocks", block_size=128,
     fp32_kinds=("qkv",), kind_layers=(8, 9, 10, 11),  # the four most sensitive qkv products stay fp32
