@@ -102,6 +102,11 @@ class Embedder:
         return fingerprint_of(self.path, self._stamp, self.backend)
 
     @property
+    def query_fingerprint(self) -> str:
+        """What identifies the query vectors: fp32 on every backend (a query adapter is tied to this)."""
+        return fingerprint_of(self.path, self._stamp, "onnx")
+
+    @property
     def _stamp(self) -> dict:
         return {"name": self.name, "weights_sha256": self.weights_sha256}
 
@@ -312,6 +317,10 @@ class LazyEmbedder:
     @property
     def fingerprint(self) -> str:
         return fingerprint_of(self.path, self._stamp, self.backend)
+
+    @property
+    def query_fingerprint(self) -> str:
+        return fingerprint_of(self.path, self._stamp, "onnx")
 
     def real(self) -> Embedder:
         """The loaded Embedder (on first use; its fingerprint must be ours)."""
