@@ -62,6 +62,7 @@ def main() -> None:
     from rapport.corpus import load_corpus
     from rapport.app.outputs import write_jsonl
     from rapport.pipeline.nlp import build_nlp
+    from rapport.models.heads import HeadsError
     from rapport.pipeline.run import extract
 
     only = None
@@ -73,7 +74,10 @@ def main() -> None:
             # a component the config runs rules-only (rapport_goals: its head loses out of sample)
             # stays so, or the figure would not be the shipped pipeline's
             if name in nlp.pipe_names and (args.heads == "" or nlp.get_pipe(name).heads):
-                nlp.get_pipe(name).initialize(heads=args.heads)
+                try:
+                    nlp.get_pipe(name).initialize(heads=args.heads)
+                except HeadsError as e:
+                    sys.exit(f"--heads: {e}")
                 if args.rule_labels and hasattr(nlp.get_pipe(name), "label_head"):
                     nlp.get_pipe(name).label_head = False
     docs, errors = load_corpus(args.docs)

@@ -97,3 +97,15 @@ def test_clean_offsets_map_back_to_raw():
         j = i + len(word)
         original = raw[c.offsets.to_raw(i):c.offsets.to_raw(j - 1) + 1]
         assert re.sub(r"[-\s]", "", original) == word
+
+
+def test_clean_paragraph_per_line_keeps_blank_lines():
+    """A dump with one paragraph per line and a blank line between paragraphs is not interleaving:
+    collapsing it would glue each heading to the paragraph under it."""
+    para = ("Kostnaderna för den köpta vården har ökat mer än budgeterat under perioden, och nämnden "
+            "redovisar därför ett underskott som väntas bestå till årets slut. ")
+    parts = []
+    for i in range(12):
+        parts += [f"Avsnitt {i}", para * 2]
+    c = clean("\n\n".join(parts) + "\n")
+    assert "Avsnitt 3\n\nKostnaderna" in c.text

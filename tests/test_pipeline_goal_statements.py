@@ -96,3 +96,23 @@ def test_goal_statements_all_none_or_half_of_the_goals(nlp, tmp_path, body, want
     goals, aggs = facts(nlp, tmp_path, body)
     assert aggs == want
     assert len(goals) == 1  # the sentence still assesses the goals together
+
+
+@pytest.mark.parametrize("sentence,want", [
+    ("Målet om en skuldsättning som inte överstiger 40 procent av intäkterna är uppnått.", ("achieved", "current")),
+    ("Målet om kostnader som inte ökar snabbare än intäkterna har uppfyllts.", ("achieved", "current")),
+    ("Målet om en skuldsättning som inte överstiger 40 procent av intäkterna är inte uppnått.", ("not_achieved", "current")),
+])
+def test_goal_statements_negation_in_the_goals_relative_clause_is_its_condition(nlp, tmp_path, sentence, want):
+    assert facts(nlp, tmp_path, "Finansiella mål\n\n" + sentence + "\n")[0] == [want]
+
+
+@pytest.mark.parametrize("head,sentence,want", [
+    (HEAD, "Styrelsen bedömer att målet om en ekonomi i balans inte nås 2026.", ("not_achieved", "year_end")),
+    (HEAD, "Målet om en ekonomi i balans nåddes inte 2026.", ("not_achieved", "current")),
+    ("Region Exempel\nÅrsredovisning 2026\n\n", "Styrelsen bedömer att målet om en ekonomi i balans inte nås 2026.",
+     ("not_achieved", "current")),
+])
+def test_goal_statements_own_year_in_an_interim_report_is_the_year_end(nlp, tmp_path, head, sentence, want):
+    doc = process_text(nlp, tmp_path / "r.txt", head + "Ekonomi\n\n" + sentence + "\n")
+    assert [(s._.fact.status.value, s._.fact.horizon.value) for s in doc.spans["goal_assessments"]] == [want]

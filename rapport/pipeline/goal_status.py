@@ -108,7 +108,7 @@ def _degree(doc: Doc, cues: GoalCues, a: int, b: int, label: str) -> bool:
 
 def _status_at(doc: Doc, cues: GoalCues, i: int, a: int, b: int) -> Status:
     window = tokens(doc, max(a, i - 12), i)[-8:]
-    neg = bool(window) and cues.has("NEG", window[0], i)
+    neg = bool(window) and any(not _relative_neg(doc, cues, s, e, i) for s, e in cues.within("NEG", window[0], i))
     for j in window:  # "ingen av indikatorerna har uppnått …", "inget mål nås"
         nx = next_word(doc, j, i)
         if cues.has("QUANT_NONE", j, j + 1) and nx is not None and (nx.lower_ == "av" or cues.has(
@@ -129,6 +129,16 @@ def _status_at(doc: Doc, cues: GoalCues, i: int, a: int, b: int) -> Status:
     if partial:
         return Status.PARTIALLY
     return Status.ACHIEVED
+
+
+def _relative_neg(doc: Doc, cues: GoalCues, s: int, e: int, pred: int) -> bool:
+    """'Målet om en soliditet som inte understiger 15 procent är uppfyllt': a negation right after a
+    relative pronoun, closed by a finite verb of the main clause before the status word, is part of
+    the goal's name (its condition), not of the assessment."""
+    if s == 0 or doc[s - 1].lower_ not in cues.words["RELATIVE"]:
+        return False
+    main = cues.words["COPULAS"] | cues.words["PERFECT_AUX"]
+    return any(doc[k].lower_ in main for k in range(e + 1, pred))
 
 
 def _evaluated(doc: Doc, cues: GoalCues, a: int, b: int) -> Status | None:
@@ -289,7 +299,17 @@ def clause_horizon(doc: Doc, cues: GoalCues, a: int, b: int, pred: int | None) -
         return Horizon.LONG_TERM if closed else Horizon.YEAR_END
     if cues.has("CURRENT", a, b):
         return Horizon.CURRENT
+    if not closed and pred is not None and not _past(doc, cues.words, pred, a) and _own_year(doc, a, b):
+        return Horizon.YEAR_END  # "… inte uppnås 2025" in an interim report of 2025: the year's outcome, ahead
     return None
+
+
+def _own_year(doc: Doc, a: int, b: int) -> bool:
+    """The clause names the year of the report's own period ('uppnås 2025' in a report on 2025)."""
+    period = doc._.document.meta.period if doc._.document is not None else None
+    if not period or not period[:4].isdigit():
+        return False
+    return any(doc[i].text == period[:4] for i in tokens(doc, a, b))
 
 
 def default_horizon(doc: Doc, words: GoalWords, start_char: int) -> Horizon:

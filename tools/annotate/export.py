@@ -41,7 +41,7 @@ def runs_of(pick: Pick, units: list[Unit], window: int = CLINICAL_WINDOW) -> lis
             else:
                 spans.append((a, b))
         return spans
-    if len(units) <= MAX_RUN:
+    if len(units) <= MAX_RUN or pick.stratum == "written":  # a report we wrote is labelled whole
         return [(0, len(units))]
     weight = [len(_TOPICAL.findall(u.text.lower())) + 2 * len(RISKY.findall(u.text.lower())) for u in units]
     best = max(range(len(units) - MAX_RUN + 1), key=lambda a: (sum(weight[a:a + MAX_RUN]), -a))
