@@ -27,6 +27,19 @@ def _fused_graph(layers: int):
     return onnx.helper.make_graph(nodes, "g", [], [])
 
 
+def test_int8_recipe_keeps_named_kinds_and_layers_in_fp32():
+    g = _fused_graph(4)
+    assert int8.Int8Recipe("all").excluded(g) == []
+    ffn_out = int8.Int8Recipe("f", fp32_kinds=("ffn_out",)).excluded(g)
+    assert ffn_out == [f"/m/encoder/layer.{i}/output/dense/MatMul" for i in range(4)]
+    ends = set(int8.Int8Recipe("e", fp32_layers=(0, -1)).excluded(g))
+    assert {"Attention_0", "Attention_3", "/m/encoder/layer.3/intermediate/dense/MatMul"} <= ends
+    assert len(ends) == 8 and not any("layer.1" in n or n == "Attention_2" for n in ends)
+    assert int8.Int8Recipe("q", fp32_kinds=("qkv",)).excluded(g) == [f"Attention_{i}" for i in range(4)]
+    top = int8.Int8Recipe("t", fp32_kinds=("ffn_out",), kind_layers=(-1, 2)).excluded(g)
+    assert top == ["/m/encoder/layer.2/output/dense/MatMul", "/m/encoder/layer.3/output/dense/MatMul"]
+
+
 def test_int8_recipe_keeps_single_named_products_in_fp32():
     g = _fused_graph(4)
     kept = int8.Int8Recipe("n", fp32_nodes=("1:ffn_in", "-1:qkv", "0:ffn_out")).excluded(g)
@@ -124,3 +137,11 @@ def test_int8_blocks_recipe_gives_dynamic_nodes_the_dynamic_method(fp32_copy, tm
     assert ops.get("MatMulNBits") == 3 * layers - 2
     assert ops.get("MatMulInteger") == 2 and ops.get("Attention") == layers
 
+
+
+def test_int8_query_identity_stays_fp32_on_the_int8_backend(fp32_copy):
+    folder, _ = fp32_copy
+    fp32, q8 = LazyEmbedder(folder, backend="onnx"), LazyEmbedder(folder, backend="onnx-int8")
+    assert q8.query_fingerprint == fp32.fingerprint == fp32.query_fingerprint  # queries run fp32 on both
+    if ob.onnx_path(folder, q8._stamp, "int8").exists():
+        assert q8.fingerprint != q8.query_fingerprint  # passages are another model's vectors
