@@ -37,8 +37,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench.eval_search import SHARED  # noqa: E402  (../shared beside the repo or the worktree folder)
 
 
+# bench_quant_scan.py --greedy on the 160-passage g0vse scan (2026-12-04): products kept fp32 so that the int8
+# rest saves 25 % / 30 % of fp32's time (multiply-add shares of the all-int8 saving)
+GREEDY = {
+    0.25: ("0:ffn_out", "1:ffn_in", "1:ffn_out", "2:ffn_in", "2:ffn_out", "3:ffn_in", "4:ffn_out", "5:ffn_in",
+           "5:ffn_out", "6:ffn_in", "6:ffn_out", "7:ffn_in", "7:ffn_out", "7:qkv", "8:ffn_in", "8:qkv", "9:ffn_in",
+           "9:qkv", "10:ffn_in", "10:qkv", "11:qkv"),
+    0.30: ("0:ffn_out", "1:ffn_in", "1:ffn_out", "2:ffn_in", "2:ffn_out", "3:ffn_in", "4:ffn_out", "5:ffn_out",
+           "6:ffn_in", "6:ffn_out", "7:ffn_out", "8:ffn_in", "8:qkv", "9:ffn_in", "9:qkv", "10:ffn_in", "10:qkv",
+           "11:qkv"),
+}
+
+
 def recipes() -> dict:
-    from rapport.models.onnx_backend import Int8Recipe
+    from rapport.models.onnx_backend import INT8_RECIPE, Int8Recipe
 
     out = [Int8Recipe("int8-r7", reduce_range=True),  # the int8 that landed first: 7-bit weights everywhere
            Int8Recipe("int8-w8"),  # 8-bit weights everywhere (VNNI: no saturation)
@@ -49,7 +61,21 @@ def recipes() -> dict:
            Int8Recipe("int8-ffn2-last", fp32_kinds=("ffn_out",), fp32_layers=(-1,)),
            Int8Recipe("int8-ffn2-lo", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6))),
            Int8Recipe("int8-ffn2-hi", fp32_kinds=("ffn_out",), kind_layers=tuple(range(6, 12))),
-           Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11))]
+           Int8Recipe("int8-ffn2-ends", fp32_kinds=("ffn_out",), kind_layers=(0, 1, 2, 9, 10, 11)),
+           # MatMulNBits 8-bit, activations per row and block (rapport.models.int8 "blocks"); qkv fp32 or dynamic
+           *(Int8Recipe(f"int8-blk{b}", method="blocks", block_size=b, fp32_kinds=("qkv",))
+             for b in (32, 64, 128, 256)),
+           Int8Recipe("int8-blk128-qkv8", method="blocks", block_size=128),
+           Int8Recipe("int8-blk128-qkv8lo", method="blocks", block_size=128, fp32_kinds=("qkv",),
+                      kind_layers=(7, 8, 9, 10, 11)),  # qkv dynamic int8 where the scan found it harmless
+           # blocks where the scan found dynamic int8 harmful, dynamic (faster) elsewhere, qkv of layers 8-11 fp32
+           INT8_RECIPE,  # "int8-blk128-mix": the chosen one (rapport.models.int8)
+           Int8Recipe("int8-mix-attn", method="blocks", fp32_kinds=("qkv",), kind_layers=(8, 9, 10, 11),
+                      dynamic_nodes=tuple(f"{i}:attn_out" for i in range(12))),
+           Int8Recipe("int8-blk256-qkv8lo", method="blocks", block_size=256, fp32_kinds=("qkv",),
+                      kind_layers=(7, 8, 9, 10, 11)),
+           # dynamic, greedy over bench_quant_scan's per-product drift (runs/scan.jsonl, --greedy --floor F)
+           Int8Recipe("int8-greedy25", fp32_nodes=GREEDY[0.25]), Int8Recipe("int8-greedy30", fp32_nodes=GREEDY[0.30])]
     return {r.name: r for r in out}
 
 
@@ -108,7 +134,7 @@ def quantized(recipe, folder: Path, stamp: dict, out_dir: Path) -> Path:
     if not path.exists():
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.onnx")
-        ob._quantize(ob.onnx_path(folder, stamp), tmp, recipe)
+        ob.quantize(ob.onnx_path(folder, stamp), tmp, recipe)
         os.replace(tmp, path)
     return path
 

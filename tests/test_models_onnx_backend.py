@@ -157,29 +157,3 @@ def test_onnx_backend_real_model_int8_and_fp32_hold_their_cosines():
         assert float((b * ref).sum(1).min()) >= 0.99 and int8.fingerprint.endswith("+" + ob.INT8_RECIPE.name)
     one = fp32.onnx("fp32", threads=1).encode(["passage: " + t for t in texts])
     np.testing.assert_array_equal(one, fp32.onnx("fp32", threads=2).encode(["passage: " + t for t in texts]))
-
-
-def _fused_graph(layers: int):
-    """A graph with the node names and order of a fused BERT export (no weights: names are what a recipe reads)."""
-    onnx = pytest.importorskip("onnx")
-    nodes = []
-    for i in range(layers):
-        nodes.append(onnx.helper.make_node("Attention", [f"h{i}"], [f"a{i}"], name=f"Attention_{i}"))
-        for part, out in (("attention/output", "o"), ("intermediate", "f"), ("output", "h")):
-            nodes.append(onnx.helper.make_node("MatMul", ["x", "w"], [f"{out}{i}_{part}"],
-                                               name=f"/m/encoder/layer.{i}/{part}/dense/MatMul"))
-    nodes.append(onnx.helper.make_node("MatMul", ["x", "w"], ["pool"], name="/pooler/MatMul"))
-    return onnx.helper.make_graph(nodes, "g", [], [])
-
-
-def test_onnx_backend_recipe_keeps_named_kinds_and_layers_in_fp32():
-    g = _fused_graph(4)
-    assert ob.Int8Recipe("all").excluded(g) == []
-    ffn_out = ob.Int8Recipe("f", fp32_kinds=("ffn_out",)).excluded(g)
-    assert ffn_out == [f"/m/encoder/layer.{i}/output/dense/MatMul" for i in range(4)]
-    ends = set(ob.Int8Recipe("e", fp32_layers=(0, -1)).excluded(g))
-    assert {"Attention_0", "Attention_3", "/m/encoder/layer.3/intermediate/dense/MatMul"} <= ends
-    assert len(ends) == 8 and not any("layer.1" in n or n == "Attention_2" for n in ends)
-    assert ob.Int8Recipe("q", fp32_kinds=("qkv",)).excluded(g) == [f"Attention_{i}" for i in range(4)]
-    top = ob.Int8Recipe("t", fp32_kinds=("ffn_out",), kind_layers=(-1, 2)).excluded(g)
-    assert top == ["/m/encoder/layer.2/output/dense/MatMul", "/m/encoder/layer.3/output/dense/MatMul"]

@@ -185,7 +185,7 @@ def embed(pairs: list[Pair], show: bool = True, budget: float | None = None) -> 
                                 lambda t: emb.encode_passages(t, batch_size=32), cache, chunk=step))
         if show:
             print(f"embedding pairs: {min(i + step, len(pairs))}/{len(pairs)}", file=sys.stderr, flush=True)
-    return np.concatenate(qs), np.concatenate(ps), emb.fingerprint
+    return np.concatenate(qs), np.concatenate(ps), emb.query_fingerprint  # what load_adapter checks
 
 
 def retrieval(q: np.ndarray, p: np.ndarray) -> dict:

@@ -179,8 +179,10 @@ def adapt_queries(embedder, setting: bool | str | Path | None = None):
     folder = resolve_setting(setting)
     if folder is None or isinstance(embedder, AdaptedEmbedder):
         return embedder
-    key = (str(folder), embedder.fingerprint)
+    # queries are fp32 on every passage backend (int8 included): the adapter is tied to the query vectors' identity
+    base = getattr(embedder, "query_fingerprint", embedder.fingerprint)
+    key = (str(folder), base)
     with _LOCK:
         if key not in _CACHE:
-            _CACHE[key] = load_adapter(folder, embedder.fingerprint)
+            _CACHE[key] = load_adapter(folder, base)
     return AdaptedEmbedder(embedder, _CACHE[key])

@@ -50,11 +50,14 @@ class EmbedderError(RuntimeError):
 BACKENDS = ("torch", "onnx", "onnx-int8")
 # The chosen passage path (bench/bench_embed.py measures it against plain sentence-transformers);
 # RAPPORT_EMBED_BACKEND overrides it. Queries always use fp32 (ONNX when exported, else torch).
-# fp32 fused ONNX (1.3-1.5x, cosine 1.0) stays the default. Mixed int8 ("onnx-int8": onnx_backend.INT8_RECIPE,
-# FFN output projections fp32) is about 2.1x at cosine min 0.998, but dev nDCG@10 falls 0.560 -> 0.538
-# (tuning 0.608 -> 0.601): the rankings move under any perturbation of that size (fp32 vectors moved at
-# random to cosine 0.999: dev 0.522-0.550; to 0.9999: 0.558-0.559), so no int8 we tried keeps dev within 0.01.
-DEFAULT_BACKEND = "onnx"
+# "onnx-int8" runs rapport.models.int8.INT8_RECIPE "int8-blk128-mix": 8-bit MatMulNBits (activations in int8
+# per token and block of 128, so GELU outliers spoil one block, not the tensor) where a per-product scan found
+# dynamic int8 harmful, dynamic int8 on the rest, the qkv of layers 8-11 in fp32. bench_embed, one run at load
+# 1.8: 1.99x the baseline (fp32 ONNX 1.35x) at cosine min 0.9994, mean 0.9997. Its pre-set bars held (docs/
+# scale.md): tuning nDCG@10 0.604 (fp32 0.602), with 5,000 distractors 0.568 (0.561), dev once 0.596 (0.587),
+# heads' held-out F1 risks 0.709 (0.700), events 0.755 (0.764). Its fingerprint names the recipe; without
+# its int8 copy (no onnx-ir to write it, or it failed its check) passages run fp32 under the fp32 fingerprint.
+DEFAULT_BACKEND = "onnx-int8"
 
 
 def chosen_backend(backend: str | None = None) -> str:
@@ -97,6 +100,11 @@ class Embedder:
     def fingerprint(self) -> str:
         """Name, weights hash (and int8): an index built with another fingerprint must be rebuilt."""
         return fingerprint_of(self.path, self._stamp, self.backend)
+
+    @property
+    def query_fingerprint(self) -> str:
+        """What identifies the query vectors: fp32 on every backend (a query adapter is tied to this)."""
+        return fingerprint_of(self.path, self._stamp, "onnx")
 
     @property
     def _stamp(self) -> dict:
@@ -309,6 +317,10 @@ class LazyEmbedder:
     @property
     def fingerprint(self) -> str:
         return fingerprint_of(self.path, self._stamp, self.backend)
+
+    @property
+    def query_fingerprint(self) -> str:
+        return fingerprint_of(self.path, self._stamp, "onnx")
 
     def real(self) -> Embedder:
         """The loaded Embedder (on first use; its fingerprint must be ours)."""

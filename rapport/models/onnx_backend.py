@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from rapport.models.int8 import INT8_RECIPE, KINDS, Int8Recipe, _product_kinds, quantize  # noqa: F401
 
 logger = logging.getLogger("rapport.models")
 
@@ -243,7 +244,7 @@ def export(emb, *, int8: bool = True) -> dict[str, float]:
         done["fp32"] = cos
         if int8:
             q = tmpdir / "int8.onnx"
-            _quantize(target, q)
+            quantize(target, q, INT8_RECIPE)
             cos8 = _check(q, table, folder, want)
             if cos8 >= INT8_MIN_COSINE:
                 _commit(q, onnx_path(folder, stamp, "int8"))
@@ -272,7 +273,7 @@ def ensure_int8(folder: Path, stamp: dict) -> float | None:
     try:
         tok = Path(folder) / "tokenizer.json"
         want = OnnxEncoder(src, table, tok, threads=1).encode(list(CHECK_TEXTS))
-        _quantize(src, tmp)
+        quantize(src, tmp, INT8_RECIPE)
         cos = _check(tmp, table, folder, want)
         if cos < INT8_MIN_COSINE:
             logger.warning("int8 ONNX (%s) drifts from fp32 (min cosine %.4f): not used", INT8_RECIPE.name, cos)
@@ -344,69 +345,6 @@ def _fuse(src: Path, dst: Path, config) -> None:
     opt = optimize_model(str(src), model_type="bert", num_heads=int(config.num_attention_heads),
                          hidden_size=int(config.hidden_size), opt_level=1, use_gpu=False)
     opt.save_model_to_file(str(dst))
-
-
-@dataclass(frozen=True)
-class Int8Recipe:
-    """Which matrix products of the fused graph get int8 weights; the rest stay fp32.
-
-    `fp32_kinds` names products kept in fp32 ("qkv": the fused Attention's input projection,
-    "attn_out", "ffn_in", "ffn_out") in every layer, or only in `kind_layers` when given;
-    `fp32_layers` keeps whole layers (0-based, negative from the top). `reduce_range` uses 7-bit weights, needed only on AVX2
-    without VNNI, where full-range u8×s8 products saturate (onnxruntime's own advice).
-    The name goes into the file name and the vectors' fingerprint: another recipe, other vectors.
-    """
-
-    name: str
-    fp32_kinds: tuple[str, ...] = ()
-    fp32_layers: tuple[int, ...] = ()
-    kind_layers: tuple[int, ...] = ()
-    reduce_range: bool = False
-    per_channel: bool = True
-
-    def excluded(self, graph) -> list[str]:
-        """Names of the graph's nodes this recipe keeps in fp32."""
-        kinds = _product_kinds(graph)
-        layers = max((layer for layer, _ in kinds.values()), default=-1) + 1
-        keep = {x % layers for x in self.fp32_layers} if layers else set()
-        some = {x % layers for x in self.kind_layers} if layers else set()
-        return [name for name, (layer, kind) in kinds.items()
-                if layer in keep or (kind in self.fp32_kinds and (not some or layer in some))]
-
-
-_KIND = {"attention/output": "attn_out", "intermediate": "ffn_in", "output": "ffn_out"}
-
-
-def _product_kinds(graph) -> dict[str, tuple[int, str]]:
-    """{node name: (layer, kind)} for the matrix products of a fused BERT graph (Attention nodes in order)."""
-    out, attention = {}, 0
-    for node in graph.node:
-        if node.op_type == "Attention":
-            out[node.name] = (attention, "qkv")
-            attention += 1
-        elif node.op_type == "MatMul":
-            m = re.search(r"layer\.(\d+)/(attention/output|intermediate|output)/dense/MatMul$", node.name)
-            if m:
-                out[node.name] = (int(m.group(1)), _KIND[m.group(2)])
-    return out
-
-
-# Measured in bench/bench_quant.py (docs/stores.md "int8"): the FFN output projections, whose inputs are
-# GELU outputs with outliers, are the sensitive products; kept fp32 the cosine to fp32 rises from min 0.993
-# to 0.998 (mean 0.9958 -> 0.9990) for 1.47x fp32's passages per CPU second instead of 1.9x. Still opt-in:
-# dev nDCG@10 0.560 -> 0.538, as much as fp32 vectors moved at random to cosine 0.999 lose (0.522-0.550).
-INT8_RECIPE = Int8Recipe("int8-ffn2", fp32_kinds=("ffn_out",))
-
-
-def _quantize(src: Path, dst: Path, recipe: Int8Recipe = INT8_RECIPE) -> None:
-    """Dynamic int8 weights (per output channel) of the matrix products `recipe` does not keep in fp32."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    excluded = recipe.excluded(onnx.load(str(src), load_external_data=False).graph)
-    quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=recipe.per_channel,
-                     reduce_range=recipe.reduce_range, op_types_to_quantize=["MatMul", "Attention"],
-                     nodes_to_exclude=excluded, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 def _check(model: Path, table: Path, folder: Path, want: np.ndarray) -> float:
