@@ -87,3 +87,21 @@ def test_heads_thresholds_curve_lines_name_the_rows_and_every_printed_threshold(
     lines = curve_lines("gov", np.array([0.9, 0.1]), np.array([1, 0]), every=4)
     assert lines[0] == "gov (1 positives of 2 rows)"
     assert len(lines) == 1 + len(GRID[::4]) and lines[1].strip().startswith("t=0.200")
+
+
+def test_heads_thresholds_report_threshold_is_read_off_gold_like_reports_when_there_are_any():
+    """Written reports (every risk labelled) and a gold-like report (the clear cases only) disagree on
+    where precision holds; the report threshold follows the gold-like rows, and the written ones
+    only when no gold-like row is there."""
+    rng = np.random.default_rng(3)
+    gp, gy = _ranked(200, 400, 0.5, 0.7, rng)
+    dp, dy = _ranked(20, 600, 0.5, 0.85, rng)  # gold-like: few risks, negatives reach 0.85
+    wp, wy = _ranked(60, 60, 0.5, 0.85, rng)
+    p, y = np.r_[gp, dp, wp], np.r_[gy, dy, wy]
+    report = np.r_[np.zeros(600, bool), np.ones(740, bool)]
+    with_gold = np.array(["g0vse"] * 600 + ["sample"] * 620 + ["written"] * 120)
+    without = np.array(["g0vse"] * 600 + ["written"] * 740)
+    pol = policy_thresholds(p, y, report, with_gold)
+    assert pol["report_rows"].sum() == 620
+    assert pol["report_threshold"] == margin_threshold(dp, dy, (0.7, 0.65))[0]
+    assert policy_thresholds(p, y, report, without)["report_rows"].sum() == 740
