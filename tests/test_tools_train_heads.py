@@ -66,11 +66,11 @@ def test_train_heads_operating_points_split_report_rows_from_government_text():
     p, y = np.r_[gp, rp], np.r_[gy, ry]
     report = np.r_[np.zeros(40, bool), np.ones(32, bool)]
     sources = np.array(["g0vse"] * 40 + ["sample"] * 32)
-    from tools.heads_thresholds import REPORT_BARS, density_weights, margin_threshold
+    from tools.heads_thresholds import REPORT_BARS, margin_threshold
 
     gov, rep = operating_points("risk", p, y, report, sources)
     assert gov == 0.7  # the government rows alone: clean from 0.7 up
-    # the report rows alone, at the report bars, their risks weighted down to a real report's share
-    assert rep == margin_threshold(rp, ry, REPORT_BARS, density_weights(sources[40:], ry))[0]
+    assert rep == margin_threshold(rp, ry, REPORT_BARS)[0]  # the (gold-like) report rows alone, at the report bars
+    assert rep != margin_threshold(p, y, REPORT_BARS)[0]  # not what all rows together would give
     _, none = operating_points("risk", gp, gy, np.zeros(40, bool), sources[:40])
     assert none is None  # no report rows: no report threshold
