@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tools.heads_thresholds import (GRID, MIN_KEPT, best_f1_threshold, curve, curve_lines, density_weights,
+from tools.heads_thresholds import (GRID, MIN_KEPT, best_f1_threshold, curve, curve_lines,
                                     margin_threshold, policy_thresholds)
 
 
@@ -44,15 +44,6 @@ def test_heads_thresholds_margin_ignores_thresholds_that_keep_too_few_rows():
     assert t <= 0.5 and m < 0  # counted, they would clear both bars; they keep too few rows to count
 
 
-def test_heads_thresholds_density_weights_bring_a_dense_source_to_the_share():
-    sources = np.array(["dev000"] * 100 + ["written"] * 20)
-    y = np.r_[np.ones(3), np.zeros(97), np.ones(10), np.zeros(10)].astype(int)
-    w = density_weights(sources, y, 0.05)
-    written = sources == "written"
-    assert abs((w[written] * y[written]).sum() / w[written].sum() - 0.05) < 1e-9
-    assert np.all(w[~written] == 1.0)  # 3 % is already below the share: left as it is
-
-
 def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report():
     """A report holds few risks among many neutral sentences: at the government threshold its precision
     would be poor, so the report threshold sits higher; a dense written report alone would not show it."""
@@ -63,10 +54,10 @@ def test_heads_thresholds_policy_raises_the_report_threshold_for_a_sparse_report
     p, y = np.r_[gp, dp, wp], np.r_[gy, dy, wy]
     report = np.r_[np.zeros(600, bool), np.ones(740, bool)]
     sources = np.array(["g0vse"] * 600 + ["dev000"] * 620 + ["written"] * 120)
-    pol = policy_thresholds(p, y, report, sources, density=0.04)
-    assert pol["threshold"] < pol["report_threshold"] and pol["report_density"] == 0.04
-    unweighted, _ = margin_threshold(p[report], y[report], (0.7, 0.65))
-    assert unweighted < pol["report_threshold"]  # the dense rows' own density would have set it lower
+    pol = policy_thresholds(p, y, report, sources)
+    assert pol["threshold"] < pol["report_threshold"]
+    every_row, _ = margin_threshold(p[report], y[report], (0.7, 0.65))
+    assert every_row < pol["report_threshold"]  # the dense written rows would have set it lower
 
 
 def test_heads_thresholds_policy_without_report_rows_sets_only_the_government_threshold():

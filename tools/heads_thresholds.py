@@ -16,8 +16,8 @@ the rows split as extraction splits documents:
   / R .910); on the gold-like rows .825 shipped, .875 without 000 (000: P .735 / R .672; held-out
   written reports P .887 / R .632).
 
-  Weighting each source's risks down to a real report's share (`density`, e.g. .04 as in report
-  000's gold) was tried and is off by default: it made precision look far lower than on any real
+  Weighting each source's risks down to a real report's share (.04 as in report 000's gold) was
+  tried and dropped: it made precision look far lower than on any real
   or held-out report (weighted out-of-fold P .556 at t = .80, against .72 on 000 and .88 on the
   held-out written reports), so it set the report threshold at .85-.90, where recall on both was
   .60 with precision to spare (coord notes of 2026-12-04; chosen with those figures in view).
@@ -35,7 +35,6 @@ GOV_BARS = (0.70, 0.70)  # (recall, precision): the issue's targets on unseen go
 REPORT_BARS = (0.70, 0.65)  # the targets on region reports
 GOLD_LIKE = ("dev000", "sample")  # whole reports labelled as the scorer's gold: the clear cases, not every one
 MIN_KEPT = 10  # rows a threshold must keep for its precision to count
-REPORT_DENSITY = None  # no weighting (see above); 0.04 would be report 000's share of risks
 
 
 def curve(p, y, weight=None, grid=GRID) -> list[tuple[float, float, float, float]]:
@@ -72,21 +71,7 @@ def best_f1_threshold(p, y, weight=None, grid=GRID) -> tuple[float, float]:
     return best
 
 
-def density_weights(sources, y, share: float = REPORT_DENSITY) -> np.ndarray:
-    """Row weights that bring every source's share of positives down to `share` (sources at or below
-    it keep weight 1): precision then reads as it would in a document with that share of risks."""
-    sources, y = np.asarray(sources), np.asarray(y)
-    w = np.ones(len(y))
-    for s in set(sources.tolist()):
-        m = sources == s
-        own = float(y[m].mean())
-        if own > share > 0:
-            w[m & (y == 1)] = share * (1 - own) / (own * (1 - share))
-    return w
-
-
-def policy_thresholds(p, y, report, sources, gov_bars=GOV_BARS, report_bars=REPORT_BARS,
-                      density: float | None = REPORT_DENSITY) -> dict:
+def policy_thresholds(p, y, report, sources, gov_bars=GOV_BARS, report_bars=REPORT_BARS) -> dict:
     """The government-text and report thresholds by the policy above, with the margins they reach."""
     p, y, report, sources = np.asarray(p), np.asarray(y), np.asarray(report, dtype=bool), np.asarray(sources)
     gov = ~report if (~report).any() else np.ones(len(y), bool)
@@ -96,10 +81,8 @@ def policy_thresholds(p, y, report, sources, gov_bars=GOV_BARS, report_bars=REPO
     if (y[gold_like] == 1).any():
         report = gold_like  # the report threshold is read off text labelled the way the scorer's gold is
     if report.any() and (y[report] == 1).any():
-        w = density_weights(sources[report], y[report], density) if density else None
-        t_rep, m_rep = margin_threshold(p[report], y[report], report_bars, w)
-        out.update(report_threshold=t_rep, report_margin=m_rep, report_density=density, report_weights=w,
-                   report_rows=report)
+        t_rep, m_rep = margin_threshold(p[report], y[report], report_bars)
+        out.update(report_threshold=t_rep, report_margin=m_rep, report_rows=report)
     return out
 
 

@@ -224,10 +224,8 @@ def operating_points(name, p, y, report, sources) -> tuple[float, float | None]:
     for line in curve_lines(f"{name}: out-of-fold curve, government text", p[~report], y[~report]):
         log(line)
     if pol["report_threshold"] is not None:
-        weighted = "" if pol["report_weights"] is None else f" weighted to a share of risks of {pol['report_density']:.3f}"
         rows = pol["report_rows"]
-        for line in curve_lines(f"{name}: out-of-fold curve, gold-like report rows{weighted}", p[rows], y[rows],
-                                pol["report_weights"]):
+        for line in curve_lines(f"{name}: out-of-fold curve, gold-like report rows", p[rows], y[rows]):
             log(line)
     log(f"{name}: government threshold {pol['threshold']:.3f} (margin to the bars {pol['margin']:+.3f}); report "
         f"threshold {pol['report_threshold']} (margin {pol.get('report_margin', float('nan')):+.3f})")
