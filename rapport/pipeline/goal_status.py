@@ -254,12 +254,17 @@ def clause_status(doc: Doc, cues: GoalCues, a: int, b: int, anchored: bool) -> t
     return None, named, None
 
 
+def _report_year(doc: Doc) -> int | None:
+    """The year of the report's own period (corpus.meta), or None when it has none."""
+    period = doc._.document.meta.period if doc._.document is not None else None
+    return int(period[:4]) if period and period[:4].isdigit() else None
+
+
 def _later_year(doc: Doc, words: GoalWords, a: int, b: int) -> bool:
     """'till 2025', 'under 2020' in a report about an earlier year: beyond the year end."""
-    period = doc._.document.meta.period if doc._.document is not None else None
-    if not period or not period[:4].isdigit():
+    year = _report_year(doc)
+    if year is None:
         return False
-    year = int(period[:4])
     toks = tokens(doc, a, b)
     for k, i in enumerate(toks):
         t = doc[i]
@@ -306,10 +311,8 @@ def clause_horizon(doc: Doc, cues: GoalCues, a: int, b: int, pred: int | None) -
 
 def _own_year(doc: Doc, a: int, b: int) -> bool:
     """The clause names the year of the report's own period ('uppnås 2025' in a report on 2025)."""
-    period = doc._.document.meta.period if doc._.document is not None else None
-    if not period or not period[:4].isdigit():
-        return False
-    return any(doc[i].text == period[:4] for i in tokens(doc, a, b))
+    year = _report_year(doc)
+    return year is not None and any(doc[i].text == str(year) for i in tokens(doc, a, b))
 
 
 def default_horizon(doc: Doc, words: GoalWords, start_char: int) -> Horizon:
