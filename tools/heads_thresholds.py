@@ -50,11 +50,11 @@ def curve(p, y, weight=None, grid=GRID) -> list[tuple[float, float, float, float
     return out
 
 
-def margin_threshold(p, y, bars: tuple[float, float], weight=None, grid=GRID) -> tuple[float, float]:
+def margin_threshold(p, y, bars: tuple[float, float], grid=GRID) -> tuple[float, float]:
     """The grid threshold with the largest min(recall - bars[0], precision - bars[1]), and that margin
     (negative when no threshold clears both bars); the lower threshold wins a tie."""
     best = (grid[0], -np.inf)
-    for t, prec, rec, kept in curve(p, y, weight, grid):
+    for t, prec, rec, kept in curve(p, y, grid=grid):
         m = min(rec - bars[0], prec - bars[1])
         if kept >= MIN_KEPT and m > best[1] + 1e-12:
             best = (t, float(m))
@@ -86,8 +86,8 @@ def policy_thresholds(p, y, report, sources, gov_bars=GOV_BARS, report_bars=REPO
     return out
 
 
-def curve_lines(label: str, p, y, weight=None, every: int = 2) -> list[str]:
+def curve_lines(label: str, p, y, every: int = 2) -> list[str]:
     """A printable precision/recall curve (every `every`-th grid threshold)."""
-    rows = curve(p, y, weight)[::every]
+    rows = curve(p, y)[::every]
     head = f"{label} ({int(np.asarray(y).sum())} positives of {len(y)} rows)"
     return [head] + [f"    t={t:.3f}  P {prec:.3f}  R {rec:.3f}  kept {kept}" for t, prec, rec, kept in rows]

@@ -20,9 +20,9 @@ report-style wording is not learnt as a sign of risk. A `<kind>_veto` head (risk
 clinical hard negatives) vetoes what the yes/no head accepts. The risk head's two thresholds
 follow a policy fixed in advance (tools/heads_thresholds.py) on the out-of-fold scores of what the
 gate and vetoes let through: on government text the threshold with the largest margin to the issue's
-bars (recall .70, precision .70), on report-style rows (the documents corpus.meta names a report kind,
-as at extraction; precision weighted to a real report's share of risks) the same with the report bars
-(.70, .65); the log prints both curves.
+bars (recall .70, precision .70), on the rows of whole reports labelled as the scorer's gold is (dev 000,
+the sample corpus; documents corpus.meta names a report kind, as at extraction) the same with the report
+bars (.70, .65); the log prints both curves.
 
 `--eval held_out` prints, per fact type, unit-level precision / recall / label accuracy of
 the rules alone and of the heads, on documents none of the training rows came from
