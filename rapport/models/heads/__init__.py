@@ -53,8 +53,8 @@ class LinearHead:
     intercept: np.ndarray = field(repr=False)  # (k,)
     threshold: float = 0.5
     # the yes threshold in a region report (a document whose kind corpus.meta names): chosen on the out-of-fold
-    # scores of the report-style training rows (tools/heads_thresholds.py), where a head trained mostly on
-    # government text over-fires on neutral sentences about costs and staff; None: `threshold`
+    # scores of whole reports labelled as the scorer's gold is (tools/heads_thresholds.py), where a head trained
+    # mostly on government text over-fires on neutral sentences about costs and staff; None: `threshold`
     report_threshold: float | None = None
     features: tuple[str, ...] = ()  # named rule-feature columns, in order
     inputs: str = "vector+features"  # or "features+hash" (the gate: no vector needed)
