@@ -3,7 +3,7 @@
     flock /work/coord/heavy.lock nice -n 10 python bench/bench_quant.py [--recipes a,b] [--n 400]
                                                      [--ndcg fp32,int8-ffn2] [--views context,text] [--cold]
 
-For each candidate recipe (rapport.models.onnx_backend.Int8Recipe) the fused fp32 network
+For each candidate recipe (rapport.models.int8.Int8Recipe) the fused fp32 network
 is quantized (dynamic int8, per channel), then on N real passages (bench_embed's sample:
 half the shared reports, half g0vse) it is timed interleaved with fp32 ONNX, chunk by
 chunk, and its vectors compared with fp32's (cosine min/mean). With --ndcg the five
@@ -50,7 +50,7 @@ GREEDY = {
 
 
 def recipes() -> dict:
-    from rapport.models.onnx_backend import INT8_RECIPE, Int8Recipe
+    from rapport.models.int8 import INT8_RECIPE, Int8Recipe
 
     out = [Int8Recipe("int8-r7", reduce_range=True),  # the int8 that landed first: 7-bit weights everywhere
            Int8Recipe("int8-w8"),  # 8-bit weights everywhere (VNNI: no saturation)

@@ -116,9 +116,10 @@ def scan(a, folder, stamp) -> None:
     import onnx
 
     from rapport.models import onnx_backend as ob
+    from rapport.models.int8 import KINDS, product_kinds
 
     src, table, tok = ob.onnx_path(folder, stamp), ob.table_path(folder, stamp), folder / "tokenizer.json"
-    kinds = ob._product_kinds(onnx.load(str(src), load_external_data=False).graph)
+    kinds = product_kinds(onnx.load(str(src), load_external_data=False).graph)
     texts = calibration_passages(a.n)
     fp32 = ob.OnnxEncoder(src, table, tok)
     ref = fp32.encode(texts)
@@ -126,12 +127,12 @@ def scan(a, folder, stamp) -> None:
     try:
         if a.time_kinds:
             encs = {"fp32": fp32}
-            for kind in ("all", *ob.KINDS):
+            for kind in ("all", *KINDS):
                 path = tmp / f"{kind}.onnx"
                 quantize(src, path, None if kind == "all" else [x for x, (_, k) in kinds.items() if k == kind])
                 encs[kind] = ob.OnnxEncoder(path, table, tok)
             per = timed(encs, texts, a.rounds)
-            for kind in ("all", *ob.KINDS):
+            for kind in ("all", *KINDS):
                 emit(a.out, timing=kind, cpu_s_per_passage=round(per[kind], 5), fp32_cpu_s=round(per["fp32"], 5),
                      saved_fraction=round(1 - per[kind] / per["fp32"], 4),
                      **drift(encs[kind].encode(texts), ref), passages=len(texts))
@@ -164,6 +165,7 @@ def knobs(a, src, table, tok, kinds, texts, ref, fp32, tmp) -> None:
     from onnxruntime.quantization import QuantType
 
     from rapport.models import onnx_backend as ob
+    from rapport.models.int8 import KINDS, product_kinds
 
     ffn2 = [x for x, (_, k) in kinds.items() if k != "ffn_out"]
     variants = {

@@ -8,7 +8,7 @@ static int8 fixes them from a calibration set, which saves that work and lets
 onnxruntime run QDQ products as int8 kernels. Calibration passages come from
 g0vse documents outside bench_embed's seeded sample (the last 60 of its
 shuffle, six passages each): never from the reports, not even as unlabelled
-text. Each variant NAME:KINDS keeps the products of KINDS (onnx_backend.Int8Recipe
+text. Each variant NAME:KINDS keeps the products of KINDS (rapport.models.int8.Int8Recipe
 kinds, "+"-separated) in fp32; the fused Attention nodes (qkv) stay fp32 in every
 variant (static QDQ covers MatMul only). The fused graph needs symbolic shape
 inference with merged dimensions first (quant_pre_process auto_merge), or no
@@ -49,7 +49,8 @@ def main(argv=None) -> int:
     from rapport.corpus import load_document
     from rapport.index.passages import document_passages
     from rapport.models.embedder import check_folder, model_path
-    from rapport.models.onnx_backend import Int8Recipe, OnnxEncoder, onnx_path, table_path
+    from rapport.models.int8 import Int8Recipe
+    from rapport.models.onnx_backend import OnnxEncoder, onnx_path, table_path
 
     folder = model_path()
     stamp = check_folder(folder, full_hash=False)

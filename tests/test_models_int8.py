@@ -82,7 +82,7 @@ def test_int8_blocks_recipe_rewrites_only_the_products_it_names(fp32_copy, tmp_p
     src = ob.onnx_path(folder, stamp)
     import onnx
 
-    products = int8._product_kinds(onnx.load(str(src)).graph)
+    products = int8.product_kinds(onnx.load(str(src)).graph)
     layers = 1 + max(layer for layer, _ in products.values())
     recipe = int8.Int8Recipe("t-blk", method="blocks", block_size=32, fp32_kinds=("qkv",), fp32_nodes=("0:ffn_out",))
     dst = tmp_path / "blk.onnx"

@@ -63,7 +63,7 @@ class Int8Recipe:
 
     def excluded(self, graph) -> list[str]:
         """Names of the graph's nodes this recipe keeps in fp32."""
-        kinds = _product_kinds(graph)
+        kinds = product_kinds(graph)
         layers = max((layer for layer, _ in kinds.values()), default=-1) + 1
         keep = {x % layers for x in self.fp32_layers} if layers else set()
         some = {x % layers for x in self.kind_layers} if layers else set()
@@ -83,7 +83,7 @@ def _node_key(spec: str, layers: int) -> tuple[int, str]:
 _KIND = {"attention/output": "attn_out", "intermediate": "ffn_in", "output": "ffn_out"}
 
 
-def _product_kinds(graph) -> dict[str, tuple[int, str]]:
+def product_kinds(graph) -> dict[str, tuple[int, str]]:
     """{node name: (layer, kind)} for the matrix products of a fused BERT graph (Attention nodes in order)."""
     out, attention = {}, 0
     for node in graph.node:
@@ -114,7 +114,7 @@ def quantize(src: Path, dst: Path, recipe: Int8Recipe = INT8_RECIPE) -> None:
 
     model = onnx.load(str(src))
     excluded = set(recipe.excluded(model.graph))
-    products = _product_kinds(model.graph)
+    products = product_kinds(model.graph)
     if recipe.method == "dynamic":
         _dynamic(model, dst, recipe, [n for n in products if n not in excluded])
         return

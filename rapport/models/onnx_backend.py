@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rapport.models.int8 import INT8_RECIPE, KINDS, Int8Recipe, _product_kinds, quantize  # noqa: F401
+from rapport.models.int8 import INT8_RECIPE, quantize
 
 logger = logging.getLogger("rapport.models")
 
