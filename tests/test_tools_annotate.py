@@ -146,6 +146,22 @@ def test_export_runs_of_merges_clinical_windows():
     assert export.runs_of(whole, units) == [(0, 40)]
 
 
+def test_export_skips_documents_and_numbers_already_imported_into_the_repo(tmp_path, source):
+    """On a fresh machine the work folder is empty: the repo's imported batches still count."""
+    imported = tmp_path / "repo_g0vse"
+    imported.mkdir()
+    (imported / "batch_007.jsonl").write_text(json.dumps({"file": "g0vse/pressmeddelanden/2022-05_test.txt"}) + "\n",
+                                              encoding="utf-8")
+    other = source.parent / "2022-06_other.txt"
+    other.write_text(TEXT, encoding="utf-8")
+    picks = [sample.Pick(f"g0vse/pressmeddelanden/{p.name}", "topic", "pressmeddelanden", "t", (), 0)
+             for p in (source, other)]
+    written = export.export(picks, 1, batches=tmp_path / "work", root=tmp_path / "extra", imported=imported)
+    assert [p.name for p in written] == ["batch_008.jsonl"]
+    files = {json.loads(line)["file"] for line in written[0].read_text(encoding="utf-8").splitlines()}
+    assert files == {"g0vse/pressmeddelanden/2022-06_other.txt"}
+
+
 def test_sample_select_is_seeded_and_drops_duplicates():
     def rec(name, head, title="Regionerna och vården"):
         return {"file": f"g0vse/pressmeddelanden/{name}", "folder": "pressmeddelanden", "title": title,

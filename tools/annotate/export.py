@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from .paths import BATCHES, EXTRA, REPO, WORK
+from .paths import ANNOTATIONS, BATCHES, EXTRA, REPO, WORK
 from .sample import RISKY, TOPICS, Pick
 from .units import Unit, context, document_units
 
@@ -48,16 +48,22 @@ def runs_of(pick: Pick, units: list[Unit], window: int = CLINICAL_WINDOW) -> lis
     return [(best, best + MAX_RUN)]
 
 
-def exported_files(batches: Path = BATCHES) -> set[str]:
+def _batch_files(batches: Path, imported: Path) -> list[Path]:
+    """Batches with text (the work folder) and imported ones (the repo): the repo is the record that
+    survives a fresh machine, so a new export neither repeats its documents nor reuses its numbers."""
+    return sorted(batches.glob("batch_*.jsonl")) + sorted(imported.glob("batch_*.jsonl"))
+
+
+def exported_files(batches: Path = BATCHES, imported: Path = ANNOTATIONS / "g0vse") -> set[str]:
     seen = set()
-    for f in sorted(batches.glob("batch_*.jsonl")):
+    for f in _batch_files(batches, imported):
         with f.open(encoding="utf-8") as fh:
-            seen.update(json.loads(line)["file"] for line in fh)
+            seen.update(json.loads(line)["file"] for line in fh if line.strip())
     return seen
 
 
-def next_batch_number(batches: Path = BATCHES) -> int:
-    nums = [int(m.group(1)) for f in batches.glob("batch_*.jsonl") if (m := re.match(r"batch_(\d+)", f.name))]
+def next_batch_number(batches: Path = BATCHES, imported: Path = ANNOTATIONS / "g0vse") -> int:
+    nums = [int(m.group(1)) for f in _batch_files(batches, imported) if (m := re.match(r"batch_(\d+)", f.name))]
     return max(nums, default=0) + 1
 
 
@@ -82,17 +88,17 @@ def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse", window: int
 
 
 def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Path = EXTRA,
-           window: int = CLINICAL_WINDOW) -> list[Path]:
+           window: int = CLINICAL_WINDOW, imported: Path = ANNOTATIONS / "g0vse") -> list[Path]:
     """Fill up to `n_batches` new batches from `picks` in order, skipping documents already exported.
 
     A batch closes before the run that would take it past BATCH_MAX once it holds BATCH_MIN;
     runs are at most MAX_RUN units, so a batch never needs cutting inside a run.
     """
     batches.mkdir(parents=True, exist_ok=True)
-    done, written, pending = exported_files(batches), [], []
+    done, written, pending = exported_files(batches, imported), [], []
 
     def flush():
-        path = batches / f"batch_{next_batch_number(batches):03d}.jsonl"
+        path = batches / f"batch_{next_batch_number(batches, imported):03d}.jsonl"
         number = path.stem.split("_")[1]
         with path.open("w", encoding="utf-8") as fh:
             for k, line in enumerate(pending):
