@@ -122,6 +122,17 @@ def test_onnx_backend_int8_copy_of_a_new_recipe_is_made_from_fp32(model):
         assert lazy.fingerprint == LazyEmbedder(model, backend="onnx").fingerprint
 
 
+def test_onnx_backend_int8_identity_is_fixed_when_loaded_on_a_fresh_machine(model):
+    """No ONNX copy yet: the fingerprint read right after loading already names the copy passages will run on."""
+    pytest.importorskip("onnx")
+    emb = load_embedder(model, backend="onnx-int8")
+    before = emb.fingerprint
+    emb.encode_passages(PASSAGES)
+    assert emb.fingerprint == before
+    int8 = ob.onnx_path(model, emb._stamp, "int8")
+    assert before.endswith("+" + ob.INT8_RECIPE.name) == int8.exists()
+
+
 def test_onnx_backend_torch_backend_never_exports(model):
     emb = load_embedder(model, backend="torch")
     emb.encode_passages(PASSAGES)

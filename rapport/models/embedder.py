@@ -249,6 +249,10 @@ def load_embedder(path: str | Path | None = None, *, verify: bool = True,
             base = _load(folder, verify, show_progress)
         # one torch model and one set of ONNX sessions per folder, whatever the backend asked for
         emb = base if base.backend == backend else replace(base, backend=backend)
+        if backend == "onnx-int8":
+            # the copies first, then the identity: on a fresh machine the int8 file is written on first use, and
+            # a cache opened under the fingerprint read before it would file int8 vectors under the fp32 name
+            emb.passage_encoder()
         _CACHE[(str(folder), verify, backend)] = emb
         return emb
 
