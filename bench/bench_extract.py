@@ -1,6 +1,6 @@
 """`rapport extract` over a corpus, cold (no cached vectors, no cached facts) and warm.
 
-    python bench/bench_extract.py [../shared/corpus] [--runs warm]
+    python bench/bench_extract.py [../shared/corpus] [--heads on|off|both]
 
 Each run is a fresh `python -m rapport.app.cli extract` process (model load included) with
 RAPPORT_HOME pointing at a scratch folder whose `models/` links to the real one:

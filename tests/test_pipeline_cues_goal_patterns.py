@@ -8,7 +8,7 @@ import json
 import pytest
 
 from rapport.pipeline.cues import PatternsError, read_pattern_file, row_pattern
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp
 from tests.conftest import process_text
 

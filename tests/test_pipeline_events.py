@@ -5,7 +5,7 @@ import pytest
 
 from rapport.corpus import load_document
 from tests.conftest import process_text
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp, process
 from rapport.pipeline.records import Event
 

@@ -5,7 +5,7 @@ import pytest
 
 from rapport.corpus import BlockKind
 from rapport.pipeline.goal_candidates import candidates
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp
 from tests.conftest import process_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp
 from tests.conftest import process_text
 

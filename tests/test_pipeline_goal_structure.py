@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp
 from rapport.pipeline.records import Level
 from tests.conftest import process_text

@@ -6,7 +6,7 @@ import spacy
 
 from rapport.corpus import load_document
 from tests.conftest import process_text
-from rapport.pipeline.heads import rules_only
+from rapport.pipeline.heads_user import rules_only
 from rapport.pipeline.nlp import build_nlp, make_doc, process
 from rapport.pipeline.records import GoalAssessment, Horizon, Level, Status
 

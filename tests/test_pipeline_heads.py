@@ -267,3 +267,45 @@ def test_heads_report_threshold_applies_in_a_region_report_only(tiny_heads, tmp_
     elsewhere = process_text(nlp, tmp_path / "p.txt", "Pressmeddelande från departementet\n\n" + sentence)
     assert list(in_report.spans["risks"]) == []
     assert [s._.fact.text.split()[0] for s in elsewhere.spans["risks"]] == ["Kostnaderna"]
+
+
+def test_heads_context_head_reads_the_neighbouring_sentences(tiny_heads, tmp_path):
+    """A CONTEXT risk head decides on the mean vector of the sentences before and after: a neutral
+    sentence after one about a deficit is accepted, the same sentence after a neutral one is not."""
+    from rapport.pipeline.heads import CONTEXT
+
+    def deficit_encoder(texts):  # dimension 0 says "this sentence is about a deficit"
+        return np.array([[1.0 if "underskott" in t else 0.0, 0, 0, 0] for t in texts], dtype=np.float32)
+
+    heads = load_heads(tiny_heads)
+    coef = np.zeros((1, DIM + len(FEATURES) + DIM), dtype=np.float32)
+    coef[0, DIM + len(FEATURES)] = 12.0  # context column 0: (before + after) / 2 -> 6.0 beside a deficit
+    ctx = LinearHead(name="risk", classes=("no", "yes"), coef=coef, intercept=np.array([-3.0], np.float32),
+                     threshold=0.5, features=FEATURES, inputs=CONTEXT)
+    write_manifest(tiny_heads, {"embedder": "", "data_sha1": "test",
+                                "heads": {h.name: save_head(tiny_heads, h)
+                                          for h in [*(h for h in heads.heads.values() if h.name != "risk"), ctx]}})
+    nlp = _pipeline(tiny_heads)
+    for name in ("rapport_goals", "rapport_risks", "rapport_events"):  # one Doc memo of vectors: one encoder
+        nlp.get_pipe(name).encoder = deficit_encoder
+    follow = "Kostnaderna för hyrd personal steg under våren.\n"
+    beside = process_text(nlp, tmp_path / "a.txt", HEAD + "Nämnden visar ett underskott mot budget.\n\n" + follow)
+    alone = process_text(nlp, tmp_path / "b.txt", HEAD + "Nämnden har sammanträtt fyra gånger i år.\n\n" + follow)
+    assert [s._.fact.text.split()[0] for s in beside.spans["risks"]] == ["Kostnaderna"]
+    assert list(alone.spans["risks"]) == []
+
+
+def test_heads_neighbour_texts_are_the_sentences_around_a_candidate(tmp_path):
+    from rapport.corpus import load_document
+    from rapport.pipeline.heads import neighbour_texts
+
+    path = tmp_path / "n.txt"
+    path.write_text("Första meningen här. Andra meningen här. Tredje meningen här.\n", encoding="utf-8")
+    d = load_document(path)
+    nlp = build_nlp(only=[])
+    doc = nlp.make_doc(d.text)
+    spans = [doc.char_span(s.start, s.end, alignment_mode="expand") for s in d.sentences]
+    got = neighbour_texts(d, [(span, None) for span in spans])
+    texts = [d.text[s.start:s.end] for s in d.sentences]
+    assert got[0] == (None, texts[1]) and got[-1] == (texts[-2], None)
+    assert got[1] == (texts[0], texts[2])

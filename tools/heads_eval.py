@@ -32,7 +32,7 @@ def evaluate(rows, F, folder: Path) -> dict:
     A head with a report threshold uses it on the rows of region reports (`report_rows`), as
     extraction does, and its plain threshold elsewhere."""
     from rapport.models.heads import load_heads
-    from rapport.pipeline.heads import gate_input, head_input, vectorize
+    from rapport.pipeline.heads import CONTEXT, gate_input, head_input, vectorize
 
     heads = load_heads(folder)
     in_report = report_rows(rows)
@@ -47,7 +47,7 @@ def evaluate(rows, F, folder: Path) -> dict:
         feats = vectorize(F[kind], head.features)
         keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
         X = head_input(F["vectors"], feats)
-        p = head.proba(X)
+        p = head.proba(head_input(F["vectors"], feats, F["context"]) if head.inputs == CONTEXT else X)
         yes = (p >= np.where(in_report, head.threshold_for(True), head.threshold_for(False))) & keep
         unvetoed = yes.copy()
         if kind == "risk":

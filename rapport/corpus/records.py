@@ -134,6 +134,9 @@ class Document:
     table_sentences: list[Sentence] = field(default_factory=list)
     tables: list = field(default_factory=list)  # list[corpus.tables.Table]
     warnings: list[str] = field(default_factory=list)
+    # a piece of a longer document (pipeline/pieces.py): the sentences just before and after it, so the
+    # piece's first and last sentence keep the neighbours they have in the whole text
+    around: tuple[str | None, str | None] = (None, None)
 
     @property
     def region(self) -> str | None:

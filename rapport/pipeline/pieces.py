@@ -99,10 +99,14 @@ def piece_document(document: Document, start: int, end: int) -> Document:
     sentences, table_sentences = moved(document.sentences), moved(document.table_sentences)
     pages = [Page(p.number, *span) for p in document.pages if (span := clip(p.start, p.end)) is not None]
     tables = [t for t in (_shift_table(t, start, end) for t in document.tables or []) if t is not None]
+    before = [t for t in document.sentences if t.end <= start]
+    after = [t for t in document.sentences if t.start >= end]
+    around = (document.text[before[-1].start:before[-1].end] if before else document.around[0],
+              document.text[after[0].start:after[0].end] if after else document.around[1])
     piece = Document(name=document.name, path=document.path, text=document.text[start:end],
                      offsets=OffsetMap(document.offsets.raw_of[start:end + 1]), meta=document.meta,
                      pages=pages, sections=sections, blocks=blocks, sentences=sentences,
-                     table_sentences=table_sentences, tables=tables)
+                     table_sentences=table_sentences, tables=tables, around=around)
     return piece
 
 

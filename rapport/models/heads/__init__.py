@@ -57,7 +57,9 @@ class LinearHead:
     # mostly on government text over-fires on neutral sentences about costs and staff; None: `threshold`
     report_threshold: float | None = None
     features: tuple[str, ...] = ()  # named rule-feature columns, in order
-    inputs: str = "vector+features"  # or "features+hash" (the gate: no vector needed)
+    # "vector+features"; "vector+features+context" (also the mean vector of the sentences before and after:
+    # `rapport.pipeline.heads.CONTEXT`); "features+hash" (the gate: no vector needed)
+    inputs: str = "vector+features"
 
     @property
     def binary(self) -> bool:

@@ -24,7 +24,8 @@ from ..goal_counts import parse_counts, remainder_counts
 from ..goal_index import GoalIndex
 from ..goal_status import assess, clause_horizon, counted, default_horizon, value_statuses
 from ..goal_structure import VALUE_LABELS, compared, line_regions, list_title, status_lines
-from ..heads import HeadsUser, candidate_features, goal_features, run_heads
+from ..heads import candidate_features, goal_features, run_heads
+from ..heads_user import HeadsUser
 from ..records import GoalAssessment, Horizon, Level, Status
 from ..spans import document, evidence
 

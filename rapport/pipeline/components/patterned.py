@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..cues import CuePatterns, Prefilter, read_patterns
-from ..heads import HeadsUser
+from ..heads_user import HeadsUser
 from ..prose import prose_sentences
 from ..records import MAX_EVIDENCE
 

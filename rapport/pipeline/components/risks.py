@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span
 
 from rapport.corpus import BlockKind
 
-from ..heads import candidate_features, clinical_only, risk_features, run_heads
+from ..heads import candidate_features, clinical_only, neighbour_texts, risk_features, run_heads
 from ..records import MAX_EVIDENCE, Risk, RiskCategory
 from ..spans import carrier, document, evidence, nearest_heading, taken_offsets
 from .patterned import PatternComponent
@@ -172,7 +172,8 @@ class RiskFinder(PatternComponent):
         veto = [clinical_only(buckets.get(i, [])) for i in range(len(sents))]
         report = document(doc).meta.kind is not None  # a region report: the head's report threshold
         for i, p, labels in run_heads(doc, heads, "risk", [s.text for s in sents], feats, rule_yes, veto,
-                                      encoder=self.encoder, report=report):
+                                      encoder=self.encoder, report=report,
+                                      neighbours=neighbour_texts(document(doc), cands)):
             label = labels.get("risk_label")
             # label_head off: the rules' category where the cues reached a verdict, the head's elsewhere
             rule = judged[i].category if rule_yes[i] else None
