@@ -47,14 +47,19 @@ def evaluate(rows, F, folder: Path) -> dict:
         feats = vectorize(F[kind], head.features)
         keep = gate.decide(gate_input(vectorize(F[kind], gate.features), F["texts"])) | rule_yes
         X = head_input(F["vectors"], feats)
-        p = head.proba(head_input(F["vectors"], feats, F["context"]) if head.inputs == CONTEXT else X)
+        Xc = head_input(F["vectors"], feats, F["context"])
+
+        def x(h):  # what head h reads, as run_heads builds it
+            return Xc if h.inputs == CONTEXT else X
+
+        p = head.proba(x(head))
         yes = (p >= np.where(in_report, head.threshold_for(True), head.threshold_for(False))) & keep
         unvetoed = yes.copy()
         if kind == "risk":
             yes &= ~np.array(F["clinical"], dtype=bool)
         if heads.get(f"{kind}_veto") is not None:
-            yes &= ~heads.get(f"{kind}_veto").decide(X)
-        labels = lab.decide(X)
+            yes &= ~heads.get(f"{kind}_veto").decide(x(heads.get(f"{kind}_veto")))
+        labels = lab.decide(x(lab))
         clinical = np.array([r.is_clinical for r in rows])
         report[kind] = {"rules": _prf(rule_yes, y, rule_label, gold, clinical),
                         "gate_only": _prf(keep, y, list(labels), gold, clinical),
