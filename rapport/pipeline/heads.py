@@ -252,19 +252,15 @@ def neighbour_texts(d, cands) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def context_vectors(doc: Doc, neighbours: Sequence[tuple[str | None, str | None]], heads: Heads,
+def context_vectors(doc: Doc, neighbours: Sequence[tuple[str | None, str | None]], heads: Heads, dim: int,
                     encoder=None) -> np.ndarray:
     """`neighbour_mean` of each candidate's neighbours, embedded through the Doc's memo (most are candidates too)."""
     texts = [t for pair in neighbours for t in pair if t]
-    vecs = doc_vectors(doc, texts, heads, encoder=encoder)
-    memo = dict(zip(texts, vecs))
-    dim = vecs.shape[1] if len(texts) else 0
+    memo = dict(zip(texts, doc_vectors(doc, texts, heads, encoder=encoder)))
     zero = np.zeros(dim, dtype=np.float32)
-    if not dim:
-        return np.zeros((len(neighbours), 0), dtype=np.float32)
-    before = np.stack([memo[a] if a else zero for a, _ in neighbours])
-    after = np.stack([memo[b] if b else zero for _, b in neighbours])
-    return neighbour_mean(before, after)
+    side = [np.stack([memo[pair[k]] if pair[k] else zero for pair in neighbours]) if neighbours
+            else np.zeros((0, dim), dtype=np.float32) for k in (0, 1)]
+    return neighbour_mean(*side)
 
 
 def doc_vectors(doc: Doc, texts: Sequence[str], heads: Heads, encoder=None) -> np.ndarray:
@@ -342,18 +338,16 @@ def run_heads(doc: Doc, heads: Heads, kind: str, texts: Sequence[str], feats: Se
     vecs = doc_vectors(doc, [texts[i] for i in idx], heads, encoder=encoder)
     chosen = [feats[i] for i in idx]
     inputs: dict[tuple, np.ndarray] = {}  # a kind's heads mostly share one feature list: build its input once
-    around: list[np.ndarray] = []
+    ctx = None  # the neighbours' mean vectors, embedded only when a CONTEXT head asks
 
     def x(h):
+        nonlocal ctx
         key = (h.features, h.inputs == CONTEXT)
         if key not in inputs:
-            ctx = None
-            if key[1]:
-                if not around:
-                    pairs = [neighbours[i] for i in idx] if neighbours is not None else [(None, None)] * len(idx)
-                    around.append(context_vectors(doc, pairs, heads, encoder=encoder))
-                ctx = around[0] if around[0].shape[1] else np.zeros_like(vecs)
-            inputs[key] = head_input(vecs, vectorize(chosen, h.features), ctx)
+            if key[1] and ctx is None:
+                pairs = [neighbours[i] for i in idx] if neighbours is not None else [(None, None)] * len(idx)
+                ctx = context_vectors(doc, pairs, heads, vecs.shape[1], encoder=encoder)
+            inputs[key] = head_input(vecs, vectorize(chosen, h.features), ctx if key[1] else None)
         return inputs[key]
 
     p = head.proba(x(head))
