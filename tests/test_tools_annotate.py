@@ -146,6 +146,11 @@ def test_export_runs_of_merges_clinical_windows():
     assert export.runs_of(whole, units) == [(0, 40)]
 
 
+def test_export_densest_first_orders_by_threat_wording_and_keeps_seeded_ties():
+    picks = [sample.Pick(f"f{i}", "topic", "d", "t", (), risky) for i, risky in enumerate([1, 5, 0, 5, 3])]
+    assert [p.file for p in export.densest_first(picks)] == ["f1", "f3", "f4", "f0", "f2"]
+
+
 def test_export_skips_documents_and_numbers_already_imported_into_the_repo(tmp_path, source):
     """On a fresh machine the work folder is empty: the repo's imported batches still count."""
     imported = tmp_path / "repo_g0vse"

@@ -87,6 +87,15 @@ def lines_for(pick: Pick, root: Path = EXTRA, source: str = "g0vse", window: int
     return out
 
 
+def densest_first(picks: list[Pick]) -> list[Pick]:
+    """Picks with the most threat wording (`Pick.risky`) first, the seeded order breaking ties.
+
+    Once the risk stratum is used up, the topical documents richest in RISKY wording are the
+    next best source of risk statements; whole runs are still labelled, so their negatives stay
+    natural. The wording only orders documents, it never labels."""
+    return sorted(picks, key=lambda p: -p.risky)  # sorted is stable: ties keep the seeded order
+
+
 def export(picks: list[Pick], n_batches: int, batches: Path = BATCHES, root: Path = EXTRA,
            window: int = CLINICAL_WINDOW, imported: Path = ANNOTATIONS / "g0vse") -> list[Path]:
     """Fill up to `n_batches` new batches from `picks` in order, skipping documents already exported.
@@ -144,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stratum", choices=["topic", "risk", "clinical", "negated"], action="append",
                     help="only picks of these strata (default: all, interleaved)")
     ap.add_argument("--window", type=int, default=CLINICAL_WINDOW, help="units either side of a clinical hit")
+    ap.add_argument("--densest", action="store_true",
+                    help="take the picks with the most threat wording first (a fresh risk sample once the risk stratum is used up)")
     ap.add_argument("--written", type=Path, nargs="+", help="export these written reports instead (one batch each)")
     args = ap.parse_args(argv)
     if args.written:
@@ -161,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         picks = [Pick(**{**d, "topics": tuple(d["topics"]), "near": tuple(d["near"])}) for d in map(json.loads, fh)]
     if args.stratum:
         picks = [p for p in picks if p.stratum in args.stratum]
+    if args.densest:
+        picks = densest_first(picks)
     for path in export(picks, args.batches, window=args.window):
         print(f"{path}: {len(path.read_text(encoding='utf-8').splitlines())} sentences")
     return 0

@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     picks = select(scan(), args.seed)
     if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)  # a fresh machine has no work folder yet
         args.out.write_text("".join(json.dumps(asdict(p), ensure_ascii=False) + "\n" for p in picks), encoding="utf-8")
     counts = {}
     for p in picks:
